@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs SivTracker locally: a private PostgreSQL cluster under .data/, migrations, reference and demo data, the app.
+#   scripts/run.sh          start (safe to run again)
+#   scripts/run.sh stop     stop the database cluster
+# Settings (environment): SIVTRACKER_PORT (5080), SIVTRACKER_PG_PORT (55432), SIVTRACKER_DEMO_SCALE (300),
+# ConnectionStrings__Default (use that database and start no cluster).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+app_port=${SIVTRACKER_PORT:-5080}
+pg_port=${SIVTRACKER_PG_PORT:-55432}
+mkdir -p .data
+# Others may pass through (the postgres user must reach .data/pg) but not list it; secrets inside are mode 600.
+chmod 711 .data
+
+# As root the cluster belongs to the postgres user, who must be able to reach the data folder.
+data_dir="$root/.data/pg"
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root/.data" 2>/dev/null; then
+  data_dir="/var/tmp/sivtracker-$(printf '%s' "$root" | md5sum | cut -c1-12)/pg"
+fi
+
+if [ "${1:-}" = stop ]; then
+  "$root/scripts/pg.sh" stop "$data_dir"
+  echo "Database stopped."
+  exit 0
+fi
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not found)." >&2; exit 1; }
+
+if [ -z "${ConnectionStrings__Default:-}" ]; then
+  if [ ! -f .data/pg-password ]; then
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > .data/pg-password)
+  fi
+  pwfile=$(mktemp); cp .data/pg-password "$pwfile"
+  "$root/scripts/pg.sh" start "$data_dir" "$pg_port" "$pwfile"
+  rm -f "$pwfile"
+  password=$(cat .data/pg-password)
+  export PGPASSWORD=$password
+  psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAc "select 1 from pg_database where datname='sivtracker'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "create database sivtracker" >/dev/null
+  unset PGPASSWORD
+  # CLI commands run from the repository find the cluster through this file (mode 600).
+  (umask 077; echo "Host=127.0.0.1;Port=$pg_port;Database=sivtracker;Username=postgres;Password=$password" > .data/connection-string)
+  echo "PostgreSQL is running on 127.0.0.1:$pg_port (data in $data_dir)."
+fi
+
+dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
+dll="src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
+dotnet "$dll" migrate
+dotnet "$dll" seed-demo --scale "${SIVTRACKER_DEMO_SCALE:-300}" --if-empty
+
+echo
+echo "SivTracker is starting at http://localhost:$app_port (Ctrl+C to stop; 'scripts/run.sh stop' stops the database)."
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+export Database__MigrateAtStartup=true
+exec dotnet "$dll" --urls "http://localhost:$app_port" --contentRoot "$root/src/SivTracker.Web"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds and runs every test project against throwaway PostgreSQL clusters in a temp folder (removed afterwards,
+# even on failure), or against the server in SIVTRACKER_TEST_DB when set. The last line is the tally:
+#   tests: N passed, N failed[, N skipped]
+#   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~StatutoryClock]
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not found)." >&2; exit 1; }
+if [ -z "${SIVTRACKER_TEST_DB:-}" ]; then
+  "$root/scripts/pg.sh" install || exit 1
+fi
+
+work=$(mktemp -d /tmp/sivtracker-test.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+  # Clusters the harness started and could not stop (a crashed test host) are stopped here.
+  for version_file in $(find "$work" -name PG_VERSION -maxdepth 4 2>/dev/null); do
+    "$root/scripts/pg.sh" stop "$(dirname "$version_file")" immediate >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export SIVTRACKER_TEST_ROOT="$work"
+
+if ! dotnet build SivTracker.sln -nologo -v quiet -clp:ErrorsOnly; then
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test SivTracker.sln --no-build -nologo --logger "trx" --results-directory "$work/results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$work"/results/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$(value total); executed=$(value executed); p=$(value passed); f=$(value failed); e=$(value error); t=$(value timeout)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without a failed test (a crashed test host): count it, never report green.
+  failed=1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "tests: $passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

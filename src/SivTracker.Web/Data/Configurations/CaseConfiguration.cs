@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Data.Configurations;
+
+public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<Case> builder)
+    {
+        builder.Property(e => e.Reference).HasMaxLength(40);
+        builder.HasIndex(e => new { e.OrganisationId, e.Reference }).IsUnique();
+        builder.Property(e => e.StepModelOverrideReason).HasMaxLength(1000);
+        builder.Property(e => e.HighRiskReason).HasMaxLength(1000);
+        builder.Property(e => e.CurrentStageCode).HasMaxLength(40);
+        builder.HasOne(e => e.Principal).WithMany().HasForeignKey(e => e.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Stage>().WithMany().HasForeignKey(e => e.CurrentStageCode).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(e => e.CaseNumbers).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.StageEvents).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.Documents).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.Notes).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => e.PrincipalId);
+        // Lists and the sweep sort open cases by how far over the limit they are.
+        builder.HasIndex(e => new { e.OrganisationId, e.DaysOver, e.Id }).HasFilter("clock_state in ('Running','Paused')");
+        builder.HasIndex(e => new { e.OrganisationId, e.CurrentStageCode });
+    }
+}
+
+public sealed class CaseNumberConfiguration : OwnedEntityConfiguration<CaseNumber>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<CaseNumber> builder)
+    {
+        builder.Property(e => e.Number).HasMaxLength(13);
+        builder.HasIndex(e => new { e.OrganisationId, e.Number });
+    }
+}
+
+public sealed class DocumentItemConfiguration : OwnedEntityConfiguration<DocumentItem>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<DocumentItem> builder)
+    {
+        builder.Property(e => e.UnavailabilityStatement).HasMaxLength(4000);
+        builder.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => new { e.CaseId, e.PersonId, e.Kind }).IsUnique().AreNullsDistinct(false);
+    }
+}
+
+public sealed class CaseNoteConfiguration : OwnedEntityConfiguration<CaseNote>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<CaseNote> builder) =>
+        builder.Property(e => e.Body).HasMaxLength(10000);
+}

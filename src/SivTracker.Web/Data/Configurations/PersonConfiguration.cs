@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Data.Configurations;
+
+public sealed class PersonConfiguration : OwnedEntityConfiguration<Person>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<Person> builder)
+    {
+        builder.Property(e => e.GivenNames).HasMaxLength(200);
+        builder.Property(e => e.FamilyName).HasMaxLength(200);
+        builder.Property(e => e.FatherName).HasMaxLength(200);
+        builder.Property(e => e.NativeName).HasMaxLength(200);
+        builder.Property(e => e.ClanOrTribe).HasMaxLength(200);
+        builder.Property(e => e.PlaceOfBirth).HasMaxLength(200);
+        builder.Property(e => e.TazkiraNumber).HasMaxLength(100);
+        builder.Property(e => e.TazkiraVolume).HasMaxLength(40);
+        builder.Property(e => e.TazkiraPage).HasMaxLength(40);
+        builder.Property(e => e.TazkiraRegister).HasMaxLength(40);
+        builder.Property(e => e.CurrentCountry).HasMaxLength(2);
+        builder.Property(e => e.CurrentProvince).HasMaxLength(100);
+        builder.Property(e => e.SafetyNotes).HasMaxLength(4000);
+        builder.Ignore(e => e.DisplayName);
+        builder.HasOne(e => e.Principal).WithMany(e => e.FamilyMembers).HasForeignKey(e => e.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(e => e.Aliases).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.Passports).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.ContactChannels).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.ServiceRecords).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.OrganisationId, e.FamilyName, e.GivenNames, e.Id });
+    }
+}
+
+public sealed class PersonAliasConfiguration : OwnedEntityConfiguration<PersonAlias>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<PersonAlias> builder) =>
+        builder.Property(e => e.Spelling).HasMaxLength(200);
+}
+
+public sealed class PassportConfiguration : OwnedEntityConfiguration<Passport>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<Passport> builder)
+    {
+        builder.Property(e => e.Number).HasMaxLength(40);
+        builder.Property(e => e.Country).HasMaxLength(2);
+    }
+}
+
+public sealed class ContactChannelConfiguration : OwnedEntityConfiguration<ContactChannel>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<ContactChannel> builder) =>
+        builder.Property(e => e.Value).HasMaxLength(320);
+}
+
+public sealed class ServiceRecordConfiguration : OwnedEntityConfiguration<ServiceRecord>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<ServiceRecord> builder)
+    {
+        builder.Property(e => e.Employer).HasMaxLength(200);
+        builder.Property(e => e.PrimeContractNumber).HasMaxLength(60);
+        builder.Property(e => e.SubcontractNumber).HasMaxLength(60);
+        builder.Property(e => e.Location).HasMaxLength(200);
+        builder.Property(e => e.SupervisorName).HasMaxLength(200);
+        builder.Property(e => e.SupervisorEmail).HasMaxLength(320);
+        builder.HasIndex(e => new { e.PersonId, e.Role });
+    }
+}

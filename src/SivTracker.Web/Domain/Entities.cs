@@ -1,0 +1,258 @@
+namespace SivTracker.Web.Domain;
+
+/// <summary>Rows whose creation and last change are stamped by the save interceptor.</summary>
+public interface IAuditable
+{
+    DateTimeOffset CreatedAt { get; set; }
+    Guid? CreatedById { get; set; }
+    DateTimeOffset UpdatedAt { get; set; }
+    Guid? UpdatedById { get; set; }
+}
+
+/// <summary>Rows that belong to one organisation; the data context filters them by the signed-in user's organisation.</summary>
+public interface IOrganisationOwned
+{
+    Guid OrganisationId { get; set; }
+}
+
+public abstract class OwnedEntity : IAuditable, IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public Guid? CreatedById { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public Guid? UpdatedById { get; set; }
+
+    /// <summary>PostgreSQL xmin: a stale update fails instead of overwriting someone's newer edit.</summary>
+    public uint Version { get; set; }
+}
+
+public class Organisation : IAuditable
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>IANA time zone in which clock days are counted.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public Guid? CreatedById { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public Guid? UpdatedById { get; set; }
+    public uint Version { get; set; }
+}
+
+public class Person : OwnedEntity
+{
+    /// <summary>As written in the passport or tazkira; "FNU" when U.S. documents say so.</summary>
+    public required string GivenNames { get; set; }
+
+    /// <summary>Optional: many Afghans have no family name.</summary>
+    public string? FamilyName { get; set; }
+
+    public string? FatherName { get; set; }
+    public string? NativeName { get; set; }
+    public string? ClanOrTribe { get; set; }
+    public DateOnly? DateOfBirth { get; set; }
+    public DatePrecision DateOfBirthPrecision { get; set; } = DatePrecision.Exact;
+    public string? PlaceOfBirth { get; set; }
+    public Sex? Sex { get; set; }
+
+    public TazkiraType? TazkiraType { get; set; }
+
+    /// <summary>The number exactly as written; never hard-validated because paper tazkiras vary.</summary>
+    public string? TazkiraNumber { get; set; }
+
+    public string? TazkiraVolume { get; set; }
+    public string? TazkiraPage { get; set; }
+    public string? TazkiraRegister { get; set; }
+
+    public string? CurrentCountry { get; set; }
+    public string? CurrentProvince { get; set; }
+    public SafetyStatus SafetyStatus { get; set; } = SafetyStatus.Unknown;
+    public string? SafetyNotes { get; set; }
+
+    /// <summary>Principal or derivative; a derivative points at its principal.</summary>
+    public Relationship Relationship { get; set; } = Relationship.Principal;
+
+    public Guid? PrincipalId { get; set; }
+    public Person? Principal { get; set; }
+    public DateOnly? MarriageDate { get; set; }
+
+    public List<Person> FamilyMembers { get; set; } = [];
+    public List<PersonAlias> Aliases { get; set; } = [];
+    public List<Passport> Passports { get; set; } = [];
+    public List<ContactChannel> ContactChannels { get; set; } = [];
+    public List<ServiceRecord> ServiceRecords { get; set; } = [];
+
+    public string DisplayName => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+}
+
+/// <summary>Another spelling of a person's name, as found on some document or told by someone.</summary>
+public class PersonAlias : OwnedEntity
+{
+    public Guid PersonId { get; set; }
+    public required string Spelling { get; set; }
+}
+
+public class Passport : OwnedEntity
+{
+    public Guid PersonId { get; set; }
+    public required string Number { get; set; }
+
+    /// <summary>ISO 3166 alpha-2.</summary>
+    public required string Country { get; set; }
+
+    public DateOnly? ExpiresOn { get; set; }
+}
+
+public class ContactChannel : OwnedEntity
+{
+    public Guid PersonId { get; set; }
+    public ContactChannelKind Kind { get; set; }
+    public required string Value { get; set; }
+    public DateOnly? LastSuccessfulContactOn { get; set; }
+}
+
+public class ServiceRecord : OwnedEntity
+{
+    public Guid PersonId { get; set; }
+    public EmployerType EmployerType { get; set; }
+    public required string Employer { get; set; }
+    public string? PrimeContractNumber { get; set; }
+    public string? SubcontractNumber { get; set; }
+    public ServiceRole Role { get; set; }
+    public DateOnly StartDate { get; set; }
+    public DateOnly? EndDate { get; set; }
+    public string? Location { get; set; }
+    public string? SupervisorName { get; set; }
+    public string? SupervisorEmail { get; set; }
+    public bool SupervisorEmailVerified { get; set; }
+    public bool? SupervisorIsUsCitizen { get; set; }
+    public bool HrLetterObtained { get; set; }
+    public bool RecommendationLetterObtained { get; set; }
+}
+
+public class Case : OwnedEntity
+{
+    /// <summary>The organisation's own reference, unique within it.</summary>
+    public required string Reference { get; set; }
+
+    public Guid PrincipalId { get; set; }
+    public Person? Principal { get; set; }
+    public SivProgram Program { get; set; }
+    public StepModel StepModel { get; set; }
+    public string? StepModelOverrideReason { get; set; }
+    public required string CurrentStageCode { get; set; }
+    public DateOnly? CurrentStageEnteredOn { get; set; }
+    public Guid? CaseworkerId { get; set; }
+    public CasePriority Priority { get; set; } = CasePriority.Normal;
+    public bool HighRisk { get; set; }
+    public string? HighRiskReason { get; set; }
+
+    // The stored clock: derived from the stage history by StatutoryClock and recomputed whenever the history changes,
+    // so lists and sweeps can filter and sort on it through indexes.
+    public ClockState ClockState { get; set; } = ClockState.NotStarted;
+    public DateOnly? ClockStartedOn { get; set; }
+    public int GovernmentDays { get; set; }
+    public int PausedDays { get; set; }
+    public int? LimitDays { get; set; }
+    public int? DaysOver { get; set; }
+    public DateOnly? ProjectedBreachOn { get; set; }
+    public DateOnly? ClockComputedFor { get; set; }
+
+    public List<CaseNumber> CaseNumbers { get; set; } = [];
+    public List<StageEvent> StageEvents { get; set; } = [];
+    public List<DocumentItem> Documents { get; set; } = [];
+    public List<CaseNote> Notes { get; set; } = [];
+}
+
+/// <summary>An NVC/COM case number or USCIS receipt number; kept with history because cases move between posts.</summary>
+public class CaseNumber : OwnedEntity
+{
+    public Guid CaseId { get; set; }
+    public CaseNumberKind Kind { get; set; }
+
+    /// <summary>Normalised: upper case, no spaces or dashes, 3 letters + 10 digits.</summary>
+    public required string Number { get; set; }
+
+    public DateOnly? AssignedOn { get; set; }
+
+    /// <summary>False once a newer number of the same kind replaced it.</summary>
+    public bool IsCurrent { get; set; } = true;
+}
+
+/// <summary>Reference data: one stage of the process, editable by admins; codes are stable.</summary>
+public class Stage
+{
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public ClockOwner ClockOwner { get; set; }
+    public int SortOrder { get; set; }
+    public bool IsTerminal { get; set; }
+    public bool InDs157 { get; set; }
+    public bool InLegacy { get; set; }
+    public bool InS1059 { get; set; }
+    public uint Version { get; set; }
+
+    public bool IsIn(StepModel model) => model switch
+    {
+        StepModel.DS157 => InDs157,
+        StepModel.LEGACY => InLegacy,
+        StepModel.S1059 => InS1059,
+        _ => false,
+    };
+}
+
+/// <summary>A stage change. Never edited in place: a mistake is corrected by another event or voided with a reason.</summary>
+public class StageEvent : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid CaseId { get; set; }
+    public string? FromStageCode { get; set; }
+    public required string ToStageCode { get; set; }
+
+    /// <summary>The date the case entered the stage, which may be long before it was recorded.</summary>
+    public DateOnly EffectiveOn { get; set; }
+
+    public Guid? RecordedById { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public string? Note { get; set; }
+
+    /// <summary>Set when this event corrects an earlier one (which is voided by it).</summary>
+    public Guid? CorrectsEventId { get; set; }
+
+    /// <summary>Guards against a double-submitted form recording the change twice.</summary>
+    public Guid? IdempotencyKey { get; set; }
+
+    public DateTimeOffset? VoidedAt { get; set; }
+    public Guid? VoidedById { get; set; }
+    public string? VoidReason { get; set; }
+    public uint Version { get; set; }
+
+    public bool IsVoided => VoidedAt is not null;
+}
+
+public class DocumentItem : OwnedEntity
+{
+    public Guid CaseId { get; set; }
+
+    /// <summary>The family member the document is for; null for case-level items such as the COM package.</summary>
+    public Guid? PersonId { get; set; }
+
+    public DocumentKind Kind { get; set; }
+    public DocumentStatus Status { get; set; } = DocumentStatus.Missing;
+    public DateOnly? StatusOn { get; set; }
+
+    /// <summary>The written statement of unavailability when the status is NotAvailable.</summary>
+    public string? UnavailabilityStatement { get; set; }
+}
+
+public class CaseNote : OwnedEntity
+{
+    public Guid CaseId { get; set; }
+    public required string Body { get; set; }
+}

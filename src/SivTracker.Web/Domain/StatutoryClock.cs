@@ -1,0 +1,153 @@
+namespace SivTracker.Web.Domain;
+
+public enum LimitMode { CalendarMonths, FixedDays }
+
+public enum ClockWarning { None, Approaching90, Approaching30, PastLimit }
+
+/// <summary>Clock settings (DOMAIN.md §4); bound from the "Clock" configuration section.</summary>
+public sealed record ClockSettings
+{
+    public LimitMode LimitMode { get; init; } = LimitMode.CalendarMonths;
+    public int LimitMonths { get; init; } = 9;
+    public int FixedLimitDays { get; init; } = 270;
+    public int FirstWarningDays { get; init; } = 90;
+    public int SecondWarningDays { get; init; } = 30;
+
+    /// <summary>S1059 has no statutory limit; its clock is shown against this internal target.</summary>
+    public int InternalTargetMonths { get; init; } = 9;
+}
+
+/// <summary>One stage event as the clock sees it. Sequence breaks ties between events on the same date (recording order).</summary>
+public readonly record struct ClockEvent(string ToStageCode, DateOnly EffectiveOn, long Sequence = 0, bool Voided = false);
+
+public sealed record ClockStatus
+{
+    public ClockState State { get; init; }
+    public DateOnly? StartedOn { get; init; }
+    public int GovernmentDays { get; init; }
+    public int PausedDays { get; init; }
+    public int? LimitDays { get; init; }
+
+    /// <summary>False for S1059, whose limit is an internal target and never a statutory breach.</summary>
+    public bool IsStatutory { get; init; }
+
+    public bool HighRisk { get; init; }
+    public DateOnly? PausedSince { get; init; }
+    public DateOnly? ProjectedBreachOn { get; init; }
+    public DateOnly? StoppedOn { get; init; }
+
+    public int? DaysRemaining => LimitDays is { } limit ? Math.Max(0, limit - GovernmentDays) : null;
+    public int? DaysOver => LimitDays is { } limit && GovernmentDays > limit ? GovernmentDays - limit : null;
+    public bool IsOpen => State is ClockState.Running or ClockState.Paused;
+
+    /// <summary>Past the limit while still open, whatever the high-risk flag says.</summary>
+    public bool IsPastLimit => IsOpen && DaysOver is > 0;
+
+    /// <summary>A breach to flag: high-risk cases are counted and shown but the statute lets them take longer.</summary>
+    public bool IsOverdue => IsPastLimit && !HighRisk;
+
+    public ClockWarning Warning { get; init; }
+}
+
+/// <summary>
+/// The statutory clock of DOMAIN.md §4, derived from the stage history alone so it can always be recomputed.
+/// Days are whole calendar dates in the organisation's time zone; the day a stage is entered belongs to that stage.
+/// </summary>
+public static class StatutoryClock
+{
+    public static DateOnly Today(TimeProvider time, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+
+    public static TimeZoneInfo ZoneOrUtc(string? timeZoneId) =>
+        !string.IsNullOrWhiteSpace(timeZoneId) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    public static ClockStatus Compute(
+        IEnumerable<ClockEvent> history,
+        IReadOnlyDictionary<string, Stage> catalog,
+        SivProgram program,
+        StepModel stepModel,
+        bool highRisk,
+        DateOnly today,
+        ClockSettings settings)
+    {
+        var events = history.Where(e => !e.Voided && e.EffectiveOn <= today)
+            .OrderBy(e => e.EffectiveOn).ThenBy(e => e.Sequence).ToList();
+
+        // A case may skip the start stage when the NGO learns of a step late: entering any stage at or after it starts the clock.
+        var startOrder = catalog.TryGetValue(StageCatalog.ClockStartStage(stepModel), out var startStage) ? startStage.SortOrder : int.MaxValue;
+        var startIndex = events.FindIndex(e => catalog.TryGetValue(e.ToStageCode, out var s)
+            && s.SortOrder >= startOrder && s.ClockOwner != ClockOwner.Stopped);
+        var isStatutory = program != SivProgram.S1059;
+        if (startIndex < 0)
+        {
+            return new ClockStatus { State = ClockState.NotStarted, IsStatutory = isStatutory, HighRisk = highRisk };
+        }
+
+        var startedOn = events[startIndex].EffectiveOn;
+        var limitDays = LimitDays(startedOn, isStatutory, settings);
+        int government = 0, paused = 0;
+        ClockOwner currentOwner = ClockOwner.Government;
+        DateOnly currentSince = startedOn;
+        for (var i = startIndex; i < events.Count; i++)
+        {
+            currentOwner = OwnerOf(events[i].ToStageCode, catalog);
+            currentSince = events[i].EffectiveOn;
+            var until = i + 1 < events.Count ? events[i + 1].EffectiveOn : today;
+            var days = until.DayNumber - currentSince.DayNumber;
+            switch (currentOwner)
+            {
+                case ClockOwner.Government: government += days; break;
+                // A backward move to a stage that owns no clock after the start still waits on the applicant.
+                case ClockOwner.Applicant or ClockOwner.None: paused += days; break;
+                // Days while closed or after issuance count for nobody; a reopened case resumes the same clock.
+                case ClockOwner.Stopped: break;
+            }
+        }
+
+        var state = currentOwner switch
+        {
+            ClockOwner.Government => ClockState.Running,
+            ClockOwner.Stopped => ClockState.Stopped,
+            _ => ClockState.Paused,
+        };
+        var remaining = limitDays - government;
+        var status = new ClockStatus
+        {
+            State = state,
+            StartedOn = startedOn,
+            GovernmentDays = government,
+            PausedDays = paused,
+            LimitDays = limitDays,
+            IsStatutory = isStatutory,
+            HighRisk = highRisk,
+            PausedSince = state == ClockState.Paused ? currentSince : null,
+            StoppedOn = state == ClockState.Stopped ? currentSince : null,
+            ProjectedBreachOn = state == ClockState.Running && remaining >= 0 ? today.AddDays(remaining) : null,
+        };
+        return status with { Warning = WarningFor(status, remaining, settings) };
+    }
+
+    public static int LimitDays(DateOnly startedOn, bool isStatutory, ClockSettings settings)
+    {
+        if (!isStatutory)
+        {
+            return startedOn.AddMonths(settings.InternalTargetMonths).DayNumber - startedOn.DayNumber;
+        }
+        return settings.LimitMode == LimitMode.FixedDays
+            ? settings.FixedLimitDays
+            // DateOnly.AddMonths clamps to the month's last day: 31 January + 9 months is 31 October, 31 May is 28/29 February.
+            : startedOn.AddMonths(settings.LimitMonths).DayNumber - startedOn.DayNumber;
+    }
+
+    private static ClockWarning WarningFor(ClockStatus status, int remaining, ClockSettings settings)
+    {
+        if (!status.IsOpen) return ClockWarning.None;
+        if (remaining < 0) return ClockWarning.PastLimit;
+        if (remaining <= settings.SecondWarningDays) return ClockWarning.Approaching30;
+        if (remaining <= settings.FirstWarningDays) return ClockWarning.Approaching90;
+        return ClockWarning.None;
+    }
+
+    private static ClockOwner OwnerOf(string code, IReadOnlyDictionary<string, Stage> catalog) =>
+        catalog.TryGetValue(code, out var stage) ? stage.ClockOwner : ClockOwner.None;
+}

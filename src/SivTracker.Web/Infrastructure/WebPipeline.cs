@@ -1,0 +1,66 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+
+namespace SivTracker.Web.Infrastructure;
+
+public static class WebPipeline
+{
+    public static IServiceCollection AddSivWeb(this IServiceCollection services)
+    {
+        services.AddRazorPages();
+        // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        return services;
+    }
+
+    public static WebApplication UseSivPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseSivRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>
+    /// Migrations run as their own step (`migrate`); the app will not serve a schema it does not know, unless
+    /// Database:MigrateAtStartup allows it (scripts/run.sh sets it for local use).
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<AppDbContext>>();
+        List<string> pending;
+        try
+        {
+            pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // The app still starts so it can answer 503 and recover once the database is back.
+            logger.LogWarning("Database unreachable at startup ({Error}); serving what can be served.", exception.GetType().Name);
+            return;
+        }
+        if (pending.Count == 0)
+        {
+            return;
+        }
+        if (!app.Configuration.GetValue<bool>("Database:MigrateAtStartup"))
+        {
+            throw new InvalidOperationException(
+                $"The database has {pending.Count} pending migration(s). Run the `migrate` command first, or set Database__MigrateAtStartup=true.");
+        }
+        await db.Database.MigrateAsync();
+        await ReferenceDataSeeder.SeedAsync(db);
+        logger.LogInformation("Applied {Count} pending migration(s) at startup.", pending.Count);
+    }
+}

@@ -1,0 +1,28 @@
+using SivTracker.Web.Cli;
+using SivTracker.Web.Infrastructure;
+
+var isCommand = CommandLine.IsCommand(args);
+// Commands run from any folder, so they read their settings from beside the binaries.
+var builder = WebApplication.CreateBuilder(isCommand
+    ? new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory }
+    : new WebApplicationOptions { Args = args });
+builder.AddSivLogging();
+builder.Services.AddSivData(builder.Configuration);
+builder.Services.AddSivHealth();
+builder.Services.AddSivWeb();
+
+var app = builder.Build();
+if (isCommand)
+{
+    return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+}
+
+await app.PrepareDatabaseAsync();
+app.UseSivPipeline();
+app.MapSivHealth();
+app.MapRazorPages();
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

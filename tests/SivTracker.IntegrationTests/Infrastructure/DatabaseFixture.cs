@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Respawn;
+using SivTracker.Web.Data;
+
+namespace SivTracker.IntegrationTests.Infrastructure;
+
+/// <summary>One migrated database for the whole run; Respawn empties it between tests, keeping reference data.</summary>
+public sealed class DatabaseFixture : IAsyncLifetime
+{
+    private Respawner? _respawner;
+
+    public PostgresServer Server { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public SivWebFactory Factory { get; private set; } = null!;
+
+    /// <summary>Starts at a fixed instant so date rules are reproducible; tests move it as they need.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+
+    public async Task InitializeAsync()
+    {
+        Server = await PostgresServer.StartAsync();
+        ConnectionString = await Server.CreateDatabaseAsync("sivtracker_test");
+        // The app reads its connection string while Program builds, before any test hook could add it.
+        Environment.SetEnvironmentVariable("ConnectionStrings__Default", ConnectionString);
+        // Migrations are a separate step in production too: the app refuses to start on a schema it does not know.
+        await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>()
+                         .UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options))
+        {
+            await db.Database.MigrateAsync();
+            await ReferenceDataSeeder.SeedAsync(db);
+        }
+        Factory = new SivWebFactory(Time);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            TablesToIgnore = ["__EFMigrationsHistory", "stages"],
+        });
+    }
+
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await _respawner!.ResetAsync(connection);
+        // AdjustTime may move backwards, unlike SetUtcNow.
+        Time.AdjustTime(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    }
+
+    /// <summary>A fresh DI scope, as a request would have, with its own context.</summary>
+    public AsyncServiceScope Scope() => Factory.Services.CreateAsyncScope();
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DatabaseCollection : ICollectionFixture<DatabaseFixture>
+{
+    public const string Name = "database";
+}
+
+/// <summary>Base for tests that share the database: each starts from empty tables.</summary>
+[Collection(DatabaseCollection.Name)]
+public abstract class DatabaseTest(DatabaseFixture fixture) : IAsyncLifetime
+{
+    protected DatabaseFixture Fixture { get; } = fixture;
+
+    public virtual Task InitializeAsync() => Fixture.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}

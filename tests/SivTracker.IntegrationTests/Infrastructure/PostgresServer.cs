@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace SivTracker.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster started through scripts/pg.sh (the same code scripts/run.sh uses), or the server
+/// named by SIVTRACKER_TEST_DB. Tests that stop and restart the database need the cluster this class owns.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly string? _clusterDir;
+    private readonly int _port;
+
+    private PostgresServer(string adminConnectionString, string? clusterDir, int port)
+    {
+        AdminConnectionString = adminConnectionString;
+        _clusterDir = clusterDir;
+        _port = port;
+    }
+
+    /// <summary>Connects as superuser to the maintenance database.</summary>
+    public string AdminConnectionString { get; }
+
+    public bool OwnsCluster => _clusterDir is not null;
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("SIVTRACKER_TEST_DB");
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            return new PostgresServer(external, null, 0);
+        }
+        var root = Environment.GetEnvironmentVariable("SIVTRACKER_TEST_ROOT") is { Length: > 0 } given ? given : Path.GetTempPath();
+        var dir = Path.Combine(root, $"pg-{Guid.NewGuid():N}"[..15]);
+        var port = FreePort();
+        var server = new PostgresServer(
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=10", dir, port);
+        await server.StartClusterAsync();
+        return server;
+    }
+
+    public Task StartClusterAsync() => RunScriptAsync("start", _clusterDir!, _port.ToString());
+
+    public Task StopClusterAsync(string mode = "fast") => RunScriptAsync("stop", _clusterDir!, mode);
+
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_clusterDir is null) return;
+        NpgsqlConnection.ClearAllPools();
+        await StopClusterAsync("immediate");
+        try
+        {
+            Directory.Delete(_clusterDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // scripts/test.sh removes the whole temp root afterwards.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunScriptAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "pg.sh"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"scripts/pg.sh {string.Join(' ', args)} failed: {await stderr}");
+        }
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SivTracker.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("SivTracker.sln not found above the test binaries.");
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.IntegrationTests.Infrastructure;
+
+/// <summary>Small builders for the rows most tests need.</summary>
+public static class TestData
+{
+    public static async Task<Organisation> OrganisationAsync(DatabaseFixture fixture, string slug = "ngo-a", string timeZone = "UTC")
+    {
+        await using var scope = fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var org = new Organisation { Slug = slug, Name = $"Test {slug}", TimeZone = timeZone };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync();
+        return org;
+    }
+
+    public static async Task<Person> PersonAsync(DatabaseFixture fixture, Guid organisationId, string givenNames, string? familyName = null)
+    {
+        await using var scope = fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var person = new Person { OrganisationId = organisationId, GivenNames = givenNames, FamilyName = familyName };
+        db.Persons.Add(person);
+        await db.SaveChangesAsync();
+        return person;
+    }
+}
