@@ -47,9 +47,19 @@ fi
 dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
 dll="src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
 dotnet "$dll" migrate
-dotnet "$dll" seed-demo --scale "${SIVTRACKER_DEMO_SCALE:-300}" --if-empty
+seed_output=$(dotnet "$dll" seed-demo --scale "${SIVTRACKER_DEMO_SCALE:-300}" --if-empty)
+printf '%s\n' "$seed_output" | grep -v "^Demo users' password:" || true
+generated=$(printf '%s\n' "$seed_output" | sed -n "s/^Demo users' password: \(.*\)$/\1/p")
+if [ -n "$generated" ] && [ -z "${SIVTRACKER_DEMO_PASSWORD:-}" ]; then
+  (umask 077; printf '%s\n' "$generated" > .data/demo-password)
+fi
 
 echo
+if [ -n "${SIVTRACKER_DEMO_PASSWORD:-}" ]; then demo_password=$SIVTRACKER_DEMO_PASSWORD
+elif [ -f .data/demo-password ]; then demo_password=$(cat .data/demo-password)
+else demo_password="(not generated here: the database already had users)"; fi
+echo "Demo sign-in: admin@ngo-a.demo, caseworker@ngo-a.demo, reviewer@ngo-a.demo (and ngo-b), system@demo.local"
+echo "Demo password: $demo_password"
 echo "SivTracker is starting at http://localhost:$app_port (Ctrl+C to stop; 'scripts/run.sh stop' stops the database)."
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Database__MigrateAtStartup=true

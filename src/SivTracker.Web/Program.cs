@@ -9,12 +9,14 @@ var builder = WebApplication.CreateBuilder(isCommand
 builder.AddSivLogging();
 builder.Services.AddSivData(builder.Configuration);
 builder.Services.AddSivHealth();
+builder.Services.AddSivAuth(builder.Configuration);
+SmtpEmailSender.AddSivEmail(builder.Services, builder.Configuration);
 builder.Services.AddSivWeb();
 
 var app = builder.Build();
 if (isCommand)
 {
-    return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return await CommandLine.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);
 }
 
 await app.PrepareDatabaseAsync();

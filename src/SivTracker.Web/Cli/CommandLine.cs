@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Cli;
 
@@ -12,7 +13,14 @@ public static class CommandLine
         Commands:
           migrate                        apply database migrations and seed reference data
           seed-demo --scale N [--if-empty]
-                                         generate N demo cases with families (--if-empty: only into an empty database)
+                                         generate N demo cases with families and the demo users
+                                         (--if-empty: only into an empty database); their password is
+                                         SIVTRACKER_DEMO_PASSWORD, or generated and printed
+          create-admin --org <slug> --name <org name> --email <email> [--display-name <name>]
+                                         create the organisation if needed and an admin for it
+          create-admin --system --email <email> [--display-name <name>]
+                                         create a system administrator (manages organisations, sees no case data)
+                                         create-admin reads the password from standard input (one line)
 
         Without a command the web server starts. The database is ConnectionStrings__Default, or the local
         cluster started by scripts/run.sh when run from the repository.
@@ -21,7 +29,7 @@ public static class CommandLine
     /// <summary>A first argument that is not an option names a command; options alone (--urls ...) start the web server.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-');
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader input, TextWriter output, TextWriter error)
     {
         try
         {
@@ -31,6 +39,7 @@ public static class CommandLine
             {
                 "migrate" => await MigrateAsync(scope.ServiceProvider, options, output),
                 "seed-demo" => await SeedDemoAsync(scope.ServiceProvider, options, output),
+                "create-admin" => await CreateAdminAsync(scope.ServiceProvider, options, input, output, error),
                 "help" or "--help" => Print(output, Usage, 0),
                 _ => Print(error, $"Unknown command '{args[0]}'.\n\n{Usage}", 2),
             };
@@ -64,8 +73,76 @@ public static class CommandLine
             return 0;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var result = await services.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale, progress: output.WriteLine);
+        var generator = services.GetRequiredService<DemoDataGenerator>();
+        var result = await generator.GenerateAsync(scale, progress: output.WriteLine);
         output.WriteLine($"Generated {result.Cases} cases, {result.Persons} people and {result.StageEvents} stage events in {started.Elapsed.TotalSeconds:0.0} s.");
+        var configured = Environment.GetEnvironmentVariable("SIVTRACKER_DEMO_PASSWORD");
+        var password = string.IsNullOrEmpty(configured) ? UserAccounts.GeneratePassword() : configured;
+        var users = await generator.EnsureDemoUsersAsync(password);
+        if (users > 0)
+        {
+            output.WriteLine($"Created {users} demo users.");
+            output.WriteLine(string.IsNullOrEmpty(configured) ? $"Demo users' password: {password}" : "Demo users' password: the value of SIVTRACKER_DEMO_PASSWORD");
+        }
+        return 0;
+    }
+
+    private static async Task<int> CreateAdminAsync(IServiceProvider services, Options options, TextReader input, TextWriter output, TextWriter error)
+    {
+        var system = options.Flag("system");
+        var email = options.Required("email");
+        var displayName = options.Value("display-name") ?? email.Split('@')[0];
+        string? slug = null, name = null;
+        if (system)
+        {
+            options.EnsureOnly("system", "email", "display-name");
+        }
+        else
+        {
+            slug = options.Required("org");
+            name = options.Required("name");
+            options.EnsureOnly("org", "name", "email", "display-name");
+            if (!System.Text.RegularExpressions.Regex.IsMatch(slug, "^[a-z0-9][a-z0-9-]{1,39}$"))
+            {
+                throw new UsageException("--org must be 2 to 40 lower-case letters, digits and dashes.");
+            }
+        }
+        // Read from standard input so the password never appears in the process list or shell history.
+        var password = input.ReadLine()?.TrimEnd('\r');
+        if (string.IsNullOrEmpty(password))
+        {
+            error.WriteLine("No password on standard input. Example: printf '%s\\n' \"$PASSWORD\" | ... create-admin ...");
+            return 2;
+        }
+
+        var db = services.GetRequiredService<AppDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        Guid? organisationId = null;
+        if (!system)
+        {
+            var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Slug == slug);
+            if (organisation is null)
+            {
+                organisation = new Domain.Organisation { Slug = slug!, Name = name! };
+                db.Organisations.Add(organisation);
+                await db.SaveChangesAsync();
+                output.WriteLine($"Created organisation {slug}.");
+            }
+            organisationId = organisation.Id;
+        }
+        var created = await services.GetRequiredService<UserAccounts>()
+            .CreateAsync(email, displayName, organisationId, [system ? Roles.SystemAdmin : Roles.Admin], password);
+        if (created.User is null)
+        {
+            await transaction.RollbackAsync();
+            foreach (var problem in created.Result.Errors)
+            {
+                error.WriteLine(problem.Description);
+            }
+            return 1;
+        }
+        await transaction.CommitAsync();
+        output.WriteLine(system ? $"Created system administrator {email}." : $"Created admin {email} for {slug}.");
         return 0;
     }
 

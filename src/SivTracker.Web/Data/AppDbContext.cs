@@ -1,20 +1,46 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Data;
 
 // Add a migration from the repository root:
 //   dotnet tool restore && dotnet ef migrations add <Name> --project src/SivTracker.Web --output-dir Data/Migrations
-public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options)
 {
+    private Guid? _organisationOverride;
+    private bool _hasOrganisationOverride;
+
+    /// <summary>Who is acting in this scope. Read at query and save time, not when the context is made: within one
+    /// request the context may be created (by the cookie's security stamp check) before the user is known.</summary>
+    public ICurrentActor? Actor { get; private set; }
+
     /// <summary>
-    /// The signed-in user's organisation. Null means no filter: CLI commands, seeders and the sweep work across
-    /// organisations on purpose. Set per scope because the context is pooled.
+    /// The organisation whose rows queries see. Null means no filter: CLI commands, seeders and the sweep work across
+    /// organisations on purpose. Tests and background work may set it explicitly.
     /// </summary>
-    public Guid? OrganisationId { get; set; }
+    public Guid? OrganisationId
+    {
+        get => _hasOrganisationOverride ? _organisationOverride : Actor?.OrganisationId;
+        set
+        {
+            _organisationOverride = value;
+            _hasOrganisationOverride = true;
+        }
+    }
 
     /// <summary>Whoever is acting, for the created/updated stamps.</summary>
-    public Guid? ActingUserId { get; set; }
+    public Guid? ActingUserId => Actor?.UserId;
+
+    /// <summary>Binds a pooled context to the scope that rents it, clearing what a previous renter set.</summary>
+    public void UseActor(ICurrentActor? actor)
+    {
+        Actor = actor;
+        _organisationOverride = null;
+        _hasOrganisationOverride = false;
+    }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Person> Persons => Set<Person>();
@@ -33,10 +59,20 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(op
     {
         // Enums are stored by name so the database reads on its own and reordering members never corrupts data.
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+        base.ConfigureConventions(configurationBuilder);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        // Identity names its tables explicitly; give them the same snake_case style as the rest.
+        modelBuilder.Entity<AppUser>().ToTable("users");
+        modelBuilder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        modelBuilder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Data;
 
@@ -9,7 +10,7 @@ namespace SivTracker.Web.Data;
 /// of both step models and S1059, backdated histories so some cases are overdue, some paused, some closed.
 /// Rows go in through binary COPY in batches, so memory stays flat and 100,000 cases load in well under a minute.
 /// </summary>
-public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockSettings clockSettings)
+public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockSettings clockSettings, UserAccounts accounts)
 {
     public sealed record Result(int Organisations, int Cases, int Persons, int StageEvents);
 
@@ -20,6 +21,41 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
     ];
 
     private const int BatchSize = 5_000;
+
+    /// <summary>The demo accounts: each organisation's admin, caseworker and reviewer, and one system administrator.</summary>
+    public static readonly (string Email, string Name, string? OrganisationSlug, string Role)[] DemoUsers =
+    [
+        ("admin@ngo-a.demo", "Amina Admin", "ngo-a", Roles.Admin),
+        ("caseworker@ngo-a.demo", "Carlos Caseworker", "ngo-a", Roles.Caseworker),
+        ("reviewer@ngo-a.demo", "Rahel Reviewer", "ngo-a", Roles.Reviewer),
+        ("admin@ngo-b.demo", "Bilal Admin", "ngo-b", Roles.Admin),
+        ("caseworker@ngo-b.demo", "Beth Caseworker", "ngo-b", Roles.Caseworker),
+        ("reviewer@ngo-b.demo", "Bruno Reviewer", "ngo-b", Roles.Reviewer),
+        ("system@demo.local", "Sam System", null, Roles.SystemAdmin),
+    ];
+
+    /// <summary>Creates the demo accounts that are missing and gives each organisation's unassigned cases to its caseworker.</summary>
+    public async Task<int> EnsureDemoUsersAsync(string password, CancellationToken ct = default)
+    {
+        var created = 0;
+        foreach (var (email, name, slug, role) in DemoUsers)
+        {
+            var organisationId = slug is null ? null : (Guid?)await db.Organisations.Where(o => o.Slug == slug).Select(o => o.Id).SingleAsync(ct);
+            if (await db.Users.AnyAsync(u => u.Email == email, ct)) continue;
+            var result = await accounts.CreateAsync(email, name, organisationId, [role], password, ct: ct);
+            if (result.User is null)
+            {
+                throw new InvalidOperationException(string.Join(" ", result.Result.Errors.Select(e => e.Description)));
+            }
+            created++;
+            if (role == Roles.Caseworker)
+            {
+                await db.Cases.Where(c => c.OrganisationId == organisationId && c.CaseworkerId == null)
+                    .ExecuteUpdateAsync(c => c.SetProperty(x => x.CaseworkerId, result.User.Id), ct);
+            }
+        }
+        return created;
+    }
 
     public async Task<Result> GenerateAsync(int scale, int seed = 20_090_101, Action<string>? progress = null, CancellationToken ct = default)
     {

@@ -27,9 +27,7 @@ public static class DataServices
         services.AddScoped(sp =>
         {
             var db = sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
-            var actor = sp.GetService<ICurrentActor>();
-            db.OrganisationId = actor?.OrganisationId;
-            db.ActingUserId = actor?.UserId;
+            db.UseActor(sp.GetService<ICurrentActor>());
             return db;
         });
         services.AddScoped<DemoDataGenerator>();

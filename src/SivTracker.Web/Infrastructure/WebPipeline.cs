@@ -9,7 +9,14 @@ public static class WebPipeline
 {
     public static IServiceCollection AddSivWeb(this IServiceCollection services)
     {
-        services.AddRazorPages();
+        services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions));
+        services.AddScoped<UserAccounts>();
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = "__Host-sivtracker-tmp";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
         // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;
@@ -26,7 +33,21 @@ public static class WebPipeline
         app.UseSivRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(async (context, next) =>
+        {
+            // Pages for signed-in users carry personal data: no browser or proxy may keep a copy.
+            context.Response.OnStarting(() =>
+            {
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                }
+                return Task.CompletedTask;
+            });
+            await next();
+        });
         return app;
     }
 

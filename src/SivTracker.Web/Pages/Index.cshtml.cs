@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages;
 
@@ -14,8 +16,13 @@ public class IndexModel(AppDbContext db) : PageModel
     public IReadOnlyList<ProgramRow> Programs { get; private set; } = [];
     public TotalsRow Totals { get; private set; } = new(0, 0, 0, 0);
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        if (User.OrganisationId() is null)
+        {
+            // System administrators belong to no organisation and see no case data.
+            return RedirectToPage("/System/Index");
+        }
         Programs = await db.Cases.AsNoTracking()
             .GroupBy(c => c.Program)
             .OrderBy(g => g.Key)
@@ -33,5 +40,6 @@ public class IndexModel(AppDbContext db) : PageModel
             people.Where(p => !p.IsPrincipal).Sum(p => p.Count),
             Programs.Sum(p => p.OpenCases),
             await db.Cases.CountAsync(c => (c.ClockState == ClockState.Running || c.ClockState == ClockState.Paused) && c.DaysOver > 0 && !c.HighRisk, ct));
+        return Page();
     }
 }

@@ -39,7 +39,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            TablesToIgnore = ["__EFMigrationsHistory", "stages"],
+            TablesToIgnore = ["__EFMigrationsHistory", "stages", "roles"],
         });
     }
 

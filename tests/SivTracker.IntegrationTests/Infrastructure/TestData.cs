@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
@@ -25,5 +26,11 @@ public static class TestData
         db.Persons.Add(person);
         await db.SaveChangesAsync();
         return person;
+    }
+
+    public static async Task<Guid> OrganisationIdAsync(DatabaseFixture fixture, string slug)
+    {
+        await using var scope = fixture.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organisations.Where(o => o.Slug == slug).Select(o => o.Id).SingleAsync();
     }
 }

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace SivTracker.Web.Data;
+
+public class AppUser : IdentityUser<Guid>
+{
+    public AppUser() => Id = Guid.CreateVersion7();
+
+    /// <summary>Null only for system administrators, who manage organisations and see no case data.</summary>
+    public Guid? OrganisationId { get; set; }
+
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>A disabled user cannot sign in and their open sessions end at the next security stamp check.</summary>
+    public bool IsDisabled { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public static class Roles
+{
+    public const string Caseworker = "Caseworker";
+    public const string Reviewer = "Reviewer";
+    public const string Admin = "Admin";
+    public const string SystemAdmin = "SystemAdmin";
+
+    /// <summary>The roles an organisation's admin may grant; system administrators are made only by the CLI or another system administrator.</summary>
+    public static readonly string[] Organisation = [Caseworker, Reviewer, Admin];
+
+    public static readonly string[] All = [Caseworker, Reviewer, Admin, SystemAdmin];
+}

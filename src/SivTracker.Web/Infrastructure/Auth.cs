@@ -1,0 +1,204 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using SivTracker.Web.Data;
+
+namespace SivTracker.Web.Infrastructure;
+
+public static class Policies
+{
+    /// <summary>A member of an organisation in any role: may read that organisation's cases.</summary>
+    public const string OrganisationMember = nameof(OrganisationMember);
+
+    /// <summary>May create and edit people, cases, stage changes, notes and documents.</summary>
+    public const string CaseEditor = nameof(CaseEditor);
+
+    public const string Admin = nameof(Admin);
+    public const string SystemAdmin = nameof(SystemAdmin);
+}
+
+public sealed record SessionSettings
+{
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan AbsoluteLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>How soon a disabled user or a role change takes effect on open sessions.</summary>
+    public TimeSpan SecurityStampInterval { get; init; } = TimeSpan.FromMinutes(1);
+}
+
+public static class Auth
+{
+    public const string OrganisationClaim = "sivtracker:org";
+    private const string SignedInAtItem = "sivtracker:signed-in-at";
+
+    /// <summary>Pages anyone may open. Everything else requires a signed-in user; a test keeps this list honest.</summary>
+    public static readonly string[] AnonymousPages =
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error"];
+
+    public static IServiceCollection AddSivAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var session = configuration.GetSection("Session").Get<SessionSettings>() ?? new SessionSettings();
+        services.AddSingleton(session);
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentActor, HttpCurrentActor>();
+
+        services.AddIdentity<AppUser, IdentityRole<Guid>>(options =>
+            {
+                options.Password.RequiredLength = 12;
+                // Length protects better than composition rules, which push people to predictable patterns.
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<SivSignInManager>()
+            .AddClaimsPrincipalFactory<SivClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<TimeProvider>((options, time) =>
+        {
+            options.ValidationInterval = session.SecurityStampInterval;
+            options.TimeProvider = time;
+        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<TimeProvider>((options, time) =>
+        {
+            options.TimeProvider = time;
+            options.Cookie.Name = "__Host-sivtracker";
+            options.Cookie.HttpOnly = true;
+            // Browsers treat http://localhost as secure, so Secure cookies also work for local development.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/";
+            options.ExpireTimeSpan = session.IdleTimeout;
+            options.SlidingExpiration = true;
+            options.LoginPath = "/Account/Login";
+            options.LogoutPath = "/Account/Logout";
+            options.AccessDeniedPath = "/Account/Login";
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                // A plain 403 rendered by the error page, rather than a redirect that hides what happened.
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            options.Events.OnSigningIn = context =>
+            {
+                context.Properties.Items.TryAdd(SignedInAtItem, time.GetUtcNow().ToUnixTimeSeconds().ToString());
+                return Task.CompletedTask;
+            };
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                var signedInAt = context.Properties.Items.TryGetValue(SignedInAtItem, out var value) && long.TryParse(value, out var seconds)
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                    : DateTimeOffset.MinValue;
+                // Sliding renewal alone would keep a session alive forever; this caps it however active it is.
+                if (signedInAt + session.AbsoluteLifetime < time.GetUtcNow())
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+                await SecurityStampValidator.ValidatePrincipalAsync(context);
+            };
+        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme).Configure(options =>
+        {
+            options.Cookie.Name = "__Host-sivtracker-2fa";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "__Host-sivtracker-af";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        services.AddAuthorizationBuilder()
+            // Defence in depth: an endpoint that somehow has no metadata still needs a signed-in user.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.OrganisationMember, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Organisation))
+            .AddPolicy(Policies.CaseEditor, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Caseworker, Roles.Admin))
+            .AddPolicy(Policies.Admin, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.SystemAdmin, policy => policy.RequireRole(Roles.SystemAdmin));
+        return services;
+    }
+
+    /// <summary>Authorization by folder, in one place. Pages join a folder's rule by living in it.</summary>
+    public static void ApplyConventions(Microsoft.AspNetCore.Mvc.ApplicationModels.PageConventionCollection conventions)
+    {
+        conventions.AuthorizeFolder("/");
+        foreach (var page in AnonymousPages)
+        {
+            conventions.AllowAnonymousToPage(page);
+        }
+        foreach (var folder in new[] { "/Applicants", "/Interpreters", "/Cases", "/Review", "/Reports" })
+        {
+            conventions.AuthorizeFolder(folder, Policies.OrganisationMember);
+        }
+        conventions.AuthorizeFolder("/Admin", Policies.Admin);
+        conventions.AuthorizeFolder("/System", Policies.SystemAdmin);
+    }
+
+    public static Guid? OrganisationId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(OrganisationClaim), out var id) ? id : null;
+
+    public static Guid? UserId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+}
+
+/// <summary>
+/// The acting user of a request. Requests without an organisation (anonymous, system administrators) get an
+/// organisation id that matches nothing, so the data filter shows them no case data; only the CLI and background
+/// work, which have no request, see across organisations.
+/// </summary>
+public sealed class HttpCurrentActor(IHttpContextAccessor accessor) : ICurrentActor
+{
+    public Guid? UserId => accessor.HttpContext?.User.UserId();
+
+    public Guid? OrganisationId => accessor.HttpContext is { } context ? context.User.OrganisationId() ?? Guid.Empty : null;
+}
+
+/// <summary>Adds the organisation to the cookie's claims; refreshed with roles at every security stamp check.</summary>
+public sealed class SivClaimsPrincipalFactory(UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<AppUser, IdentityRole<Guid>>(users, roles, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(AppUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        if (user.OrganisationId is { } organisationId)
+        {
+            identity.AddClaim(new Claim(Auth.OrganisationClaim, organisationId.ToString()));
+        }
+        identity.AddClaim(new Claim("sivtracker:name", user.DisplayName));
+        return identity;
+    }
+}
+
+/// <summary>Refuses disabled users at sign-in and at every security stamp check of an open session.</summary>
+public sealed class SivSignInManager(
+    UserManager<AppUser> userManager,
+    IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<AppUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor,
+    ILogger<SignInManager<AppUser>> logger,
+    IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<AppUser> confirmation)
+    : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(AppUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
+
+    public override async Task<AppUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
+    {
+        var user = await base.ValidateSecurityStampAsync(principal);
+        return user is { IsDisabled: false } ? user : null;
+    }
+}

@@ -1,0 +1,33 @@
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace SivTracker.Web.Infrastructure;
+
+public static class Validation
+{
+    /// <summary>Runs a page's validator and puts each message next to its field ("Input.Email").</summary>
+    public static bool Validate<T>(this ModelStateDictionary modelState, IValidator<T> validator, T input, string prefix = "Input")
+    {
+        ValidationResult result = validator.Validate(input);
+        foreach (var error in result.Errors)
+        {
+            modelState.AddModelError(string.IsNullOrEmpty(error.PropertyName) ? prefix : $"{prefix}.{error.PropertyName}", error.ErrorMessage);
+        }
+        return result.IsValid && modelState.IsValid;
+    }
+
+    /// <summary>Text fields reject control characters and NUL bytes, which PostgreSQL text cannot hold.</summary>
+    public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, int maxLength, bool multiline = false) =>
+        rule.MaximumLength(maxLength).WithMessage($"Use at most {maxLength} characters.")
+            .Must(value => value is null || !value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+            .WithMessage("Remove control characters (such as NUL bytes) from this field.");
+
+    public static void AddIdentityErrors(this ModelStateDictionary modelState, Microsoft.AspNetCore.Identity.IdentityResult result, string key)
+    {
+        foreach (var error in result.Errors)
+        {
+            modelState.AddModelError(key, error.Description);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Account;
+
+public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> signIn) : PageModel
+{
+    public sealed record Command
+    {
+        public string CurrentPassword { get; init; } = "";
+        public string NewPassword { get; init; } = "";
+        public string ConfirmPassword { get; init; } = "";
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.CurrentPassword).NotEmpty().WithMessage("Enter your current password.");
+            RuleFor(c => c.NewPassword).NotEmpty().WithMessage("Enter a new password.")
+                .MinimumLength(12).WithMessage("Use at least 12 characters.").PlainText(256);
+            RuleFor(c => c.ConfirmPassword).Equal(c => c.NewPassword).WithMessage("The two new passwords do not match.");
+        }
+    }
+
+    [BindProperty]
+    public Command Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.Validate(new Validator(), Input))
+        {
+            return Page();
+        }
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+        var result = await users.ChangePasswordAsync(user, Input.CurrentPassword, Input.NewPassword);
+        if (!result.Succeeded)
+        {
+            ModelState.AddIdentityErrors(result, result.Errors.Any(e => e.Code == "PasswordMismatch") ? "Input.CurrentPassword" : "Input.NewPassword");
+            return Page();
+        }
+        // Changing the password renews the security stamp, which ends the user's other sessions; keep this one.
+        await signIn.RefreshSignInAsync(user);
+        TempData["Flash"] = "Your password is changed.";
+        return RedirectToPage("/Index");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text;
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Account;
+
+public class ForgotPassword(UserManager<AppUser> users, IEmailSender email, ILogger<ForgotPassword> logger) : PageModel
+{
+    public sealed record Command
+    {
+        public string Email { get; init; } = "";
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() =>
+            RuleFor(c => c.Email).NotEmpty().WithMessage("Enter your email address.").EmailAddress().WithMessage("Enter a valid email address.").PlainText(256);
+    }
+
+    [BindProperty]
+    public Command Input { get; set; } = new();
+
+    public bool EmailAvailable => email.IsConfigured;
+    public bool Sent { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!email.IsConfigured || !ModelState.Validate(new Validator(), Input))
+        {
+            return Page();
+        }
+        var user = await users.FindByEmailAsync(Input.Email.Trim());
+        if (user is { IsDisabled: false })
+        {
+            var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+            // The link names the account by its id, never by email: URLs end up in logs and browser history.
+            var link = Url.Page("/Account/ResetPassword", null, new { userId = user.Id, code = token }, Request.Scheme);
+            try
+            {
+                await email.SendAsync(user.Email!, "Reset your SivTracker password",
+                    $"Someone asked to reset your SivTracker password. If it was you, open this link within a day:\n\n{link}\n\nIf it was not you, ignore this message.", ct);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning("Password reset mail for user {UserId} failed: {Error}", user.Id, exception.GetType().Name);
+            }
+        }
+        // The same answer whether or not the account exists.
+        Sent = true;
+        return Page();
+    }
+}

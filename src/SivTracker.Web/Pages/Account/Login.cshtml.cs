@@ -1,0 +1,57 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Account;
+
+public class Login(SignInManager<AppUser> signIn) : PageModel
+{
+    public sealed record Command
+    {
+        public string Email { get; init; } = "";
+        public string Password { get; init; } = "";
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Email).NotEmpty().WithMessage("Enter your email address.").PlainText(256);
+            RuleFor(c => c.Password).NotEmpty().WithMessage("Enter your password.").PlainText(256);
+        }
+    }
+
+    [BindProperty]
+    public Command Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
+    {
+        if (!ModelState.Validate(new Validator(), Input))
+        {
+            return Page();
+        }
+        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            return LocalRedirect(SafeReturnUrl(returnUrl));
+        }
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("./LoginWith2fa", new { returnUrl = SafeReturnUrl(returnUrl) });
+        }
+        // One message for a wrong password, an unknown email and a disabled account: none reveals which accounts exist.
+        ModelState.AddModelError(string.Empty, result.IsLockedOut
+            ? "This account is locked after too many failed attempts. Try again in 15 minutes."
+            : "The email or password is not right, or the account is disabled.");
+        return Page();
+    }
+
+    public string SafeReturnUrl(string? returnUrl) => Url.IsLocalUrl(returnUrl) ? returnUrl! : "/";
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Account;
+
+public class ResetPassword(UserManager<AppUser> users) : PageModel
+{
+    public sealed record Command
+    {
+        public string NewPassword { get; init; } = "";
+        public string ConfirmPassword { get; init; } = "";
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.NewPassword).NotEmpty().WithMessage("Enter a new password.")
+                .MinimumLength(12).WithMessage("Use at least 12 characters.").PlainText(256);
+            RuleFor(c => c.ConfirmPassword).Equal(c => c.NewPassword).WithMessage("The two passwords do not match.");
+        }
+    }
+
+    [BindProperty]
+    public Command Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public Guid UserId { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string Code { get; set; } = "";
+
+    public IActionResult OnGet() => Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.Validate(new Validator(), Input))
+        {
+            return Page();
+        }
+        var user = await users.FindByIdAsync(UserId.ToString());
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(Code));
+        }
+        catch (FormatException)
+        {
+            token = "";
+        }
+        var result = user is null || user.IsDisabled
+            ? IdentityResult.Failed(new IdentityError { Description = "This link is not valid any more. Ask for a new one." })
+            : await users.ResetPasswordAsync(user, token, Input.NewPassword);
+        if (!result.Succeeded)
+        {
+            ModelState.AddIdentityErrors(result, result.Errors.Any(e => e.Code == "InvalidToken") ? string.Empty : "Input.NewPassword");
+            if (result.Errors.Any(e => e.Code == "InvalidToken"))
+            {
+                ModelState.AddModelError(string.Empty, "This link is not valid any more. Ask for a new one.");
+            }
+            return Page();
+        }
+        TempData["Flash"] = "Your password is set. Sign in with it now.";
+        return RedirectToPage("./Login");
+    }
+}

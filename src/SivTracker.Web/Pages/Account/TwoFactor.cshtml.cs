@@ -1,0 +1,119 @@
+using System.Text;
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using QRCoder;
+using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Account;
+
+/// <summary>Set up, reset or turn off two-factor sign-in with an authenticator app (TOTP), and its recovery codes.</summary>
+public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn) : PageModel
+{
+    public sealed record Command
+    {
+        public string Code { get; init; } = "";
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() =>
+            RuleFor(c => c.Code).NotEmpty().WithMessage("Enter the 6-digit code your app shows.")
+                .Matches(@"^[0-9 \-]{6,9}$").WithMessage("The code is 6 digits.");
+    }
+
+    [BindProperty]
+    public Command Input { get; set; } = new();
+
+    public bool IsEnabled { get; private set; }
+    public int RecoveryCodesLeft { get; private set; }
+    public string SharedKey { get; private set; } = "";
+    public string QrCodeDataUri { get; private set; } = "";
+
+    /// <summary>Shown once, right after they are made; never stored in a readable form.</summary>
+    public IReadOnlyList<string> NewRecoveryCodes { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEnableAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        if (!ModelState.Validate(new Validator(), Input))
+        {
+            await LoadAsync(user);
+            return Page();
+        }
+        var code = Input.Code.Replace(" ", "").Replace("-", "");
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            ModelState.AddModelError("Input.Code", "That code is not right. Check the time on your phone and try the current code.");
+            await LoadAsync(user);
+            return Page();
+        }
+        await users.SetTwoFactorEnabledAsync(user, true);
+        NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        await signIn.RefreshSignInAsync(user);
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRecoveryCodesAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        }
+        await LoadAsync(user);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await signIn.RefreshSignInAsync(user);
+        TempData["Flash"] = "Two-factor sign-in is off. Turn it back on soon: it protects the people in your cases.";
+        return RedirectToPage();
+    }
+
+    private async Task LoadAsync(AppUser user)
+    {
+        IsEnabled = await users.GetTwoFactorEnabledAsync(user);
+        RecoveryCodesLeft = IsEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
+        if (IsEnabled) return;
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user) ?? "";
+        }
+        SharedKey = FormatKey(key);
+        var uri = $"otpauth://totp/SivTracker:{Uri.EscapeDataString(user.Email ?? "")}?secret={key}&issuer=SivTracker&digits=6";
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.Q);
+        QrCodeDataUri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
+    }
+
+    private static string FormatKey(string key)
+    {
+        var formatted = new StringBuilder();
+        for (var i = 0; i < key.Length; i += 4)
+        {
+            formatted.Append(key.AsSpan(i, Math.Min(4, key.Length - i))).Append(' ');
+        }
+        return formatted.ToString().TrimEnd().ToLowerInvariant();
+    }
+}

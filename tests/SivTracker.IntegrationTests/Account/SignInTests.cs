@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+
+namespace SivTracker.IntegrationTests.Account;
+
+public class SignInTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    [Fact]
+    public async Task RightPassword_SignsIn_WithAHardenedSessionCookie()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+
+        var response = await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-sivtracker="));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FiveWrongPasswords_LockTheAccount_SoTheRightPasswordThenFailsToo()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var wrong = await client.SignInAsync(users.CaseworkerA.Email!, "not the password at all");
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        }
+
+        var right = await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("locked after too many failed attempts", await right.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongPassword_SaysTheSameAsAnUnknownEmail()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+
+        var wrong = await (await client.SignInAsync(users.CaseworkerA.Email!, "not the password at all")).Content.ReadAsStringAsync();
+        var unknown = await (await client.SignInAsync("nobody@nowhere.test", "not the password at all")).Content.ReadAsStringAsync();
+
+        const string message = "The email or password is not right, or the account is disabled.";
+        Assert.Contains(message, wrong);
+        Assert.Contains(message, unknown);
+    }
+
+    [Fact]
+    public async Task TwoFactor_SetUpOnItsPage_IsThenRequiredAtSignIn()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+
+        var setup = await client.GetHtmlAsync("/Account/TwoFactor");
+        Assert.Contains("data:image/png;base64,", setup);
+        var key = Regex.Match(setup, "<code class=\"key\">([a-z0-9 ]+)</code>").Groups[1].Value;
+        var enabled = await client.PostFormAsync("/Account/TwoFactor?handler=Enable", [new("Input.Code", Totp.Code(key, DateTimeOffset.UtcNow))]);
+        var enabledHtml = await enabled.Content.ReadAsStringAsync();
+        Assert.Contains("Two-factor sign-in is on", enabledHtml);
+        Assert.Equal(10, Regex.Matches(enabledHtml, "<li><code>").Count);
+        var recoveryCode = Regex.Match(enabledHtml, "<li><code>([^<]+)</code>").Groups[1].Value;
+
+        using var fresh = new AppClient(Fixture.Factory);
+        var password = await fresh.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        Assert.Contains("/Account/LoginWith2fa", password.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync("/")).StatusCode);
+        var wrongCode = await fresh.PostFormAsync("/Account/LoginWith2fa", [new("Input.Code", "000000")]);
+        Assert.Contains("That code is not right", await wrongCode.Content.ReadAsStringAsync());
+        var code = await fresh.PostFormAsync("/Account/LoginWith2fa", [new("Input.Code", Totp.Code(key, DateTimeOffset.UtcNow))]);
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/")).StatusCode);
+
+        using var lostPhone = new AppClient(Fixture.Factory);
+        await lostPhone.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        var recovered = await lostPhone.PostFormAsync("/Account/LoginWithRecoveryCode", [new("Input.Code", recoveryCode)]);
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await lostPhone.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DisabledUser_ExistingCookieIsRejectedWithinAMinute_AndTheyCannotSignInAgain()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        var disable = await admin.PostFormAsync($"/Admin/Users/Edit?id={users.CaseworkerA.Id}&handler=Disable", [], tokenSource: $"/Admin/Users/Edit?id={users.CaseworkerA.Id}");
+        Assert.Equal(HttpStatusCode.Redirect, disable.StatusCode);
+        Fixture.Time.Advance(TimeSpan.FromSeconds(61));
+
+        var after = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Contains("/Account/Login", after.Headers.Location!.ToString());
+        using var again = new AppClient(Fixture.Factory);
+        var signIn = await again.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("or the account is disabled", await signIn.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task RoleChange_EndsOpenSessionsWithinAMinute_AndTheNextSignInHasTheNewRoles()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var reviewer = new AppClient(Fixture.Factory);
+        await reviewer.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync("/Admin/Users")).StatusCode);
+
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        var editPath = $"/Admin/Users/Edit?id={users.ReviewerA.Id}";
+        await admin.PostFormAsync(editPath + "&handler=Roles", [new("Input.Roles", "Reviewer"), new("Input.Roles", "Admin")], tokenSource: editPath);
+        Fixture.Time.Advance(TimeSpan.FromSeconds(61));
+
+        var ended = await reviewer.GetAsync("/Admin/Users");
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Contains("/Account/Login", ended.Headers.Location!.ToString());
+        await reviewer.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync("/Admin/Users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_EndsAfterThirtyIdleMinutes()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        Fixture.Time.Advance(TimeSpan.FromMinutes(31));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_EndsAfterTwelveHoursHoweverActive()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromHours(11.5); elapsed += TimeSpan.FromMinutes(20))
+        {
+            Fixture.Time.Advance(TimeSpan.FromMinutes(20));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        }
+        Fixture.Time.Advance(TimeSpan.FromMinutes(40));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task PostWithoutAntiforgeryToken_IsRejectedWith400()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        var response = await client.PostWithoutTokenAsync("/Account/ChangePassword",
+            [new("Input.CurrentPassword", TestUsers.Password), new("Input.NewPassword", "a brand new password"), new("Input.ConfirmPassword", "a brand new password")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await using var scope = Fixture.Scope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        Assert.True(await userManager.CheckPasswordAsync((await userManager.FindByIdAsync(users.CaseworkerA.Id.ToString()))!, TestUsers.Password));
+    }
+
+    [Fact]
+    public async Task ChangePassword_RequiresTwelveCharactersAndTheCurrentPassword()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        var tooShort = await client.PostFormAsync("/Account/ChangePassword",
+            [new("Input.CurrentPassword", TestUsers.Password), new("Input.NewPassword", "short pass"), new("Input.ConfirmPassword", "short pass")]);
+        var wrongCurrent = await client.PostFormAsync("/Account/ChangePassword",
+            [new("Input.CurrentPassword", "wrong current one"), new("Input.NewPassword", "a brand new password"), new("Input.ConfirmPassword", "a brand new password")]);
+        var ok = await client.PostFormAsync("/Account/ChangePassword",
+            [new("Input.CurrentPassword", TestUsers.Password), new("Input.NewPassword", "a brand new password"), new("Input.ConfirmPassword", "a brand new password")]);
+
+        Assert.Contains("Use at least 12 characters.", await tooShort.Content.ReadAsStringAsync());
+        Assert.Contains("Incorrect password", await wrongCurrent.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        using var fresh = new AppClient(Fixture.Factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await fresh.SignInAsync(users.CaseworkerA.Email!, "a brand new password")).StatusCode);
+    }
+}

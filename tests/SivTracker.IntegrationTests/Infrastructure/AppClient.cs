@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SivTracker.IntegrationTests.Infrastructure;
+
+/// <summary>A browser-like client over real HTTP semantics: cookies, no auto-redirects, forms posted with the scraped antiforgery token.</summary>
+public sealed partial class AppClient : IDisposable
+{
+    private readonly HttpClient _client;
+
+    public AppClient(SivWebFactory factory)
+    {
+        // https, because the session cookies are Secure and __Host- prefixed.
+        _client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(path);
+
+    public async Task<string> GetHtmlAsync(string path)
+    {
+        var response = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Posts a form with the antiforgery token taken from <paramref name="tokenSource"/> (default: the same path).</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, string? tokenSource = null)
+    {
+        var token = await AntiforgeryTokenAsync(tokenSource ?? path);
+        var form = fields.ToList();
+        if (token is not null)
+        {
+            form.Add(new("__RequestVerificationToken", token));
+        }
+        return await _client.PostAsync(path, new FormUrlEncodedContent(form));
+    }
+
+    public Task<HttpResponseMessage> PostWithoutTokenAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>
+        _client.PostAsync(path, new FormUrlEncodedContent(fields));
+
+    public async Task<HttpResponseMessage> SignInAsync(string email, string password) =>
+        await PostFormAsync("/Account/Login", [new("Input.Email", email), new("Input.Password", password)]);
+
+    public async Task<string?> AntiforgeryTokenAsync(string path)
+    {
+        var response = await _client.GetAsync(path);
+        if (response.StatusCode != HttpStatusCode.OK) return null;
+        var match = TokenPattern().Match(await response.Content.ReadAsStringAsync());
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
