@@ -26,13 +26,16 @@ public interface IEmailSender
 }
 
 /// <summary>Plain-text mail through SMTP. Messages carry links and counts, never an applicant's personal data.</summary>
-public sealed class SmtpEmailSender(SmtpSettings settings) : IEmailSender
+public sealed class SmtpEmailSender(Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> options) : IEmailSender
 {
-    public bool IsConfigured => settings.IsConfigured;
+    private SmtpSettings Settings => options.CurrentValue;
+
+    public bool IsConfigured => Settings.IsConfigured;
 
     public async Task SendAsync(string to, string subject, string body, CancellationToken ct = default)
     {
-        if (!IsConfigured)
+        var settings = Settings;
+        if (!settings.IsConfigured)
         {
             throw new InvalidOperationException("SMTP is not configured (Smtp:Host).");
         }
@@ -53,7 +56,7 @@ public sealed class SmtpEmailSender(SmtpSettings settings) : IEmailSender
 
     public static IServiceCollection AddSivEmail(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection("Smtp").Get<SmtpSettings>() ?? new SmtpSettings());
+        services.AddOptions<SmtpSettings>().Bind(configuration.GetSection("Smtp"));
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         return services;
     }

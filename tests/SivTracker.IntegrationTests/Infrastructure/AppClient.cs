@@ -9,7 +9,7 @@ public sealed partial class AppClient : IDisposable
 {
     private readonly HttpClient _client;
 
-    public AppClient(SivWebFactory factory)
+    public AppClient(WebApplicationFactory<Program> factory)
     {
         // https, because the session cookies are Secure and __Host- prefixed.
         _client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
