@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(isCommand
 builder.AddSivLogging();
 builder.Services.AddSivData(builder.Configuration);
 builder.Services.AddSivHealth();
-builder.Services.AddSivAuth(builder.Configuration);
+builder.Services.AddSivAuth(builder.Configuration, builder.Environment);
 SmtpEmailSender.AddSivEmail(builder.Services, builder.Configuration);
 builder.Services.AddSivWeb();
 

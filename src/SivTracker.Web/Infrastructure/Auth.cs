@@ -38,8 +38,13 @@ public static class Auth
     public static readonly string[] AnonymousPages =
         ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error"];
 
-    public static IServiceCollection AddSivAuth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSivAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // Everywhere but local development the cookies are Secure and __Host- prefixed. Development serves plain HTTP on
+        // localhost (scripts/run.sh), where a Secure-only policy would make antiforgery refuse every form.
+        var plainHttpAllowed = environment.IsDevelopment();
+        var cookiePrefix = plainHttpAllowed ? "sivtracker-dev" : "__Host-sivtracker";
+        var securePolicy = plainHttpAllowed ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         var session = configuration.GetSection("Session").Get<SessionSettings>() ?? new SessionSettings();
         services.AddSingleton(session);
         services.AddHttpContextAccessor();
@@ -72,10 +77,9 @@ public static class Auth
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<TimeProvider>((options, time) =>
         {
             options.TimeProvider = time;
-            options.Cookie.Name = "__Host-sivtracker";
+            options.Cookie.Name = cookiePrefix;
             options.Cookie.HttpOnly = true;
-            // Browsers treat http://localhost as secure, so Secure cookies also work for local development.
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.SecurePolicy = securePolicy;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.Path = "/";
             options.ExpireTimeSpan = session.IdleTimeout;
@@ -111,14 +115,21 @@ public static class Auth
         });
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme).Configure(options =>
         {
-            options.Cookie.Name = "__Host-sivtracker-2fa";
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.Name = $"{cookiePrefix}-2fa";
+            options.Cookie.SecurePolicy = securePolicy;
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = "__Host-sivtracker-af";
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.Name = $"{cookiePrefix}-af";
+            options.Cookie.SecurePolicy = securePolicy;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = $"{cookiePrefix}-tmp";
+            options.Cookie.SecurePolicy = securePolicy;
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
 

@@ -11,12 +11,6 @@ public static class WebPipeline
     {
         services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions));
         services.AddScoped<UserAccounts>();
-        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(options =>
-        {
-            options.Cookie.Name = "__Host-sivtracker-tmp";
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-            options.Cookie.SameSite = SameSiteMode.Strict;
-        });
         // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;
