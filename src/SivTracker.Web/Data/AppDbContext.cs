@@ -54,6 +54,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<StageEvent> StageEvents => Set<StageEvent>();
     public DbSet<DocumentItem> DocumentItems => Set<DocumentItem>();
     public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
+    public DbSet<PersonHistoryEntry> PersonHistory => Set<PersonHistoryEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

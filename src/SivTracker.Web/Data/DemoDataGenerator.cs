@@ -370,6 +370,7 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
 
     private static void AddIdentityDetails(Batch batch, Person person, Name given, Name? family, Random random, DateOnly today, Func<OwnedEntity, OwnedEntity> stamp)
     {
+        var (firstAlias, firstPassport, firstContact) = (batch.Aliases.Count, batch.Passports.Count, batch.Contacts.Count);
         if (given.Spellings.Length > 1)
         {
             foreach (var spelling in given.Spellings.Skip(1).Take(random.Next(1, 3)))
@@ -419,6 +420,11 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         {
             person.SafetyNotes = SafetyNotes[random.Next(SafetyNotes.Length)];
         }
+        // The generated rows live in the batch lists, not on the person, so attach them while refreshing.
+        person.Aliases = batch.Aliases[firstAlias..];
+        person.Passports = batch.Passports[firstPassport..];
+        person.ContactChannels = batch.Contacts[firstContact..];
+        person.RefreshSearchFields();
     }
 
     private static bool IsMale(Person person) => person.Sex == Domain.Sex.M;

@@ -81,6 +81,15 @@ public class Person : OwnedEntity
     public Person? Principal { get; set; }
     public DateOnly? MarriageDate { get; set; }
 
+    /// <summary>Set when an admin merged this record into another; a merged record stays for its history but leaves lists.</summary>
+    public Guid? MergedIntoId { get; set; }
+
+    /// <summary>Every spelling folded by <see cref="NameNormaliser"/>; trigram-indexed for search.</summary>
+    public string SearchName { get; set; } = "";
+
+    /// <summary>The tazkira number in lookup form, for exact search and duplicate detection.</summary>
+    public string? TazkiraLookup { get; set; }
+
     public List<Person> FamilyMembers { get; set; } = [];
     public List<PersonAlias> Aliases { get; set; } = [];
     public List<Passport> Passports { get; set; } = [];
@@ -88,6 +97,38 @@ public class Person : OwnedEntity
     public List<ServiceRecord> ServiceRecords { get; set; } = [];
 
     public string DisplayName => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+
+    /// <summary>Recomputes the search and lookup fields from the names, aliases and identifiers; call before saving.</summary>
+    public void RefreshSearchFields()
+    {
+        SearchName = NameNormaliser.SearchText(
+            new[] { $"{GivenNames} {FamilyName}", NativeName }.Concat(Aliases.Select(a => a.Spelling)));
+        TazkiraLookup = string.IsNullOrWhiteSpace(TazkiraNumber) ? null : Identifiers.Compact(TazkiraNumber);
+        foreach (var passport in Passports) passport.Lookup = Identifiers.Compact(passport.Number);
+        foreach (var channel in ContactChannels)
+        {
+            channel.Lookup = channel.Kind == ContactChannelKind.Email ? channel.Value.Trim().ToLowerInvariant() : Identifiers.CompactPhone(channel.Value);
+        }
+    }
+}
+
+public enum PersonHistoryKind { Created, Edited, MergedInto, MergedFrom }
+
+/// <summary>What happened to a person's record and who did it; merges are seen from both records.</summary>
+public class PersonHistoryEntry : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid PersonId { get; set; }
+    public PersonHistoryKind Kind { get; set; }
+    public DateTimeOffset At { get; set; }
+    public Guid? ById { get; set; }
+
+    /// <summary>The other record of a merge.</summary>
+    public Guid? OtherPersonId { get; set; }
+
+    /// <summary>Names of the fields that changed, never their values.</summary>
+    public string? Fields { get; set; }
 }
 
 /// <summary>Another spelling of a person's name, as found on some document or told by someone.</summary>
@@ -106,6 +147,9 @@ public class Passport : OwnedEntity
     public required string Country { get; set; }
 
     public DateOnly? ExpiresOn { get; set; }
+
+    /// <summary>The number in lookup form, for exact search and duplicate detection.</summary>
+    public string Lookup { get; set; } = "";
 }
 
 public class ContactChannel : OwnedEntity
@@ -114,6 +158,9 @@ public class ContactChannel : OwnedEntity
     public ContactChannelKind Kind { get; set; }
     public required string Value { get; set; }
     public DateOnly? LastSuccessfulContactOn { get; set; }
+
+    /// <summary>The value in lookup form (digits of a phone number, lower-case email).</summary>
+    public string Lookup { get; set; } = "";
 }
 
 public class ServiceRecord : OwnedEntity

@@ -155,6 +155,12 @@ public static class Auth
         {
             conventions.AuthorizeFolder(folder, Policies.OrganisationMember);
         }
+        // Pages that change personal data: caseworkers and admins only; reviewers read.
+        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord" })
+        {
+            conventions.AuthorizePage(page, Policies.CaseEditor);
+        }
+        conventions.AuthorizePage("/Applicants/Merge", Policies.Admin);
         conventions.AuthorizeFolder("/Admin", Policies.Admin);
         conventions.AuthorizeFolder("/System", Policies.SystemAdmin);
     }

@@ -20,6 +20,12 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
     public string? Autocomplete { get; set; }
     public bool Multiline { get; set; }
 
+    /// <summary>Choices for a select; with them the field is a drop-down.</summary>
+    public IEnumerable<SelectListItem>? Options { get; set; }
+
+    /// <summary>The empty first choice of an optional select.</summary>
+    public string? EmptyOption { get; set; }
+
     /// <summary>"auto" for names typed in any script: Dari and Pashto then run right to left.</summary>
     public string? Dir { get; set; }
 
@@ -30,8 +36,9 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
         var name = For.Name;
-        var id = TagBuilder.CreateSanitizedId(name, "_");
-        var hasError = ViewContext.ModelState.TryGetValue(ViewContext.ViewData.TemplateInfo.GetFullHtmlFieldName(name), out var entry) && entry.Errors.Count > 0;
+        var fullName = ViewContext.ViewData.TemplateInfo.GetFullHtmlFieldName(name);
+        var id = TagBuilder.CreateSanitizedId(fullName, "_");
+        var hasError = ViewContext.ModelState.TryGetValue(fullName, out var entry) && entry.Errors.Count > 0;
         var describedBy = Hint is null ? $"{id}-error" : $"{id}-hint {id}-error";
         var attributes = new Dictionary<string, object?> { ["aria-describedby"] = describedBy };
         if (hasError) attributes["aria-invalid"] = "true";
@@ -39,7 +46,11 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
         if (Dir is not null) attributes["dir"] = Dir;
 
         TagBuilder input;
-        if (Multiline)
+        if (Options is not null)
+        {
+            input = generator.GenerateSelect(ViewContext, For.ModelExplorer, EmptyOption, name, Options, allowMultiple: false, attributes);
+        }
+        else if (Multiline)
         {
             input = generator.GenerateTextArea(ViewContext, For.ModelExplorer, name, rows: 4, columns: 0, attributes);
         }

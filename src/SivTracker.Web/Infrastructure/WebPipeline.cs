@@ -9,8 +9,11 @@ public static class WebPipeline
 {
     public static IServiceCollection AddSivWeb(this IServiceCollection services)
     {
-        services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions));
+        services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions))
+            // Page validators own every rule; MVC's implicit [Required] for non-nullable strings would add a second, vaguer message.
+            .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddScoped<UserAccounts>();
+        services.AddScoped<OrganisationCalendar>();
         // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;
@@ -25,6 +28,7 @@ public static class WebPipeline
         }
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSivRequestLogging();
+        app.UseNulBytesAsValidationErrors();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -21,7 +21,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
 
     /// <summary>
     /// Every page handler × every kind of user. A new page joins with one line. "{caseworker-a}" stands for the id of a
-    /// user of organisation A, so AdminB asking for it is another organisation's record: 404, like a missing one.
+    /// user of organisation A and "{person-a}" for a person of A, so AdminB asking for them is another organisation's
+    /// record: 404, like a missing one.
     /// POSTs send an empty form: an allowed user gets the page back with validation messages.
     /// </summary>
     public static readonly (string Method, string Path, Expect Anonymous, Expect CaseworkerA, Expect ReviewerA, Expect AdminA, Expect System, Expect AdminB)[] Matrix =
@@ -39,6 +40,19 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Admin/Users/Edit?id={caseworker-a}", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Admin/Users/Edit?id={caseworker-a}&handler=Roles", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Admin/Users/Edit?id={caseworker-a}&handler=Enable", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Applicants", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Applicants?handler=Search", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Applicants/Create", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Applicants/Create", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Applicants/Create?principalId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Applicants/Details?id={person-a}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Applicants/Edit?id={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/Edit?id={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Applicants/ServiceRecord?personId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/ServiceRecord?personId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Applicants/Merge?id={person-a}", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/Merge?id={person-a}", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Interpreters", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/System", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),
         ("POST", "/System", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),
     ];
@@ -47,6 +61,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     public async Task EveryPageHandler_AnswersEachKindOfUserAsTheMatrixSays()
     {
         var users = await TestUsers.CreateAsync(Fixture);
+        var personA = await TestData.PersonAsync(Fixture, users.OrganisationA.Id, "Hamid");
         var clients = new Dictionary<Who, AppClient>();
         try
         {
@@ -69,7 +84,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
             var mismatches = new List<string>();
             foreach (var (method, template, anonymous, caseworkerA, reviewerA, adminA, system, adminB) in Matrix)
             {
-                var path = template.Replace("{caseworker-a}", users.CaseworkerA.Id.ToString());
+                var path = template.Replace("{caseworker-a}", users.CaseworkerA.Id.ToString()).Replace("{person-a}", personA.Id.ToString());
                 foreach (var (who, expected) in new[] { (Who.Anonymous, anonymous), (Who.CaseworkerA, caseworkerA), (Who.ReviewerA, reviewerA), (Who.AdminA, adminA), (Who.System, system), (Who.AdminB, adminB) })
                 {
                     var client = clients[who];

@@ -28,6 +28,12 @@ public sealed class PersonConfiguration : OwnedEntityConfiguration<Person>
         builder.HasMany(e => e.ContactChannels).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(e => e.ServiceRecords).WithOne().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.OrganisationId, e.FamilyName, e.GivenNames, e.Id });
+        builder.Property(e => e.SearchName).HasMaxLength(4000);
+        builder.HasIndex(e => e.SearchName).HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Property(e => e.TazkiraLookup).HasMaxLength(100);
+        builder.HasIndex(e => new { e.OrganisationId, e.TazkiraLookup });
+        builder.HasIndex(e => new { e.OrganisationId, e.UpdatedAt, e.Id });
+        builder.HasOne<Person>().WithMany().HasForeignKey(e => e.MergedIntoId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -43,13 +49,19 @@ public sealed class PassportConfiguration : OwnedEntityConfiguration<Passport>
     {
         builder.Property(e => e.Number).HasMaxLength(40);
         builder.Property(e => e.Country).HasMaxLength(2);
+        builder.Property(e => e.Lookup).HasMaxLength(100);
+        builder.HasIndex(e => new { e.OrganisationId, e.Lookup });
     }
 }
 
 public sealed class ContactChannelConfiguration : OwnedEntityConfiguration<ContactChannel>
 {
-    protected override void ConfigureEntity(EntityTypeBuilder<ContactChannel> builder) =>
+    protected override void ConfigureEntity(EntityTypeBuilder<ContactChannel> builder)
+    {
         builder.Property(e => e.Value).HasMaxLength(320);
+        builder.Property(e => e.Lookup).HasMaxLength(320);
+        builder.HasIndex(e => new { e.OrganisationId, e.Lookup });
+    }
 }
 
 public sealed class ServiceRecordConfiguration : OwnedEntityConfiguration<ServiceRecord>
@@ -63,5 +75,17 @@ public sealed class ServiceRecordConfiguration : OwnedEntityConfiguration<Servic
         builder.Property(e => e.SupervisorName).HasMaxLength(200);
         builder.Property(e => e.SupervisorEmail).HasMaxLength(320);
         builder.HasIndex(e => new { e.PersonId, e.Role });
+    }
+}
+
+public sealed class PersonHistoryEntryConfiguration : IEntityTypeConfiguration<PersonHistoryEntry>
+{
+    public void Configure(EntityTypeBuilder<PersonHistoryEntry> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Fields).HasMaxLength(2000);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.PersonId, e.At });
     }
 }

@@ -588,6 +588,12 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("last_successful_contact_on");
 
+                    b.Property<string>("Lookup")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("lookup");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
@@ -624,6 +630,9 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_contact_channels_person_id");
+
+                    b.HasIndex("OrganisationId", "Lookup")
+                        .HasDatabaseName("ix_contact_channels_organisation_id_lookup");
 
                     b.ToTable("contact_channels", (string)null);
                 });
@@ -790,6 +799,12 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("expires_on");
 
+                    b.Property<string>("Lookup")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("lookup");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -826,6 +841,9 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_passports_person_id");
+
+                    b.HasIndex("OrganisationId", "Lookup")
+                        .HasDatabaseName("ix_passports_organisation_id_lookup");
 
                     b.ToTable("passports", (string)null);
                 });
@@ -890,6 +908,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("marriage_date");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into_id");
+
                     b.Property<string>("NativeName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -925,10 +947,21 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("safety_status");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("search_name");
+
                     b.Property<string>("Sex")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("sex");
+
+                    b.Property<string>("TazkiraLookup")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tazkira_lookup");
 
                     b.Property<string>("TazkiraNumber")
                         .HasMaxLength(100)
@@ -972,11 +1005,26 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_persons");
 
+                    b.HasIndex("MergedIntoId")
+                        .HasDatabaseName("ix_persons_merged_into_id");
+
                     b.HasIndex("OrganisationId")
                         .HasDatabaseName("ix_persons_organisation_id");
 
                     b.HasIndex("PrincipalId")
                         .HasDatabaseName("ix_persons_principal_id");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_persons_search_name");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("OrganisationId", "TazkiraLookup")
+                        .HasDatabaseName("ix_persons_organisation_id_tazkira_lookup");
+
+                    b.HasIndex("OrganisationId", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_persons_organisation_id_updated_at_id");
 
                     b.HasIndex("OrganisationId", "FamilyName", "GivenNames", "Id")
                         .HasDatabaseName("ix_persons_organisation_id_family_name_given_names_id");
@@ -1037,6 +1085,56 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_person_aliases_person_id");
 
                     b.ToTable("person_aliases", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.PersonHistoryEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_id");
+
+                    b.Property<string>("Fields")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid?>("OtherPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("other_person_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_person_history");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_person_history_organisation_id");
+
+                    b.HasIndex("PersonId", "At")
+                        .HasDatabaseName("ix_person_history_person_id_at");
+
+                    b.ToTable("person_history", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>
@@ -1483,6 +1581,12 @@ namespace SivTracker.Web.Data.Migrations
 
             modelBuilder.Entity("SivTracker.Web.Domain.Person", b =>
                 {
+                    b.HasOne("SivTracker.Web.Domain.Person", null)
+                        .WithMany()
+                        .HasForeignKey("MergedIntoId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_persons_persons_merged_into_id");
+
                     b.HasOne("SivTracker.Web.Domain.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
@@ -1514,6 +1618,23 @@ namespace SivTracker.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_aliases_persons_person_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.PersonHistoryEntry", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_history_organisations_organisation_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_history_persons_person_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Mvc.Rendering;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Infrastructure;
+
+/// <summary>Drop-down choices for the stored codes, labelled for people.</summary>
+public static class Choices
+{
+    public static IEnumerable<SelectListItem> Of<TEnum>(Func<TEnum, string>? label = null) where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().Select(v => new SelectListItem(label?.Invoke(v) ?? v.ToString(), v.ToString()));
+
+    public static IEnumerable<SelectListItem> SafetyStatuses => Of<SafetyStatus>(Labels.For);
+    public static IEnumerable<SelectListItem> Precisions => Of<DatePrecision>(Labels.For);
+    public static IEnumerable<SelectListItem> EmployerTypes => Of<EmployerType>(Labels.For);
+    public static IEnumerable<SelectListItem> ServiceRoles => Of<ServiceRole>(Labels.For);
+    public static IEnumerable<SelectListItem> Sexes => Of<Sex>(s => s switch { Sex.F => "Female", Sex.M => "Male", _ => "Other / unspecified" });
+    public static IEnumerable<SelectListItem> TazkiraTypes => Of<TazkiraType>();
+    public static IEnumerable<SelectListItem> ContactKinds => Of<ContactChannelKind>();
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Pages.Applicants;
+
+/// <summary>
+/// One search box for names in any spelling or script, tazkira, passport, phone, email, case reference, NVC case
+/// number and USCIS receipt number. Identifiers match exactly in lookup form; names by trigram word similarity on
+/// the folded spellings, best first.
+/// </summary>
+public static class ApplicantSearch
+{
+    public sealed record Hit(Guid Id, string Name, string? NativeName, Relationship Relationship, int? BirthYear, string Reason, double Score);
+
+    private sealed record NameHit(Guid Id, double Score);
+
+    public const int Limit = 50;
+
+    public static async Task<IReadOnlyList<Hit>> RunAsync(AppDbContext db, string query, CancellationToken ct)
+    {
+        var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
+        query = query.Trim();
+        var compact = Identifiers.Compact(query);
+        var phone = Identifiers.CompactPhone(query);
+        var email = query.ToLowerInvariant();
+        var reasons = new Dictionary<Guid, (string Reason, double Score)>();
+        void Add(IEnumerable<Guid> ids, string reason, double score = 1.0)
+        {
+            foreach (var id in ids)
+            {
+                if (!reasons.TryGetValue(id, out var existing) || existing.Score < score) reasons[id] = (reason, score);
+            }
+        }
+
+        if (compact.Length >= 3)
+        {
+            Add(await db.Persons.Where(p => p.TazkiraLookup == compact).Select(p => p.Id).Take(Limit).ToListAsync(ct), "tazkira");
+            Add(await db.Passports.Where(p => p.Lookup == compact).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), "passport");
+            Add(await db.Cases.Where(c => c.Reference.ToUpper() == compact || c.Reference.ToUpper() == query.ToUpper())
+                .Select(c => c.PrincipalId).Take(Limit).ToListAsync(ct), "case reference");
+            Add(await db.CaseNumbers.Where(n => n.Number == compact)
+                .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), "case or receipt number");
+        }
+        if (phone.Length >= 7)
+        {
+            Add(await db.ContactChannels.Where(c => c.Lookup == phone || c.Lookup == email).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "phone or email");
+        }
+        else if (email.Contains('@'))
+        {
+            Add(await db.ContactChannels.Where(c => c.Lookup == email).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "email");
+        }
+
+        var name = NameNormaliser.Normalise(query);
+        if (name.Length >= 2)
+        {
+            // <% uses the trigram index; the organisation filter is explicit because raw SQL bypasses the global filter.
+            var names = await db.Database.SqlQuery<NameHit>($"""
+                select id as "Id", word_similarity({name}, search_name) as "Score"
+                from persons
+                where organisation_id = {organisationId} and merged_into_id is null and {name} <% search_name
+                order by 2 desc, id
+                limit {Limit}
+                """).ToListAsync(ct);
+            foreach (var hit in names) Add([hit.Id], "name", hit.Score);
+        }
+        if (reasons.Count == 0) return [];
+
+        var ids = reasons.Keys.ToList();
+        var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth })
+            .ToListAsync(ct);
+        return people
+            .Select(p => new Hit(p.Id, string.IsNullOrEmpty(p.FamilyName) ? p.GivenNames : $"{p.GivenNames} {p.FamilyName}", p.NativeName,
+                p.Relationship, p.DateOfBirth?.Year, reasons[p.Id].Reason, reasons[p.Id].Score))
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Name).Take(Limit).ToList();
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Applicants;
+
+public class Details(AppDbContext db, OrganisationCalendar calendar) : PageModel
+{
+    public sealed record PersonView(
+        Guid Id, Relationship Relationship, Guid? PrincipalId, string GivenNames, string? FamilyName, string? NativeName, string? FatherName,
+        string? ClanOrTribe, DateOnly? DateOfBirth, DatePrecision DateOfBirthPrecision, string? PlaceOfBirth, Sex? Sex,
+        TazkiraType? TazkiraType, string? TazkiraNumber, string? TazkiraVolume, string? TazkiraPage, string? TazkiraRegister,
+        string? CurrentCountry, string? CurrentProvince, SafetyStatus SafetyStatus, DateOnly? MarriageDate, Guid? MergedIntoId)
+    {
+        public string Name => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+    }
+
+    public sealed record FamilyRow(Guid Id, Relationship Relationship, string Name, string? NativeName, DateOnly? DateOfBirth, DatePrecision Precision, DateOnly? MarriageDate);
+
+    public sealed record ServiceRow(Guid Id, EmployerType EmployerType, string Employer, ServiceRole Role, DateOnly StartDate, DateOnly? EndDate,
+        string? Location, string? SupervisorName, string? SupervisorEmail, bool SupervisorEmailVerified, bool? SupervisorIsUsCitizen,
+        bool HrLetterObtained, bool RecommendationLetterObtained, string? PrimeContractNumber, string? SubcontractNumber);
+
+    public sealed record CaseRow(Guid Id, string Reference, SivProgram Program, string Stage, ClockState ClockState, int GovernmentDays, int? DaysOver, DateOnly? ClockStartedOn);
+
+    public sealed record Restricted(IReadOnlyList<Passport> Passports, IReadOnlyList<ContactChannel> Contacts, string? SafetyNotes);
+
+    public sealed record HistoryRow(PersonHistoryKind Kind, DateTimeOffset At, string? By, Guid? OtherPersonId, string? Fields);
+
+    public PersonView Person { get; private set; } = null!;
+    public IReadOnlyList<string> Spellings { get; private set; } = [];
+    public IReadOnlyList<FamilyRow> Family { get; private set; } = [];
+    public IReadOnlyList<ServiceRow> Service { get; private set; } = [];
+    public IReadOnlyList<CaseRow> Cases { get; private set; } = [];
+    public IReadOnlyList<HistoryRow> History { get; private set; } = [];
+
+    /// <summary>Contact details, passports and safety notes: loaded only for caseworkers and admins.</summary>
+    public Restricted? RestrictedDetails { get; private set; }
+
+    public int QualifyingMonths { get; private set; }
+    public int MinimumMonths { get; private set; }
+    public DateOnly Today { get; private set; }
+    public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        var person = await db.Persons.AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new PersonView(p.Id, p.Relationship, p.PrincipalId, p.GivenNames, p.FamilyName, p.NativeName, p.FatherName, p.ClanOrTribe,
+                p.DateOfBirth, p.DateOfBirthPrecision, p.PlaceOfBirth, p.Sex, p.TazkiraType, p.TazkiraNumber, p.TazkiraVolume, p.TazkiraPage,
+                p.TazkiraRegister, p.CurrentCountry, p.CurrentProvince, p.SafetyStatus, p.MarriageDate, p.MergedIntoId))
+            .FirstOrDefaultAsync(ct);
+        if (person is null) return NotFound();
+        Person = person;
+        Today = await calendar.TodayAsync(ct);
+        Spellings = await db.PersonAliases.AsNoTracking().Where(a => a.PersonId == id).OrderBy(a => a.Spelling).Select(a => a.Spelling).ToListAsync(ct);
+        var principalId = person.PrincipalId ?? person.Id;
+        Family = await db.Persons.AsNoTracking()
+            .Where(p => (p.PrincipalId == principalId || p.Id == principalId) && p.Id != id && p.MergedIntoId == null)
+            .OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth)
+            .Select(p => new FamilyRow(p.Id, p.Relationship, p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName, p.NativeName,
+                p.DateOfBirth, p.DateOfBirthPrecision, p.MarriageDate))
+            .ToListAsync(ct);
+        Service = await db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == id).OrderBy(s => s.StartDate)
+            .Select(s => new ServiceRow(s.Id, s.EmployerType, s.Employer, s.Role, s.StartDate, s.EndDate, s.Location, s.SupervisorName,
+                s.SupervisorEmail, s.SupervisorEmailVerified, s.SupervisorIsUsCitizen, s.HrLetterObtained, s.RecommendationLetterObtained,
+                s.PrimeContractNumber, s.SubcontractNumber))
+            .ToListAsync(ct);
+        Cases = await db.Cases.AsNoTracking().Where(c => c.PrincipalId == principalId)
+            .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new CaseRow(c.Id, c.Reference, c.Program, s.Name, c.ClockState, c.GovernmentDays, c.DaysOver, c.ClockStartedOn))
+            .ToListAsync(ct);
+        History = await db.PersonHistory.AsNoTracking().Where(h => h.PersonId == id).OrderByDescending(h => h.At)
+            .Select(h => new HistoryRow(h.Kind, h.At, db.Users.Where(u => u.Id == h.ById).Select(u => u.DisplayName).FirstOrDefault(), h.OtherPersonId, h.Fields))
+            .ToListAsync(ct);
+        if (CanEdit)
+        {
+            RestrictedDetails = new Restricted(
+                await db.Passports.AsNoTracking().Where(p => p.PersonId == id).OrderBy(p => p.ExpiresOn).ToListAsync(ct),
+                await db.ContactChannels.AsNoTracking().Where(c => c.PersonId == id).OrderBy(c => c.Kind).ToListAsync(ct),
+                await db.Persons.Where(p => p.Id == id).Select(p => p.SafetyNotes).FirstAsync(ct));
+        }
+        QualifyingMonths = ServiceHistory.QualifyingMonths(Service.Select(s => (s.StartDate, s.EndDate)), Today);
+        var program = await db.Cases.Where(c => c.PrincipalId == principalId).Select(c => (SivProgram?)c.Program).FirstOrDefaultAsync(ct) ?? SivProgram.AF602B;
+        var comSubmitted = await db.StageEvents.Where(e => e.ToStageCode == StageCatalog.ComSubmitted && e.VoidedAt == null
+                && db.Cases.Any(c => c.Id == e.CaseId && c.PrincipalId == principalId))
+            .OrderBy(e => e.EffectiveOn).Select(e => (DateOnly?)e.EffectiveOn).FirstOrDefaultAsync(ct);
+        MinimumMonths = ServiceHistory.MinimumMonths(program, comSubmitted);
+        return Page();
+    }
+}

@@ -1,0 +1,124 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Applicants;
+
+public class Index(AppDbContext db, ILogger<Index> logger) : PageModel
+{
+    public const int PageSize = 50;
+
+    public sealed record Filter
+    {
+        public SivProgram? Program { get; init; }
+        public string? Stage { get; init; }
+        public Guid? Caseworker { get; init; }
+        public SafetyStatus? Safety { get; init; }
+        public bool Interpreters { get; init; }
+
+        /// <summary>name (default) or updated.</summary>
+        public string Sort { get; init; } = "name";
+
+        /// <summary>The id of the last row of the previous page: keyset pagination that never names a person in the URL.</summary>
+        public Guid? After { get; init; }
+    }
+
+    public sealed record Row(Guid Id, string GivenNames, string? FamilyName, string? NativeName, int FamilyMembers, SafetyStatus Safety,
+        string? Stage, SivProgram? Program, DateTimeOffset UpdatedAt, bool Interpreter)
+    {
+        public string Name => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+    }
+
+    public sealed record SearchCommand
+    {
+        public string Query { get; init; } = "";
+    }
+
+    public sealed class SearchValidator : AbstractValidator<SearchCommand>
+    {
+        public SearchValidator() =>
+            RuleFor(c => c.Query).NotEmpty().WithMessage("Type a name, tazkira, passport, phone or case number.").PlainText(200);
+    }
+
+    [BindProperty(SupportsGet = true)]
+    public Filter Filters { get; set; } = new();
+
+    [BindProperty]
+    public SearchCommand Search { get; set; } = new();
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<ApplicantSearch.Hit>? Hits { get; private set; }
+    public bool HasMore { get; private set; }
+    public IEnumerable<SelectListItem> Stages { get; private set; } = [];
+    public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadListAsync(ct);
+
+    /// <summary>Search terms travel in the POST body, never in the URL, which ends up in logs and browser history.</summary>
+    public async Task<IActionResult> OnPostSearchAsync(CancellationToken ct)
+    {
+        if (ModelState.Validate(new SearchValidator(), Search, nameof(Search)))
+        {
+            Hits = await ApplicantSearch.RunAsync(db, Search.Query, ct);
+            logger.LogInformation("Applicant search by {UserId} returned {Count} results", User.UserId(), Hits.Count);
+        }
+        await LoadChoicesAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadListAsync(CancellationToken ct)
+    {
+        await LoadChoicesAsync(ct);
+        var f = Filters;
+        var people = db.Persons.AsNoTracking().Where(p => p.Relationship == Relationship.Principal && p.MergedIntoId == null);
+        if (f.Safety is { } safety) people = people.Where(p => p.SafetyStatus == safety);
+        if (f.Interpreters) people = people.Where(p => p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter));
+        if (f.Program is { } program) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.Program == program));
+        if (!string.IsNullOrEmpty(f.Stage)) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.CurrentStageCode == f.Stage));
+        if (f.Caseworker is { } caseworker) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.CaseworkerId == caseworker));
+
+        var byUpdated = f.Sort == "updated";
+        if (f.After is { } after)
+        {
+            var cursor = await db.Persons.AsNoTracking().Where(p => p.Id == after)
+                .Select(p => new { FamilyName = p.FamilyName ?? "", p.GivenNames, p.UpdatedAt, p.Id }).FirstOrDefaultAsync(ct);
+            if (cursor is not null)
+            {
+                people = byUpdated
+                    ? people.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id)))
+                    : people.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.FamilyName ?? "", p.GivenNames, p.Id), ValueTuple.Create(cursor.FamilyName, cursor.GivenNames, cursor.Id)));
+            }
+        }
+        var ordered = byUpdated
+            ? people.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id)
+            : people.OrderBy(p => p.FamilyName ?? "").ThenBy(p => p.GivenNames).ThenBy(p => p.Id);
+        var rows = await ordered.Take(PageSize + 1)
+            .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
+                db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => s.Name).FirstOrDefault(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (SivProgram?)c.Program).FirstOrDefault(),
+                p.UpdatedAt, p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter)))
+            .ToListAsync(ct);
+        HasMore = rows.Count > PageSize;
+        Rows = rows.Take(PageSize).ToList();
+    }
+
+    private async Task LoadChoicesAsync(CancellationToken ct)
+    {
+        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct))
+            .Select(s => new SelectListItem(s.Name, s.Code));
+        var organisationId = User.OrganisationId();
+        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.IsDisabled)
+                .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+            .Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+    }
+
+    public object RouteFor(Guid? after) => new
+    {
+        Filters.Program, Filters.Stage, Filters.Caseworker, Filters.Safety, Filters.Interpreters, Filters.Sort, After = after,
+    };
+}

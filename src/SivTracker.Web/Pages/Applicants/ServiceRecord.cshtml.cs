@@ -1,0 +1,138 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Applicants;
+
+/// <summary>Adds (personId) or edits (id) one service record.</summary>
+public class ServiceRecord(AppDbContext db, OrganisationCalendar calendar, ILogger<ServiceRecord> logger) : PageModel
+{
+    public sealed record Command
+    {
+        public EmployerType EmployerType { get; init; } = EmployerType.UsMilitary;
+        public string Employer { get; init; } = "";
+        public string? PrimeContractNumber { get; init; }
+        public string? SubcontractNumber { get; init; }
+        public ServiceRole Role { get; init; } = ServiceRole.Interpreter;
+        public DateOnly? StartDate { get; init; }
+        public DateOnly? EndDate { get; init; }
+        public string? Location { get; init; }
+        public string? SupervisorName { get; init; }
+        public string? SupervisorEmail { get; init; }
+        public bool SupervisorEmailVerified { get; init; }
+        public bool? SupervisorIsUsCitizen { get; init; }
+        public bool HrLetterObtained { get; init; }
+        public bool RecommendationLetterObtained { get; init; }
+        public uint Version { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(DateOnly today)
+        {
+            RuleFor(c => c.Employer).NotEmpty().WithMessage("Enter the unit, embassy, agency or company.").PlainText(200);
+            RuleFor(c => c.PrimeContractNumber).PlainText(60);
+            RuleFor(c => c.SubcontractNumber).PlainText(60);
+            RuleFor(c => c.StartDate).NotNull().WithMessage("Enter when the service started.")
+                .LessThanOrEqualTo(today).WithMessage("The start cannot be in the future.");
+            RuleFor(c => c.EndDate).GreaterThanOrEqualTo(c => c.StartDate).When(c => c.EndDate is not null && c.StartDate is not null)
+                .WithMessage("The end cannot be before the start.");
+            RuleFor(c => c.Location).PlainText(200);
+            RuleFor(c => c.SupervisorName).PlainText(200);
+            RuleFor(c => c.SupervisorEmail).EmailAddress().When(c => !string.IsNullOrWhiteSpace(c.SupervisorEmail))
+                .WithMessage("Enter a valid email address.").PlainText(320);
+        }
+    }
+
+    [BindProperty]
+    public Command Input { get; set; } = new();
+
+    public Guid PersonId { get; private set; }
+    public string PersonName { get; private set; } = "";
+    public bool IsNew { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid? id, Guid? personId, CancellationToken ct)
+    {
+        var record = await LoadAsync(id, personId, ct);
+        if (record is null) return NotFound();
+        if (!IsNew)
+        {
+            Input = new Command
+            {
+                EmployerType = record.EmployerType, Employer = record.Employer, PrimeContractNumber = record.PrimeContractNumber,
+                SubcontractNumber = record.SubcontractNumber, Role = record.Role, StartDate = record.StartDate, EndDate = record.EndDate,
+                Location = record.Location, SupervisorName = record.SupervisorName, SupervisorEmail = record.SupervisorEmail,
+                SupervisorEmailVerified = record.SupervisorEmailVerified, SupervisorIsUsCitizen = record.SupervisorIsUsCitizen,
+                HrLetterObtained = record.HrLetterObtained, RecommendationLetterObtained = record.RecommendationLetterObtained, Version = record.Version,
+            };
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid? id, Guid? personId, CancellationToken ct)
+    {
+        var record = await LoadAsync(id, personId, ct);
+        if (record is null) return NotFound();
+        if (!ModelState.Validate(new Validator(await calendar.TodayAsync(ct)), Input))
+        {
+            return Page();
+        }
+        if (!IsNew)
+        {
+            db.Entry(record).Property(r => r.Version).OriginalValue = Input.Version;
+        }
+        record.EmployerType = Input.EmployerType;
+        record.Employer = Input.Employer.Trim();
+        record.PrimeContractNumber = Blank(Input.PrimeContractNumber);
+        record.SubcontractNumber = Blank(Input.SubcontractNumber);
+        record.Role = Input.Role;
+        record.StartDate = Input.StartDate!.Value;
+        record.EndDate = Input.EndDate;
+        record.Location = Blank(Input.Location);
+        record.SupervisorName = Blank(Input.SupervisorName);
+        record.SupervisorEmail = Blank(Input.SupervisorEmail);
+        record.SupervisorEmailVerified = Input.SupervisorEmailVerified;
+        record.SupervisorIsUsCitizen = Input.SupervisorIsUsCitizen;
+        record.HrLetterObtained = Input.HrLetterObtained;
+        record.RecommendationLetterObtained = Input.RecommendationLetterObtained;
+        if (IsNew) db.ServiceRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            ModelState.AddModelError(string.Empty, "Someone else changed this service record after you opened it. Nothing was saved; reload the page to see their version.");
+            return Page();
+        }
+        logger.LogInformation("Service record {RecordId} of person {PersonId} saved by {UserId}", record.Id, PersonId, User.UserId());
+        TempData["Flash"] = "Service record saved.";
+        return RedirectToPage("./Details", new { id = PersonId });
+    }
+
+    private async Task<Domain.ServiceRecord?> LoadAsync(Guid? id, Guid? personId, CancellationToken ct)
+    {
+        Domain.ServiceRecord? record;
+        if (id is { } recordId)
+        {
+            record = await db.ServiceRecords.FirstOrDefaultAsync(r => r.Id == recordId, ct);
+        }
+        else
+        {
+            var person = personId is { } pid ? await db.Persons.AsNoTracking().Where(p => p.Id == pid && p.MergedIntoId == null)
+                .Select(p => new { p.Id, p.OrganisationId }).FirstOrDefaultAsync(ct) : null;
+            record = person is null ? null : new Domain.ServiceRecord { OrganisationId = person.OrganisationId, PersonId = person.Id, Employer = "" };
+            IsNew = true;
+        }
+        if (record is null) return null;
+        PersonId = record.PersonId;
+        PersonName = await db.Persons.Where(p => p.Id == record.PersonId).Select(p => p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName).FirstAsync(ct);
+        return record;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Interpreters;
+
+/// <summary>Everyone with an interpreter or translator service record: they face the worst threat and have the S1059 route.</summary>
+public class Index(AppDbContext db, OrganisationCalendar calendar) : PageModel
+{
+    public const int PageSize = 50;
+
+    public sealed record Service(string Employer, DateOnly StartDate, DateOnly? EndDate, string? SupervisorName, bool HrLetterObtained, bool RecommendationLetterObtained);
+
+    public sealed record Row(Guid Id, string GivenNames, string? FamilyName, string? NativeName, IReadOnlyList<Service> Service,
+        string? CaseReference, string? Stage, ClockState? ClockState, int? GovernmentDays, int? LimitDays, int? DaysOver)
+    {
+        public string Name => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+    }
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public DateOnly Today { get; private set; }
+    public bool HasMore { get; private set; }
+    public Guid? After { get; private set; }
+
+    public async Task OnGetAsync(Guid? after, CancellationToken ct)
+    {
+        Today = await calendar.TodayAsync(ct);
+        After = after;
+        var people = db.Persons.AsNoTracking()
+            .Where(p => p.MergedIntoId == null && p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter));
+        if (after is { } id && await db.Persons.Where(p => p.Id == id).Select(p => new { FamilyName = p.FamilyName ?? "", p.GivenNames, p.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        {
+            people = people.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.FamilyName ?? "", p.GivenNames, p.Id), ValueTuple.Create(cursor.FamilyName, cursor.GivenNames, cursor.Id)));
+        }
+        var rows = await people.OrderBy(p => p.FamilyName ?? "").ThenBy(p => p.GivenNames).ThenBy(p => p.Id).Take(PageSize + 1)
+            .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName,
+                p.ServiceRecords.Where(s => s.Role == ServiceRole.Interpreter).OrderBy(s => s.StartDate)
+                    .Select(s => new Service(s.Employer, s.StartDate, s.EndDate, s.SupervisorName, s.HrLetterObtained, s.RecommendationLetterObtained)).ToList(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => c.Reference).FirstOrDefault(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => s.Name).FirstOrDefault(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (ClockState?)c.ClockState).FirstOrDefault(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (int?)c.GovernmentDays).FirstOrDefault(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => c.LimitDays).FirstOrDefault(),
+                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => c.DaysOver).FirstOrDefault()))
+            .ToListAsync(ct);
+        HasMore = rows.Count > PageSize;
+        Rows = rows.Take(PageSize).ToList();
+    }
+
+    public int Months(Row row) => ServiceHistory.QualifyingMonths(row.Service.Select(s => (s.StartDate, s.EndDate)), Today);
+}

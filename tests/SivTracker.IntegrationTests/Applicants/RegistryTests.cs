@@ -1,0 +1,263 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.IntegrationTests.Applicants;
+
+public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private TestUsers _users = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _users = await TestUsers.CreateAsync(Fixture);
+    }
+
+    private async Task<AppClient> SignedInAsync(AppUser user)
+    {
+        var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(user.Email!, TestUsers.Password);
+        return client;
+    }
+
+    private static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
+        fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
+
+    private static readonly (string, string)[] Interpreter =
+    [
+        ("Input.GivenNames", "Mohammad"), ("Input.FamilyName", "Karimi"), ("Input.OtherSpellings", "Muhammad Karimi\nMohd Kareemi"),
+        ("Input.NativeName", "محمد کریمی"), ("Input.FatherName", "Ghulam Sakhi"), ("Input.DateOfBirth", "1988"),
+        ("Input.TazkiraType", "Paper"), ("Input.TazkiraNumber", "1234567"), ("Input.Passports[0].Number", "P7654321"),
+        ("Input.Passports[0].Country", "AF"), ("Input.Passports[0].ExpiresOn", "2027-01-01"), ("Input.Contacts[0].Kind", "WhatsApp"),
+        ("Input.Contacts[0].Value", "+93 70 123 4567"), ("Input.SafetyStatus", "InHiding"), ("Input.SafetyNotes", "Moves every week."),
+        ("Input.DateOfBirthPrecision", "Exact"),
+    ];
+
+    private async Task<Guid> RegisterInterpreterAsync(AppClient client)
+    {
+        var response = await client.PostFormAsync("/Applicants/Create", Form(Interpreter));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return Guid.Parse(Regex.Match(response.Headers.Location!.ToString(), "id=([0-9a-f-]+)").Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task Caseworker_RegistersAnInterpreterWithFamilyAndService_AndFindsHimByAnotherSpelling()
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+        var id = await RegisterInterpreterAsync(client);
+
+        var spouse = await client.PostFormAsync($"/Applicants/Create?principalId={id}",
+            Form(("Input.GivenNames", "Maryam"), ("Input.Relationship", "Spouse"), ("Input.MarriageDate", "2010-05-05"), ("Input.SafetyStatus", "InHiding")));
+        var child1 = await client.PostFormAsync($"/Applicants/Create?principalId={id}",
+            Form(("Input.GivenNames", "Ahmad"), ("Input.Relationship", "Child"), ("Input.DateOfBirth", "2006-03-01")));
+        var child2 = await client.PostFormAsync($"/Applicants/Create?principalId={id}",
+            Form(("Input.GivenNames", "Zahra"), ("Input.Relationship", "Child"), ("Input.DateOfBirth", "2015-08-20")));
+        var service1 = await client.PostFormAsync($"/Applicants/ServiceRecord?personId={id}",
+            Form(("Input.EmployerType", "UsMilitary"), ("Input.Employer", "2nd Battalion, 8th Marines"), ("Input.Role", "Interpreter"),
+                ("Input.StartDate", "2009-01-01"), ("Input.EndDate", "2010-12-31"), ("Input.SupervisorName", "James Miller"), ("Input.HrLetterObtained", "true")));
+        var service2 = await client.PostFormAsync($"/Applicants/ServiceRecord?personId={id}",
+            Form(("Input.EmployerType", "Contractor"), ("Input.Employer", "Linguist services prime contractor"), ("Input.Role", "Interpreter"),
+                ("Input.StartDate", "2011-03-01"), ("Input.EndDate", "2013-02-28"), ("Input.PrimeContractNumber", "W91B4N-11-C-1234")));
+        Assert.All(new[] { spouse, child1, child2, service1, service2 }, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+
+        var details = await client.GetHtmlAsync($"/Applicants/Details?id={id}");
+        Assert.Contains("محمد کریمی", details);
+        Assert.Contains("Maryam", details);
+        Assert.Contains("turns 21 on 1 Mar 2027", details);
+        Assert.Contains("47 months of qualifying service", details);
+        Assert.Contains("meets the minimum", details);
+        Assert.Contains("Moves every week.", details);
+
+        var search = await client.PostFormAsync("/Applicants?handler=Search", Form(("Search.Query", "Muhamad Kareemi")), tokenSource: "/Applicants");
+        var results = await search.Content.ReadAsStringAsync();
+        Assert.Contains($"/Applicants/Details?id={id}", results);
+        Assert.DoesNotContain("Kareemi", search.RequestMessage!.RequestUri!.ToString());
+        Assert.Contains("Mohammad Karimi", await client.GetHtmlAsync("/Interpreters"));
+    }
+
+    [Theory]
+    [InlineData("Input.TazkiraNumber", "1234567", "same tazkira number")]
+    [InlineData("Input.Passports[0].Number", "P7654321", "same passport number")]
+    [InlineData("Input.Contacts[0].Value", "+93701234567", "same phone number")]
+    [InlineData("Input.DateOfBirth", "1988", "similar name and the same birth year")]
+    public async Task RegisteringTheSamePersonAgain_ShowsTheCandidateAndTheReason_AndSavesOnlyWhenConfirmed(string field, string value, string reason)
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+        var existing = await RegisterInterpreterAsync(client);
+        var second = field == "Input.DateOfBirth"
+            ? Form(("Input.GivenNames", "Muhammad"), ("Input.FamilyName", "Kareemi"), (field, value))
+            : Form(("Input.GivenNames", "Someone"), ("Input.FamilyName", "Else"), (field, value), ("Input.Passports[0].Country", "AF"), ("Input.Contacts[0].Kind", "Phone"));
+
+        var warned = await client.PostFormAsync("/Applicants/Create", second);
+        var html = await warned.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, warned.StatusCode);
+        Assert.Contains("This may be someone already registered", html);
+        Assert.Contains($"/Applicants/Details?id={existing}", html);
+        Assert.Contains(reason, html);
+        await using (var scope = Fixture.Scope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
+        }
+        var confirmed = await client.PostFormAsync("/Applicants/Create", second.Append(new("Input.ConfirmedNotDuplicate", "true")));
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Input.GivenNames", "Hamid\0", "Remove control characters")]
+    [InlineData("Input.FatherName", "x", "Use at most 200 characters.")]
+    [InlineData("Input.DateOfBirth", "2999-01-01", "cannot be in the future")]
+    [InlineData("Input.DateOfBirth", "31/12/1980", "YYYY-MM-DD")]
+    [InlineData("Input.Contacts[0].Value", "0701234567", "country code")]
+    [InlineData("Input.CurrentCountry", "Afghanistan", "two-letter country code")]
+    [InlineData("Input.GivenNames", "", "Enter the given names")]
+    public async Task BadInput_GetsAMessageNextToTheField_AndNothingIsSaved(string field, string value, string message)
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+        if (value == "x") value = new string('x', 10_000);
+        var form = Form(("Input.GivenNames", "Hamid"), ("Input.Contacts[0].Kind", "Phone")).Where(f => f.Key != field).Append(new(field, value));
+
+        var response = await client.PostFormAsync("/Applicants/Create", form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = field.Replace('.', '_').Replace('[', '_').Replace(']', '_');
+        Assert.Matches($"id=\"{Regex.Escape(id)}-error\"[^>]*>[^<]*{Regex.Escape(message)}", html);
+        await using var scope = Fixture.Scope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
+    }
+
+    [Fact]
+    public async Task ServiceEndingBeforeItStarts_IsRefused()
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+        var id = await RegisterInterpreterAsync(client);
+
+        var response = await client.PostFormAsync($"/Applicants/ServiceRecord?personId={id}",
+            Form(("Input.Employer", "U.S. Embassy Kabul"), ("Input.StartDate", "2012-01-01"), ("Input.EndDate", "2011-01-01")));
+
+        Assert.Contains("The end cannot be before the start.", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SavingOverSomeoneElsesNewerEdit_ShowsWhoChangedWhat_KeepsTheInput_AndOverwritesNothing()
+    {
+        using var first = await SignedInAsync(_users.CaseworkerA);
+        using var second = await SignedInAsync(_users.AdminA);
+        var id = await RegisterInterpreterAsync(first);
+        var staleForm = await first.GetHtmlAsync($"/Applicants/Edit?id={id}");
+        var staleVersion = Regex.Match(staleForm, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+
+        var theirs = await second.PostFormAsync($"/Applicants/Edit?id={id}", Form(Interpreter).Where(f => f.Key != "Input.FatherName")
+            .Append(new("Input.FatherName", "Sakhi Jan")).Append(new("Input.Version", (await VersionAsync(id)).ToString())));
+        Assert.Equal(HttpStatusCode.Redirect, theirs.StatusCode);
+
+        var mine = await first.PostFormAsync($"/Applicants/Edit?id={id}", Form(Interpreter).Where(f => f.Key != "Input.ClanOrTribe")
+            .Append(new("Input.ClanOrTribe", "Tajik")).Append(new("Input.Version", staleVersion)));
+        var html = await mine.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        Assert.Contains("Someone else saved this record while you were editing", html);
+        Assert.Contains("admin", html);
+        Assert.Contains("FatherName", html);
+        Assert.Contains("value=\"Tajik\"", html);
+        await using var scope = Fixture.Scope();
+        var saved = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.SingleAsync(p => p.Id == id);
+        Assert.Equal("Sakhi Jan", saved.FatherName);
+        Assert.Null(saved.ClanOrTribe);
+    }
+
+    [Fact]
+    public async Task Reviewer_SeesNoContactDetailsOrSafetyNotes_AndCannotEdit()
+    {
+        using var caseworker = await SignedInAsync(_users.CaseworkerA);
+        var id = await RegisterInterpreterAsync(caseworker);
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+
+        var html = await reviewer.GetHtmlAsync($"/Applicants/Details?id={id}");
+
+        Assert.Contains("Mohammad Karimi", html);
+        Assert.DoesNotContain("Moves every week.", html);
+        Assert.DoesNotContain("+93 70 123 4567", html);
+        Assert.DoesNotContain("P7654321", html);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostFormAsync($"/Applicants/Edit?id={id}", Form(Interpreter), tokenSource: "/Applicants")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Merge_MovesFamilyServiceCasesAndSpellings_AndBothRecordsShowIt()
+    {
+        using var caseworker = await SignedInAsync(_users.CaseworkerA);
+        var survivor = await RegisterInterpreterAsync(caseworker);
+        var duplicate = (await caseworker.PostFormAsync("/Applicants/Create",
+            Form(("Input.GivenNames", "Muhammad"), ("Input.FamilyName", "Kareemi"), ("Input.DateOfBirth", "1988"), ("Input.ConfirmedNotDuplicate", "true"))))
+            .Headers.Location!.ToString();
+        var duplicateId = Guid.Parse(Regex.Match(duplicate, "id=([0-9a-f-]+)").Groups[1].Value);
+        await caseworker.PostFormAsync($"/Applicants/Create?principalId={duplicateId}", Form(("Input.GivenNames", "Sima"), ("Input.Relationship", "Spouse")));
+        await caseworker.PostFormAsync($"/Applicants/ServiceRecord?personId={duplicateId}", Form(("Input.Employer", "USAID Afghanistan"), ("Input.StartDate", "2014-01-01"), ("Input.EmployerType", "UsEmbassyOrAgency")));
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.Cases.Add(new Case { OrganisationId = _users.OrganisationA.Id, Reference = "A-1", PrincipalId = duplicateId, CurrentStageCode = StageCatalog.PreCom });
+            await db.SaveChangesAsync();
+        }
+        using var admin = await SignedInAsync(_users.AdminA);
+        var page = await admin.GetHtmlAsync($"/Applicants/Merge?id={duplicateId}");
+        Assert.Contains($"value=\"{survivor}\"", page);
+
+        var merged = await admin.PostFormAsync($"/Applicants/Merge?id={duplicateId}", Form(("Input.SurvivorId", survivor.ToString())));
+
+        Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal(survivor, (await db.Persons.SingleAsync(p => p.GivenNames == "Sima")).PrincipalId);
+            Assert.Equal(survivor, (await db.ServiceRecords.SingleAsync(s => s.Employer == "USAID Afghanistan")).PersonId);
+            Assert.Equal(survivor, (await db.Cases.SingleAsync()).PrincipalId);
+            Assert.Equal(survivor, (await db.Persons.SingleAsync(p => p.Id == duplicateId)).MergedIntoId);
+            Assert.Contains(await db.PersonAliases.Where(a => a.PersonId == survivor).Select(a => a.Spelling).ToListAsync(), s => s == "Muhammad Kareemi");
+        }
+        Assert.Contains("absorbed", await admin.GetHtmlAsync($"/Applicants/Details?id={survivor}"));
+        Assert.Contains("merged into", await admin.GetHtmlAsync($"/Applicants/Details?id={duplicateId}"));
+    }
+
+    [Fact]
+    public async Task List_PagesWithAKeysetCursor_AndFiltersInterpreters()
+    {
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            for (var i = 0; i < 60; i++)
+            {
+                var person = new Person { OrganisationId = _users.OrganisationA.Id, GivenNames = $"Person{i:D2}", FamilyName = "Test" };
+                if (i % 3 == 0) person.ServiceRecords.Add(new Web.Domain.ServiceRecord { OrganisationId = _users.OrganisationA.Id, Employer = "Unit", Role = ServiceRole.Interpreter, StartDate = new DateOnly(2010, 1, 1) });
+                db.Persons.Add(person);
+            }
+            await db.SaveChangesAsync();
+        }
+        using var client = await SignedInAsync(_users.ReviewerA);
+
+        var first = await client.GetHtmlAsync("/Applicants");
+        var next = Regex.Match(first, "href=\"(/Applicants\\?[^\"]*After=[^\"]+)\"").Groups[1].Value.Replace("&amp;", "&");
+        var second = await client.GetHtmlAsync(next);
+        var interpreters = await client.GetHtmlAsync("/Applicants?Filters.Interpreters=true");
+
+        Assert.Contains("Person00 Test", first);
+        Assert.Contains("Person49 Test", first);
+        Assert.DoesNotContain("Person50 Test", first);
+        Assert.Contains("Person50 Test", second);
+        Assert.Contains("Person59 Test", second);
+        Assert.DoesNotContain("Person49 Test", second);
+        Assert.Equal(20, Regex.Matches(interpreters, "Person\\d\\d Test").Count);
+    }
+
+    private async Task<uint> VersionAsync(Guid id)
+    {
+        await using var scope = Fixture.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Where(p => p.Id == id).Select(p => p.Version).SingleAsync();
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Pages.Applicants;
+
+namespace SivTracker.IntegrationTests.Applicants;
+
+/// <summary>Transliteration-aware search, measured on the real trigram index: spellings that must find each other, and names that must not.</summary>
+public class SearchQualityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    // (as registered, as typed by someone else)
+    public static readonly (string Registered, string Typed)[] MustFind =
+    [
+        ("Mohammad Karimi", "Muhammad Karimi"),
+        ("Mohammad Karimi", "Mohammed Kareemi"),
+        ("Mohammad Karimi", "Mohd Karimi"),
+        ("Muhammad Nabi", "Mohamad Nabi"),
+        ("Abdul Rahman Ahmadzai", "Abdulrahman Ahmadzai"),
+        ("Abdul Rahman Ahmadzai", "Abdur Rahman Ahmedzai"),
+        ("Abdul Rahman Ahmadzai", "Abdul Rehman"),
+        ("Ahmad Shah", "Ahmed Shah"),
+        ("Najibullah Popalzai", "Najib Ullah Popalzay"),
+        ("Najibullah Popalzai", "Najeebullah"),
+        ("Zabihullah Stanikzai", "Zabiullah Stanekzai"),
+        ("Rahmatullah Noori", "Rahmatulla Nouri"),
+        ("Noor Agha", "Nur Aga"),
+        ("Sayed Jalal", "Syed Jalal"),
+        ("Sayed Jalal", "Sayyid Jalal"),
+        ("Hekmatullah Wardak", "Hikmatullah Wardag"),
+        ("Yousuf Safi", "Yusuf Saafi"),
+        ("Ghulam Sakhi", "Gholam Sakhi"),
+        ("Mustafa Hotak", "Mostafa Hotaki"),
+        ("Qadir Haidari", "Kadir Heidari"),
+        ("Qadir Haidari", "Qadeer Haydari"),
+        ("Hamid Sultani", "Hameed Soltani"),
+        ("Farid Hashimi", "Fareed Hashemi"),
+        ("Jawad Amiri", "Javad Ameeri"),
+        ("Wahid Niazi", "Vahid Nyazi"),
+        ("Khalid Durrani", "Khaled Durani"),
+        ("Fatima Rahimi", "Fatema Raheemi"),
+        ("Maryam Sadat", "Mariam Saadat"),
+        ("Nargis Yousafzai", "Narges Yusufzai"),
+        ("Habib Mohmand", "Habeeb Momand"),
+        ("Asadullah Barakzai", "Asadulla Barakzay"),
+        ("Shafiq Jalali", "Shafeeq"),
+        ("عبدالرحمن احمدزی", "عبدالرحمن"),
+        ("Mohammad Karimi", "محمد کریمی"),
+    ];
+
+    // Different names, typed alone: a shared family name would rightly bring a relative up, so none is typed here.
+    public static readonly (string Registered, string Typed)[] MustNotFind =
+    [
+        ("Ahmad Shah", "Mahmud"),
+        ("Karim Safi", "Rahim"),
+        ("Hamid Sultani", "Majid"),
+        ("Fatima Rahimi", "Farida"),
+        ("Najibullah Popalzai", "Habibullah"),
+        ("Wahid Niazi", "Zarif"),
+        ("Maryam Sadat", "Marwa"),
+        ("Khalid Durrani", "Walid"),
+        ("Yousuf Safi", "Younus"),
+        ("Mustafa Hotak", "Murtaza"),
+    ];
+
+    [Fact]
+    public async Task SpellingVariants_FindEachOther_AndDifferentNamesDoNot()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        var ids = new Dictionary<string, Guid>();
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            foreach (var name in MustFind.Select(p => p.Registered).Concat(MustNotFind.Select(p => p.Registered)).Distinct())
+            {
+                var native = name.Any(c => c >= '\u0600');
+                var parts = name.Split(' ', 2);
+                var person = new Person
+                {
+                    OrganisationId = org.Id,
+                    GivenNames = native ? "FNU" : parts[0],
+                    FamilyName = native || parts.Length < 2 ? null : parts[1],
+                    NativeName = native ? name : name == "Mohammad Karimi" ? "محمد کریمی" : null,
+                };
+                person.RefreshSearchFields();
+                db.Persons.Add(person);
+                ids[name] = person.Id;
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var failures = new List<string>();
+        await using var search = Fixture.Scope();
+        var searchDb = search.ServiceProvider.GetRequiredService<AppDbContext>();
+        searchDb.OrganisationId = org.Id;
+        foreach (var (registered, typed) in MustFind)
+        {
+            var hits = await ApplicantSearch.RunAsync(searchDb, typed, CancellationToken.None);
+            var rank = hits.Select(h => h.Id).ToList().IndexOf(ids[registered]);
+            if (rank is < 0 or > 2) failures.Add($"'{typed}' should find '{registered}' in the top 3 (rank {rank}).");
+        }
+        foreach (var (registered, typed) in MustNotFind)
+        {
+            var hits = await ApplicantSearch.RunAsync(searchDb, typed, CancellationToken.None);
+            if (hits.Any(h => h.Id == ids[registered])) failures.Add($"'{typed}' should not find '{registered}'.");
+        }
+
+        Assert.True(MustFind.Length >= 30);
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+}
