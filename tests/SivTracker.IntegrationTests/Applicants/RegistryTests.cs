@@ -253,6 +253,14 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("Person59 Test", second);
         Assert.DoesNotContain("Person49 Test", second);
         Assert.Equal(20, Regex.Matches(interpreters, "Person\\d\\d Test").Count);
+        foreach (var sort in new[] { "stage", "updated" })
+        {
+            var page1 = await client.GetHtmlAsync($"/Applicants?Filters.Sort={sort}");
+            var page2 = await client.GetHtmlAsync(Regex.Match(page1, "href=\"(/Applicants\\?[^\"]*After=[^\"]+)\"").Groups[1].Value.Replace("&amp;", "&"));
+            var seen = Regex.Matches(page1 + page2, "Person(\\d\\d) Test").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(60, seen.Count);
+            Assert.Equal(60, seen.Distinct().Count());
+        }
     }
 
     private async Task<uint> VersionAsync(Guid id)

@@ -21,7 +21,7 @@ public class Index(AppDbContext db, ILogger<Index> logger) : PageModel
         public SafetyStatus? Safety { get; init; }
         public bool Interpreters { get; init; }
 
-        /// <summary>name (default) or updated.</summary>
+        /// <summary>name (default), updated or stage.</summary>
         public string Sort { get; init; } = "name";
 
         /// <summary>The id of the last row of the previous page: keyset pagination that never names a person in the URL.</summary>
@@ -82,22 +82,32 @@ public class Index(AppDbContext db, ILogger<Index> logger) : PageModel
         if (!string.IsNullOrEmpty(f.Stage)) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.CurrentStageCode == f.Stage));
         if (f.Caseworker is { } caseworker) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.CaseworkerId == caseworker));
 
-        var byUpdated = f.Sort == "updated";
-        if (f.After is { } after)
+        // Principals without a case sort after every stage.
+        var keyed = people.Select(p => new
         {
-            var cursor = await db.Persons.AsNoTracking().Where(p => p.Id == after)
-                .Select(p => new { FamilyName = p.FamilyName ?? "", p.GivenNames, p.UpdatedAt, p.Id }).FirstOrDefaultAsync(ct);
-            if (cursor is not null)
+            Person = p,
+            StageOrder = db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => (int?)s.SortOrder).Min() ?? int.MaxValue,
+            FamilyName = p.FamilyName ?? "",
+        });
+        if (f.After is { } after && await keyed.Where(k => k.Person.Id == after)
+                .Select(k => new { k.StageOrder, k.FamilyName, k.Person.GivenNames, k.Person.UpdatedAt, k.Person.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        {
+            keyed = f.Sort switch
             {
-                people = byUpdated
-                    ? people.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id)))
-                    : people.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.FamilyName ?? "", p.GivenNames, p.Id), ValueTuple.Create(cursor.FamilyName, cursor.GivenNames, cursor.Id)));
-            }
+                "updated" => keyed.Where(k => EF.Functions.LessThan(ValueTuple.Create(k.Person.UpdatedAt, k.Person.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id))),
+                "stage" => keyed.Where(k => EF.Functions.GreaterThan(ValueTuple.Create(k.StageOrder, k.FamilyName, k.Person.GivenNames, k.Person.Id),
+                    ValueTuple.Create(cursor.StageOrder, cursor.FamilyName, cursor.GivenNames, cursor.Id))),
+                _ => keyed.Where(k => EF.Functions.GreaterThan(ValueTuple.Create(k.FamilyName, k.Person.GivenNames, k.Person.Id),
+                    ValueTuple.Create(cursor.FamilyName, cursor.GivenNames, cursor.Id))),
+            };
         }
-        var ordered = byUpdated
-            ? people.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id)
-            : people.OrderBy(p => p.FamilyName ?? "").ThenBy(p => p.GivenNames).ThenBy(p => p.Id);
-        var rows = await ordered.Take(PageSize + 1)
+        var ordered = f.Sort switch
+        {
+            "updated" => keyed.OrderByDescending(k => k.Person.UpdatedAt).ThenByDescending(k => k.Person.Id),
+            "stage" => keyed.OrderBy(k => k.StageOrder).ThenBy(k => k.FamilyName).ThenBy(k => k.Person.GivenNames).ThenBy(k => k.Person.Id),
+            _ => keyed.OrderBy(k => k.FamilyName).ThenBy(k => k.Person.GivenNames).ThenBy(k => k.Person.Id),
+        };
+        var rows = await ordered.Take(PageSize + 1).Select(k => k.Person)
             .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
                 db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => s.Name).FirstOrDefault(),
                 db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (SivProgram?)c.Program).FirstOrDefault(),
