@@ -16,6 +16,8 @@ public static class CommandLine
                                          generate N demo cases with families and the demo users
                                          (--if-empty: only into an empty database); their password is
                                          SIVTRACKER_DEMO_PASSWORD, or generated and printed
+          recompute-clocks [--org <slug>]
+                                         recompute every case's stored clock from its stage history
           create-admin --org <slug> --name <org name> --email <email> [--display-name <name>]
                                          create the organisation if needed and an admin for it
           create-admin --system --email <email> [--display-name <name>]
@@ -40,6 +42,7 @@ public static class CommandLine
                 "migrate" => await MigrateAsync(scope.ServiceProvider, options, output),
                 "seed-demo" => await SeedDemoAsync(scope.ServiceProvider, options, output),
                 "create-admin" => await CreateAdminAsync(scope.ServiceProvider, options, input, output, error),
+                "recompute-clocks" => await RecomputeClocksAsync(scope.ServiceProvider, options, output, error),
                 "help" or "--help" => Print(output, Usage, 0),
                 _ => Print(error, $"Unknown command '{args[0]}'.\n\n{Usage}", 2),
             };
@@ -143,6 +146,35 @@ public static class CommandLine
         }
         await transaction.CommitAsync();
         output.WriteLine(system ? $"Created system administrator {email}." : $"Created admin {email} for {slug}.");
+        return 0;
+    }
+
+    private static async Task<int> RecomputeClocksAsync(IServiceProvider services, Options options, TextWriter output, TextWriter error)
+    {
+        var slug = options.Value("org");
+        options.EnsureOnly("org");
+        var db = services.GetRequiredService<AppDbContext>();
+        Guid? organisationId = null;
+        if (slug is not null)
+        {
+            organisationId = await db.Organisations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync();
+            if (organisationId is null)
+            {
+                error.WriteLine($"No organisation '{slug}'.");
+                return 1;
+            }
+        }
+        var lastReport = -1;
+        var changed = await services.GetRequiredService<ClockRecompute>().RecomputeAllAsync(organisationId, (done, total) =>
+        {
+            var percent = total == 0 ? 100 : done * 100 / total;
+            if (percent / 10 != lastReport / 10 || done == total)
+            {
+                output.WriteLine($"{done} of {total} cases ({percent}%)");
+                lastReport = percent;
+            }
+        });
+        output.WriteLine($"Recomputed clocks: {changed} case(s) changed.");
         return 0;
     }
 

@@ -55,6 +55,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<DocumentItem> DocumentItems => Set<DocumentItem>();
     public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
     public DbSet<PersonHistoryEntry> PersonHistory => Set<PersonHistoryEntry>();
+    public DbSet<DocumentChange> DocumentChanges => Set<DocumentChange>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

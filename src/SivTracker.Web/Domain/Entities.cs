@@ -269,6 +269,9 @@ public class StageEvent : IOrganisationOwned
     public DateTimeOffset RecordedAt { get; set; }
     public string? Note { get; set; }
 
+    /// <summary>Why a backward move or a reopening was recorded.</summary>
+    public string? Reason { get; set; }
+
     /// <summary>Set when this event corrects an earlier one (which is voided by it).</summary>
     public Guid? CorrectsEventId { get; set; }
 
@@ -302,4 +305,40 @@ public class CaseNote : OwnedEntity
 {
     public Guid CaseId { get; set; }
     public required string Body { get; set; }
+}
+
+/// <summary>A document status change, for the case timeline.</summary>
+public class DocumentChange : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid CaseId { get; set; }
+    public Guid DocumentItemId { get; set; }
+    public DocumentKind Kind { get; set; }
+    public Guid? PersonId { get; set; }
+    public DocumentStatus From { get; set; }
+    public DocumentStatus To { get; set; }
+    public DateTimeOffset At { get; set; }
+    public Guid? ById { get; set; }
+}
+
+/// <summary>
+/// Who did what to which record, for sensitive reads, edits and exports. Holds identifiers and field names,
+/// never the values of personal data.
+/// </summary>
+public class AuditEvent
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>Null for instance-level events (system administration, catalog-wide changes by the CLI).</summary>
+    public Guid? OrganisationId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+    public Guid? UserId { get; set; }
+    public required string Action { get; set; }
+    public string? EntityType { get; set; }
+    public string? EntityId { get; set; }
+
+    /// <summary>Non-personal detail: changed field names, filters, counts.</summary>
+    public string? Details { get; set; }
 }

@@ -17,7 +17,7 @@ public sealed record ClockSettings
     public int InternalTargetMonths { get; init; } = 9;
 }
 
-/// <summary>One stage event as the clock sees it. Sequence breaks ties between events on the same date (recording order).</summary>
+/// <summary>One stage event as the clock sees it; Sequence is its position in the history (see StatutoryClock.InOrder).</summary>
 public readonly record struct ClockEvent(string ToStageCode, DateOnly EffectiveOn, long Sequence = 0, bool Voided = false);
 
 public sealed record ClockStatus
@@ -55,6 +55,20 @@ public sealed record ClockStatus
 /// </summary>
 public static class StatutoryClock
 {
+    /// <summary>
+    /// The one order of a case's history. The event that opened the case (no from-stage) comes first whatever its
+    /// date, because caseworkers log history that happened before they opened the case in SivTracker; then by
+    /// effective date, by when it was recorded, and by catalog order (an import records a day's events at one instant).
+    /// </summary>
+    public static List<StageEvent> InOrder(IEnumerable<StageEvent> events, IReadOnlyDictionary<string, Stage> catalog) =>
+        events.OrderBy(e => e.FromStageCode is null ? 0 : 1).ThenBy(e => e.EffectiveOn).ThenBy(e => e.RecordedAt)
+            .ThenBy(e => catalog.TryGetValue(e.ToStageCode, out var stage) ? stage.SortOrder : int.MaxValue).ThenBy(e => e.Id)
+            .ToList();
+
+    /// <summary>The clock's view of a history already put <see cref="InOrder"/>.</summary>
+    public static IEnumerable<ClockEvent> ClockEvents(IReadOnlyList<StageEvent> ordered) =>
+        ordered.Select((e, i) => new ClockEvent(e.ToStageCode, e.EffectiveOn, i, e.IsVoided));
+
     public static DateOnly Today(TimeProvider time, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
 
@@ -70,8 +84,9 @@ public static class StatutoryClock
         DateOnly today,
         ClockSettings settings)
     {
+        // Callers pass the history in order (see InOrder); the sequence keeps it, and date order decides otherwise.
         var events = history.Where(e => !e.Voided && e.EffectiveOn <= today)
-            .OrderBy(e => e.EffectiveOn).ThenBy(e => e.Sequence).ToList();
+            .OrderBy(e => e.Sequence).ThenBy(e => e.EffectiveOn).ToList();
 
         // A case may skip the start stage when the NGO learns of a step late: entering any stage at or after it starts the clock.
         var startOrder = catalog.TryGetValue(StageCatalog.ClockStartStage(stepModel), out var startStage) ? startStage.SortOrder : int.MaxValue;
@@ -93,7 +108,8 @@ public static class StatutoryClock
             currentOwner = OwnerOf(events[i].ToStageCode, catalog);
             currentSince = events[i].EffectiveOn;
             var until = i + 1 < events.Count ? events[i + 1].EffectiveOn : today;
-            var days = until.DayNumber - currentSince.DayNumber;
+            // Never negative: only the opening event may be out of date order, and it precedes the start.
+            var days = Math.Max(0, until.DayNumber - currentSince.DayNumber);
             switch (currentOwner)
             {
                 case ClockOwner.Government: government += days; break;

@@ -156,7 +156,7 @@ public static class Auth
             conventions.AuthorizeFolder(folder, Policies.OrganisationMember);
         }
         // Pages that change personal data: caseworkers and admins only; reviewers read.
-        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord" })
+        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Settings" })
         {
             conventions.AuthorizePage(page, Policies.CaseEditor);
         }

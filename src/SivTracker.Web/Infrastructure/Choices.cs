@@ -16,4 +16,5 @@ public static class Choices
     public static IEnumerable<SelectListItem> Sexes => Of<Sex>(s => s switch { Sex.F => "Female", Sex.M => "Male", _ => "Other / unspecified" });
     public static IEnumerable<SelectListItem> TazkiraTypes => Of<TazkiraType>();
     public static IEnumerable<SelectListItem> ContactKinds => Of<ContactChannelKind>();
+    public static IEnumerable<SelectListItem> CaseNumberKinds => Of<CaseNumberKind>(k => k == CaseNumberKind.NvcCase ? "NVC/COM case number" : "USCIS receipt number");
 }

@@ -31,6 +31,7 @@ public static class DataServices
             return db;
         });
         services.AddScoped<DemoDataGenerator>();
+        services.AddScoped<ClockRecompute>();
         return services;
     }
 

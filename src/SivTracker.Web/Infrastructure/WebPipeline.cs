@@ -14,6 +14,8 @@ public static class WebPipeline
             .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
+        services.AddSingleton<Background.ClockRecomputeJobs>();
+        services.AddHostedService<Background.ClockRecomputeWorker>();
         // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;

@@ -53,6 +53,21 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Applicants/Merge?id={person-a}", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Applicants/Merge?id={person-a}", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Interpreters", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Cases", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Cases/Open?principalId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Open?principalId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Cases/Details?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Details?id={case-a}&handler=Note", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Cases/ChangeStage?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/ChangeStage?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/ChangeStage?id={case-a}&handler=Void", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Cases/Documents?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Documents?id={case-a}", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Cases/Settings?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Settings?id={case-a}&handler=Number", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Settings?id={case-a}&handler=HighRisk", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/System/Stages", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),
+        ("POST", "/System/Stages", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden),
         ("GET", "/System", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),
         ("POST", "/System", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),
     ];
@@ -62,6 +77,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     {
         var users = await TestUsers.CreateAsync(Fixture);
         var personA = await TestData.PersonAsync(Fixture, users.OrganisationA.Id, "Hamid");
+        var caseA = await TestData.CaseAsync(Fixture, users.OrganisationA.Id, personA.Id);
         var clients = new Dictionary<Who, AppClient>();
         try
         {
@@ -84,7 +100,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
             var mismatches = new List<string>();
             foreach (var (method, template, anonymous, caseworkerA, reviewerA, adminA, system, adminB) in Matrix)
             {
-                var path = template.Replace("{caseworker-a}", users.CaseworkerA.Id.ToString()).Replace("{person-a}", personA.Id.ToString());
+                var path = template.Replace("{caseworker-a}", users.CaseworkerA.Id.ToString()).Replace("{person-a}", personA.Id.ToString())
+                    .Replace("{case-a}", caseA.Id.ToString());
                 foreach (var (who, expected) in new[] { (Who.Anonymous, anonymous), (Who.CaseworkerA, caseworkerA), (Who.ReviewerA, reviewerA), (Who.AdminA, adminA), (Who.System, system), (Who.AdminB, adminB) })
                 {
                     var client = clients[who];

@@ -49,7 +49,7 @@ public class DemoDataGeneratorTests(DatabaseFixture fixture) : DatabaseTest(fixt
         foreach (var c in cases)
         {
             var clock = StatutoryClock.Compute(
-                c.StageEvents.Select(e => new ClockEvent(e.ToStageCode, e.EffectiveOn, e.RecordedAt.Ticks)),
+                StatutoryClock.ClockEvents(StatutoryClock.InOrder(c.StageEvents, catalog)),
                 catalog, c.Program, c.StepModel, c.HighRisk, today, settings);
             Assert.Equal((clock.State, clock.GovernmentDays, clock.DaysOver), (c.ClockState, c.GovernmentDays, c.DaysOver));
             Assert.Equal(c.StageEvents.OrderBy(e => e.EffectiveOn).Last().ToStageCode, c.CurrentStageCode);

@@ -76,5 +76,5 @@ public abstract class DatabaseTest(DatabaseFixture fixture) : IAsyncLifetime
 
     public virtual Task InitializeAsync() => Fixture.ResetAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public virtual Task DisposeAsync() => Task.CompletedTask;
 }

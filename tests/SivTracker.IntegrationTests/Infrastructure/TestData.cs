@@ -33,4 +33,15 @@ public static class TestData
         await using var scope = fixture.Scope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Organisations.Where(o => o.Slug == slug).Select(o => o.Id).SingleAsync();
     }
+
+    public static async Task<Case> CaseAsync(DatabaseFixture fixture, Guid organisationId, Guid principalId, string reference = "T-1")
+    {
+        await using var scope = fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var @case = new Case { OrganisationId = organisationId, Reference = reference, PrincipalId = principalId, CurrentStageCode = StageCatalog.PreCom };
+        db.Cases.Add(@case);
+        db.StageEvents.Add(new StageEvent { OrganisationId = organisationId, CaseId = @case.Id, ToStageCode = StageCatalog.PreCom, EffectiveOn = new DateOnly(2026, 1, 1), RecordedAt = fixture.Time.GetUtcNow() });
+        await db.SaveChangesAsync();
+        return @case;
+    }
 }

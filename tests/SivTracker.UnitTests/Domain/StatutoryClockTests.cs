@@ -286,6 +286,39 @@ public class StatutoryClockTests
         Assert.Equal(TimeZoneInfo.Utc, StatutoryClock.ZoneOrUtc("Mars/Olympus_Mons"));
     }
 
+    [Fact]
+    public void HistoryLoggedAfterTheCaseWasOpened_CountsFromItsOwnDates()
+    {
+        var catalog = Catalog;
+        var events = new[]
+        {
+            new StageEvent { ToStageCode = "PRE_COM", EffectiveOn = D("2026-11-26"), RecordedAt = DateTimeOffset.Parse("2026-11-26T10:00Z") },
+            new StageEvent { FromStageCode = "PRE_COM", ToStageCode = "COM_SUBMITTED", EffectiveOn = D("2026-01-26"), RecordedAt = DateTimeOffset.Parse("2026-11-26T10:05Z") },
+            new StageEvent { FromStageCode = "COM_SUBMITTED", ToStageCode = "COM_REVIEW", EffectiveOn = D("2026-03-01"), RecordedAt = DateTimeOffset.Parse("2026-11-26T10:06Z") },
+        };
+
+        var ordered = StatutoryClock.InOrder(events, catalog);
+        var clock = StatutoryClock.Compute(StatutoryClock.ClockEvents(ordered), catalog, SivProgram.AF602B, StepModel.DS157, false, D("2026-11-26"), Settings);
+
+        Assert.Equal(["PRE_COM", "COM_SUBMITTED", "COM_REVIEW"], ordered.Select(e => e.ToStageCode));
+        Assert.Equal(D("2026-01-26"), clock.StartedOn);
+        Assert.Equal(304, clock.GovernmentDays);
+        Assert.Equal(0, clock.PausedDays);
+    }
+
+    [Fact]
+    public void SameDayEvents_FollowRecordingOrderThenCatalogOrder()
+    {
+        var at = DateTimeOffset.Parse("2026-01-01T00:00Z");
+        var events = new[]
+        {
+            new StageEvent { FromStageCode = "COM_SUBMITTED", ToStageCode = "COM_REVIEW", EffectiveOn = D("2026-02-01"), RecordedAt = at },
+            new StageEvent { FromStageCode = "PRE_COM", ToStageCode = "COM_SUBMITTED", EffectiveOn = D("2026-02-01"), RecordedAt = at },
+        };
+
+        Assert.Equal(["COM_SUBMITTED", "COM_REVIEW"], StatutoryClock.InOrder(events, Catalog).Select(e => e.ToStageCode));
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -25,6 +25,7 @@ public sealed class StageEventConfiguration : IEntityTypeConfiguration<StageEven
         builder.Property(e => e.ToStageCode).HasMaxLength(40);
         builder.Property(e => e.Note).HasMaxLength(4000);
         builder.Property(e => e.VoidReason).HasMaxLength(1000);
+        builder.Property(e => e.Reason).HasMaxLength(1000);
         builder.Ignore(e => e.IsVoided);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Stage>().WithMany().HasForeignKey(e => e.ToStageCode).OnDelete(DeleteBehavior.Restrict);
@@ -32,5 +33,30 @@ public sealed class StageEventConfiguration : IEntityTypeConfiguration<StageEven
         builder.HasIndex(e => new { e.CaseId, e.EffectiveOn });
         builder.HasIndex(e => e.IdempotencyKey).IsUnique();
         builder.HasIndex(e => e.OrganisationId);
+    }
+}
+
+public sealed class DocumentChangeConfiguration : IEntityTypeConfiguration<DocumentChange>
+{
+    public void Configure(EntityTypeBuilder<DocumentChange> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.CaseId, e.At });
+    }
+}
+
+public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Action).HasMaxLength(80);
+        builder.Property(e => e.EntityType).HasMaxLength(80);
+        builder.Property(e => e.EntityId).HasMaxLength(80);
+        builder.Property(e => e.Details).HasMaxLength(4000);
+        builder.HasIndex(e => new { e.OrganisationId, e.At });
+        builder.HasIndex(e => new { e.EntityType, e.EntityId });
     }
 }

@@ -1,0 +1,105 @@
+namespace SivTracker.Web.Domain;
+
+/// <summary>A refused stage change, with the message the caseworker reads.</summary>
+public abstract record StageChangeError(string Message)
+{
+    public sealed record NotInStepModel(string Stage, StepModel Model)
+        : StageChangeError($"{Stage} is not a stage of the {Model} process.");
+
+    public sealed record AlreadyThere(string Stage)
+        : StageChangeError($"The case is already at {Stage}.");
+
+    public sealed record BackwardNeedsReason(string From, string To)
+        : StageChangeError($"Moving back from {From} to {To} needs a reason: say why in the reason field.");
+
+    public sealed record ReopenNeedsReason(string From)
+        : StageChangeError($"The case is {From}. Reopening it needs a reason.");
+
+    public sealed record DenialOnlyFromReview(string From)
+        : StageChangeError($"A COM denial follows Chief of Mission review or an appeal, not {From}.");
+
+    public sealed record AppealOnlyAfterDenial(string From)
+        : StageChangeError($"An appeal can only follow a COM denial, not {From}.");
+
+    public sealed record OnlyOneAppeal()
+        : StageChangeError("The law allows one COM appeal only, and this case has had it.");
+
+    public sealed record DateInFuture(DateOnly Date)
+        : StageChangeError($"The effective date {Date:d MMM yyyy} is in the future. Record changes once they happen.");
+
+    public sealed record DateBeforePrevious(DateOnly Date, DateOnly Previous)
+        : StageChangeError($"The effective date {Date:d MMM yyyy} is before the last recorded change ({Previous:d MMM yyyy}). Correct the earlier event instead.");
+}
+
+/// <summary>
+/// Which stage changes a caseworker may record (DOMAIN.md §3): forward along the step model, skipping stages when the
+/// NGO learns of a step late; the RFI and appeal loops; closing from any stage; anything backward, and reopening a
+/// closed case, with a reason.
+/// </summary>
+public static class StageRules
+{
+    public sealed record Move(string To, bool NeedsReason);
+
+    public static StageChangeError? Check(
+        IReadOnlyDictionary<string, Stage> catalog, StepModel model, string from, string to, bool hasReason, bool hadAppeal)
+    {
+        if (!catalog.TryGetValue(to, out var target) || !target.IsIn(model))
+        {
+            return new StageChangeError.NotInStepModel(to, model);
+        }
+        if (from == to)
+        {
+            return new StageChangeError.AlreadyThere(to);
+        }
+        if (to == StageCatalog.ComAppeal && hadAppeal)
+        {
+            return new StageChangeError.OnlyOneAppeal();
+        }
+        if (to == StageCatalog.ComAppeal && from != StageCatalog.ComDenied)
+        {
+            return new StageChangeError.AppealOnlyAfterDenial(from);
+        }
+        if (to == StageCatalog.ComDenied && from is not (StageCatalog.ComSubmitted or StageCatalog.ComReview or StageCatalog.ComRfi or StageCatalog.ComAppeal))
+        {
+            return new StageChangeError.DenialOnlyFromReview(from);
+        }
+        if (NeedsReason(catalog, from, to) && !hasReason)
+        {
+            return catalog.TryGetValue(from, out var current) && current.IsTerminal
+                ? new StageChangeError.ReopenNeedsReason(from)
+                : new StageChangeError.BackwardNeedsReason(from, to);
+        }
+        return null;
+    }
+
+    /// <summary>The stages offered in the form, each saying whether it needs a reason.</summary>
+    public static IReadOnlyList<Move> AllowedMoves(IReadOnlyDictionary<string, Stage> catalog, StepModel model, string from, bool hadAppeal) =>
+        catalog.Values.Where(s => s.IsIn(model)).OrderBy(s => s.SortOrder)
+            .Where(s => Check(catalog, model, from, s.Code, hasReason: true, hadAppeal) is null)
+            .Select(s => new Move(s.Code, NeedsReason(catalog, from, s.Code)))
+            .ToList();
+
+    public static bool NeedsReason(IReadOnlyDictionary<string, Stage> catalog, string from, string to)
+    {
+        if (to == StageCatalog.Closed || IsLoop(from, to)) return false;
+        if (!catalog.TryGetValue(from, out var current) || !catalog.TryGetValue(to, out var target)) return true;
+        return current.IsTerminal || target.SortOrder < current.SortOrder;
+    }
+
+    /// <summary>The loops of the process, which go back in catalog order without being corrections.</summary>
+    private static bool IsLoop(string from, string to) => (from, to) switch
+    {
+        (StageCatalog.ComRfi, StageCatalog.ComReview or StageCatalog.ComSubmitted) => true,
+        (StageCatalog.ComAppeal, StageCatalog.ComApproved or StageCatalog.ComDenied) => true,
+        (StageCatalog.ComDenied, StageCatalog.ComApproved) => true,
+        _ => false,
+    };
+
+    /// <summary>Effective dates are real dates: not in the future, and in order unless the event corrects an earlier one.</summary>
+    public static StageChangeError? CheckDate(DateOnly effectiveOn, DateOnly today, DateOnly? previous, bool isCorrection)
+    {
+        if (effectiveOn > today) return new StageChangeError.DateInFuture(effectiveOn);
+        if (!isCorrection && previous is { } last && effectiveOn < last) return new StageChangeError.DateBeforePrevious(effectiveOn, last);
+        return null;
+    }
+}

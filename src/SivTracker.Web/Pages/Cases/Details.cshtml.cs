@@ -1,0 +1,134 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Cases;
+
+public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, ILogger<Details> logger) : PageModel
+{
+    public static readonly TimeSpan NoteEditWindow = TimeSpan.FromMinutes(15);
+
+    public sealed record Header(Guid Id, string Reference, SivProgram Program, StepModel StepModel, string? StepModelOverrideReason, string StageCode,
+        string StageName, DateOnly? StageEnteredOn, Guid PrincipalId, string PrincipalName, string? PrincipalNative, string? Caseworker,
+        CasePriority Priority, bool HighRisk, string? HighRiskReason, uint Version);
+
+    public sealed record TimelineEntry(DateTimeOffset At, DateOnly? EffectiveOn, string Kind, string Text, string? By, bool Voided, string? Extra, Guid? EventId, Guid? NoteId, bool Editable);
+
+    public sealed record NumberRow(CaseNumberKind Kind, string Number, DateOnly? AssignedOn, bool IsCurrent);
+
+    public sealed record FamilyRow(Guid Id, Relationship Relationship, string Name, DateOnly? DateOfBirth, DatePrecision Precision);
+
+    public sealed record DocumentRow(Guid Id, DocumentKind Kind, Guid? PersonId, DocumentStatus Status, DateOnly? StatusOn);
+
+    public sealed record NoteCommand
+    {
+        public string Body { get; init; } = "";
+    }
+
+    public sealed class NoteValidator : AbstractValidator<NoteCommand>
+    {
+        public NoteValidator() => RuleFor(c => c.Body).NotEmpty().WithMessage("Write the note.").PlainText(10_000, multiline: true);
+    }
+
+    [BindProperty]
+    public NoteCommand Note { get; set; } = new();
+
+    public Header Case { get; private set; } = null!;
+    public ClockStatus Clock { get; private set; } = null!;
+    public DateOnly Today { get; private set; }
+    public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+    public IReadOnlyList<NumberRow> Numbers { get; private set; } = [];
+    public IReadOnlyList<FamilyRow> Family { get; private set; } = [];
+    public IReadOnlyList<DocumentRow> Documents { get; private set; } = [];
+    public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
+
+    /// <summary>When every COM package document is in and the clock has not started: the date the last one arrived.</summary>
+    public DateOnly? PackageCompleteOn { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct)
+    {
+        if (!CanEdit) return Forbid();
+        if (!await LoadAsync(id, ct)) return NotFound();
+        if (!ModelState.Validate(new NoteValidator(), Note, nameof(Note))) return Page();
+        db.CaseNotes.Add(new CaseNote { OrganisationId = User.OrganisationId()!.Value, CaseId = id, Body = Note.Body.Trim() });
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Note added to case {CaseId} by {UserId}", id, User.UserId());
+        TempData["Flash"] = "Note added.";
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>Authors may fix a note for 15 minutes; after that the record is append-only.</summary>
+    public async Task<IActionResult> OnPostEditNoteAsync(Guid id, Guid noteId, CancellationToken ct)
+    {
+        if (!CanEdit) return Forbid();
+        if (!await LoadAsync(id, ct)) return NotFound();
+        var note = await db.CaseNotes.FirstOrDefaultAsync(n => n.Id == noteId && n.CaseId == id, ct);
+        if (note is null) return NotFound();
+        if (note.CreatedById != User.UserId() || time.GetUtcNow() - note.CreatedAt > NoteEditWindow)
+        {
+            ModelState.AddModelError("Note.Body", "Notes can be changed only by their author, within 15 minutes. Add a new note instead.");
+            return Page();
+        }
+        if (!ModelState.Validate(new NoteValidator(), Note, nameof(Note))) return Page();
+        note.Body = Note.Body.Trim();
+        await db.SaveChangesAsync(ct);
+        TempData["Flash"] = "Note changed.";
+        return RedirectToPage(new { id });
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var header = await db.Cases.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new Header(c.Id, c.Reference, c.Program, c.StepModel, c.StepModelOverrideReason, c.CurrentStageCode,
+                db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.CurrentStageEnteredOn, c.PrincipalId,
+                c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName, c.Principal.NativeName,
+                db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.Version))
+            .FirstOrDefaultAsync(ct);
+        if (header is null) return false;
+        Case = header;
+        Today = await calendar.TodayAsync(ct);
+        var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
+        var events = StatutoryClock.InOrder(await db.StageEvents.AsNoTracking().Where(e => e.CaseId == id).ToListAsync(ct), catalog);
+        Clock = StatutoryClock.Compute(StatutoryClock.ClockEvents(events),
+            catalog, header.Program, header.StepModel, header.HighRisk, Today, settings);
+        Numbers = await db.CaseNumbers.AsNoTracking().Where(n => n.CaseId == id).OrderByDescending(n => n.IsCurrent).ThenByDescending(n => n.AssignedOn)
+            .Select(n => new NumberRow(n.Kind, n.Number, n.AssignedOn, n.IsCurrent)).ToListAsync(ct);
+        Family = await db.Persons.AsNoTracking().Where(p => p.PrincipalId == header.PrincipalId && p.MergedIntoId == null)
+            .OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth)
+            .Select(p => new FamilyRow(p.Id, p.Relationship, p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName, p.DateOfBirth, p.DateOfBirthPrecision))
+            .ToListAsync(ct);
+        Documents = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
+            .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)).ToListAsync(ct);
+        var package = Documents.Where(d => CaseDocuments.ComPackage.Contains(d.Kind)).ToList();
+        PackageCompleteOn = package.Count == CaseDocuments.ComPackage.Length && package.All(d => CaseDocuments.IsIn(d.Status)) && Clock.State == ClockState.NotStarted
+            ? package.Max(d => d.StatusOn) ?? Today
+            : null;
+
+        var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == User.OrganisationId()).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        string? Name(Guid? userId) => userId is { } uid && users.TryGetValue(uid, out var name) ? name : null;
+        var timeline = events.Select(e => new TimelineEntry(e.RecordedAt, e.EffectiveOn, "stage",
+            $"{(e.FromStageCode is null ? "" : $"{StageName(catalog, e.FromStageCode)} → ")}{StageName(catalog, e.ToStageCode)}", Name(e.RecordedById), e.IsVoided,
+            string.Join(" · ", new[] { e.Note, e.Reason is null ? null : $"Reason: {e.Reason}", e.CorrectsEventId is null ? null : "Correction",
+                e.IsVoided ? $"Voided by {Name(e.VoidedById) ?? "someone"}: {e.VoidReason}" : null }.Where(s => !string.IsNullOrEmpty(s))),
+            e.Id, null, false)).ToList();
+        var now = time.GetUtcNow();
+        timeline.AddRange((await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).ToListAsync(ct))
+            .Select(n => new TimelineEntry(n.CreatedAt, null, "note", n.Body, Name(n.CreatedById), false,
+                n.UpdatedAt > n.CreatedAt ? "edited" : null, null, n.Id, n.CreatedById == User.UserId() && now - n.CreatedAt <= NoteEditWindow)));
+        var names = Family.ToDictionary(f => f.Id, f => f.Name);
+        timeline.AddRange((await db.DocumentChanges.AsNoTracking().Where(d => d.CaseId == id).ToListAsync(ct))
+            .Select(d => new TimelineEntry(d.At, null, "document",
+                $"{CaseDocuments.Label(d.Kind)}{(d.PersonId is { } pid && names.TryGetValue(pid, out var who) ? $" for {who}" : "")}: {d.From} → {d.To}",
+                Name(d.ById), false, null, null, null, false)));
+        Timeline = timeline.OrderByDescending(t => t.At).ToList();
+        return true;
+    }
+
+    private static string StageName(IReadOnlyDictionary<string, Stage> catalog, string code) => catalog.TryGetValue(code, out var stage) ? stage.Name : code;
+}

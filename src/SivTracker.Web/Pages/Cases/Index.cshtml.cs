@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Cases;
+
+/// <summary>Cases from the stored clock, most overdue first, through indexed filters and keyset pages.</summary>
+public class Index(AppDbContext db, ClockSettings settings) : PageModel
+{
+    public const int PageSize = 50;
+
+    public sealed record Filter
+    {
+        public SivProgram? Program { get; init; }
+        public string? Stage { get; init; }
+        public ClockState? State { get; init; }
+        public Guid? Caseworker { get; init; }
+        public bool Overdue { get; init; }
+        public bool Approaching { get; init; }
+        public Guid? After { get; init; }
+    }
+
+    public sealed record Row(Guid Id, string Reference, string PrincipalName, SivProgram Program, string Stage, ClockState State, int GovernmentDays,
+        int? LimitDays, int? DaysOver, bool HighRisk, string? Caseworker);
+
+    [BindProperty(SupportsGet = true)]
+    public Filter Filters { get; set; } = new();
+
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public bool HasMore { get; private set; }
+    public IEnumerable<SelectListItem> Stages { get; private set; } = [];
+    public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
+        var organisationId = User.OrganisationId();
+        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+
+        var f = Filters;
+        var cases = db.Cases.AsNoTracking();
+        if (f.Program is { } program) cases = cases.Where(c => c.Program == program);
+        if (!string.IsNullOrEmpty(f.Stage)) cases = cases.Where(c => c.CurrentStageCode == f.Stage);
+        if (f.State is { } state) cases = cases.Where(c => c.ClockState == state);
+        if (f.Caseworker is { } caseworker) cases = cases.Where(c => c.CaseworkerId == caseworker);
+        var open = new[] { ClockState.Running, ClockState.Paused };
+        if (f.Overdue) cases = cases.Where(c => open.Contains(c.ClockState) && c.DaysOver > 0 && !c.HighRisk);
+        if (f.Approaching)
+        {
+            var window = settings.FirstWarningDays;
+            cases = cases.Where(c => open.Contains(c.ClockState) && c.DaysOver == null && c.LimitDays - c.GovernmentDays <= window);
+        }
+        if (f.After is { } after && await db.Cases.Where(c => c.Id == after).Select(c => new { Over = c.DaysOver ?? -1, c.GovernmentDays, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        {
+            cases = cases.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.DaysOver ?? -1, c.GovernmentDays, c.Id), ValueTuple.Create(cursor.Over, cursor.GovernmentDays, cursor.Id)));
+        }
+        var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(PageSize + 1)
+            .Select(c => new Row(c.Id, c.Reference, c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
+                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, c.GovernmentDays, c.LimitDays, c.DaysOver,
+                c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault()))
+            .ToListAsync(ct);
+        HasMore = rows.Count > PageSize;
+        Rows = rows.Take(PageSize).ToList();
+    }
+
+    public object RouteFor(Guid? after) => new { Filters.Program, Filters.Stage, Filters.State, Filters.Caseworker, Filters.Overdue, Filters.Approaching, After = after };
+}
