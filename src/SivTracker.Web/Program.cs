@@ -11,7 +11,7 @@ builder.Services.AddSivData(builder.Configuration);
 builder.Services.AddSivHealth();
 builder.Services.AddSivAuth(builder.Configuration, builder.Environment);
 SmtpEmailSender.AddSivEmail(builder.Services, builder.Configuration);
-builder.Services.AddSivWeb();
+builder.Services.AddSivWeb(builder.Configuration);
 
 var app = builder.Build();
 if (isCommand)

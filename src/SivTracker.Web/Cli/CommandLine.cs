@@ -16,6 +16,8 @@ public static class CommandLine
                                          generate N demo cases with families and the demo users
                                          (--if-empty: only into an empty database); their password is
                                          SIVTRACKER_DEMO_PASSWORD, or generated and printed
+          sweep [--today YYYY-MM-DD]     advance clocks and raise and clear deadline flags (as the background
+                                         service does every 15 minutes); prints what it raised and cleared
           recompute-clocks [--org <slug>]
                                          recompute every case's stored clock from its stage history
           create-admin --org <slug> --name <org name> --email <email> [--display-name <name>]
@@ -43,6 +45,7 @@ public static class CommandLine
                 "seed-demo" => await SeedDemoAsync(scope.ServiceProvider, options, output),
                 "create-admin" => await CreateAdminAsync(scope.ServiceProvider, options, input, output, error),
                 "recompute-clocks" => await RecomputeClocksAsync(scope.ServiceProvider, options, output, error),
+                "sweep" => await SweepAsync(scope.ServiceProvider, options, output),
                 "help" or "--help" => Print(output, Usage, 0),
                 _ => Print(error, $"Unknown command '{args[0]}'.\n\n{Usage}", 2),
             };
@@ -146,6 +149,26 @@ public static class CommandLine
         }
         await transaction.CommitAsync();
         output.WriteLine(system ? $"Created system administrator {email}." : $"Created admin {email} for {slug}.");
+        return 0;
+    }
+
+    private static async Task<int> SweepAsync(IServiceProvider services, Options options, TextWriter output)
+    {
+        var todayText = options.Value("today");
+        options.EnsureOnly("today");
+        DateOnly? today = null;
+        if (todayText is not null)
+        {
+            today = DateOnly.TryParseExact(todayText, "yyyy-MM-dd", out var parsed) ? parsed : throw new UsageException("--today must be a date as YYYY-MM-DD.");
+        }
+        var result = await services.GetRequiredService<Background.DeadlineSweep>().RunAsync(today);
+        if (!result.Ran)
+        {
+            output.WriteLine("Another instance is sweeping right now; nothing done.");
+            return 0;
+        }
+        var mailed = await services.GetRequiredService<Background.DigestMailer>().SendDueAsync(CancellationToken.None);
+        output.WriteLine($"Sweep done: {result.Raised} flag(s) raised, {result.Cleared} cleared, {result.ClocksAdvanced} clock(s) advanced, {result.Notifications} notification(s), {mailed} digest(s) mailed.");
         return 0;
     }
 

@@ -57,6 +57,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<PersonHistoryEntry> PersonHistory => Set<PersonHistoryEntry>();
     public DbSet<DocumentChange> DocumentChanges => Set<DocumentChange>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<CaseFlag> CaseFlags => Set<CaseFlag>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -15,6 +15,9 @@ public class AppUser : IdentityUser<Guid>
     public bool IsDisabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The day the last daily digest email went out, so each user gets at most one a day.</summary>
+    public DateOnly? LastDigestOn { get; set; }
 }
 
 public static class Roles

@@ -317,7 +317,9 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         }
         path.AddRange([StageCatalog.Medical, StageCatalog.VisaIssued, StageCatalog.Arrived]);
 
-        var stopAt = random.Next(100) < 7 ? -1 : random.Next(path.Count);
+        // IQ1244 applications closed in 2014: those cases have run their course.
+        var stopAt = program == SivProgram.IQ1244 ? (random.Next(100) < 25 ? -1 : path.Count - 1)
+            : random.Next(100) < 7 ? -1 : random.Next(path.Count);
         for (var i = 0; i < path.Count; i++)
         {
             history.Add((path[i], on));

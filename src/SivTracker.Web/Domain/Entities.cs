@@ -342,3 +342,46 @@ public class AuditEvent
     /// <summary>Non-personal detail: changed field names, filters, counts.</summary>
     public string? Details { get; set; }
 }
+
+public enum FlagType
+{
+    StatutoryOverdue,
+    StatutoryApproaching90,
+    StatutoryApproaching30,
+    InternalTargetOverdue,
+    ComAppealWindow,
+    MedicalExpiry,
+    PassportExpiry,
+    Refusal221gDeadline,
+    Inactivity,
+    NoContact,
+}
+
+/// <summary>
+/// A deadline condition on a case, raised and cleared by the sweep. Holds the figures behind it, never personal data.
+/// At most one open flag per case and type (a unique index), so raising is idempotent.
+/// </summary>
+public class CaseFlag : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid CaseId { get; set; }
+    public FlagType Type { get; set; }
+    public DateOnly RaisedOn { get; set; }
+    public DateOnly? ClearedOn { get; set; }
+    public int? DaysOver { get; set; }
+    public DateOnly? DeadlineOn { get; set; }
+}
+
+/// <summary>An in-app notice for one user about a newly raised flag.</summary>
+public class Notification : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid UserId { get; set; }
+    public Guid CaseId { get; set; }
+    public Guid FlagId { get; set; }
+    public FlagType Type { get; set; }
+    public DateOnly RaisedOn { get; set; }
+    public DateTimeOffset? ReadAt { get; set; }
+}

@@ -155,6 +155,7 @@ public static class Auth
         {
             conventions.AuthorizeFolder(folder, Policies.OrganisationMember);
         }
+        conventions.AuthorizePage("/Notifications", Policies.OrganisationMember);
         // Pages that change personal data: caseworkers and admins only; reviewers read.
         foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Settings" })
         {

@@ -9,7 +9,9 @@ public static class Health
 {
     public static IServiceCollection AddSivHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
+            .AddCheck<SweepFreshCheck>("sweep", tags: ["ready"]);
         return services;
     }
 
@@ -18,6 +20,19 @@ public static class Health
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+    }
+
+    /// <summary>Degraded when the last successful sweep is older than three intervals: flags may be stale.</summary>
+    private sealed class SweepFreshCheck(Background.SweepStatus status, Background.SweepSettings settings, TimeProvider time) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (!settings.Enabled) return Task.FromResult(HealthCheckResult.Healthy());
+            var since = status.LastSuccessAt ?? status.StartedAt;
+            return Task.FromResult(time.GetUtcNow() - since > 3 * settings.Interval
+                ? HealthCheckResult.Degraded("Deadline sweep is behind.")
+                : HealthCheckResult.Healthy());
+        }
     }
 
     private sealed class DatabaseReadyCheck(IDbContextFactory<AppDbContext> contexts) : IHealthCheck

@@ -7,8 +7,9 @@ namespace SivTracker.Web.Infrastructure;
 
 public static class WebPipeline
 {
-    public static IServiceCollection AddSivWeb(this IServiceCollection services)
+    public static IServiceCollection AddSivWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection("Sweep").Get<Background.SweepSettings>() ?? new Background.SweepSettings());
         services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions))
             // Page validators own every rule; MVC's implicit [Required] for non-nullable strings would add a second, vaguer message.
             .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
@@ -16,6 +17,10 @@ public static class WebPipeline
         services.AddScoped<OrganisationCalendar>();
         services.AddSingleton<Background.ClockRecomputeJobs>();
         services.AddHostedService<Background.ClockRecomputeWorker>();
+        services.AddScoped<Background.DeadlineSweep>();
+        services.AddScoped<Background.DigestMailer>();
+        services.AddSingleton(sp => new Background.SweepStatus { StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() });
+        services.AddHostedService<Background.DeadlineSweepService>();
         // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;

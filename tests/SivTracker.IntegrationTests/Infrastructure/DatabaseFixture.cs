@@ -25,6 +25,8 @@ public sealed class DatabaseFixture : IAsyncLifetime
         ConnectionString = await Server.CreateDatabaseAsync("sivtracker_test");
         // The app reads its connection string while Program builds, before any test hook could add it.
         Environment.SetEnvironmentVariable("ConnectionStrings__Default", ConnectionString);
+        // Tests run the sweep themselves, on the days they choose.
+        Environment.SetEnvironmentVariable("Sweep__Enabled", "false");
         // Migrations are a separate step in production too: the app refuses to start on a schema it does not know.
         await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>()
                          .UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options))

@@ -50,3 +50,29 @@ public sealed class CaseNoteConfiguration : OwnedEntityConfiguration<CaseNote>
     protected override void ConfigureEntity(EntityTypeBuilder<CaseNote> builder) =>
         builder.Property(e => e.Body).HasMaxLength(10000);
 }
+
+public sealed class CaseFlagConfiguration : IEntityTypeConfiguration<CaseFlag>
+{
+    public void Configure(EntityTypeBuilder<CaseFlag> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        // One open flag per case and type: with ON CONFLICT DO NOTHING, raising twice or on two instances is harmless.
+        builder.HasIndex(e => new { e.CaseId, e.Type }).IsUnique().HasFilter("cleared_on is null").HasDatabaseName("ix_case_flags_one_open");
+        builder.HasIndex(e => new { e.OrganisationId, e.Type, e.ClearedOn });
+    }
+}
+
+public sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<CaseFlag>().WithMany().HasForeignKey(e => e.FlagId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.UserId, e.FlagId }).IsUnique();
+        builder.HasIndex(e => new { e.UserId, e.ReadAt });
+    }
+}

@@ -224,6 +224,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_disabled");
 
+                    b.Property<DateOnly?>("LastDigestOn")
+                        .HasColumnType("date")
+                        .HasColumnName("last_digest_on");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("lockout_enabled");
@@ -486,6 +490,57 @@ namespace SivTracker.Web.Data.Migrations
                         .HasFilter("clock_state in ('Running','Paused')");
 
                     b.ToTable("cases", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.CaseFlag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateOnly?>("ClearedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("cleared_on");
+
+                    b.Property<int?>("DaysOver")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_over");
+
+                    b.Property<DateOnly?>("DeadlineOn")
+                        .HasColumnType("date")
+                        .HasColumnName("deadline_on");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<DateOnly>("RaisedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("raised_on");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_flags");
+
+                    b.HasIndex("CaseId", "Type")
+                        .IsUnique()
+                        .HasDatabaseName("ix_case_flags_one_open")
+                        .HasFilter("cleared_on is null");
+
+                    b.HasIndex("OrganisationId", "Type", "ClearedOn")
+                        .HasDatabaseName("ix_case_flags_organisation_id_type_cleared_on");
+
+                    b.ToTable("case_flags", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.CaseNote", b =>
@@ -828,6 +883,65 @@ namespace SivTracker.Web.Data.Migrations
                     NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("CaseId", "PersonId", "Kind"), false);
 
                     b.ToTable("document_items", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("FlagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("flag_id");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<DateOnly>("RaisedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("raised_on");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_notifications_case_id");
+
+                    b.HasIndex("FlagId")
+                        .HasDatabaseName("ix_notifications_flag_id");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_notifications_organisation_id");
+
+                    b.HasIndex("UserId", "FlagId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_user_id_flag_id");
+
+                    b.HasIndex("UserId", "ReadAt")
+                        .HasDatabaseName("ix_notifications_user_id_read_at");
+
+                    b.ToTable("notifications", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.Organisation", b =>
@@ -1606,6 +1720,23 @@ namespace SivTracker.Web.Data.Migrations
                     b.Navigation("Principal");
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.CaseFlag", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_flags_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_flags_organisations_organisation_id");
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.CaseNote", b =>
                 {
                     b.HasOne("SivTracker.Web.Domain.Case", null)
@@ -1695,6 +1826,30 @@ namespace SivTracker.Web.Data.Migrations
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_document_items_persons_person_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.CaseFlag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_case_flags_flag_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.Passport", b =>

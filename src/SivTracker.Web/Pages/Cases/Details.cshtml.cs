@@ -44,6 +44,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
     public IReadOnlyList<NumberRow> Numbers { get; private set; } = [];
     public IReadOnlyList<FamilyRow> Family { get; private set; } = [];
     public IReadOnlyList<DocumentRow> Documents { get; private set; } = [];
+    public IReadOnlyList<CaseFlag> OpenFlags { get; private set; } = [];
     public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
 
     /// <summary>When every COM package document is in and the clock has not started: the date the last one arrived.</summary>
@@ -126,9 +127,25 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .Select(d => new TimelineEntry(d.At, null, "document",
                 $"{CaseDocuments.Label(d.Kind)}{(d.PersonId is { } pid && names.TryGetValue(pid, out var who) ? $" for {who}" : "")}: {d.From} → {d.To}",
                 Name(d.ById), false, null, null, null, false)));
+        var flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id).ToListAsync(ct);
+        OpenFlags = flags.Where(f => f.ClearedOn is null).OrderBy(f => f.Type).ToList();
+        foreach (var flag in flags)
+        {
+            // Flags carry dates, not times: they sit at the start of their day in the timeline.
+            timeline.Add(new TimelineEntry(new DateTimeOffset(flag.RaisedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), flag.RaisedOn, "flag",
+                $"Flag raised: {Background.DigestMailer.Describe(flag.Type)}", null, false, FlagFigures(flag), null, null, false));
+            if (flag.ClearedOn is { } cleared)
+            {
+                timeline.Add(new TimelineEntry(new DateTimeOffset(cleared.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cleared, "flag",
+                    $"Flag cleared: {Background.DigestMailer.Describe(flag.Type)}", null, false, null, null, null, false));
+            }
+        }
         Timeline = timeline.OrderByDescending(t => t.At).ToList();
         return true;
     }
+
+    public static string? FlagFigures(CaseFlag flag) =>
+        flag.DaysOver is { } over ? $"{over} days over" : flag.DeadlineOn is { } deadline ? $"deadline {deadline:d MMM yyyy}" : null;
 
     private static string StageName(IReadOnlyDictionary<string, Stage> catalog, string code) => catalog.TryGetValue(code, out var stage) ? stage.Name : code;
 }

@@ -25,7 +25,7 @@ public class Index(AppDbContext db, ClockSettings settings) : PageModel
     }
 
     public sealed record Row(Guid Id, string Reference, string PrincipalName, SivProgram Program, string Stage, ClockState State, int GovernmentDays,
-        int? LimitDays, int? DaysOver, bool HighRisk, string? Caseworker);
+        int? LimitDays, int? DaysOver, bool HighRisk, string? Caseworker, int OpenFlags);
 
     [BindProperty(SupportsGet = true)]
     public Filter Filters { get; set; } = new();
@@ -62,7 +62,8 @@ public class Index(AppDbContext db, ClockSettings settings) : PageModel
         var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(PageSize + 1)
             .Select(c => new Row(c.Id, c.Reference, c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
                 c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, c.GovernmentDays, c.LimitDays, c.DaysOver,
-                c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault()))
+                c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.CaseFlags.Count(f => f.CaseId == c.Id && f.ClearedOn == null)))
             .ToListAsync(ct);
         HasMore = rows.Count > PageSize;
         Rows = rows.Take(PageSize).ToList();

@@ -1,0 +1,201 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Background;
+
+/// <summary>Sweep settings (DOMAIN.md §5); bound from the "Sweep" configuration section.</summary>
+public sealed record SweepSettings
+{
+    public bool Enabled { get; init; } = true;
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(15);
+    public int AppealWindowDays { get; init; } = 120;
+    public int AppealWarningDays { get; init; } = 30;
+    public int MedicalValidMonths { get; init; } = 6;
+    public int MedicalWarningDays { get; init; } = 30;
+    public int PassportWarningMonths { get; init; } = 6;
+    public int Refusal221gDays { get; init; } = 365;
+    public int Refusal221gWarningDays { get; init; } = 60;
+    public int InactivityDays { get; init; } = 60;
+    public int NoContactDays { get; init; } = 90;
+
+    /// <summary>Where links in digest emails point.</summary>
+    public string BaseUrl { get; init; } = "http://localhost:5080";
+}
+
+/// <summary>
+/// Brings every open case's stored clock to today and raises and clears deadline flags, with a few set-based
+/// statements per organisation and "today" (in the organisation's time zone) as a parameter, never the database
+/// clock. One sweeper at a time across instances: a transaction-level advisory lock, released if the instance dies.
+/// </summary>
+public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSettings settings, TimeProvider time, ILogger<DeadlineSweep> logger)
+{
+    public sealed record Result(bool Ran, int Raised, int Cleared, int ClocksAdvanced, int Notifications);
+
+    /// <summary>An arbitrary constant naming the sweep's advisory lock.</summary>
+    private const long LockKey = 0x5157_5745_4550;
+
+    private static readonly string[] Terminal = [StageCatalog.Arrived, StageCatalog.Closed];
+
+    public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if (!(bool)(await Command(connection, "select pg_try_advisory_xact_lock(@key)", ("key", LockKey)).ExecuteScalarAsync(ct))!)
+            {
+                logger.LogInformation("Deadline sweep skipped: another instance is sweeping");
+                return new Result(false, 0, 0, 0, 0);
+            }
+            var organisations = await db.Organisations.AsNoTracking().IgnoreQueryFilters().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
+            int raised = 0, cleared = 0, advanced = 0, notifications = 0;
+            foreach (var organisation in organisations)
+            {
+                var day = today ?? StatutoryClock.Today(time, StatutoryClock.ZoneOrUtc(organisation.TimeZone));
+                advanced += await AdvanceClocksAsync(connection, organisation.Id, day, ct);
+                var (r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, ct);
+                raised += r;
+                cleared += c;
+                notifications += n;
+            }
+            await transaction.CommitAsync(ct);
+            logger.LogInformation("Deadline sweep: {Raised} flags raised, {Cleared} cleared, {Clocks} clocks advanced", raised, cleared, advanced);
+            return new Result(true, raised, cleared, advanced, notifications);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Running clocks gain government days and paused ones applicant days for the dates since they were last
+    /// computed; the derived figures follow. Equal to recomputing from history, because any history change
+    /// recomputes the case on the spot.
+    /// </summary>
+    private static Task<int> AdvanceClocksAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today, CancellationToken ct) =>
+        Command(connection, """
+            update cases c set
+                government_days = n.government, paused_days = n.paused, clock_computed_for = @today,
+                days_over = case when n.government > c.limit_days then n.government - c.limit_days end,
+                projected_breach_on = case when c.clock_state = 'Running' and c.limit_days >= n.government then @today + (c.limit_days - n.government) end
+            from (
+                select id,
+                    government_days + case when clock_state = 'Running' then @today - clock_computed_for else 0 end as government,
+                    paused_days + case when clock_state = 'Paused' then @today - clock_computed_for else 0 end as paused
+                from cases
+                where organisation_id = @org and clock_state in ('Running', 'Paused') and clock_computed_for < @today
+            ) n
+            where c.id = n.id
+            """, ("org", organisationId), ("today", today)).ExecuteNonQueryAsync(ct);
+
+    private async Task<(int Raised, int Cleared, int Notifications)> SweepFlagsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today, CancellationToken ct)
+    {
+        (string, object)[] parameters =
+        [
+            ("org", organisationId), ("today", today), ("warn1", clock.FirstWarningDays), ("warn2", clock.SecondWarningDays),
+            ("appealDays", settings.AppealWindowDays), ("appealWarn", settings.AppealWarningDays),
+            ("medicalMonths", settings.MedicalValidMonths), ("medicalWarn", settings.MedicalWarningDays),
+            ("passportMonths", settings.PassportWarningMonths), ("refusalDays", settings.Refusal221gDays), ("refusalWarn", settings.Refusal221gWarningDays),
+            ("inactivityDays", settings.InactivityDays), ("noContactDays", settings.NoContactDays), ("terminal", Terminal),
+        ];
+        await Command(connection, """
+            create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date) on commit drop;
+            create temp table if not exists sweep_raised (id uuid, case_id uuid, type text, raised_on date) on commit drop;
+            truncate sweep_conditions, sweep_raised;
+            """).ExecuteNonQueryAsync(ct);
+        await Command(connection, """
+            insert into sweep_conditions (case_id, type, days_over, deadline_on)
+            select id, case when program = 'S1059' then 'InternalTargetOverdue' else 'StatutoryOverdue' end, days_over, null
+            from cases where organisation_id = @org and clock_state in ('Running', 'Paused') and not high_risk and days_over > 0
+            union all
+            select id, case when limit_days - government_days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
+                null, @today + (limit_days - government_days)
+            from cases where organisation_id = @org and clock_state in ('Running', 'Paused') and program <> 'S1059'
+                and days_over is null and limit_days - government_days <= @warn1
+            union all
+            select id, 'ComAppealWindow', null, current_stage_entered_on + @appealDays
+            from cases where organisation_id = @org and current_stage_code = 'COM_DENIED'
+                and @today >= current_stage_entered_on + (@appealDays - @appealWarn)
+            union all
+            select id, 'Refusal221gDeadline', null, current_stage_entered_on + @refusalDays
+            from cases where organisation_id = @org and current_stage_code = 'ADMIN_PROCESSING'
+                and @today >= current_stage_entered_on + (@refusalDays - @refusalWarn)
+            union all
+            select d.case_id, 'MedicalExpiry', null, min((d.status_on + make_interval(months => @medicalMonths))::date)
+            from document_items d join cases c on c.id = d.case_id
+            where d.organisation_id = @org and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null
+                and c.current_stage_code not in ('VISA_ISSUED', 'ARRIVED', 'CLOSED')
+            group by d.case_id
+            having @today >= min((d.status_on + make_interval(months => @medicalMonths))::date) - @medicalWarn
+            union all
+            -- Each family member's newest passport counts: renewing it clears the flag.
+            select c.id, 'PassportExpiry', null, min(p.newest)
+            from cases c
+            join persons m on (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null
+            join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
+            where c.organisation_id = @org and not (c.current_stage_code = any(@terminal))
+                and p.newest <= (@today + make_interval(months => @passportMonths))::date
+            group by c.id
+            union all
+            select c.id, 'Inactivity', null, a.last + @inactivityDays
+            from cases c
+            cross join lateral (select greatest(
+                (select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
+                (select max(created_at)::date from case_notes n where n.case_id = c.id)) as last) a
+            where c.organisation_id = @org and not (c.current_stage_code = any(@terminal)) and a.last <= @today - @inactivityDays
+            union all
+            select c.id, 'NoContact', null, coalesce(k.last + @noContactDays, @today)
+            from cases c
+            left join lateral (select max(last_successful_contact_on) as last from contact_channels where person_id = c.principal_id) k on true
+            where c.organisation_id = @org and not (c.current_stage_code = any(@terminal))
+                and (k.last is null or k.last <= @today - @noContactDays)
+            """, parameters).ExecuteNonQueryAsync(ct);
+
+        var raised = await Command(connection, """
+            with raised as (
+                insert into case_flags (id, organisation_id, case_id, type, raised_on, days_over, deadline_on)
+                select gen_random_uuid(), @org, case_id, type, @today, days_over, deadline_on from sweep_conditions
+                on conflict (case_id, type) where cleared_on is null do nothing
+                returning id, case_id, type, raised_on)
+            insert into sweep_raised select * from raised
+            """, parameters).ExecuteNonQueryAsync(ct);
+        await Command(connection, """
+            update case_flags f set days_over = s.days_over, deadline_on = s.deadline_on
+            from sweep_conditions s
+            where f.organisation_id = @org and f.cleared_on is null and f.case_id = s.case_id and f.type = s.type
+                and (f.days_over is distinct from s.days_over or f.deadline_on is distinct from s.deadline_on)
+            """, parameters).ExecuteNonQueryAsync(ct);
+        var cleared = await Command(connection, """
+            update case_flags f set cleared_on = @today
+            where f.organisation_id = @org and f.cleared_on is null
+                and not exists (select 1 from sweep_conditions s where s.case_id = f.case_id and s.type = f.type)
+            """, parameters).ExecuteNonQueryAsync(ct);
+        // Reviewers and admins hear of every newly overdue or approaching case; caseworkers of their own.
+        var notified = await Command(connection, """
+            insert into notifications (id, organisation_id, user_id, case_id, flag_id, type, raised_on)
+            select gen_random_uuid(), @org, u.id, r.case_id, r.id, r.type, r.raised_on
+            from sweep_raised r
+            join cases c on c.id = r.case_id
+            join users u on u.organisation_id = @org and not u.is_disabled
+            where r.type in ('StatutoryOverdue', 'StatutoryApproaching90', 'StatutoryApproaching30', 'InternalTargetOverdue')
+                and (exists (select 1 from user_roles ur join roles ro on ro.id = ur.role_id where ur.user_id = u.id and ro.name in ('Reviewer', 'Admin'))
+                     or c.caseworker_id = u.id)
+            on conflict do nothing
+            """, parameters).ExecuteNonQueryAsync(ct);
+        return (raised, cleared, notified);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, value));
+        }
+        return command;
+    }
+}

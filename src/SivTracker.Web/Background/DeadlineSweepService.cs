@@ -1,0 +1,58 @@
+namespace SivTracker.Web.Background;
+
+/// <summary>When the last sweep succeeded, for the readiness probe.</summary>
+public sealed class SweepStatus
+{
+    public DateTimeOffset? LastSuccessAt { get; set; }
+    public DateTimeOffset StartedAt { get; init; }
+}
+
+/// <summary>
+/// Runs the deadline sweep on a timer, in a new scope per tick. A failed tick logs one warning (no stack trace flood)
+/// and retries with a growing delay, so a database outage never stops the host and the sweep catches up by itself.
+/// </summary>
+public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSettings settings, SweepStatus status, TimeProvider time, ILogger<DeadlineSweepService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!settings.Enabled)
+        {
+            logger.LogInformation("Deadline sweep disabled by configuration");
+            return;
+        }
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(ct: stoppingToken);
+                    await scope.ServiceProvider.GetRequiredService<DigestMailer>().SendDueAsync(stoppingToken);
+                }
+                status.LastSuccessAt = time.GetUtcNow();
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                failures++;
+                logger.LogWarning("Deadline sweep failed ({Error}); retry {Attempt} soon", exception.GetType().Name, failures);
+            }
+            // After a failure: 5 s, 10 s, 20 s... up to the interval; otherwise the interval.
+            var delay = failures == 0 ? settings.Interval : TimeSpan.FromSeconds(Math.Min(settings.Interval.TotalSeconds, 5 * Math.Pow(2, failures - 1)));
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

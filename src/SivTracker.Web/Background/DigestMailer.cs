@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Background;
+
+/// <summary>
+/// One email a day per user with open flags in their scope: counts and a link, never a name, number or note, because
+/// mail crosses servers SivTracker does not control.
+/// </summary>
+public sealed class DigestMailer(AppDbContext db, IEmailSender email, SweepSettings settings, TimeProvider time, ILogger<DigestMailer> logger)
+{
+    public async Task<int> SendDueAsync(CancellationToken ct)
+    {
+        if (!email.IsConfigured) return 0;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var users = await db.Users.AsNoTracking()
+            .Where(u => !u.IsDisabled && u.OrganisationId != null && u.Email != null && (u.LastDigestOn == null || u.LastDigestOn < today))
+            .Select(u => new
+            {
+                u.Id, u.Email, u.OrganisationId,
+                SeesAll = db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == Roles.Reviewer || r.Name == Roles.Admin))),
+            })
+            .ToListAsync(ct);
+        var sent = 0;
+        foreach (var user in users)
+        {
+            var counts = await db.CaseFlags.AsNoTracking().IgnoreQueryFilters()
+                .Where(f => f.OrganisationId == user.OrganisationId && f.ClearedOn == null
+                    && (user.SeesAll || db.Cases.IgnoreQueryFilters().Any(c => c.Id == f.CaseId && c.CaseworkerId == user.Id)))
+                .GroupBy(f => f.Type).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
+            if (counts.Count == 0) continue;
+            var lines = counts.OrderBy(c => c.Type).Select(c => $"  {Describe(c.Type)}: {c.Count}");
+            var body = $"""
+                Your SivTracker digest for {today:d MMM yyyy}.
+
+                Open deadline flags {(user.SeesAll ? "in your organisation" : "on your cases")}:
+                {string.Join("\n", lines)}
+
+                Review them in SivTracker: {settings.BaseUrl.TrimEnd('/')}/Cases?Filters.Overdue=true
+
+                This message holds counts only. Sign in to see the cases.
+                """;
+            try
+            {
+                await email.SendAsync(user.Email!, "SivTracker daily digest", body, ct);
+                await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastDigestOn, today), ct);
+                sent++;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning("Digest to user {UserId} failed: {Error}", user.Id, exception.GetType().Name);
+            }
+        }
+        return sent;
+    }
+
+    public static string Describe(FlagType type) => type switch
+    {
+        FlagType.StatutoryOverdue => "Past the nine-month statutory limit",
+        FlagType.StatutoryApproaching30 => "Statutory limit within 30 days",
+        FlagType.StatutoryApproaching90 => "Statutory limit within 90 days",
+        FlagType.InternalTargetOverdue => "Past the internal target (S1059)",
+        FlagType.ComAppealWindow => "COM appeal window closing",
+        FlagType.MedicalExpiry => "Medical exam expiring",
+        FlagType.PassportExpiry => "Passport expiring within 6 months",
+        FlagType.Refusal221gDeadline => "221(g) refusal deadline approaching",
+        FlagType.Inactivity => "No activity recently",
+        _ => "No recent contact with the applicant",
+    };
+}
