@@ -59,6 +59,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<CaseFlag> CaseFlags => Set<CaseFlag>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -371,6 +371,34 @@ public class CaseFlag : IOrganisationOwned
     public DateOnly? ClearedOn { get; set; }
     public int? DaysOver { get; set; }
     public DateOnly? DeadlineOn { get; set; }
+
+    /// <summary>A reviewer may put off a non-statutory flag; it stays visible as snoozed.</summary>
+    public DateOnly? SnoozedUntil { get; set; }
+
+    public bool IsStatutoryBreach => Type is FlagType.StatutoryOverdue;
+}
+
+public enum ReviewActionKind { Acknowledged, NextReviewSet, Escalated, Snoozed }
+
+public enum EscalationReason { RequestExpedite, CongressionalInquiry, LitigationCounsel, SafetyConcern, Other }
+
+/// <summary>What a reviewer did about a case, for its timeline and the queue's "not reviewed lately" filter.</summary>
+public class ReviewAction : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid CaseId { get; set; }
+    public ReviewActionKind Kind { get; set; }
+    public DateTimeOffset At { get; set; }
+    public Guid? ById { get; set; }
+    public string? Note { get; set; }
+    public EscalationReason? Reason { get; set; }
+    public Guid? AssigneeId { get; set; }
+    public Guid? FlagId { get; set; }
+
+    /// <summary>The next review date, or the date a flag is snoozed until.</summary>
+    public DateOnly? Date { get; set; }
+
 }
 
 /// <summary>An in-app notice for one user about a newly raised flag.</summary>

@@ -16,6 +16,9 @@ public static class Policies
     /// <summary>May create and edit people, cases, stage changes, notes and documents.</summary>
     public const string CaseEditor = nameof(CaseEditor);
 
+    /// <summary>Works the review queue: reviewers and admins.</summary>
+    public const string Reviewer = nameof(Reviewer);
+
     public const string Admin = nameof(Admin);
     public const string SystemAdmin = nameof(SystemAdmin);
 }
@@ -138,6 +141,7 @@ public static class Auth
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.OrganisationMember, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Organisation))
             .AddPolicy(Policies.CaseEditor, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Caseworker, Roles.Admin))
+            .AddPolicy(Policies.Reviewer, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Reviewer, Roles.Admin))
             .AddPolicy(Policies.Admin, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Admin))
             .AddPolicy(Policies.SystemAdmin, policy => policy.RequireRole(Roles.SystemAdmin));
         return services;
@@ -156,6 +160,7 @@ public static class Auth
             conventions.AuthorizeFolder(folder, Policies.OrganisationMember);
         }
         conventions.AuthorizePage("/Notifications", Policies.OrganisationMember);
+        conventions.AuthorizeFolder("/Review", Policies.Reviewer);
         // Pages that change personal data: caseworkers and admins only; reviewers read.
         foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Settings" })
         {

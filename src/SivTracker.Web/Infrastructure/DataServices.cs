@@ -17,11 +17,12 @@ public static class DataServices
         services.AddSingleton(dataSource);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditStampInterceptor>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AuditStampInterceptor>());
         services.AddSingleton(configuration.GetSection("Clock").Get<ClockSettings>() ?? new ClockSettings());
         services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options
             .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(sp.GetRequiredService<AuditStampInterceptor>()));
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         // The pooled context is handed out per scope; per-user state is set on it here because pooled contexts
         // cannot take scoped services in their constructor.
         services.AddScoped(sp =>

@@ -15,6 +15,7 @@ public static class WebPipeline
             .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
+        services.AddScoped<Pages.Dashboard>();
         services.AddSingleton<Background.ClockRecomputeJobs>();
         services.AddHostedService<Background.ClockRecomputeWorker>();
         services.AddScoped<Background.DeadlineSweep>();

@@ -23,6 +23,7 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
         // Lists and the sweep sort open cases by how far over the limit they are.
         builder.HasIndex(e => new { e.OrganisationId, e.DaysOver, e.Id }).HasFilter("clock_state in ('Running','Paused')");
         builder.HasIndex(e => new { e.OrganisationId, e.CurrentStageCode });
+        builder.HasIndex(e => new { e.OrganisationId, e.CaseworkerId });
     }
 }
 
@@ -61,6 +62,8 @@ public sealed class CaseFlagConfiguration : IEntityTypeConfiguration<CaseFlag>
         // One open flag per case and type: with ON CONFLICT DO NOTHING, raising twice or on two instances is harmless.
         builder.HasIndex(e => new { e.CaseId, e.Type }).IsUnique().HasFilter("cleared_on is null").HasDatabaseName("ix_case_flags_one_open");
         builder.HasIndex(e => new { e.OrganisationId, e.Type, e.ClearedOn });
+        builder.HasIndex(e => e.CaseId).HasFilter("cleared_on is null").HasDatabaseName("ix_case_flags_open_by_case");
+        builder.Ignore(e => e.IsStatutoryBreach);
     }
 }
 
@@ -74,5 +77,17 @@ public sealed class NotificationConfiguration : IEntityTypeConfiguration<Notific
         builder.HasOne<CaseFlag>().WithMany().HasForeignKey(e => e.FlagId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.UserId, e.FlagId }).IsUnique();
         builder.HasIndex(e => new { e.UserId, e.ReadAt });
+    }
+}
+
+public sealed class ReviewActionConfiguration : IEntityTypeConfiguration<ReviewAction>
+{
+    public void Configure(EntityTypeBuilder<ReviewAction> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Note).HasMaxLength(4000);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.CaseId, e.At });
     }
 }

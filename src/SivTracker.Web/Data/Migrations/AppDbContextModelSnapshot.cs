@@ -478,6 +478,9 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("PrincipalId")
                         .HasDatabaseName("ix_cases_principal_id");
 
+                    b.HasIndex("OrganisationId", "CaseworkerId")
+                        .HasDatabaseName("ix_cases_organisation_id_caseworker_id");
+
                     b.HasIndex("OrganisationId", "CurrentStageCode")
                         .HasDatabaseName("ix_cases_organisation_id_current_stage_code");
 
@@ -523,6 +526,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("raised_on");
 
+                    b.Property<DateOnly?>("SnoozedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("snoozed_until");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -531,6 +538,10 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_case_flags");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_case_flags_open_by_case")
+                        .HasFilter("cleared_on is null");
 
                     b.HasIndex("CaseId", "Type")
                         .IsUnique()
@@ -1364,6 +1375,69 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("person_history", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<Guid?>("FlagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("flag_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_review_actions");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_review_actions_organisation_id");
+
+                    b.HasIndex("CaseId", "At")
+                        .HasDatabaseName("ix_review_actions_case_id_at");
+
+                    b.ToTable("review_actions", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1925,6 +1999,23 @@ namespace SivTracker.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_history_persons_person_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_actions_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_actions_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>

@@ -56,7 +56,7 @@ public static class ApplicantSearch
         {
             // <% uses the trigram index; the organisation filter is explicit because raw SQL bypasses the global filter.
             var names = await db.Database.SqlQuery<NameHit>($"""
-                select id as "Id", word_similarity({name}, search_name) as "Score"
+                select id, word_similarity({name}, search_name) as score
                 from persons
                 where organisation_id = {organisationId} and merged_into_id is null and {name} <% search_name
                 order by 2 desc, id

@@ -127,6 +127,14 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .Select(d => new TimelineEntry(d.At, null, "document",
                 $"{CaseDocuments.Label(d.Kind)}{(d.PersonId is { } pid && names.TryGetValue(pid, out var who) ? $" for {who}" : "")}: {d.From} → {d.To}",
                 Name(d.ById), false, null, null, null, false)));
+        timeline.AddRange((await db.ReviewActions.AsNoTracking().Where(a => a.CaseId == id).ToListAsync(ct))
+            .Select(a => new TimelineEntry(a.At, null, "review", a.Kind switch
+                {
+                    ReviewActionKind.Acknowledged => "Reviewed and acknowledged",
+                    ReviewActionKind.NextReviewSet => $"Next review set for {a.Date:d MMM yyyy}",
+                    ReviewActionKind.Escalated => $"Escalated: {a.Reason}{(Name(a.AssigneeId) is { } assignee ? $", assigned to {assignee}" : "")}",
+                    _ => $"Flag snoozed until {a.Date:d MMM yyyy}",
+                }, Name(a.ById), false, a.Note, null, null, false)));
         var flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id).ToListAsync(ct);
         OpenFlags = flags.Where(f => f.ClearedOn is null).OrderBy(f => f.Type).ToList();
         foreach (var flag in flags)

@@ -1,0 +1,118 @@
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Pages;
+
+/// <summary>
+/// The backlog at a glance, computed in the database from the stored clocks, flags and histories: a handful of
+/// queries whatever the number of cases.
+/// </summary>
+public sealed class Dashboard(AppDbContext db)
+{
+    public sealed record StageRow(string Code, string Name, int SortOrder, int OpenCases, int FamilyMembers);
+
+    public sealed record AgingRow(SivProgram Program, string Bucket, int Cases);
+
+    public sealed record MonthRow(DateOnly MonthEnd, int Overdue);
+
+    public sealed record StageDaysRow(string Code, string Name, int SortOrder, int Exits, double? MeanDays, double? MedianDays);
+
+    public sealed record CaseworkerRow(string Name, int OpenCases);
+
+    public static readonly string[] Buckets = ["0-90", "91-180", "181-270", "271-365", "1-2 years", "over 2 years"];
+
+    public static string Bucket(int governmentDays) => governmentDays switch
+    {
+        <= 90 => Buckets[0],
+        <= 180 => Buckets[1],
+        <= 270 => Buckets[2],
+        <= 365 => Buckets[3],
+        <= 730 => Buckets[4],
+        _ => Buckets[5],
+    };
+
+    private static readonly ClockState[] Open = [ClockState.NotStarted, ClockState.Running, ClockState.Paused];
+
+    public async Task<IReadOnlyList<StageRow>> OpenByStageAsync(CancellationToken ct)
+    {
+        var counts = await db.Cases.AsNoTracking()
+            .Where(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed)
+            .GroupBy(c => c.CurrentStageCode)
+            .Select(g => new { Code = g.Key, Cases = g.Count(), Family = g.Sum(c => db.Persons.Count(p => p.PrincipalId == c.PrincipalId && p.MergedIntoId == null)) })
+            .ToListAsync(ct);
+        var stages = await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).ToListAsync(ct);
+        return stages.Where(s => !s.IsTerminal)
+            .Select(s => counts.FirstOrDefault(c => c.Code == s.Code) is { } c
+                ? new StageRow(s.Code, s.Name, s.SortOrder, c.Cases, c.Family)
+                : new StageRow(s.Code, s.Name, s.SortOrder, 0, 0))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<AgingRow>> AgingAsync(CancellationToken ct)
+    {
+        var rows = await db.Cases.AsNoTracking()
+            .Where(c => c.ClockState == ClockState.Running || c.ClockState == ClockState.Paused)
+            .GroupBy(c => new
+            {
+                c.Program,
+                Bucket = c.GovernmentDays <= 90 ? 0 : c.GovernmentDays <= 180 ? 1 : c.GovernmentDays <= 270 ? 2 : c.GovernmentDays <= 365 ? 3 : c.GovernmentDays <= 730 ? 4 : 5,
+            })
+            .Select(g => new { g.Key.Program, g.Key.Bucket, Cases = g.Count() })
+            .ToListAsync(ct);
+        return rows.Select(r => new AgingRow(r.Program, Buckets[r.Bucket], r.Cases)).ToList();
+    }
+
+    /// <summary>Statutory breaches open at the end of each of the last twelve months, from the flag history.</summary>
+    public async Task<IReadOnlyList<MonthRow>> OverdueByMonthAsync(DateOnly today, CancellationToken ct)
+    {
+        var organisationId = db.OrganisationId;
+        var firstMonthEnd = new DateOnly(today.Year, today.Month, 1).AddMonths(-11).AddDays(-1);
+        var rows = await db.Database.SqlQuery<MonthRow>($"""
+            select m.month_end as month_end,
+                (select count(*)::int from case_flags f
+                 where f.organisation_id = {organisationId} and f.type = 'StatutoryOverdue'
+                   and f.raised_on <= least(m.month_end, {today}) and (f.cleared_on is null or f.cleared_on > least(m.month_end, {today}))) as overdue
+            from (select (date_trunc('month', d) + interval '1 month - 1 day')::date as month_end
+                  from generate_series({firstMonthEnd.AddDays(1)}::date, {today}::date, interval '1 month') d) m
+            order by 1
+            """).ToListAsync(ct);
+        return rows;
+    }
+
+    /// <summary>
+    /// Completed visits to each stage (the case moved on), their count and mean and median length in days.
+    /// Voided events do not count. Shared with the backlog report.
+    /// </summary>
+    public async Task<IReadOnlyList<StageDaysRow>> DaysInStageAsync(CancellationToken ct)
+    {
+        var organisationId = db.OrganisationId;
+        return await db.Database.SqlQuery<StageDaysRow>($"""
+            with visits as (
+                select e.to_stage_code as code,
+                       lead(e.effective_on) over (partition by e.case_id order by (e.from_stage_code is null) desc, e.effective_on, e.recorded_at, s.sort_order) - e.effective_on as days
+                from stage_events e join stages s on s.code = e.to_stage_code
+                where e.organisation_id = {organisationId} and e.voided_at is null)
+            select s.code as code, s.name as name, s.sort_order as sort_order,
+                   count(v.days)::int as exits,
+                   round(avg(v.days)::numeric, 1)::float8 as mean_days,
+                   round((percentile_cont(0.5) within group (order by v.days))::numeric, 1)::float8 as median_days
+            from stages s left join visits v on v.code = s.code and v.days is not null
+            group by s.code, s.name, s.sort_order
+            order by s.sort_order
+            """).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<CaseworkerRow>> ByCaseworkerAsync(CancellationToken ct)
+    {
+        var rows = await db.Cases.AsNoTracking()
+            .Where(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed)
+            .GroupBy(c => c.CaseworkerId)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        var ids = rows.Where(r => r.Key != null).Select(r => r.Key!.Value).ToList();
+        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return rows.Select(r => new CaseworkerRow(r.Key is { } id && names.TryGetValue(id, out var name) ? name : "Unassigned", r.Count))
+            .OrderByDescending(r => r.OpenCases).ToList();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Background;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.IntegrationTests;
+
+public class DashboardTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    [Fact]
+    public async Task DashboardFigures_EqualTheSameFiguresComputedFromTheRawRows()
+    {
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 90);
+            await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().EnsureDemoUsersAsync(TestUsers.Password);
+            foreach (var day in new[] { "2026-06-30", "2026-09-30", "2026-11-26" })
+            {
+                await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(DateOnly.Parse(day));
+            }
+        }
+        var organisation = await TestData.OrganisationIdAsync(Fixture, "ngo-a");
+        List<Case> cases; List<Person> persons; List<StageEvent> events; List<Stage> stages; List<CaseFlag> flags;
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            cases = await db.Cases.AsNoTracking().Where(c => c.OrganisationId == organisation).ToListAsync();
+            persons = await db.Persons.AsNoTracking().Where(p => p.OrganisationId == organisation).ToListAsync();
+            events = await db.StageEvents.AsNoTracking().Where(e => e.OrganisationId == organisation && e.VoidedAt == null).ToListAsync();
+            stages = await db.Stages.AsNoTracking().ToListAsync();
+            flags = await db.CaseFlags.AsNoTracking().Where(f => f.OrganisationId == organisation).ToListAsync();
+        }
+        using var client = new AppClient(Fixture.Factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync("reviewer@ngo-a.demo", TestUsers.Password)).StatusCode);
+
+        var html = (await client.GetHtmlAsync("/")).Replace("\n", "").Replace("\r", "");
+        string Cell(object value) => $"<td class=\"num\">{value}</td>";
+
+        var open = cases.Where(c => c.CurrentStageCode is not ("ARRIVED" or "CLOSED")).ToList();
+        foreach (var group in open.GroupBy(c => c.CurrentStageCode))
+        {
+            var family = group.Sum(c => persons.Count(p => p.PrincipalId == c.PrincipalId));
+            var name = stages.Single(s => s.Code == group.Key).Name;
+            Assert.Contains($"<th scope=\"row\">{name}</th>{Cell(group.Count())}{Cell(group.Count())}{Cell(family)}", html);
+        }
+        foreach (var program in Enum.GetValues<SivProgram>())
+        {
+            var running = cases.Where(c => c.Program == program && c.ClockState is ClockState.Running or ClockState.Paused).ToList();
+            if (running.Count == 0) continue;
+            var overTwoYears = running.Count(c => c.GovernmentDays > 730);
+            Assert.Contains($"aging-{program}-table", html);
+            Assert.Contains($"<th scope=\"row\">over 2 years</th>{Cell(overTwoYears.ToString("N0"))}", html[html.IndexOf($"aging-{program}-table")..]);
+        }
+        foreach (var monthEnd in new[] { new DateOnly(2026, 6, 30), new DateOnly(2026, 9, 30) })
+        {
+            var overdue = flags.Count(f => f.Type == FlagType.StatutoryOverdue && f.RaisedOn <= monthEnd && (f.ClearedOn is null || f.ClearedOn > monthEnd));
+            Assert.Contains($"<th scope=\"row\">{monthEnd:MMM yyyy}</th>{Cell(overdue.ToString("N0"))}", html);
+        }
+        // Median days in a stage over completed visits, computed here from the histories.
+        var durations = events.GroupBy(e => e.CaseId).SelectMany(history =>
+        {
+            var ordered = history.OrderBy(e => e.FromStageCode is null ? 0 : 1).ThenBy(e => e.EffectiveOn).ThenBy(e => e.RecordedAt)
+                .ThenBy(e => stages.Single(s => s.Code == e.ToStageCode).SortOrder).ToList();
+            return ordered.Zip(ordered.Skip(1), (a, b) => (a.ToStageCode, Days: b.EffectiveOn.DayNumber - a.EffectiveOn.DayNumber));
+        }).ToList();
+        var medianSection = html[html.IndexOf("median-days-table")..];
+        foreach (var stage in durations.GroupBy(d => d.ToStageCode).Where(g => g.Count() >= 3))
+        {
+            var sorted = stage.Select(d => (double)d.Days).Order().ToList();
+            var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+            var name = stages.Single(s => s.Code == stage.Key).Name;
+            Assert.Contains($"<th scope=\"row\">{name}</th>{Cell(Math.Round(median, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.CurrentCulture))}", medianSection);
+        }
+        Assert.Contains($"<dt>Past the nine-month limit</dt><dd>{open.Count(c => c.ClockState is ClockState.Running or ClockState.Paused && c.DaysOver > 0 && !c.HighRisk):N0}</dd>", html);
+        Assert.True(html.Split("<svg ").Length - 1 >= 5, "every chart renders as SVG");
+    }
+
+    [Fact]
+    public async Task Caseworkers_SeeTheirOwnCasesFirst()
+    {
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 15);
+            await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().EnsureDemoUsersAsync(TestUsers.Password);
+        }
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync("caseworker@ngo-a.demo", TestUsers.Password);
+
+        var html = await client.GetHtmlAsync("/");
+
+        Assert.True(html.IndexOf("Your cases", StringComparison.Ordinal) < html.IndexOf("Open cases by stage", StringComparison.Ordinal));
+        Assert.Contains("/Cases/Details?id=", html);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Data.Common;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Background;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.IntegrationTests.Review;
+
+public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private static DateOnly D(string iso) => DateOnly.Parse(iso);
+
+    private TestUsers _users = null!;
+    private Case _overdueBig = null!, _overdueSmall = null!, _within30 = null!, _within90 = null!, _appeal = null!, _highRisk = null!, _otherOrg = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _users = await TestUsers.CreateAsync(Fixture);
+        var a = _users.OrganisationA.Id;
+        // Today is 26 Nov 2026 in the fixture's clock.
+        _overdueBig = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", "2024-01-01"), ("COM_REVIEW", "2026-11-01"));
+        _overdueSmall = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", "2026-02-01"), ("COM_REVIEW", "2026-11-01"));
+        _within30 = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", "2026-03-10"), ("COM_REVIEW", "2026-11-01"));
+        _within90 = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", "2026-05-01"), ("COM_REVIEW", "2026-11-01"));
+        _appeal = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("PRE_COM", "2026-01-01"), ("COM_SUBMITTED", "2026-06-01"), ("COM_DENIED", "2026-08-01"));
+        _highRisk = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), SivProgram.AF602B, true, ("COM_SUBMITTED", "2024-01-01"), ("COM_REVIEW", "2026-11-01"));
+        _otherOrg = await CaseBuilder.CaseAsync(Fixture, _users.OrganisationB.Id, D("2026-11-26"), ("COM_SUBMITTED", "2024-01-01"), ("COM_REVIEW", "2026-11-01"));
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // Recent contact and notes keep the "no contact" and "inactivity" flags out of this data set, except for the
+        // high-risk case: past its limit it carries no breach flag, so only another deadline brings it to the queue.
+        foreach (var c in new[] { _overdueBig, _overdueSmall, _within30, _within90, _appeal, _otherOrg })
+        {
+            db.ContactChannels.Add(new ContactChannel { OrganisationId = c.OrganisationId, PersonId = c.PrincipalId, Kind = ContactChannelKind.Phone, Value = "+93700000001", LastSuccessfulContactOn = D("2026-11-20") });
+        }
+        foreach (var c in new[] { _overdueBig, _overdueSmall, _within30, _within90, _appeal, _highRisk, _otherOrg })
+        {
+            db.CaseNotes.Add(new CaseNote { OrganisationId = c.OrganisationId, CaseId = c.Id, Body = "Checked in." });
+        }
+        db.ServiceRecords.Add(new ServiceRecord { OrganisationId = a, PersonId = _overdueSmall.PrincipalId, Employer = "Unit", Role = ServiceRole.Interpreter, StartDate = D("2010-01-01") });
+        await db.SaveChangesAsync();
+        await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(D("2026-11-26"));
+    }
+
+    private async Task<AppClient> SignedInAsync(AppUser user)
+    {
+        var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(user.Email!, TestUsers.Password);
+        return client;
+    }
+
+    private static IReadOnlyList<string> CaseIdsIn(string html) =>
+        Regex.Matches(html, "<td><a href=\"/Cases/Details\\?id=([0-9a-f-]+)\"").Select(m => m.Groups[1].Value).ToList();
+
+    [Fact]
+    public async Task Queue_ShowsTheOrganisationsFlaggedCases_GroupedByUrgency_MostDaysOverFirst()
+    {
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+
+        var html = await reviewer.GetHtmlAsync("/Review");
+
+        Assert.Equal(new[] { _overdueBig, _overdueSmall, _within30, _within90, _highRisk, _appeal }.Select(c => c.Id.ToString()), CaseIdsIn(html));
+        Assert.Contains("<dt>Past the limit</dt><dd>2</dd>", html);
+        Assert.Contains("<dt>Limit within 30 days</dt><dd>1</dd>", html);
+        Assert.Contains("<dt>Limit within 90 days</dt><dd>1</dd>", html);
+        Assert.Contains("<dt>Other deadlines</dt><dd>2</dd>", html);
+        Assert.DoesNotContain(_otherOrg.Id.ToString(), html);
+    }
+
+    [Theory]
+    [InlineData("Filters.Flag=ComAppealWindow", "appeal")]
+    [InlineData("Filters.HighRisk=true", "highRisk")]
+    [InlineData("Filters.MinDaysOver=200&Filters.HighRisk=false", "overdueBig")]
+    [InlineData("Filters.MinDaysOver=1&Filters.MaxDaysOver=200", "overdueSmall")]
+    [InlineData("Filters.Interpreters=true", "overdueSmall")]
+    [InlineData("Filters.Stage=COM_DENIED", "appeal")]
+    [InlineData("Filters.Program=S1059", "")]
+    public async Task EachFilter_NarrowsTheQueue(string query, string expected)
+    {
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+        var byName = new Dictionary<string, Case> { ["appeal"] = _appeal, ["highRisk"] = _highRisk, ["overdueBig"] = _overdueBig, ["overdueSmall"] = _overdueSmall };
+
+        var html = await reviewer.GetHtmlAsync($"/Review?{query}");
+
+        Assert.Equal(expected.Length == 0 ? [] : [byName[expected].Id.ToString()], CaseIdsIn(html));
+    }
+
+    [Fact]
+    public async Task CaseworkerFilter_AndNotReviewedLately()
+    {
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.Where(c => c.Id == _within30.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.CaseworkerId, _users.CaseworkerA.Id));
+        }
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+        Assert.Equal([_within30.Id.ToString()], CaseIdsIn(await reviewer.GetHtmlAsync($"/Review?Filters.Caseworker={_users.CaseworkerA.Id}")));
+
+        await reviewer.PostFormAsync($"/Review/Act?caseId={_overdueBig.Id}&handler=Acknowledge", [new("Input.Note", "Asked the embassy.")], tokenSource: $"/Review/Act?caseId={_overdueBig.Id}");
+
+        var notReviewed = CaseIdsIn(await reviewer.GetHtmlAsync("/Review?Filters.NotReviewedDays=7"));
+        Assert.DoesNotContain(_overdueBig.Id.ToString(), notReviewed);
+        Assert.Contains(_overdueSmall.Id.ToString(), notReviewed);
+    }
+
+    [Fact]
+    public async Task EachReviewAction_LandsInTheCaseTimeline_WithWhoAndWhen()
+    {
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+        var act = $"/Review/Act?caseId={_appeal.Id}";
+        var appealFlag = (await FlagsAsync(_appeal.Id)).Single(f => f.Type == FlagType.ComAppealWindow);
+
+        var responses = new[]
+        {
+            await reviewer.PostFormAsync(act + "&handler=Acknowledge", [new("Input.Note", "Appeal letter drafted with counsel.")], tokenSource: act),
+            await reviewer.PostFormAsync(act + "&handler=NextReview", [new("Input.Date", "2026-12-10")], tokenSource: act),
+            await reviewer.PostFormAsync(act + "&handler=Escalate", [new("Input.Reason", "LitigationCounsel"), new("Input.AssigneeId", _users.AdminA.Id.ToString()), new("Input.Note", "Deadline close")], tokenSource: act),
+            await reviewer.PostFormAsync(act + "&handler=Snooze", [new("Input.FlagId", appealFlag.Id.ToString()), new("Input.Date", "2026-12-01")], tokenSource: act),
+        };
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        var timeline = await reviewer.GetHtmlAsync($"/Cases/Details?id={_appeal.Id}");
+        Assert.Contains("Reviewed and acknowledged", timeline);
+        Assert.Contains("Appeal letter drafted with counsel.", timeline);
+        Assert.Contains("Next review set for 10 Dec 2026", timeline);
+        Assert.Contains("Escalated: LitigationCounsel, assigned to admin", timeline);
+        Assert.Contains("Flag snoozed until 1 Dec 2026", timeline);
+        Assert.Contains("reviewer", timeline);
+        Assert.Equal(D("2026-12-01"), (await FlagsAsync(_appeal.Id)).Single(f => f.Type == FlagType.ComAppealWindow).SnoozedUntil);
+        Assert.Contains("(snoozed until 1 Dec)", await reviewer.GetHtmlAsync("/Review"));
+    }
+
+    [Fact]
+    public async Task StatutoryBreaches_CannotBeSnoozed()
+    {
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+        var flag = (await FlagsAsync(_overdueBig.Id)).Single(f => f.Type == FlagType.StatutoryOverdue);
+        var act = $"/Review/Act?caseId={_overdueBig.Id}";
+
+        var response = await reviewer.PostFormAsync(act + "&handler=Snooze", [new("Input.FlagId", flag.Id.ToString()), new("Input.Date", "2026-12-30")], tokenSource: act);
+
+        Assert.Contains("A statutory breach cannot be snoozed", await response.Content.ReadAsStringAsync());
+        Assert.Null((await FlagsAsync(_overdueBig.Id)).Single(f => f.Id == flag.Id).SnoozedUntil);
+    }
+
+    [Fact]
+    public async Task QueuePage_RunsTheSameNumberOfQueries_WhateverTheNumberOfRows()
+    {
+        var counter = new CommandCounter();
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        using var reviewer = new AppClient(factory);
+        await reviewer.SignInAsync(_users.ReviewerA.Email!, TestUsers.Password);
+
+        counter.Reset();
+        await reviewer.GetHtmlAsync("/Review");
+        var withSix = counter.Count;
+        for (var i = 0; i < 30; i++)
+        {
+            await CaseBuilder.CaseAsync(Fixture, _users.OrganisationA.Id, D("2026-11-26"), ("COM_SUBMITTED", "2024-01-01"), ("COM_REVIEW", "2026-11-01"));
+        }
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(D("2026-11-26"));
+        }
+        counter.Reset();
+        var html = await reviewer.GetHtmlAsync("/Review");
+
+        Assert.Equal(36, CaseIdsIn(html).Count);
+        Assert.Equal(withSix, counter.Count);
+    }
+
+    private async Task<List<CaseFlag>> FlagsAsync(Guid caseId)
+    {
+        await using var scope = Fixture.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().CaseFlags.AsNoTracking().Where(f => f.CaseId == caseId && f.ClearedOn == null).ToListAsync();
+    }
+
+    private sealed class CommandCounter : DbCommandInterceptor
+    {
+        private int _count;
+        public int Count => _count;
+        public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+}
