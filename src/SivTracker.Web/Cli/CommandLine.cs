@@ -18,6 +18,9 @@ public static class CommandLine
                                          SIVTRACKER_DEMO_PASSWORD, or generated and printed
           sweep [--today YYYY-MM-DD]     advance clocks and raise and clear deadline flags (as the background
                                          service does every 15 minutes); prints what it raised and cleared
+          export <report> --format csv|xlsx --out <file> --org <slug>
+                 [--program P] [--step-model M] [--caseworker <email>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-names]
+                                         write a report (backlog, aging, overdue, throughput, cases) as the Reports page does
           recompute-clocks [--org <slug>]
                                          recompute every case's stored clock from its stage history
           create-admin --org <slug> --name <org name> --email <email> [--display-name <name>]
@@ -46,6 +49,7 @@ public static class CommandLine
                 "create-admin" => await CreateAdminAsync(scope.ServiceProvider, options, input, output, error),
                 "recompute-clocks" => await RecomputeClocksAsync(scope.ServiceProvider, options, output, error),
                 "sweep" => await SweepAsync(scope.ServiceProvider, options, output),
+                "export" => await ExportAsync(scope.ServiceProvider, options, output, error),
                 "help" or "--help" => Print(output, Usage, 0),
                 _ => Print(error, $"Unknown command '{args[0]}'.\n\n{Usage}", 2),
             };
@@ -152,6 +156,55 @@ public static class CommandLine
         return 0;
     }
 
+    private static async Task<int> ExportAsync(IServiceProvider services, Options options, TextWriter output, TextWriter error)
+    {
+        var reports = string.Join(", ", Exports.Report.All.Select(r => r.Name));
+        var name = options.Positional.Count == 1 ? options.Positional[0] : throw new UsageException($"Name one report: {reports}.");
+        var report = Exports.Report.Find(name) ?? throw new UsageException($"Unknown report '{name}'. Reports: {reports}.");
+        var format = options.Required("format") switch
+        {
+            "csv" => Exports.ExportFormat.Csv,
+            "xlsx" => Exports.ExportFormat.Xlsx,
+            _ => throw new UsageException("--format must be csv or xlsx."),
+        };
+        var path = options.Required("out");
+        var slug = options.Required("org");
+        T? Parse<T>(string name, Func<string, T?> parse) where T : struct =>
+            options.Value(name) is { } text ? parse(text) ?? throw new UsageException($"--{name} has a value that is not valid: {text}.") : null;
+        var filter = new Exports.ReportFilter
+        {
+            Program = Parse("program", t => Enum.TryParse<Domain.SivProgram>(t, true, out var v) ? v : (Domain.SivProgram?)null),
+            StepModel = Parse("step-model", t => Enum.TryParse<Domain.StepModel>(t, true, out var v) ? v : (Domain.StepModel?)null),
+            From = Parse("from", t => DateOnly.TryParseExact(t, "yyyy-MM-dd", out var v) ? v : (DateOnly?)null),
+            To = Parse("to", t => DateOnly.TryParseExact(t, "yyyy-MM-dd", out var v) ? v : (DateOnly?)null),
+            IncludeNames = options.Flag("include-names"),
+        };
+        options.EnsureOnly(positional: 1, "format", "out", "org", "program", "step-model", "caseworker", "from", "to", "include-names");
+        var db = services.GetRequiredService<AppDbContext>();
+        var organisationId = await db.Organisations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync();
+        if (organisationId is null)
+        {
+            error.WriteLine($"No organisation '{slug}'.");
+            return 1;
+        }
+        if (options.Value("caseworker") is { } email)
+        {
+            var caseworker = await db.Users.Where(u => u.Email == email && u.OrganisationId == organisationId).Select(u => (Guid?)u.Id).FirstOrDefaultAsync();
+            filter = filter with { CaseworkerId = caseworker ?? throw new UsageException($"No user {email} in {slug}.") };
+        }
+        db.OrganisationId = organisationId;
+        // Written to a temporary file first: a failed export never leaves a truncated file under the requested name.
+        var temporary = path + ".partial";
+        int rows;
+        await using (var file = File.Create(temporary))
+        {
+            rows = await services.GetRequiredService<Exports.ReportExporter>().ExportAsync(report, filter, organisationId.Value, format, file, null, CancellationToken.None);
+        }
+        File.Move(temporary, path, overwrite: true);
+        output.WriteLine($"Wrote {rows} row(s) of {report.Name} to {path}.");
+        return 0;
+    }
+
     private static async Task<int> SweepAsync(IServiceProvider services, Options options, TextWriter output)
     {
         var todayText = options.Value("today");
@@ -209,16 +262,26 @@ public static class CommandLine
 
     public sealed class UsageException(string message) : Exception(message);
 
-    /// <summary>`--name value` and `--flag` options; anything else is a usage error rather than silently ignored.</summary>
+    /// <summary>
+    /// Leading positional arguments, then `--name value` and `--flag` options; anything a command does not take is a
+    /// usage error rather than silently ignored.
+    /// </summary>
     public sealed class Options
     {
         private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+
+        public List<string> Positional { get; } = [];
 
         public static Options Parse(IEnumerable<string> args)
         {
             var options = new Options();
             var list = args.ToList();
-            for (var i = 0; i < list.Count; i++)
+            var i = 0;
+            for (; i < list.Count && !list[i].StartsWith("--"); i++)
+            {
+                options.Positional.Add(list[i]);
+            }
+            for (; i < list.Count; i++)
             {
                 if (!list[i].StartsWith("--") || list[i].Length < 3)
                 {
@@ -254,8 +317,14 @@ public static class CommandLine
             return value is null ? true : throw new UsageException($"Option --{name} takes no value.");
         }
 
-        public void EnsureOnly(params string[] known)
+        public void EnsureOnly(params string[] known) => EnsureOnly(positional: 0, known);
+
+        public void EnsureOnly(int positional, params string[] known)
         {
+            if (Positional.Count > positional)
+            {
+                throw new UsageException($"Unexpected argument '{Positional[positional]}'.");
+            }
             var unknown = _values.Keys.Except(known).ToList();
             if (unknown.Count > 0)
             {

@@ -16,6 +16,8 @@ public static class WebPipeline
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
         services.AddScoped<Pages.Dashboard>();
+        services.AddScoped<Exports.ReportExporter>();
+        services.AddSivRateLimits(configuration);
         services.AddSingleton<Background.ClockRecomputeJobs>();
         services.AddHostedService<Background.ClockRecomputeWorker>();
         services.AddScoped<Background.DeadlineSweep>();
@@ -41,6 +43,7 @@ public static class WebPipeline
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.Use(async (context, next) =>
         {
             // Pages for signed-in users carry personal data: no browser or proxy may keep a copy.

@@ -80,27 +80,25 @@ public sealed class Dashboard(AppDbContext db)
         return rows;
     }
 
-    /// <summary>
-    /// Completed visits to each stage (the case moved on), their count and mean and median length in days.
-    /// Voided events do not count. Shared with the backlog report.
-    /// </summary>
+    /// <summary>Completed visits to each stage and their mean and median length: the backlog report's own rows.</summary>
     public async Task<IReadOnlyList<StageDaysRow>> DaysInStageAsync(CancellationToken ct)
     {
-        var organisationId = db.OrganisationId;
-        return await db.Database.SqlQuery<StageDaysRow>($"""
-            with visits as (
-                select e.to_stage_code as code,
-                       lead(e.effective_on) over (partition by e.case_id order by (e.from_stage_code is null) desc, e.effective_on, e.recorded_at, s.sort_order) - e.effective_on as days
-                from stage_events e join stages s on s.code = e.to_stage_code
-                where e.organisation_id = {organisationId} and e.voided_at is null)
-            select s.code as code, s.name as name, s.sort_order as sort_order,
-                   count(v.days)::int as exits,
-                   round(avg(v.days)::numeric, 1)::float8 as mean_days,
-                   round((percentile_cont(0.5) within group (order by v.days))::numeric, 1)::float8 as median_days
-            from stages s left join visits v on v.code = s.code and v.days is not null
-            group by s.code, s.name, s.sort_order
-            order by s.sort_order
-            """).ToListAsync(ct);
+        var rows = new List<StageDaysRow>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+            var order = 0;
+            await foreach (var row in Exports.Report.Find("backlog")!.RowsAsync(connection, db.OrganisationId!.Value, new Exports.ReportFilter(), ct))
+            {
+                rows.Add(new StageDaysRow((string)row[0]!, (string)row[1]!, order++, (int)row[5]!, (double?)row[6], (double?)row[7]));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return rows;
     }
 
     public async Task<IReadOnlyList<CaseworkerRow>> ByCaseworkerAsync(CancellationToken ct)

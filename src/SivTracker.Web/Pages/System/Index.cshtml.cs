@@ -6,7 +6,7 @@ using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
 
-namespace SivTracker.Web.Pages.System;
+namespace SivTracker.Web.Pages.Instance;
 
 /// <summary>Instance administration: organisations and their first admin. Shows no case data.</summary>
 public class Index(AppDbContext db, UserAccounts accounts, ILogger<Index> logger) : PageModel

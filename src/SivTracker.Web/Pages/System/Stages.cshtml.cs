@@ -7,7 +7,7 @@ using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
 
-namespace SivTracker.Web.Pages.System;
+namespace SivTracker.Web.Pages.Instance;
 
 /// <summary>
 /// The stage catalog: rename, reorder, change the clock owner. Codes never change. The catalog is shared by every
