@@ -21,6 +21,9 @@ public static class CommandLine
           export <report> --format csv|xlsx --out <file> --org <slug>
                  [--program P] [--step-model M] [--caseworker <email>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-names]
                                          write a report (backlog, aging, overdue, throughput, cases) as the Reports page does
+          import <file> --org <slug> [--dry-run]
+                                         check a CSV or XLSX spreadsheet and, unless --dry-run, import it in one
+                                         transaction; prints the summary and every problem, exits 1 on problems
           recompute-clocks [--org <slug>]
                                          recompute every case's stored clock from its stage history
           create-admin --org <slug> --name <org name> --email <email> [--display-name <name>]
@@ -50,6 +53,7 @@ public static class CommandLine
                 "recompute-clocks" => await RecomputeClocksAsync(scope.ServiceProvider, options, output, error),
                 "sweep" => await SweepAsync(scope.ServiceProvider, options, output),
                 "export" => await ExportAsync(scope.ServiceProvider, options, output, error),
+                "import" => await ImportAsync(scope.ServiceProvider, options, output, error),
                 "help" or "--help" => Print(output, Usage, 0),
                 _ => Print(error, $"Unknown command '{args[0]}'.\n\n{Usage}", 2),
             };
@@ -203,6 +207,45 @@ public static class CommandLine
         File.Move(temporary, path, overwrite: true);
         output.WriteLine($"Wrote {rows} row(s) of {report.Name} to {path}.");
         return 0;
+    }
+
+    private static async Task<int> ImportAsync(IServiceProvider services, Options options, TextWriter output, TextWriter error)
+    {
+        var path = options.Positional.Count == 1 ? options.Positional[0] : throw new UsageException("Name one file to import.");
+        var slug = options.Required("org");
+        var dryRun = options.Flag("dry-run");
+        options.EnsureOnly(positional: 1, "org", "dry-run");
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"No file at {path}.");
+            return 1;
+        }
+        var db = services.GetRequiredService<AppDbContext>();
+        var organisationId = await db.Organisations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync();
+        if (organisationId is null)
+        {
+            error.WriteLine($"No organisation '{slug}'.");
+            return 1;
+        }
+        db.OrganisationId = organisationId;
+        Imports.ImportFile.Sheet sheet;
+        try
+        {
+            sheet = Imports.ImportFile.Read(await File.ReadAllBytesAsync(path), path);
+        }
+        catch (Imports.ImportFile.FileProblem problem)
+        {
+            error.WriteLine(problem.Message);
+            return 1;
+        }
+        var outcome = await services.GetRequiredService<Imports.SpreadsheetImport>().RunAsync(sheet, organisationId.Value, null, commit: !dryRun, CancellationToken.None);
+        if (outcome.Notice is not null) output.WriteLine(outcome.Notice);
+        foreach (var problem in outcome.Problems)
+        {
+            error.WriteLine($"row {problem.Row}, column {problem.Column}, value '{problem.Value}': {problem.Message}");
+        }
+        output.WriteLine((outcome.Committed ? "Imported: " : outcome.Problems.Count > 0 ? "Not imported: " : "Dry run, nothing written: ") + Imports.ImportWorker.Describe(outcome.Summary));
+        return outcome.Problems.Count > 0 ? 1 : 0;
     }
 
     private static async Task<int> SweepAsync(IServiceProvider services, Options options, TextWriter output)

@@ -60,6 +60,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<CaseFlag> CaseFlags => Set<CaseFlag>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
+    public DbSet<ImportRecord> Imports => Set<ImportRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

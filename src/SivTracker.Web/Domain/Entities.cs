@@ -413,3 +413,22 @@ public class Notification : IOrganisationOwned
     public DateOnly RaisedOn { get; set; }
     public DateTimeOffset? ReadAt { get; set; }
 }
+
+public enum ImportStatus { Checked, Queued, Running, Succeeded, Failed }
+
+/// <summary>One spreadsheet import: who, when, which file, what it found and how it ended. Never the file's content.</summary>
+public class ImportRecord : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid? UserId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string FileName { get; set; }
+    public ImportStatus Status { get; set; }
+    public int Problems { get; set; }
+
+    /// <summary>Counts of cases and people created, updated and unchanged.</summary>
+    public string? Summary { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+}

@@ -49,12 +49,15 @@ public static class ReportWriters
     /// A minimal XLSX written straight into a zip stream, row by row, with inline strings: nothing is buffered, so an
     /// export of any size holds one row in memory. Opens in Excel, LibreOffice and the Open XML SDK.
     /// </summary>
-    public static async Task<int> WriteXlsxAsync(Stream output, string sheetName, IReadOnlyList<string> columns, IAsyncEnumerable<object?[]> rows, CancellationToken ct)
+    public static async Task<int> WriteXlsxAsync(Stream output, string sheetName, IReadOnlyList<string> columns, IAsyncEnumerable<object?[]> rows, CancellationToken ct,
+        params (string Name, IReadOnlyList<string> Columns, IAsyncEnumerable<object?[]> Rows)[] moreSheets)
     {
+        var sheets = new List<(string Name, IReadOnlyList<string> Columns, IAsyncEnumerable<object?[]> Rows)> { (sheetName, columns, rows) };
+        sheets.AddRange(moreSheets);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        await WritePartAsync(zip, "[Content_Types].xml", """
+        await WritePartAsync(zip, "[Content_Types].xml", $$"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{{string.Concat(sheets.Select((_, i) => $"<Override PartName=\"/xl/worksheets/sheet{i + 1}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"))}}</Types>
             """);
         await WritePartAsync(zip, "_rels/.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -62,14 +65,25 @@ public static class ReportWriters
             """);
         await WritePartAsync(zip, "xl/workbook.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{string.Concat(sheets.Select((s, i) => $"<sheet name=\"{s.Name}\" sheetId=\"{i + 1}\" r:id=\"rId{i + 1}\"/>"))}</sheets></workbook>
             """);
-        await WritePartAsync(zip, "xl/_rels/workbook.xml.rels", """
+        await WritePartAsync(zip, "xl/_rels/workbook.xml.rels", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{string.Concat(sheets.Select((_, i) => $"<Relationship Id=\"rId{i + 1}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{i + 1}.xml\"/>"))}</Relationships>
             """);
 
-        var entry = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest);
+        var count = 0;
+        for (var i = 0; i < sheets.Count; i++)
+        {
+            var written = await WriteSheetAsync(zip, i + 1, sheets[i].Columns, sheets[i].Rows, ct);
+            if (i == 0) count = written;
+        }
+        return count;
+    }
+
+    private static async Task<int> WriteSheetAsync(ZipArchive zip, int number, IReadOnlyList<string> columns, IAsyncEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        var entry = zip.CreateEntry($"xl/worksheets/sheet{number}.xml", CompressionLevel.Fastest);
         await using var stream = entry.Open();
         await using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) });
         const string ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";

@@ -17,6 +17,9 @@ public static class WebPipeline
         services.AddScoped<OrganisationCalendar>();
         services.AddScoped<Pages.Dashboard>();
         services.AddScoped<Exports.ReportExporter>();
+        services.AddScoped<Imports.SpreadsheetImport>();
+        services.AddSingleton<Imports.ImportJobs>();
+        services.AddHostedService<Imports.ImportWorker>();
         services.AddSivRateLimits(configuration);
         services.AddSingleton<Background.ClockRecomputeJobs>();
         services.AddHostedService<Background.ClockRecomputeWorker>();

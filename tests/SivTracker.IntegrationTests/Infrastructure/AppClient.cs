@@ -36,6 +36,8 @@ public sealed partial class AppClient : IDisposable
         return await _client.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => _client.PostAsync(path, content);
+
     public Task<HttpResponseMessage> PostWithoutTokenAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>
         _client.PostAsync(path, new FormUrlEncodedContent(fields));
 

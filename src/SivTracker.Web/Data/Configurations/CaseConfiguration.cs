@@ -91,3 +91,15 @@ public sealed class ReviewActionConfiguration : IEntityTypeConfiguration<ReviewA
         builder.HasIndex(e => new { e.CaseId, e.At });
     }
 }
+
+public sealed class ImportRecordConfiguration : IEntityTypeConfiguration<ImportRecord>
+{
+    public void Configure(EntityTypeBuilder<ImportRecord> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.FileName).HasMaxLength(260);
+        builder.Property(e => e.Summary).HasMaxLength(1000);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(e => new { e.OrganisationId, e.At });
+    }
+}

@@ -896,6 +896,59 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("document_items", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.ImportRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<int>("Problems")
+                        .HasColumnType("integer")
+                        .HasColumnName("problems");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("summary");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_imports");
+
+                    b.HasIndex("OrganisationId", "At")
+                        .HasDatabaseName("ix_imports_organisation_id_at");
+
+                    b.ToTable("imports", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1900,6 +1953,16 @@ namespace SivTracker.Web.Data.Migrations
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_document_items_persons_person_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.ImportRecord", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_imports_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>

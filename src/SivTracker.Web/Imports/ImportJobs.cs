@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Imports;
+
+/// <summary>
+/// Checked spreadsheets waiting for the admin's confirmation, and the queue of confirmed ones. A checked sheet is
+/// kept in memory only, for an hour: nothing of it is written until the admin confirms.
+/// </summary>
+public sealed class ImportJobs(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<Guid, (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At)> _checked = new();
+    private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
+
+    public void Keep(Guid importId, ImportFile.Sheet sheet, Guid organisationId, Guid? userId)
+    {
+        foreach (var stale in _checked.Where(e => time.GetUtcNow() - e.Value.At > TimeSpan.FromHours(1)).Select(e => e.Key).ToList())
+        {
+            _checked.TryRemove(stale, out _);
+        }
+        _checked[importId] = (sheet, organisationId, userId, time.GetUtcNow());
+    }
+
+    public bool Queue(Guid importId, Guid organisationId) =>
+        _checked.TryGetValue(importId, out var entry) && entry.OrganisationId == organisationId && _queue.Writer.TryWrite(importId);
+
+    public bool TryTake(Guid importId, out (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At) entry) => _checked.TryRemove(importId, out entry);
+
+    public ChannelReader<Guid> Queued => _queue.Reader;
+}
+
+/// <summary>Commits confirmed imports outside the request, so a large file never times out the page.</summary>
+public sealed class ImportWorker(IServiceScopeFactory scopes, ImportJobs jobs, TimeProvider time, ILogger<ImportWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var importId in jobs.Queued.ReadAllAsync(stoppingToken))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var record = await db.Imports.FirstOrDefaultAsync(r => r.Id == importId, stoppingToken);
+            if (record is null || !jobs.TryTake(importId, out var entry)) continue;
+            record.Status = ImportStatus.Running;
+            await db.SaveChangesAsync(stoppingToken);
+            try
+            {
+                db.OrganisationId = entry.OrganisationId;
+                var outcome = await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(entry.Sheet, entry.OrganisationId, entry.UserId, commit: true, stoppingToken);
+                record.Status = outcome.Committed ? ImportStatus.Succeeded : ImportStatus.Failed;
+                record.Problems = outcome.Problems.Count;
+                record.Summary = Describe(outcome.Summary);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The transaction rolled back: nothing of the file was written.
+                logger.LogError("Import {ImportId} failed: {Error}", importId, exception.GetType().Name);
+                db.ChangeTracker.Clear();
+                record = await db.Imports.FirstAsync(r => r.Id == importId, stoppingToken);
+                record.Status = ImportStatus.Failed;
+                record.Summary = "Stopped on an error; nothing was written. Try again, or ask for help with the log's request id.";
+            }
+            record.FinishedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(stoppingToken);
+        }
+    }
+
+    public static string Describe(SpreadsheetImport.Summary s) =>
+        $"cases: {s.CasesCreated} new, {s.CasesUpdated} updated, {s.CasesUnchanged} unchanged; people: {s.PeopleCreated} new, {s.PeopleUpdated} updated, {s.PeopleUnchanged} unchanged; {s.StageEventsAdded} stage events";
+}

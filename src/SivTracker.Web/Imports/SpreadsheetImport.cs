@@ -1,0 +1,523 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Imports;
+
+/// <summary>
+/// Imports an NGO's spreadsheet: one row per person, rows sharing a case_ref form one family. A dry run reports every
+/// problem as row, column, value and message and what would change; a commit re-plans inside one transaction and
+/// writes everything or nothing. Re-importing the same file changes nothing; a changed stage date is recorded as a
+/// correction, the old event voided with its reason.
+/// </summary>
+public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, TimeProvider time, ILogger<SpreadsheetImport> logger)
+{
+    public sealed record Column(string Name, string Description, bool Required = false, bool PrincipalOnly = false);
+
+    public static readonly Column[] Columns =
+    [
+        new("case_ref", "Your organisation's case reference; rows with the same reference form one family. Re-importing a reference updates that case.", Required: true),
+        new("relationship", "principal, spouse or child; exactly one principal per case_ref.", Required: true),
+        new("given_names", "As in the passport or tazkira; FNU allowed.", Required: true),
+        new("family_name", "Optional: many Afghans have none."),
+        new("father_name", "Father's name."),
+        new("other_spellings", "Other spellings of the name, separated by ;"),
+        new("native_name", "Full name in Dari or Pashto."),
+        new("date_of_birth", "YYYY-MM-DD, or YYYY when only the year is known."),
+        new("sex", "F, M or X."),
+        new("tazkira", "Tazkira number exactly as written."),
+        new("passport_number", "Passport number."),
+        new("passport_expiry", "YYYY-MM-DD."),
+        new("phone", "With country code, e.g. +93 70 123 4567."),
+        new("email", "Email address."),
+        new("current_country", "ISO 3166 two-letter code, e.g. AF, PK."),
+        new("safety_status", "Unknown, InHiding, Displaced, ThirdCountry, DeportationRisk or Safe."),
+        new("program", "AF602B, S1059 or IQ1244.", PrincipalOnly: true),
+        new("step_model", "DS157, LEGACY or S1059; empty for the rule (by program and COM submission date).", PrincipalOnly: true),
+        new("nvc_case_number", "3 letters and 10 digits.", PrincipalOnly: true),
+        new("uscis_receipt_number", "3 letters and 10 digits.", PrincipalOnly: true),
+        new("caseworker_email", "A user of your organisation.", PrincipalOnly: true),
+        new("high_risk", "yes or no.", PrincipalOnly: true),
+        new("employer", "Unit, embassy, agency or company of the main service record.", PrincipalOnly: true),
+        new("role", "Interpreter, Security, Driver, Engineer, Administrative or Other.", PrincipalOnly: true),
+        new("service_start", "YYYY-MM-DD.", PrincipalOnly: true),
+        new("service_end", "YYYY-MM-DD.", PrincipalOnly: true),
+    ];
+
+    public sealed record Problem(int Row, string Column, string Value, string Message);
+
+    public sealed record Summary(int CasesCreated, int CasesUpdated, int CasesUnchanged, int PeopleCreated, int PeopleUpdated, int PeopleUnchanged, int StageEventsAdded);
+
+    public sealed record Outcome(IReadOnlyList<Problem> Problems, Summary Summary, string? Notice, bool Committed);
+
+    private sealed record PersonRow(int Row, Relationship Relationship, string GivenNames, string? FamilyName, string? FatherName, string[] Spellings,
+        string? NativeName, DateOnly? DateOfBirth, DatePrecision Precision, Sex? Sex, string? Tazkira, string? Passport, DateOnly? PassportExpiry,
+        string? Phone, string? Email, string? Country, SafetyStatus Safety);
+
+    private sealed record CaseRow(string Reference, PersonRow Principal, List<PersonRow> Family, SivProgram Program, StepModel? StepModel,
+        string? NvcNumber, string? UscisNumber, Guid? CaseworkerId, bool HighRisk, string? Employer, ServiceRole? Role, DateOnly? ServiceStart,
+        DateOnly? ServiceEnd, List<(string Stage, DateOnly On)> Stages);
+
+    public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct)
+    {
+        var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
+        var today = await clocks.TodayForAsync(organisationId, ct);
+        var problems = new List<Problem>();
+        var cases = await ValidateAsync(sheet, organisationId, catalog, today, problems, ct);
+        if (problems.Count > 0 || !commit)
+        {
+            var dry = problems.Count > 0 ? new Summary(0, 0, 0, 0, 0, 0, 0) : await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, ct);
+            return new Outcome(problems, dry, sheet.Notice, false);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var summary = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Import committed in organisation {OrganisationId}: {Created} cases created, {Updated} updated", organisationId, summary.CasesCreated, summary.CasesUpdated);
+        return new Outcome(problems, summary, sheet.Notice, true);
+    }
+
+    private async Task<List<CaseRow>> ValidateAsync(ImportFile.Sheet sheet, Guid organisationId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today,
+        List<Problem> problems, CancellationToken ct)
+    {
+        var known = Columns.Select(c => c.Name).Concat(catalog.Keys.Select(k => k.ToLowerInvariant())).ToHashSet();
+        foreach (var header in sheet.Headers.Where(h => h.Length > 0 && !known.Contains(h)).Distinct())
+        {
+            problems.Add(new Problem(1, header, header, $"Unknown column '{header}'. Use the template's column names, or a stage code."));
+        }
+        foreach (var missing in Columns.Where(c => c.Required && !sheet.Headers.Contains(c.Name)))
+        {
+            problems.Add(new Problem(1, missing.Name, "", $"The required column '{missing.Name}' is missing."));
+        }
+        if (problems.Count > 0) return [];
+        var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && u.Email != null)
+            .ToDictionaryAsync(u => u.Email!.ToLowerInvariant(), u => u.Id, ct);
+
+        var positions = sheet.Headers.Select((h, i) => (h, i)).GroupBy(x => x.h).ToDictionary(g => g.Key, g => g.First().i);
+        var rows = new List<(int Row, Func<string, string?> Get)>();
+        for (var i = 0; i < sheet.Rows.Count; i++)
+        {
+            var cells = sheet.Rows[i];
+            Func<string, string?> get = name =>
+                positions.TryGetValue(name, out var index) && index < cells.Length && cells[index].Trim().Length > 0 ? Unprotect(cells[index].Trim()) : null;
+            rows.Add((i + 2, get));
+        }
+        if (rows.Count == 0) problems.Add(new Problem(2, "case_ref", "", "The file has headers but no rows."));
+
+        var result = new List<CaseRow>();
+        foreach (var group in rows.GroupBy(r => r.Get("case_ref") ?? ""))
+        {
+            var principalRows = group.Where(r => r.Get("relationship")?.ToLowerInvariant() == "principal").ToList();
+            if (group.Key.Length == 0)
+            {
+                foreach (var r in group) problems.Add(new Problem(r.Row, "case_ref", "", "Every row needs a case_ref."));
+                continue;
+            }
+            if (principalRows.Count == 0)
+            {
+                foreach (var r in group) problems.Add(new Problem(r.Row, "relationship", r.Get("relationship") ?? "", $"Case {group.Key} has no principal row: family members need their principal in the same file."));
+                continue;
+            }
+            if (principalRows.Count > 1)
+            {
+                foreach (var r in principalRows.Skip(1)) problems.Add(new Problem(r.Row, "relationship", "principal", $"Case {group.Key} already has a principal (row {principalRows[0].Row})."));
+                continue;
+            }
+            var before = problems.Count;
+            if (group.Key.Length > 40 || group.Key.Any(char.IsControl))
+            {
+                problems.Add(new Problem(group.First().Row, "case_ref", group.Key, "A case reference has at most 40 characters and no control characters."));
+            }
+            var principalRow = principalRows[0];
+            var principal = Person(principalRow.Row, principalRow.Get, today, problems);
+            var family = group.Where(r => r != principalRow).Select(r => Person(r.Row, r.Get, today, problems)).OfType<PersonRow>().ToList();
+            foreach (var r in group.Where(r => r != principalRow))
+            {
+                foreach (var column in Columns.Where(c => c.PrincipalOnly && r.Get(c.Name) is not null))
+                {
+                    problems.Add(new Problem(r.Row, column.Name, r.Get(column.Name)!, $"{column.Name} belongs on the principal's row only."));
+                }
+                foreach (var stage in catalog.Keys.Where(k => r.Get(k.ToLowerInvariant()) is not null))
+                {
+                    problems.Add(new Problem(r.Row, stage, r.Get(stage.ToLowerInvariant())!, "Stage dates belong on the principal's row only."));
+                }
+            }
+            var get = principalRow.Get;
+            var row = principalRow.Row;
+            var program = Enum.TryParse<SivProgram>(get("program"), true, out var p) ? p : (SivProgram?)null;
+            if (program is null) problems.Add(new Problem(row, "program", get("program") ?? "", "Use AF602B, S1059 or IQ1244."));
+            StepModel? model = null;
+            if (get("step_model") is { } modelText)
+            {
+                model = Enum.TryParse<StepModel>(modelText, true, out var m) ? m : null;
+                if (model is null) problems.Add(new Problem(row, "step_model", modelText, "Use DS157, LEGACY or S1059, or leave it empty."));
+            }
+            string? CaseNumber(string column)
+            {
+                if (get(column) is not { } value) return null;
+                if (Identifiers.IsCaseNumber(value)) return Identifiers.Compact(value);
+                problems.Add(new Problem(row, column, value, "A case or receipt number is 3 letters and 10 digits."));
+                return null;
+            }
+            var nvc = CaseNumber("nvc_case_number");
+            var uscis = CaseNumber("uscis_receipt_number");
+            Guid? caseworker = null;
+            if (get("caseworker_email") is { } email)
+            {
+                caseworker = users.TryGetValue(email.ToLowerInvariant(), out var id) ? id : null;
+                if (caseworker is null) problems.Add(new Problem(row, "caseworker_email", email, "No user of your organisation has this email."));
+            }
+            var highRisk = get("high_risk")?.ToLowerInvariant() switch
+            {
+                null or "no" => false,
+                "yes" => true,
+                var other => Add(problems, new Problem(row, "high_risk", other, "Use yes or no."), false),
+            };
+            ServiceRole? role = null;
+            if (get("role") is { } roleText)
+            {
+                role = roleText.ToLowerInvariant() is "interpreter" or "translator" or "interpreter/translator" ? ServiceRole.Interpreter
+                    : Enum.TryParse<ServiceRole>(roleText, true, out var r) ? r : null;
+                if (role is null) problems.Add(new Problem(row, "role", roleText, "Use Interpreter, Security, Driver, Engineer, Administrative or Other."));
+            }
+            var serviceStart = Date(row, "service_start", get, today, problems);
+            var serviceEnd = Date(row, "service_end", get, today, problems);
+            if (serviceStart is not null && serviceEnd < serviceStart) problems.Add(new Problem(row, "service_end", get("service_end")!, "The service ends before it starts."));
+            var employer = Text(row, "employer", get, 200, problems);
+            if (employer is null && (role is not null || serviceStart is not null)) problems.Add(new Problem(row, "employer", "", "A service record needs its employer."));
+
+            var stages = new List<(string Stage, DateOnly On)>();
+            foreach (var stage in catalog.Values.OrderBy(s => s.SortOrder))
+            {
+                if (Date(row, stage.Code.ToLowerInvariant(), get, today, problems, displayName: stage.Code) is { } on) stages.Add((stage.Code, on));
+            }
+            if (program is { } prog && problems.Count == before)
+            {
+                var comSubmitted = stages.FirstOrDefault(s => s.Stage == StageCatalog.ClockStartStage(StageCatalog.DefaultStepModel(prog, null))).On;
+                var effectiveModel = model ?? StageCatalog.DefaultStepModel(prog, comSubmitted == default ? null : comSubmitted);
+                foreach (var (stage, on) in stages.Where(s => !catalog[s.Stage].IsIn(effectiveModel)))
+                {
+                    problems.Add(new Problem(row, stage, on.ToString("yyyy-MM-dd"), $"{stage} is not a stage of the {effectiveModel} process."));
+                }
+                // One column per stage: along the process the dates must not go back (loops need the app's stage history).
+                for (var i = 1; i < stages.Count; i++)
+                {
+                    if (stages[i].On < stages[i - 1].On && stages[i].Stage != StageCatalog.Closed)
+                    {
+                        problems.Add(new Problem(row, stages[i].Stage, stages[i].On.ToString("yyyy-MM-dd"), $"This date is before {stages[i - 1].Stage} ({stages[i - 1].On:yyyy-MM-dd}); stage dates must follow the process order."));
+                    }
+                }
+                model = effectiveModel;
+            }
+            if (principal is not null && program is not null && problems.Count == before)
+            {
+                result.Add(new CaseRow(group.Key.ToUpperInvariant(), principal, family, program.Value, model, nvc, uscis, caseworker, highRisk, employer, role,
+                    serviceStart, serviceEnd, stages));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Undoes the apostrophe that exports put before = + - @ so a spreadsheet would not run the cell as a formula.</summary>
+    private static string Unprotect(string value) =>
+        value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
+
+    private static T Add<T>(List<Problem> problems, Problem problem, T value)
+    {
+        problems.Add(problem);
+        return value;
+    }
+
+    private static string? Text(int row, string column, Func<string, string?> get, int max, List<Problem> problems)
+    {
+        var value = get(column);
+        if (value is null) return null;
+        if (value.Any(char.IsControl))
+        {
+            problems.Add(new Problem(row, column, value.Replace("\0", "\\0"), "Remove control characters (such as NUL bytes)."));
+            return null;
+        }
+        if (value.Length > max)
+        {
+            problems.Add(new Problem(row, column, value[..Math.Min(40, value.Length)] + "…", $"At most {max} characters."));
+            return null;
+        }
+        return value;
+    }
+
+    private static DateOnly? Date(int row, string column, Func<string, string?> get, DateOnly today, List<Problem> problems, string? displayName = null)
+    {
+        var value = get(column);
+        if (value is null) return null;
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            problems.Add(new Problem(row, displayName ?? column, value, "Write the date as YYYY-MM-DD (a real date)."));
+            return null;
+        }
+        if (date > today)
+        {
+            problems.Add(new Problem(row, displayName ?? column, value, "The date is in the future."));
+            return null;
+        }
+        return date;
+    }
+
+    private static PersonRow? Person(int row, Func<string, string?> get, DateOnly today, List<Problem> problems)
+    {
+        var before = problems.Count;
+        var relationship = get("relationship")?.ToLowerInvariant() switch
+        {
+            "principal" => Relationship.Principal,
+            "spouse" => Relationship.Spouse,
+            "child" => Relationship.Child,
+            var other => Add(problems, new Problem(row, "relationship", other ?? "", "Use principal, spouse or child."), Relationship.Child),
+        };
+        var given = Text(row, "given_names", get, 200, problems);
+        if (given is null && get("given_names") is null) problems.Add(new Problem(row, "given_names", "", "Given names are required (FNU if unknown)."));
+        DateOnly? dob = null;
+        var precision = DatePrecision.Exact;
+        if (get("date_of_birth") is { } dobText)
+        {
+            var parsed = Pages.Applicants.PersonForm.ParseDateOfBirth(dobText);
+            if (parsed is null) problems.Add(new Problem(row, "date_of_birth", dobText, "Write YYYY-MM-DD, or YYYY for the year only."));
+            else if (parsed.Value.Date > today) problems.Add(new Problem(row, "date_of_birth", dobText, "The date of birth is in the future."));
+            else (dob, precision) = (parsed.Value.Date, parsed.Value.YearOnly ? DatePrecision.YearOnly : DatePrecision.Exact);
+        }
+        Sex? sex = get("sex")?.ToUpperInvariant() switch
+        {
+            null => null,
+            "F" => Domain.Sex.F,
+            "M" => Domain.Sex.M,
+            "X" => Domain.Sex.X,
+            var other => Add<Sex?>(problems, new Problem(row, "sex", other, "Use F, M or X."), null),
+        };
+        var phone = Text(row, "phone", get, 40, problems);
+        if (phone is not null && !Identifiers.IsInternationalPhone(phone)) problems.Add(new Problem(row, "phone", phone, "Write the number with its country code, e.g. +93 70 123 4567."));
+        var email = Text(row, "email", get, 320, problems);
+        if (email is not null && !System.Net.Mail.MailAddress.TryCreate(email, out _)) problems.Add(new Problem(row, "email", email, "Not a valid email address."));
+        var country = Text(row, "current_country", get, 2, problems);
+        if (country is not null && !country.All(char.IsAsciiLetter)) problems.Add(new Problem(row, "current_country", country, "Use the two-letter country code."));
+        var safety = SafetyStatus.Unknown;
+        if (get("safety_status") is { } safetyText && !Enum.TryParse(safetyText.Replace(" ", ""), true, out safety))
+        {
+            problems.Add(new Problem(row, "safety_status", safetyText, "Use Unknown, InHiding, Displaced, ThirdCountry, DeportationRisk or Safe."));
+        }
+        var spellings = (Text(row, "other_spellings", get, 2000, problems) ?? "").Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToArray();
+        var person = new PersonRow(row, relationship, given ?? "", Text(row, "family_name", get, 200, problems), Text(row, "father_name", get, 200, problems), spellings,
+            Text(row, "native_name", get, 200, problems), dob, precision, sex, Text(row, "tazkira", get, 100, problems), Text(row, "passport_number", get, 40, problems)?.ToUpperInvariant(),
+            Date(row, "passport_expiry", get, DateOnly.MaxValue, problems), phone is null ? null : Identifiers.CompactPhone(phone), email, country?.ToUpperInvariant(), safety);
+        return problems.Count == before ? person : null;
+    }
+
+    /// <summary>Compares the file with the database and, when writing, applies the difference. Returns what changes.</summary>
+    private async Task<Summary> ApplyAsync(List<CaseRow> rows, Guid organisationId, Guid? userId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, bool write, CancellationToken ct)
+    {
+        var references = rows.Select(r => r.Reference).ToList();
+        var existing = await db.Cases.IgnoreQueryFilters().Where(c => c.OrganisationId == organisationId && references.Contains(c.Reference))
+            .Include(c => c.StageEvents).Include(c => c.CaseNumbers).ToDictionaryAsync(c => c.Reference, ct);
+        var principalIds = existing.Values.Select(c => c.PrincipalId).ToList();
+        var people = (await db.Persons.IgnoreQueryFilters().Where(p => principalIds.Contains(p.Id) || (p.PrincipalId != null && principalIds.Contains(p.PrincipalId.Value)))
+            .Include(p => p.Aliases).Include(p => p.Passports).Include(p => p.ContactChannels).ToListAsync(ct));
+        var now = time.GetUtcNow();
+        int casesCreated = 0, casesUpdated = 0, casesUnchanged = 0, peopleCreated = 0, peopleUpdated = 0, peopleUnchanged = 0, eventsAdded = 0;
+        var newPeople = new List<Person>();
+        var newCases = new List<Case>();
+        var newEvents = new List<StageEvent>();
+        var touchedCases = new List<Case>();
+
+        foreach (var row in rows)
+        {
+            if (!existing.TryGetValue(row.Reference, out var @case))
+            {
+                casesCreated++;
+                var principal = NewPerson(row.Principal, organisationId, null);
+                newPeople.Add(principal);
+                newPeople.AddRange(row.Family.Select(f => NewPerson(f, organisationId, principal.Id)));
+                peopleCreated += 1 + row.Family.Count;
+                if (row.Employer is not null)
+                {
+                    principal.ServiceRecords.Add(new ServiceRecord
+                    {
+                        OrganisationId = organisationId, PersonId = principal.Id, Employer = row.Employer, Role = row.Role ?? ServiceRole.Other,
+                        EmployerType = EmployerType.UsMilitary, StartDate = row.ServiceStart ?? today, EndDate = row.ServiceEnd,
+                    });
+                }
+                @case = new Case
+                {
+                    OrganisationId = organisationId, Reference = row.Reference, PrincipalId = principal.Id, Program = row.Program, StepModel = row.StepModel!.Value,
+                    CurrentStageCode = StageCatalog.FirstStage(row.StepModel.Value), CaseworkerId = row.CaseworkerId, HighRisk = row.HighRisk,
+                    HighRiskReason = row.HighRisk ? "Marked high-risk in the imported spreadsheet." : null, CreatedAt = now, UpdatedAt = now, CreatedById = userId, UpdatedById = userId,
+                };
+                foreach (var (kind, number) in new[] { (CaseNumberKind.NvcCase, row.NvcNumber), (CaseNumberKind.UscisReceipt, row.UscisNumber) })
+                {
+                    if (number is not null) @case.CaseNumbers.Add(new CaseNumber { OrganisationId = organisationId, CaseId = @case.Id, Kind = kind, Number = number, CreatedAt = now, UpdatedAt = now });
+                }
+                var events = row.Stages.Select((s, i) => new StageEvent
+                {
+                    OrganisationId = organisationId, CaseId = @case.Id, FromStageCode = i == 0 ? null : row.Stages[i - 1].Stage, ToStageCode = s.Stage,
+                    EffectiveOn = s.On, RecordedAt = now, RecordedById = userId, Note = "Imported.",
+                }).ToList();
+                if (events.Count == 0 || events[0].ToStageCode != StageCatalog.FirstStage(@case.StepModel))
+                {
+                    events.Insert(0, new StageEvent
+                    {
+                        OrganisationId = organisationId, CaseId = @case.Id, ToStageCode = StageCatalog.FirstStage(@case.StepModel),
+                        EffectiveOn = events.Count > 0 ? events[0].EffectiveOn : today, RecordedAt = now, RecordedById = userId, Note = "Case opened by import.",
+                    });
+                    if (events.Count > 1) events[1].FromStageCode = events[0].ToStageCode;
+                }
+                eventsAdded += events.Count;
+                clocks.Apply(@case, events, catalog, today);
+                newCases.Add(@case);
+                newEvents.AddRange(events);
+                continue;
+            }
+
+            // An existing case: update what differs, add what is new, leave the rest.
+            var changed = false;
+            var principalEntity = people.Single(p => p.Id == @case.PrincipalId);
+            if (Update(principalEntity, row.Principal, db, write)) { peopleUpdated++; changed = true; } else peopleUnchanged++;
+            foreach (var member in row.Family)
+            {
+                var match = people.FirstOrDefault(p => p.PrincipalId == principalEntity.Id && p.GivenNames == member.GivenNames && p.DateOfBirth == member.DateOfBirth);
+                if (match is null)
+                {
+                    newPeople.Add(NewPerson(member, organisationId, principalEntity.Id));
+                    peopleCreated++;
+                    changed = true;
+                }
+                else if (Update(match, member, db, write)) { peopleUpdated++; changed = true; }
+                else peopleUnchanged++;
+            }
+            var live = @case.StageEvents.Where(e => !e.IsVoided).ToList();
+            foreach (var (stage, on) in row.Stages)
+            {
+                var same = live.FirstOrDefault(e => e.ToStageCode == stage);
+                if (same is not null && same.EffectiveOn == on) continue;
+                var added = new StageEvent
+                {
+                    OrganisationId = organisationId, CaseId = @case.Id, FromStageCode = @case.CurrentStageCode, ToStageCode = stage, EffectiveOn = on,
+                    RecordedAt = now, RecordedById = userId, Note = "Imported.", CorrectsEventId = same?.Id,
+                    Reason = same is null ? null : $"Import changed the date from {same.EffectiveOn:yyyy-MM-dd}.",
+                };
+                if (same is not null && write)
+                {
+                    same.VoidedAt = now;
+                    same.VoidedById = userId;
+                    same.VoidReason = $"Corrected by import: the spreadsheet gives {on:yyyy-MM-dd}.";
+                }
+                if (write) db.StageEvents.Add(added);
+                @case.StageEvents.Add(added);
+                eventsAdded++;
+                changed = true;
+            }
+            if (changed)
+            {
+                casesUpdated++;
+                touchedCases.Add(@case);
+            }
+            else
+            {
+                casesUnchanged++;
+            }
+        }
+
+        if (write)
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            foreach (var person in newPeople)
+            {
+                person.RefreshSearchFields();
+                person.CreatedAt = person.UpdatedAt = now;
+                person.CreatedById = person.UpdatedById = userId;
+            }
+            // New rows go in with binary COPY inside the same transaction: set-based, and all or nothing.
+            await BulkCopy.WriteAsync(db, connection, newPeople, ct);
+            await BulkCopy.WriteAsync(db, connection, Stamped(newPeople.SelectMany(p => p.Aliases), now, userId), ct);
+            await BulkCopy.WriteAsync(db, connection, Stamped(newPeople.SelectMany(p => p.Passports), now, userId), ct);
+            await BulkCopy.WriteAsync(db, connection, Stamped(newPeople.SelectMany(p => p.ContactChannels), now, userId), ct);
+            await BulkCopy.WriteAsync(db, connection, Stamped(newPeople.SelectMany(p => p.ServiceRecords), now, userId), ct);
+            await BulkCopy.WriteAsync(db, connection, newCases, ct);
+            await BulkCopy.WriteAsync(db, connection, newCases.SelectMany(c => c.CaseNumbers), ct);
+            await BulkCopy.WriteAsync(db, connection, newEvents, ct);
+            foreach (var @case in touchedCases)
+            {
+                clocks.Apply(@case, @case.StageEvents, catalog, today);
+            }
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OrganisationId = organisationId, At = now, UserId = userId, Action = "import.committed", EntityType = "import",
+                Details = $"cases created={casesCreated}, updated={casesUpdated}, unchanged={casesUnchanged}; people created={peopleCreated}, updated={peopleUpdated}",
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        return new Summary(casesCreated, casesUpdated, casesUnchanged, peopleCreated, peopleUpdated, peopleUnchanged, eventsAdded);
+    }
+
+    private static IEnumerable<T> Stamped<T>(IEnumerable<T> rows, DateTimeOffset now, Guid? userId) where T : OwnedEntity =>
+        rows.Select(r =>
+        {
+            r.CreatedAt = r.UpdatedAt = now;
+            r.CreatedById = r.UpdatedById = userId;
+            return r;
+        });
+
+    private static Person NewPerson(PersonRow row, Guid organisationId, Guid? principalId)
+    {
+        var person = new Person { OrganisationId = organisationId, GivenNames = row.GivenNames, Relationship = row.Relationship, PrincipalId = principalId };
+        Fill(person, row);
+        person.Aliases = row.Spellings.Select(s => new PersonAlias { OrganisationId = organisationId, PersonId = person.Id, Spelling = s }).ToList();
+        if (row.Passport is not null) person.Passports.Add(new Passport { OrganisationId = organisationId, PersonId = person.Id, Number = row.Passport, Country = "AF", ExpiresOn = row.PassportExpiry });
+        if (row.Phone is not null) person.ContactChannels.Add(new ContactChannel { OrganisationId = organisationId, PersonId = person.Id, Kind = ContactChannelKind.Phone, Value = row.Phone });
+        if (row.Email is not null) person.ContactChannels.Add(new ContactChannel { OrganisationId = organisationId, PersonId = person.Id, Kind = ContactChannelKind.Email, Value = row.Email });
+        return person;
+    }
+
+    private static void Fill(Person person, PersonRow row)
+    {
+        person.GivenNames = row.GivenNames;
+        person.FamilyName = row.FamilyName;
+        person.FatherName = row.FatherName;
+        person.NativeName = row.NativeName;
+        person.DateOfBirth = row.DateOfBirth;
+        person.DateOfBirthPrecision = row.Precision;
+        person.Sex = row.Sex;
+        person.TazkiraNumber = row.Tazkira;
+        person.CurrentCountry = row.Country;
+        person.SafetyStatus = row.Safety;
+    }
+
+    /// <summary>Updates the person's imported fields; true when anything differed.</summary>
+    private static bool Update(Person person, PersonRow row, AppDbContext db, bool write)
+    {
+        var differs = person.GivenNames != row.GivenNames || person.FamilyName != row.FamilyName || person.FatherName != row.FatherName
+            || person.NativeName != row.NativeName || person.DateOfBirth != row.DateOfBirth || person.Sex != row.Sex || person.TazkiraNumber != row.Tazkira
+            || person.CurrentCountry != row.Country || person.SafetyStatus != row.Safety
+            || !row.Spellings.All(s => person.Aliases.Any(a => a.Spelling == s))
+            || (row.Passport is not null && person.Passports.All(p => p.Number != row.Passport))
+            || (row.Phone is not null && person.ContactChannels.All(c => c.Lookup != row.Phone));
+        if (!differs || !write) return differs;
+        Fill(person, row);
+        foreach (var spelling in row.Spellings.Where(s => person.Aliases.All(a => a.Spelling != s)))
+        {
+            var alias = new PersonAlias { OrganisationId = person.OrganisationId, PersonId = person.Id, Spelling = spelling };
+            db.PersonAliases.Add(alias);
+            person.Aliases.Add(alias);
+        }
+        if (row.Passport is not null && person.Passports.All(p => p.Number != row.Passport))
+        {
+            var passport = new Passport { OrganisationId = person.OrganisationId, PersonId = person.Id, Number = row.Passport, Country = "AF", ExpiresOn = row.PassportExpiry };
+            db.Passports.Add(passport);
+            person.Passports.Add(passport);
+        }
+        if (row.Phone is not null && person.ContactChannels.All(c => c.Lookup != row.Phone))
+        {
+            var phone = new ContactChannel { OrganisationId = person.OrganisationId, PersonId = person.Id, Kind = ContactChannelKind.Phone, Value = row.Phone };
+            db.ContactChannels.Add(phone);
+            person.ContactChannels.Add(phone);
+        }
+        person.RefreshSearchFields();
+        return true;
+    }
+}
