@@ -7,6 +7,8 @@ var builder = WebApplication.CreateBuilder(isCommand
     ? new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory }
     : new WebApplicationOptions { Args = args });
 builder.AddSivLogging();
+// Say nothing about the server software.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddSivData(builder.Configuration);
 builder.Services.AddSivHealth();
 builder.Services.AddSivAuth(builder.Configuration, builder.Environment);

@@ -15,6 +15,7 @@ public static class WebPipeline
             .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
+        services.AddScoped<Audit>();
         services.AddScoped<Pages.Dashboard>();
         services.AddScoped<Exports.ReportExporter>();
         services.AddScoped<Imports.SpreadsheetImport>();
@@ -39,6 +40,7 @@ public static class WebPipeline
             app.UseExceptionHandler("/Error");
             app.UseHsts();
         }
+        app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSivRequestLogging();
         app.UseNulBytesAsValidationErrors();

@@ -165,7 +165,7 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await CsvAsync(admin, "cases", "&Query.Program=AF602B&Query.IncludeNames=true");
 
         await using var scope = Fixture.Scope();
-        var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(a => a.Action == "report.exported");
+        var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(a => a.Action == "report.exported" && a.UserId == _users.AdminA.Id);
         Assert.Equal((_users.AdminA.Id, "cases", _users.OrganisationA.Id), (audit.UserId!.Value, audit.EntityId!, audit.OrganisationId!.Value));
         Assert.Equal("format=csv; filters: program=AF602B, include_names; rows=3", audit.Details);
     }

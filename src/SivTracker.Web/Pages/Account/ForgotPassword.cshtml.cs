@@ -9,6 +9,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
 public class ForgotPassword(UserManager<AppUser> users, IEmailSender email, ILogger<ForgotPassword> logger) : PageModel
 {
     public sealed record Command

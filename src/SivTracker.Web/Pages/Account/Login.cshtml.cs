@@ -7,7 +7,8 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
-public class Login(SignInManager<AppUser> signIn) : PageModel
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
+public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -38,6 +39,10 @@ public class Login(SignInManager<AppUser> signIn) : PageModel
             return Page();
         }
         var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
+        // Who tried is recorded by account id when the account exists; the typed email itself is never stored.
+        var account = await users.FindByEmailAsync(Input.Email.Trim());
+        await audit.RecordNowAsync(result.Succeeded ? "sign-in.succeeded" : result.RequiresTwoFactor ? "sign-in.password-ok" : result.IsLockedOut ? "sign-in.locked-out" : "sign-in.failed",
+            "user", account?.Id, organisationId: account?.OrganisationId, userId: account?.Id);
         if (result.Succeeded)
         {
             return LocalRedirect(SafeReturnUrl(returnUrl));

@@ -7,7 +7,8 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
-public class LoginWith2fa(SignInManager<AppUser> signIn) : PageModel
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
+public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -38,7 +39,10 @@ public class LoginWith2fa(SignInManager<AppUser> signIn) : PageModel
             return Page();
         }
         var code = Input.Code.Replace(" ", "").Replace("-", "");
+        var account = await signIn.GetTwoFactorAuthenticationUserAsync();
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
+        await audit.RecordNowAsync(result.Succeeded ? "sign-in.succeeded" : result.IsLockedOut ? "sign-in.locked-out" : "sign-in.two-factor-failed",
+            "user", account?.Id, organisationId: account?.OrganisationId, userId: account?.Id);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");

@@ -7,6 +7,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
 public class LoginWithRecoveryCode(SignInManager<AppUser> signIn) : PageModel
 {
     public sealed record Command

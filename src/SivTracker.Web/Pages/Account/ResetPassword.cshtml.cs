@@ -9,6 +9,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
 public class ResetPassword(UserManager<AppUser> users) : PageModel
 {
     public sealed record Command

@@ -10,7 +10,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Account;
 
 /// <summary>Set up, reset or turn off two-factor sign-in with an authenticator app (TOTP), and its recovery codes.</summary>
-public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn) : PageModel
+public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -60,6 +60,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
             return Page();
         }
         await users.SetTwoFactorEnabledAsync(user, true);
+        await audit.RecordNowAsync("two-factor.enabled", "user", user.Id);
         NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
         await signIn.RefreshSignInAsync(user);
         await LoadAsync(user);
@@ -83,6 +84,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
         await users.SetTwoFactorEnabledAsync(user, false);
+        await audit.RecordNowAsync("two-factor.disabled", "user", user.Id);
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Two-factor sign-in is off. Turn it back on soon: it protects the people in your cases.";

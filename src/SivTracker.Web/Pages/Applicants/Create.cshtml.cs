@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>Registers a principal, or with principalId a spouse or child of one.</summary>
-public class Create(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, ILogger<Create> logger) : PageModel
+public class Create(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, ILogger<Create> logger) : PageModel
 {
     [BindProperty]
     public PersonForm.Command Input { get; set; } = new();
@@ -60,6 +60,7 @@ public class Create(AppDbContext db, OrganisationCalendar calendar, TimeProvider
         {
             OrganisationId = person.OrganisationId, PersonId = person.Id, Kind = PersonHistoryKind.Created, At = time.GetUtcNow(), ById = User.UserId(),
         });
+        audit.Record("person.created", "person", person.Id);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Person {PersonId} registered by {UserId}", person.Id, User.UserId());
         TempData["Flash"] = PrincipalId is null ? "Applicant registered." : "Family member added.";

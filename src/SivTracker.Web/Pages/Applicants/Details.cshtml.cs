@@ -7,7 +7,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Applicants;
 
-public class Details(AppDbContext db, OrganisationCalendar calendar) : PageModel
+public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit) : PageModel
 {
     public sealed record PersonView(
         Guid Id, Relationship Relationship, Guid? PrincipalId, string GivenNames, string? FamilyName, string? NativeName, string? FatherName,
@@ -81,6 +81,8 @@ public class Details(AppDbContext db, OrganisationCalendar calendar) : PageModel
                 await db.ContactChannels.AsNoTracking().Where(c => c.PersonId == id).OrderBy(c => c.Kind).ToListAsync(ct),
                 await db.Persons.Where(p => p.Id == id).Select(p => p.SafetyNotes).FirstAsync(ct));
         }
+        // Every look at a person's details is accounted for.
+        await audit.RecordNowAsync("person.viewed", "person", id, CanEdit ? "with contact details" : null, ct: ct);
         QualifyingMonths = ServiceHistory.QualifyingMonths(Service.Select(s => (s.StartDate, s.EndDate)), Today);
         var program = await db.Cases.Where(c => c.PrincipalId == principalId).Select(c => (SivProgram?)c.Program).FirstOrDefaultAsync(ct) ?? SivProgram.AF602B;
         var comSubmitted = await db.StageEvents.Where(e => e.ToStageCode == StageCatalog.ComSubmitted && e.VoidedAt == null

@@ -7,7 +7,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Applicants;
 
-public class Edit(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, ILogger<Edit> logger) : PageModel
+public class Edit(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, ILogger<Edit> logger) : PageModel
 {
     [BindProperty]
     public PersonForm.Command Input { get; set; } = new();
@@ -58,6 +58,7 @@ public class Edit(AppDbContext db, OrganisationCalendar calendar, TimeProvider t
             OrganisationId = person.OrganisationId, PersonId = person.Id, Kind = PersonHistoryKind.Edited, At = time.GetUtcNow(),
             ById = User.UserId(), Fields = changed.Count == 0 ? "other spellings, passports or contacts" : string.Join(", ", changed),
         });
+        audit.Record("person.edited", "person", person.Id, changed.Count == 0 ? "other spellings, passports or contacts" : $"fields: {string.Join(", ", changed)}");
         try
         {
             await db.SaveChangesAsync(ct);

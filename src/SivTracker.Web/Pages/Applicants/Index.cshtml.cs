@@ -9,7 +9,8 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Applicants;
 
-public class Index(AppDbContext db, ILogger<Index> logger) : PageModel
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.Search)]
+public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageModel
 {
     public const int PageSize = 50;
 
@@ -66,6 +67,8 @@ public class Index(AppDbContext db, ILogger<Index> logger) : PageModel
         {
             Hits = await ApplicantSearch.RunAsync(db, Search.Query, ct);
             logger.LogInformation("Applicant search by {UserId} returned {Count} results", User.UserId(), Hits.Count);
+            // That a search happened and how many it found: never the term.
+            await audit.RecordNowAsync("applicant.searched", details: $"results={Hits.Count}", ct: ct);
         }
         await LoadChoicesAsync(ct);
         return Page();

@@ -12,7 +12,7 @@ namespace SivTracker.Web.Pages.Applicants;
 /// Admins merge a duplicate record into the one that survives: family, service records, spellings, passports,
 /// contacts, cases and documents move; the duplicate stays, marked as merged, and both histories say so.
 /// </summary>
-public class Merge(AppDbContext db, TimeProvider time, ILogger<Merge> logger) : PageModel
+public class Merge(AppDbContext db, TimeProvider time, Audit audit, ILogger<Merge> logger) : PageModel
 {
     public sealed record Command
     {
@@ -73,6 +73,7 @@ public class Merge(AppDbContext db, TimeProvider time, ILogger<Merge> logger) : 
         var now = time.GetUtcNow();
         db.PersonHistory.Add(new PersonHistoryEntry { OrganisationId = survivor.OrganisationId, PersonId = id, Kind = PersonHistoryKind.MergedInto, At = now, ById = User.UserId(), OtherPersonId = survivorId });
         db.PersonHistory.Add(new PersonHistoryEntry { OrganisationId = survivor.OrganisationId, PersonId = survivorId, Kind = PersonHistoryKind.MergedFrom, At = now, ById = User.UserId(), OtherPersonId = id });
+        audit.Record("person.merged", "person", id, $"into {survivorId}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Person {DuplicateId} merged into {SurvivorId} by {UserId}", id, survivorId, User.UserId());

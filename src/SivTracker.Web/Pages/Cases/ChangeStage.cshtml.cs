@@ -14,7 +14,7 @@ namespace SivTracker.Web.Pages.Cases;
 /// the wrong event and records the right one; a voided event stays visible. The stored clock is recomputed in the
 /// same transaction, and the case's row version makes two simultaneous changes conflict instead of both landing.
 /// </summary>
-public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, ILogger<ChangeStage> logger) : PageModel
+public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit, ILogger<ChangeStage> logger) : PageModel
 {
     public sealed record Command
     {
@@ -151,6 +151,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
         await clocks.ApplyAsync(Case, ct);
         // Touching the row makes its version part of the UPDATE even when the stage and clock come out the same.
         db.Entry(Case).Property(c => c.UpdatedAt).IsModified = true;
+        audit.Record("case.history-changed", "case", id, done);
         try
         {
             await db.SaveChangesAsync(ct);

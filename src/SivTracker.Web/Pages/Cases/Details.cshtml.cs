@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Cases;
 
-public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, ILogger<Details> logger) : PageModel
+public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Audit audit, ILogger<Details> logger) : PageModel
 {
     public static readonly TimeSpan NoteEditWindow = TimeSpan.FromMinutes(15);
 
@@ -58,6 +58,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         if (!await LoadAsync(id, ct)) return NotFound();
         if (!ModelState.Validate(new NoteValidator(), Note, nameof(Note))) return Page();
         db.CaseNotes.Add(new CaseNote { OrganisationId = User.OrganisationId()!.Value, CaseId = id, Body = Note.Body.Trim() });
+        audit.Record("case.note-added", "case", id);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Note added to case {CaseId} by {UserId}", id, User.UserId());
         TempData["Flash"] = "Note added.";

@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>The document checklist: the COM package, then DS-260, civil documents and medical for each family member.</summary>
-public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, ILogger<Documents> logger) : PageModel
+public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, ILogger<Documents> logger) : PageModel
 {
     public sealed record Command
     {
@@ -53,6 +53,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvi
         item.UnavailabilityStatement = Input.Status == DocumentStatus.NotAvailable ? Input.Statement!.Trim() : null;
         if (from != item.Status)
         {
+            audit.Record("case.document-changed", "case", id, $"{item.Kind}: {from} to {item.Status}");
             db.DocumentChanges.Add(new DocumentChange
             {
                 OrganisationId = item.OrganisationId, CaseId = id, DocumentItemId = item.Id, Kind = item.Kind, PersonId = item.PersonId,

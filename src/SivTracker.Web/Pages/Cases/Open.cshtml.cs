@@ -11,7 +11,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Opens a case for a principal, choosing the step model by the July 2022 rule unless overridden with a reason.</summary>
-public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, ILogger<Open> logger) : PageModel
+public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit, ILogger<Open> logger) : PageModel
 {
     public sealed record Command
     {
@@ -95,6 +95,7 @@ public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute
             db.StageEvents.AddRange(events);
             db.DocumentItems.AddRange(await ChecklistAsync(@case, principalId, Input.ComSubmittedOn, ct));
             clocks.Apply(@case, events, await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct), today);
+            audit.Record("case.opened", "case", @case.Id);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -6,7 +6,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Admin.Users;
 
-public class Create(UserAccounts accounts, ILogger<Create> logger) : PageModel
+public class Create(UserAccounts accounts, Audit audit, ILogger<Create> logger) : PageModel
 {
     public sealed record Command
     {
@@ -51,6 +51,7 @@ public class Create(UserAccounts accounts, ILogger<Create> logger) : PageModel
             return Page();
         }
         logger.LogInformation("User {UserId} created by {ActorId}", created.User.Id, User.UserId());
+        await audit.RecordNowAsync("user.created", "user", created.User.Id, $"roles: {string.Join(", ", Input.Roles)}", ct: ct);
         if (created.InvitationSent)
         {
             TempData["Flash"] = "User added. An invitation to set a password is on its way by email.";

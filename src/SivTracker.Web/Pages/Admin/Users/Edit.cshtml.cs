@@ -7,7 +7,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Admin.Users;
 
-public class Edit(UserManager<AppUser> users, UserAccounts accounts, ILogger<Edit> logger) : PageModel
+public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit, ILogger<Edit> logger) : PageModel
 {
     public sealed record Command
     {
@@ -52,6 +52,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, ILogger<Edi
         // A new security stamp makes open sessions pick up the new roles at their next check (within a minute).
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("Roles of user {UserId} changed by {ActorId}", Subject.Id, User.UserId());
+        await audit.RecordNowAsync("user.roles-changed", "user", Subject.Id, $"roles: {string.Join(", ", Input.Roles)}");
         TempData["Flash"] = "Roles saved.";
         return RedirectToPage(new { id });
     }
@@ -66,6 +67,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, ILogger<Edi
         OneTimePassword = await accounts.IssueOneTimePasswordAsync(Subject);
         await users.SetLockoutEndDateAsync(Subject, null);
         logger.LogInformation("One-time password issued for user {UserId} by {ActorId}", Subject.Id, User.UserId());
+        await audit.RecordNowAsync("user.one-time-password-issued", "user", Subject.Id);
         Input = new Command { Roles = (await users.GetRolesAsync(Subject)).ToList() };
         return Page();
     }
@@ -83,6 +85,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, ILogger<Edi
         // Ends the user's open sessions at their next security stamp check.
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("User {UserId} {Change} by {ActorId}", Subject.Id, disabled ? "disabled" : "enabled", User.UserId());
+        await audit.RecordNowAsync(disabled ? "user.disabled" : "user.enabled", "user", Subject.Id);
         TempData["Flash"] = disabled ? "User disabled. Their open sessions end within a minute." : "User enabled.";
         return RedirectToPage(new { id });
     }
