@@ -44,6 +44,13 @@ if [ -z "${ConnectionStrings__Default:-}" ]; then
   echo "PostgreSQL is running on 127.0.0.1:$pg_port (data in $data_dir)."
 fi
 
+# Field encryption keys: made once, kept in .data/ (mode 600), never in the database. Back this file up separately.
+if [ ! -f .data/field-keys.json ]; then
+  key() { head -c 32 /dev/urandom | base64; }
+  (umask 077; printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(key)" > .data/field-keys.json)
+fi
+export FieldEncryption__KeyFile="$root/.data/field-keys.json"
+
 dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
 dll="src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
 dotnet "$dll" migrate

@@ -496,7 +496,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             || person.CurrentCountry != row.Country || person.SafetyStatus != row.Safety
             || !row.Spellings.All(s => person.Aliases.Any(a => a.Spelling == s))
             || (row.Passport is not null && person.Passports.All(p => p.Number != row.Passport))
-            || (row.Phone is not null && person.ContactChannels.All(c => c.Lookup != row.Phone));
+            || (row.Phone is not null && person.ContactChannels.All(c => Identifiers.CompactPhone(c.Value) != row.Phone));
         if (!differs || !write) return differs;
         Fill(person, row);
         foreach (var spelling in row.Spellings.Where(s => person.Aliases.All(a => a.Spelling != s)))
@@ -511,7 +511,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             db.Passports.Add(passport);
             person.Passports.Add(passport);
         }
-        if (row.Phone is not null && person.ContactChannels.All(c => c.Lookup != row.Phone))
+        if (row.Phone is not null && person.ContactChannels.All(c => Identifiers.CompactPhone(c.Value) != row.Phone))
         {
             var phone = new ContactChannel { OrganisationId = person.OrganisationId, PersonId = person.Id, Kind = ContactChannelKind.Phone, Value = row.Phone };
             db.ContactChannels.Add(phone);

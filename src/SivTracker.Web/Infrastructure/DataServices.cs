@@ -13,6 +13,7 @@ public static class DataServices
     public static IServiceCollection AddSivData(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = ResolveConnectionString(configuration);
+        FieldKeys.Current = FieldKeys.Load(configuration);
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         services.AddSingleton(dataSource);
         services.AddSingleton(TimeProvider.System);

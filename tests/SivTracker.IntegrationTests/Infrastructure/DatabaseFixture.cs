@@ -25,6 +25,10 @@ public sealed class DatabaseFixture : IAsyncLifetime
         ConnectionString = await Server.CreateDatabaseAsync("sivtracker_test");
         // The app reads its connection string while Program builds, before any test hook could add it.
         Environment.SetEnvironmentVariable("ConnectionStrings__Default", ConnectionString);
+        // Fixed test keys for field encryption; production keys live in a key file outside the database.
+        Environment.SetEnvironmentVariable("FieldEncryption__Keys__test1", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
+        Environment.SetEnvironmentVariable("FieldEncryption__CurrentKeyId", "test1");
+        Environment.SetEnvironmentVariable("FieldEncryption__IndexKey", Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray()));
         // Tests run the sweep themselves, on the days they choose.
         Environment.SetEnvironmentVariable("Sweep__Enabled", "false");
         // Tests sign in hundreds of times from one address; one test checks the limit on its own host.

@@ -708,8 +708,8 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Lookup")
                         .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("lookup");
 
                     b.Property<Guid>("OrganisationId")
@@ -730,8 +730,8 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Value")
                         .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)")
                         .HasColumnName("value");
 
                     b.Property<uint>("Version")
@@ -1092,14 +1092,14 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Lookup")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("lookup");
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
                         .HasColumnName("number");
 
                     b.Property<Guid>("OrganisationId")
@@ -1165,8 +1165,8 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("current_country");
 
                     b.Property<string>("CurrentProvince")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
                         .HasColumnName("current_province");
 
                     b.Property<DateOnly?>("DateOfBirth")
@@ -1228,8 +1228,8 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("relationship");
 
                     b.Property<string>("SafetyNotes")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
                         .HasColumnName("safety_notes");
 
                     b.Property<string>("SafetyStatus")
@@ -1250,13 +1250,13 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("sex");
 
                     b.Property<string>("TazkiraLookup")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("tazkira_lookup");
 
                     b.Property<string>("TazkiraNumber")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
                         .HasColumnName("tazkira_number");
 
                     b.Property<string>("TazkiraPage")
@@ -1564,8 +1564,8 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("subcontract_number");
 
                     b.Property<string>("SupervisorEmail")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)")
                         .HasColumnName("supervisor_email");
 
                     b.Property<bool>("SupervisorEmailVerified")

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace SivTracker.Web.Infrastructure;
+
+/// <summary>
+/// The keys for field encryption and blind indexes, from configuration or a key file, never from the database.
+/// Keys are 32 random bytes in base64; each encrypted value names its key, so keys can rotate.
+/// </summary>
+public sealed class FieldKeys
+{
+    public required IReadOnlyDictionary<string, byte[]> Keys { get; init; }
+    public required string CurrentKeyId { get; init; }
+    public required byte[] IndexKey { get; init; }
+
+    /// <summary>The keys in use. Static because EF Core value converters are part of a model that is built once.</summary>
+    public static FieldKeys? Current { get; set; }
+
+    public sealed record KeyFile(Dictionary<string, string> Keys, string CurrentKeyId, string IndexKey);
+
+    public static FieldKeys Load(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("FieldEncryption");
+        KeyFile? file = null;
+        var path = section["KeyFile"] ?? FindLocalKeyFile();
+        if (path is not null)
+        {
+            file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        }
+        var keys = section.GetSection("Keys").GetChildren().ToDictionary(k => k.Key, k => k.Value!) is { Count: > 0 } configured ? configured : file?.Keys ?? [];
+        var current = section["CurrentKeyId"] ?? file?.CurrentKeyId;
+        var index = section["IndexKey"] ?? file?.IndexKey;
+        if (keys.Count == 0 || current is null || index is null || !keys.ContainsKey(current))
+        {
+            throw new InvalidOperationException(
+                "Field encryption keys are missing. Set FieldEncryption__KeyFile to a key file (scripts/run.sh makes one in .data/), " +
+                "or FieldEncryption__Keys__<id>, FieldEncryption__CurrentKeyId and FieldEncryption__IndexKey. Keep them outside the database and its backups.");
+        }
+        return new FieldKeys
+        {
+            Keys = keys.ToDictionary(k => k.Key, k => Decode(k.Value)),
+            CurrentKeyId = current,
+            IndexKey = Decode(index),
+        };
+    }
+
+    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static byte[] Decode(string base64) =>
+        Convert.FromBase64String(base64) is { Length: 32 } key ? key : throw new InvalidOperationException("Field encryption keys must be 32 bytes, base64-encoded.");
+
+    /// <summary>The key file scripts/run.sh makes, found from the working directory like the local connection string.</summary>
+    private static string? FindLocalKeyFile()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, ".data", "field-keys.json");
+            if (File.Exists(file)) return file;
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// AES-256-GCM for the identifiers that could get someone found (tazkira, passport and phone numbers, emails,
+/// locations, safety notes), and a keyed HMAC blind index beside the searchable ones, so exact search and duplicate
+/// detection work while a database dump alone reveals none of them.
+/// </summary>
+public static class FieldProtection
+{
+    private const string Prefix = "enc:";
+
+    private static FieldKeys Keys => FieldKeys.Current ?? throw new InvalidOperationException("Field encryption keys are not loaded.");
+
+    public static string Protect(string plain)
+    {
+        var keys = Keys;
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var data = Encoding.UTF8.GetBytes(plain);
+        var cipher = new byte[data.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using (var aes = new AesGcm(keys.Keys[keys.CurrentKeyId], tag.Length))
+        {
+            aes.Encrypt(nonce, data, cipher, tag, Encoding.UTF8.GetBytes(keys.CurrentKeyId));
+        }
+        return $"{Prefix}{keys.CurrentKeyId}:{Convert.ToBase64String([.. nonce, .. tag, .. cipher])}";
+    }
+
+    /// <summary>Values written before encryption was switched on read as they are, until rotate-keys encrypts them.</summary>
+    public static string Unprotect(string stored)
+    {
+        if (!stored.StartsWith(Prefix, StringComparison.Ordinal)) return stored;
+        var parts = stored.Split(':', 3);
+        var keys = Keys;
+        if (!keys.Keys.TryGetValue(parts[1], out var key))
+        {
+            throw new CryptographicException($"The field was encrypted with key '{parts[1]}', which is not configured.");
+        }
+        var bytes = Convert.FromBase64String(parts[2]);
+        var nonce = bytes.AsSpan(0, 12);
+        var tag = bytes.AsSpan(12, 16);
+        var cipher = bytes.AsSpan(28);
+        var plain = new byte[cipher.Length];
+        using var aes = new AesGcm(key, 16);
+        aes.Decrypt(nonce, cipher, tag, plain, Encoding.UTF8.GetBytes(parts[1]));
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    public static string KeyIdOf(string stored) => stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored.Split(':', 3)[1] : "";
+
+    /// <summary>Deterministic, so equal values match; keyed, so the index cannot be recomputed from a guess without the key.</summary>
+    public static string BlindIndex(string value) => "hmac:" + Convert.ToBase64String(HMACSHA256.HashData(Keys.IndexKey, Encoding.UTF8.GetBytes(value)));
+
+    public static readonly ValueConverter<string, string> Encrypted = new(v => Protect(v), v => Unprotect(v));
+
+    /// <summary>One way: a lookup column is only ever compared, never shown.</summary>
+    public static readonly ValueConverter<string, string> Indexed = new(v => v.StartsWith("hmac:") ? v : BlindIndex(v), v => v);
+}

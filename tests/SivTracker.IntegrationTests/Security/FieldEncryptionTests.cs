@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+using SivTracker.Web.Pages.Applicants;
+
+namespace SivTracker.IntegrationTests.Security;
+
+public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private async Task<Person> PersonWithIdentifiersAsync(Guid organisationId)
+    {
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var person = new Person
+        {
+            OrganisationId = organisationId, GivenNames = "Hamid", TazkiraNumber = "TZ-5550001", SafetyNotes = "Hiding with an uncle in Jalalabad", CurrentProvince = "Nangarhar",
+            Passports = [new Passport { OrganisationId = organisationId, Number = "P5550001", Country = "AF" }],
+            ContactChannels = [new ContactChannel { OrganisationId = organisationId, Kind = ContactChannelKind.Phone, Value = "+93705550001" },
+                new ContactChannel { OrganisationId = organisationId, Kind = ContactChannelKind.Email, Value = "hamid5550001@example.org" }],
+        };
+        person.RefreshSearchFields();
+        db.Persons.Add(person);
+        await db.SaveChangesAsync();
+        return person;
+    }
+
+    private async Task<string> RawDumpAsync()
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        var text = new System.Text.StringBuilder();
+        foreach (var sql in new[] { "select persons::text from persons", "select passports::text from passports", "select contact_channels::text from contact_channels" })
+        {
+            await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
+            while (await reader.ReadAsync()) text.AppendLine(reader.GetString(0));
+        }
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task DangerousIdentifiers_AreCiphertextInTheDatabase_ReadableInTheApp_AndStillFindable()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        var person = await PersonWithIdentifiersAsync(org.Id);
+
+        var dump = await RawDumpAsync();
+
+        foreach (var secret in new[] { "TZ-5550001", "TZ5550001", "P5550001", "+93705550001", "hamid5550001", "Jalalabad", "Nangarhar" })
+        {
+            Assert.DoesNotContain(secret, dump, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Contains("enc:test1:", dump);
+        Assert.Contains("hmac:", dump);
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.OrganisationId = org.Id;
+        var loaded = await db.Persons.Include(p => p.Passports).Include(p => p.ContactChannels).SingleAsync(p => p.Id == person.Id);
+        Assert.Equal(("TZ-5550001", "Hiding with an uncle in Jalalabad", "P5550001"), (loaded.TazkiraNumber, loaded.SafetyNotes, loaded.Passports.Single().Number));
+        foreach (var query in new[] { "tz 5550001", "P5550001", "+93 70 555 0001", "hamid5550001@example.org" })
+        {
+            Assert.Contains(await ApplicantSearch.RunAsync(db, query, CancellationToken.None), h => h.Id == person.Id);
+        }
+    }
+
+    [Fact]
+    public async Task RotatingKeys_ReencryptsEveryValue_AndKeepsThemReadable()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        var person = await PersonWithIdentifiersAsync(org.Id);
+        var original = FieldKeys.Current!;
+        try
+        {
+            FieldKeys.Current = new FieldKeys
+            {
+                Keys = new Dictionary<string, byte[]>(original.Keys) { ["test2"] = Enumerable.Range(50, 32).Select(i => (byte)i).ToArray() },
+                CurrentKeyId = "test2",
+                IndexKey = original.IndexKey,
+            };
+            var output = new StringWriter();
+
+            var exit = await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["rotate-keys"], new StringReader(""), output, new StringWriter());
+
+            Assert.Equal(0, exit);
+            var dump = await RawDumpAsync();
+            Assert.DoesNotContain("enc:test1:", dump);
+            Assert.Contains("enc:test2:", dump);
+            await using var scope = Fixture.Scope();
+            var loaded = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Include(p => p.ContactChannels).SingleAsync(p => p.Id == person.Id);
+            Assert.Equal("TZ-5550001", loaded.TazkiraNumber);
+            Assert.Contains(loaded.ContactChannels, c => c.Value == "+93705550001");
+        }
+        finally
+        {
+            // Back to the test key, and the data with it.
+            FieldKeys.Current = new FieldKeys { Keys = new Dictionary<string, byte[]>(original.Keys) { ["test2"] = Enumerable.Range(50, 32).Select(i => (byte)i).ToArray() }, CurrentKeyId = "test1", IndexKey = original.IndexKey };
+            await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["rotate-keys"], new StringReader(""), new StringWriter(), new StringWriter());
+            FieldKeys.Current = original;
+        }
+    }
+
+    [Fact]
+    public async Task WithoutTheKey_AValueCannotBeRead()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        await PersonWithIdentifiersAsync(org.Id);
+        var original = FieldKeys.Current!;
+        try
+        {
+            FieldKeys.Current = new FieldKeys { Keys = new Dictionary<string, byte[]> { ["other"] = new byte[32] }, CurrentKeyId = "other", IndexKey = original.IndexKey };
+            await using var scope = Fixture.Scope();
+            await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(() =>
+                scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Where(p => p.TazkiraNumber != null).ToListAsync());
+        }
+        finally
+        {
+            FieldKeys.Current = original;
+        }
+    }
+}
