@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 
 namespace SivTracker.Web.Infrastructure;
@@ -16,5 +18,11 @@ public static class Choices
     public static IEnumerable<SelectListItem> Sexes => Of<Sex>(s => s switch { Sex.F => "Female", Sex.M => "Male", _ => "Other / unspecified" });
     public static IEnumerable<SelectListItem> TazkiraTypes => Of<TazkiraType>();
     public static IEnumerable<SelectListItem> ContactKinds => Of<ContactChannelKind>();
+    /// <summary>The users of one organisation, by name: caseworker filters, assignments, escalations.</summary>
+    public static async Task<IEnumerable<SelectListItem>> UsersAsync(AppDbContext db, Guid? organisationId, bool activeOnly, CancellationToken ct) =>
+        (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && (!activeOnly || !u.IsDisabled)).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+        .Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+
     public static IEnumerable<SelectListItem> CaseNumberKinds => Of<CaseNumberKind>(k => k == CaseNumberKind.NvcCase ? "NVC/COM case number" : "USCIS receipt number");
 }

@@ -12,7 +12,7 @@ namespace SivTracker.IntegrationTests.Account;
 /// <summary>Mail through a real SMTP conversation with an in-process server.</summary>
 public class EmailTests(DatabaseFixture fixture) : DatabaseTest(fixture), IDisposable
 {
-    private readonly SimpleSmtpServer _smtp = SimpleSmtpServer.Start(FreePort());
+    private readonly SimpleSmtpServer _smtp = SimpleSmtpServer.Start(PostgresServer.FreePort());
 
     private WebApplicationFactory<Program> WithSmtp() => Fixture.Factory.WithWebHostBuilder(builder =>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
@@ -68,10 +68,4 @@ public class EmailTests(DatabaseFixture fixture) : DatabaseTest(fixture), IDispo
 
     public void Dispose() => _smtp.Dispose();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -257,7 +257,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             await db.SaveChangesAsync();
         }
         await SweepAsync("2026-02-01");
-        using var smtp = SimpleSmtpServer.Start(FreePort());
+        using var smtp = SimpleSmtpServer.Start(PostgresServer.FreePort());
         await using var factory = Fixture.Factory.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = smtp.Configuration.Port.ToString(), ["Smtp:Security"] = "None",
@@ -335,10 +335,4 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

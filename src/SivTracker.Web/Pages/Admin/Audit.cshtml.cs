@@ -31,8 +31,7 @@ public class AuditLog(AppDbContext db) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         var organisationId = User.OrganisationId();
-        Users = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Users = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
         var events = db.AuditEvents.AsNoTracking().Where(a => a.OrganisationId == organisationId);
         if (Filters.User is { } user) events = events.Where(a => a.UserId == user);
         if (!string.IsNullOrWhiteSpace(Filters.Record)) events = events.Where(a => a.EntityId == Filters.Record.Trim());

@@ -125,9 +125,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct))
             .Select(s => new SelectListItem(s.Name, s.Code));
         var organisationId = User.OrganisationId();
-        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.IsDisabled)
-                .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
-            .Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: true, ct);
     }
 
     public object RouteFor(Guid? after) => new

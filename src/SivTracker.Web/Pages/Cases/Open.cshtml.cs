@@ -158,8 +158,7 @@ public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute
         PrincipalId = principal.Id;
         PrincipalName = $"{principal.GivenNames} {principal.FamilyName}".Trim();
         var organisationId = User.OrganisationId();
-        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.IsDisabled).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: true, ct);
         return true;
     }
 }

@@ -140,8 +140,7 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
         var @case = await db.Cases.Include(c => c.CaseNumbers).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (@case is null) return false;
         Case = @case;
-        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == @case.OrganisationId && !u.IsDisabled).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Caseworkers = await Choices.UsersAsync(db, @case.OrganisationId, activeOnly: true, ct);
         return true;
     }
 }

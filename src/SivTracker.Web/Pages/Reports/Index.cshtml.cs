@@ -27,8 +27,7 @@ public class Index(AppDbContext db, ReportExporter exporter) : PageModel
     {
         Available = Exports.Report.All.Where(r => ReportQuery.Allowed(r, new ReportFilter(), User)).ToList();
         var organisationId = User.OrganisationId()!.Value;
-        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
         if (Query.Name is null) return Page();
         Report = Exports.Report.Find(Query.Name);
         if (Report is null) return NotFound();

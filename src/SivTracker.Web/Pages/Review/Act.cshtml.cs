@@ -105,8 +105,7 @@ public class Act(AppDbContext db, OrganisationCalendar calendar, TimeProvider ti
         Reference = @case.Reference;
         Flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == caseId && f.ClearedOn == null).OrderBy(f => f.Type).ToListAsync(ct);
         var organisationId = User.OrganisationId();
-        Assignees = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && !u.IsDisabled).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Assignees = await Choices.UsersAsync(db, organisationId, activeOnly: true, ct);
         return true;
     }
 }

@@ -50,8 +50,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
     {
         var organisationId = User.OrganisationId();
         Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
-        Caseworkers = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
         var queue = Filtered(Keyed());
         Counts = (await queue.Select(k => k.Urgency).GroupBy(urgency => urgency).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
