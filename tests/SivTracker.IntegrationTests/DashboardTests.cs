@@ -77,6 +77,10 @@ public class DashboardTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         }
         Assert.Contains($"<dt>Past the nine-month limit</dt><dd>{open.Count(c => c.ClockState is ClockState.Running or ClockState.Paused && c.DaysOver > 0 && !c.HighRisk):N0}</dd>", html);
         Assert.True(html.Split("<svg ").Length - 1 >= 5, "every chart renders as SVG");
+        foreach (var program in cases.GroupBy(c => c.Program))
+        {
+            Assert.Contains($"<th scope=\"row\">{program.Key}</th>{Cell(program.Count().ToString("N0"))}{Cell(program.Count(c => c.CurrentStageCode is not ("ARRIVED" or "CLOSED")).ToString("N0"))}", html);
+        }
     }
 
     [Fact]

@@ -12,6 +12,10 @@ public class IndexModel(AppDbContext db, Dashboard dashboard, OrganisationCalend
 {
     public sealed record TotalsRow(int Principals, int FamilyMembers, int OpenCases, int Overdue);
 
+    public sealed record ProgramRow(SivProgram Program, int Applicants, int OpenCases);
+
+    public IReadOnlyList<ProgramRow> Programs { get; private set; } = [];
+
     public sealed record MyCase(Guid Id, string Reference, string Stage, int GovernmentDays, int? LimitDays, int? DaysOver, ClockState State);
 
     public TotalsRow Totals { get; private set; } = new(0, 0, 0, 0);
@@ -40,6 +44,9 @@ public class IndexModel(AppDbContext db, Dashboard dashboard, OrganisationCalend
                     c.GovernmentDays, c.LimitDays, c.DaysOver, c.ClockState))
                 .ToListAsync(ct);
         }
+        Programs = await db.Cases.AsNoTracking().GroupBy(c => c.Program).OrderBy(g => g.Key)
+            .Select(g => new ProgramRow(g.Key, g.Count(), g.Sum(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed ? 1 : 0)))
+            .ToListAsync(ct);
         ByStage = await dashboard.OpenByStageAsync(ct);
         Aging = await dashboard.AgingAsync(ct);
         OverdueByMonth = await dashboard.OverdueByMonthAsync(today, ct);
