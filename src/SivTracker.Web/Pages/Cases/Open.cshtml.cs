@@ -100,7 +100,8 @@ public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute
             {
                 await db.SaveChangesAsync(ct);
                 logger.LogInformation("Case {CaseId} opened by {UserId}", @case.Id, User.UserId());
-                TempData["Flash"] = $"Case {@case.Reference} opened.";
+                var openedReference = @case.Reference;
+                TempData["Flash"] = $"Case {openedReference} opened.";
                 return RedirectToPage("./Details", new { id = @case.Id });
             }
             catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && reference is null && attempt < 3)
