@@ -34,7 +34,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
     public sealed record Result(bool Ran, int Raised, int Cleared, int ClocksAdvanced, int Notifications);
 
     /// <summary>An arbitrary constant naming the sweep's advisory lock.</summary>
-    private const long LockKey = 0x5157_5745_4550;
+    internal const long LockKey = 0x5157_5745_4550;
 
     private static readonly string[] Terminal = [StageCatalog.Arrived, StageCatalog.Closed];
 

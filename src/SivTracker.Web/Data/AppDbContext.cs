@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ namespace SivTracker.Web.Data;
 
 // Add a migration from the repository root:
 //   dotnet tool restore && dotnet ef migrations add <Name> --project src/SivTracker.Web --output-dir Data/Migrations
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     private Guid? _organisationOverride;
     private bool _hasOrganisationOverride;
@@ -61,6 +62,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
+
+    /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
+    /// encrypted with the field encryption key before it is stored.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -210,6 +210,9 @@ public class Case : OwnedEntity
     public DateOnly? ProjectedBreachOn { get; set; }
     public DateOnly? ClockComputedFor { get; set; }
 
+    /// <summary>Set when retention removed the personal data of this closed case; its statistics remain.</summary>
+    public DateOnly? AnonymisedOn { get; set; }
+
     public List<CaseNumber> CaseNumbers { get; set; } = [];
     public List<StageEvent> StageEvents { get; set; } = [];
     public List<DocumentItem> Documents { get; set; } = [];

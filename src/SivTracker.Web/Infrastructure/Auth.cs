@@ -51,6 +51,7 @@ public static class Auth
         var session = configuration.GetSection("Session").Get<SessionSettings>() ?? new SessionSettings();
         services.AddSingleton(session);
         services.AddHttpContextAccessor();
+        services.AddSivKeyRing();
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
 
         services.AddIdentity<AppUser, IdentityRole<Guid>>(options =>

@@ -16,6 +16,7 @@ public static class WebPipeline
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
         services.AddScoped<Audit>();
+        services.AddScoped<Data.Retention>();
         services.AddScoped<Pages.Dashboard>();
         services.AddScoped<Exports.ReportExporter>();
         services.AddScoped<Imports.SpreadsheetImport>();

@@ -81,6 +81,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Admin/Import", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/Import?handler=Check", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Import?handler=Template&format=csv", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Admin/Retention", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Admin/Retention", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/System/Stages", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),
         ("POST", "/System/Stages", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden),
         ("GET", "/System", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace SivTracker.IntegrationTests.Infrastructure;
 
@@ -13,6 +14,12 @@ public sealed partial class AppClient : IDisposable
     {
         // https, because the session cookies are Secure and __Host- prefixed.
         _client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+    }
+
+    /// <summary>A client whose cookies live in <paramref name="cookies"/>, so several app instances can share one browser.</summary>
+    public AppClient(WebApplicationFactory<Program> factory, CookieContainer cookies)
+    {
+        _client = factory.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies));
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(path);

@@ -48,8 +48,9 @@ public sealed class DatabaseFixture : IAsyncLifetime
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            // The audit table refuses DELETE by design: its rows stay, and tests look only at their own.
-            TablesToIgnore = ["__EFMigrationsHistory", "stages", "roles", "audit_events"],
+            // The audit table refuses DELETE by design: its rows stay, and tests look only at their own. The key ring
+            // stays too, as it would in production, so cookies made before a reset still decrypt.
+            TablesToIgnore = ["__EFMigrationsHistory", "stages", "roles", "audit_events", "data_protection_keys"],
         });
     }
 

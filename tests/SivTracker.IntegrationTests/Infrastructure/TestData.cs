@@ -23,6 +23,7 @@ public static class TestData
         await using var scope = fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var person = new Person { OrganisationId = organisationId, GivenNames = givenNames, FamilyName = familyName };
+        person.RefreshSearchFields();
         db.Persons.Add(person);
         await db.SaveChangesAsync();
         return person;

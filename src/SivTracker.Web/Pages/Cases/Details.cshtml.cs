@@ -14,7 +14,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
 
     public sealed record Header(Guid Id, string Reference, SivProgram Program, StepModel StepModel, string? StepModelOverrideReason, string StageCode,
         string StageName, DateOnly? StageEnteredOn, Guid PrincipalId, string PrincipalName, string? PrincipalNative, string? Caseworker,
-        CasePriority Priority, bool HighRisk, string? HighRiskReason, uint Version);
+        CasePriority Priority, bool HighRisk, string? HighRiskReason, DateOnly? AnonymisedOn, uint Version);
 
     public sealed record TimelineEntry(DateTimeOffset At, DateOnly? EffectiveOn, string Kind, string Text, string? By, bool Voided, string? Extra, Guid? EventId, Guid? NoteId, bool Editable);
 
@@ -90,7 +90,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .Select(c => new Header(c.Id, c.Reference, c.Program, c.StepModel, c.StepModelOverrideReason, c.CurrentStageCode,
                 db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.CurrentStageEnteredOn, c.PrincipalId,
                 c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName, c.Principal.NativeName,
-                db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.Version))
+                db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.AnonymisedOn, c.Version))
             .FirstOrDefaultAsync(ct);
         if (header is null) return false;
         Case = header;

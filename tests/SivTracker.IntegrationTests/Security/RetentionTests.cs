@@ -1,0 +1,97 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Exports;
+
+namespace SivTracker.IntegrationTests.Security;
+
+public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private static DateOnly D(string iso) => DateOnly.Parse(iso);
+
+    [Fact]
+    public async Task AnonymisingLongClosedCases_RemovesPersonalData_KeepsEveryReportFigure_AndIsAudited()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var a = users.OrganisationA.Id;
+        var today = D("2026-11-26");
+        var old = await CaseBuilder.CaseAsync(Fixture, a, today, ("COM_SUBMITTED", "2016-01-10"), ("COM_APPROVED", "2016-09-01"), ("VISA_ISSUED", "2017-03-01"), ("ARRIVED", "2018-01-15"));
+        var recent = await CaseBuilder.CaseAsync(Fixture, a, today, ("COM_SUBMITTED", "2022-01-10"), ("CLOSED", "2023-05-01"));
+        var open = await CaseBuilder.CaseAsync(Fixture, a, today, ("COM_SUBMITTED", "2025-01-10"), ("COM_REVIEW", "2025-02-01"));
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var principal = await db.Persons.SingleAsync(p => p.Id == old.PrincipalId);
+            principal.GivenNames = "Canarygul";
+            principal.TazkiraNumber = "9988776655";
+            principal.SafetyNotes = "Hiding in Canaryvillage";
+            principal.RefreshSearchFields();
+            db.Passports.Add(new Passport { OrganisationId = a, PersonId = principal.Id, Number = "P99887766", Country = "AF" });
+            db.ContactChannels.Add(new ContactChannel { OrganisationId = a, PersonId = principal.Id, Kind = ContactChannelKind.Phone, Value = "+93709998877" });
+            db.Persons.Add(new Person { OrganisationId = a, GivenNames = "Canaryspouse", Relationship = Relationship.Spouse, PrincipalId = principal.Id });
+            db.CaseNotes.Add(new CaseNote { OrganisationId = a, CaseId = old.Id, Body = "Called Canarygul's brother" });
+            db.CaseNumbers.Add(new CaseNumber { OrganisationId = a, CaseId = old.Id, Kind = CaseNumberKind.NvcCase, Number = "KBL2016123456" });
+            await db.SaveChangesAsync();
+            await db.StageEvents.Where(e => e.CaseId == old.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, "Canarygul phoned"));
+        }
+        var before = await AllReportsAsync(a);
+
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        var listed = await admin.GetHtmlAsync("/Admin/Retention");
+        Assert.Contains(old.Reference, listed);
+        Assert.DoesNotContain(recent.Reference, listed);
+        Assert.DoesNotContain(open.Reference, listed);
+
+        var unconfirmed = await admin.PostFormAsync("/Admin/Retention", [new("Selected", old.Id.ToString())]);
+        Assert.Contains("Tick the box to confirm", await unconfirmed.Content.ReadAsStringAsync());
+        // A case still inside the period is refused even when posted by hand.
+        var done = await admin.PostFormAsync("/Admin/Retention", [new("Selected", old.Id.ToString()), new("Selected", recent.Id.ToString()), new("Confirmed", "true")]);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+
+        Assert.Equal(before, await AllReportsAsync(a));
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        var dump = (string)(await new NpgsqlCommand(
+            """
+            select concat_ws('|', (select string_agg(p::text, '|') from persons p), (select string_agg(x::text, '|') from passports x),
+              (select string_agg(x::text, '|') from contact_channels x), (select string_agg(x::text, '|') from case_notes x),
+              (select string_agg(x::text, '|') from case_numbers x), (select string_agg(x::text, '|') from stage_events x))
+            """, connection).ExecuteScalarAsync())!;
+        Assert.DoesNotContain("Canary", dump);
+        Assert.DoesNotContain("KBL2016123456", dump);
+        Assert.Equal(0L, await new NpgsqlCommand($"select count(*) from passports", connection).ExecuteScalarAsync());
+        Assert.Equal(2L, await new NpgsqlCommand($"select count(*) from persons where principal_id = '{old.PrincipalId}' or id = '{old.PrincipalId}'", connection).ExecuteScalarAsync());
+
+        await using var check = Fixture.Scope();
+        var after = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(today, (await after.Cases.SingleAsync(c => c.Id == old.Id)).AnonymisedOn);
+        Assert.Null((await after.Cases.SingleAsync(c => c.Id == recent.Id)).AnonymisedOn);
+        Assert.Equal(4, await after.StageEvents.CountAsync(e => e.CaseId == old.Id));
+        Assert.True(await after.AuditEvents.AnyAsync(e => e.Action == "case.anonymised" && e.EntityId == old.Id.ToString() && e.UserId == users.AdminA.Id));
+        Assert.False(await after.AuditEvents.AnyAsync(e => e.Action == "case.anonymised" && e.EntityId == recent.Id.ToString()));
+        Assert.Contains("Anonymised on 26 Nov 2026", await admin.GetHtmlAsync($"/Cases/Details?id={old.Id}"));
+        Assert.Contains("No case is past the retention period", await admin.GetHtmlAsync("/Admin/Retention"));
+    }
+
+    private async Task<Dictionary<string, List<string>>> AllReportsAsync(Guid organisationId)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        var result = new Dictionary<string, List<string>>();
+        foreach (var report in Report.All)
+        {
+            var rows = new List<string>();
+            await foreach (var row in report.RowsAsync(connection, organisationId, new ReportFilter()))
+            {
+                rows.Add(string.Join('|', row));
+            }
+            result[report.Name] = rows;
+        }
+        return result;
+    }
+}
