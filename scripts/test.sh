@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs every test project against throwaway PostgreSQL clusters in a temp folder (removed afterwards,
+# Builds and runs every test project (unit, integration, browser) against throwaway PostgreSQL clusters in a temp folder (removed afterwards,
 # even on failure), or against the server in SIVTRACKER_TEST_DB when set. The last line is the tally:
 #   tests: N passed, N failed[, N skipped]
 #   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~StatutoryClock]
@@ -11,6 +11,17 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 if [ -z "${SIVTRACKER_TEST_DB:-}" ]; then
   "$root/scripts/pg.sh" install || exit 1
 fi
+# The browser tests drive the system Chromium (Playwright cannot download a browser here).
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Chromium for the browser tests..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
+  else
+    echo "Chromium not found. Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH)." >&2
+    exit 1
+  fi
+fi
+export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 
 work=$(mktemp -d /tmp/sivtracker-test.XXXXXX)
 chmod 755 "$work"

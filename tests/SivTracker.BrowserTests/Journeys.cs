@@ -1,0 +1,251 @@
+using System.Text.RegularExpressions;
+using DocumentFormat.OpenXml.Packaging;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Background;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using static Microsoft.Playwright.Assertions;
+
+namespace SivTracker.BrowserTests;
+
+/// <summary>The main journeys of each kind of user, in a real browser against the real app and database.</summary>
+[Collection(BrowserCollection.Name)]
+public class Journeys(BrowserFixture fixture)
+{
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd");
+
+    private DateOnly Today => DateOnly.FromDateTime(fixture.Database.Time.GetUtcNow().UtcDateTime);
+
+    private static async Task FlashAsync(IPage page, string text) =>
+        await Expect(page.Locator(".flash")).ToContainTextAsync(text);
+
+    [Fact]
+    public async Task Caseworker_RecordsAnInterpreterAndHisCase_ThenAReviewerWorksIt()
+    {
+        var page = await fixture.SignedInAsync(fixture.Users.CaseworkerA.Email!);
+        await BrowserFixture.CheckPageAsync(page, "01-dashboard");
+
+        await page.GotoAsync("/Applicants/Create");
+        await page.GetByLabel("Given names").FillAsync("Mohammad");
+        await page.GetByLabel("Family name (optional)").FillAsync("Karimi");
+        var native = page.GetByLabel("Full name in Dari or Pashto");
+        await native.FillAsync("محمد کریمی");
+        Assert.Equal("rtl", await native.EvaluateAsync<string>("e => getComputedStyle(e).direction"));
+        await page.GetByLabel("Date of birth").FillAsync("1988-04-02");
+        await page.GetByLabel("Safety status").SelectOptionAsync("InHiding");
+        await BrowserFixture.CheckPageAsync(page, "02-register-applicant");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await FlashAsync(page, "Applicant registered.");
+        var personUrl = page.Url;
+
+        foreach (var (relation, name, born) in new[] { ("spouse", "Maryam", "1990-05-05"), ("child", "Ahmad", "2012-03-01"), ("child", "Zahra", "2016-08-20") })
+        {
+            await page.GotoAsync(personUrl);
+            await page.GetByRole(AriaRole.Link, new() { Name = $"Add {relation}" }).ClickAsync();
+            await page.GetByLabel("Given names").FillAsync(name);
+            await page.GetByLabel("Date of birth").FillAsync(born);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await FlashAsync(page, "Family member added.");
+        }
+        foreach (var (type, employer, from, to) in new[] { ("UsMilitary", "2nd Battalion, 8th Marines", "2009-01-01", "2010-12-31"), ("UsEmbassyOrAgency", "U.S. Embassy Kabul", "2011-03-01", "2013-02-28") })
+        {
+            await page.GotoAsync(personUrl);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Add service record" }).ClickAsync();
+            await page.GetByLabel("Employer type").SelectOptionAsync(type);
+            await page.GetByLabel("Unit, embassy, agency or company").FillAsync(employer);
+            await page.GetByLabel("Role").SelectOptionAsync("Interpreter");
+            await page.GetByLabel("Start").FillAsync(from);
+            await page.GetByLabel("End (empty if ongoing)").FillAsync(to);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await FlashAsync(page, "Service record saved.");
+        }
+        await page.GotoAsync(personUrl);
+        await Expect(page.Locator("main")).ToContainTextAsync("محمد کریمی");
+        await Expect(page.Locator("main")).ToContainTextAsync("Zahra");
+        await Expect(page.Locator("main")).ToContainTextAsync("U.S. Embassy Kabul");
+        await BrowserFixture.CheckPageAsync(page, "03-applicant-details");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open a case" }).ClickAsync();
+        await page.GetByLabel("Program").SelectOptionAsync("AF602B");
+        await BrowserFixture.CheckPageAsync(page, "04-open-case");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open case" }).ClickAsync();
+        await FlashAsync(page, "opened");
+        var caseUrl = page.Url;
+        var caseId = Guid.Parse(Regex.Match(caseUrl, "id=([0-9a-f-]+)").Groups[1].Value);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Documents" }).ClickAsync();
+        var submitted = Today.AddMonths(-10);
+        foreach (var document in new[] { "DS-157 petition / application", "HR employment letter", "Supervisor's recommendation letter", "Proof of nationality" })
+        {
+            var row = page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = document, Exact = true }) }).First;
+            await row.GetByLabel($"Status of {document}").SelectOptionAsync("Received");
+            await row.GetByLabel("Date").FillAsync(Iso(submitted.AddDays(-3)));
+            await row.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await FlashAsync(page, $"{document}: Received.");
+        }
+        await BrowserFixture.CheckPageAsync(page, "05-documents");
+        await page.GotoAsync(caseUrl);
+        await Expect(page.Locator("main")).ToContainTextAsync("All COM package documents are in");
+
+        await RecordStageAsync(page, caseUrl, "COM_SUBMITTED", submitted);
+        await RecordStageAsync(page, caseUrl, "COM_RFI", submitted.AddDays(20));
+        await Expect(page.Locator(".clock")).ToContainTextAsync($"Paused since {submitted.AddDays(20):d MMM yyyy}");
+        await BrowserFixture.CheckPageAsync(page, "06-case-paused");
+        await RecordStageAsync(page, caseUrl, "COM_REVIEW", submitted.AddDays(20).AddMonths(1));
+        await Expect(page.Locator(".clock")).ToContainTextAsync("Running");
+        // Ten months since submission less the month waiting on the applicant: past the nine-month limit.
+        await Expect(page.Locator(".clock")).ToContainTextAsync("Overdue by");
+        await Expect(page.Locator(".clock .over")).ToBeVisibleAsync();
+        await BrowserFixture.CheckPageAsync(page, "07-case-overdue");
+
+        await page.GetByLabel("Add a note").FillAsync("Spoke with Mohammad; family safe for now.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
+        await FlashAsync(page, "Note added.");
+        await Expect(page.Locator("main")).ToContainTextAsync("family safe for now");
+
+        await page.Context.CloseAsync();
+
+        var other = await CaseBuilder.CaseAsync(fixture.Database, fixture.Users.OrganisationA.Id, Today, ("COM_SUBMITTED", Iso(Today.AddMonths(-14))));
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync();
+        }
+
+        var reviewer = await SignInWithTwoFactorAsync(fixture.Users.ReviewerA);
+        await reviewer.GotoAsync("/Review");
+        await Expect(reviewer.Locator("main")).ToContainTextAsync(other.Reference);
+        var reference = await Reference(caseId);
+        await Expect(reviewer.Locator("main")).ToContainTextAsync(reference);
+        await BrowserFixture.CheckPageAsync(reviewer, "08-review-queue");
+
+        await reviewer.GotoAsync($"/Review/Act?caseId={caseId}");
+        await reviewer.Locator("form:has(button:text-is('Acknowledge'))").GetByRole(AriaRole.Textbox).FillAsync("Asked the embassy for a status update.");
+        await reviewer.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Expect(reviewer.Locator(".flash")).ToBeVisibleAsync();
+
+        await reviewer.GotoAsync($"/Review/Act?caseId={other.Id}");
+        await BrowserFixture.CheckPageAsync(reviewer, "09-review-act");
+        await reviewer.GetByLabel("Reason").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await reviewer.Locator("form:has(button:text-is('Escalate'))").GetByRole(AriaRole.Textbox).Last.FillAsync("Fourteen months with no answer.");
+        await reviewer.GetByRole(AriaRole.Button, new() { Name = "Escalate" }).ClickAsync();
+        await Expect(reviewer.Locator(".flash")).ToBeVisibleAsync();
+
+        await reviewer.GotoAsync(caseUrl);
+        await Expect(reviewer.Locator("main")).ToContainTextAsync("Reviewed and acknowledged");
+        await Expect(reviewer.Locator("main")).ToContainTextAsync("Asked the embassy for a status update.");
+        await reviewer.GotoAsync($"/Cases/Details?id={other.Id}");
+        await Expect(reviewer.Locator("main")).ToContainTextAsync("Escalated");
+        await Expect(reviewer.Locator("main")).ToContainTextAsync("Fourteen months with no answer.");
+
+        await reviewer.GotoAsync("/");
+        Assert.True(await reviewer.Locator("figure.chart svg rect").CountAsync() > 0);
+        await BrowserFixture.CheckPageAsync(reviewer, "10-dashboard-reviewer");
+        await reviewer.Context.CloseAsync();
+    }
+
+    private static async Task RecordStageAsync(IPage page, string caseUrl, string stage, DateOnly on)
+    {
+        await page.GotoAsync(caseUrl);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Record a stage change" }).ClickAsync();
+        await page.GetByLabel("New stage").SelectOptionAsync(stage);
+        await page.GetByLabel("Effective date").FillAsync(Iso(on));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToBeVisibleAsync();
+    }
+
+    private async Task<string> Reference(Guid caseId)
+    {
+        await using var scope = fixture.Database.Scope();
+        return scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.Where(c => c.Id == caseId).Select(c => c.Reference).Single();
+    }
+
+    private async Task<IPage> SignInWithTwoFactorAsync(AppUser user)
+    {
+        string key;
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var stored = (await users.FindByIdAsync(user.Id.ToString()))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            key = (await users.GetAuthenticatorKeyAsync(stored))!;
+            await users.SetTwoFactorEnabledAsync(stored, true);
+        }
+        var page = await fixture.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, user.Email!);
+        await Expect(page).ToHaveURLAsync(new Regex("LoginWith2fa"));
+        await BrowserFixture.CheckPageAsync(page, "00-two-factor");
+        await page.GetByLabel("Authentication code", new() { Exact = false }).FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("nav[aria-label=Main]")).ToBeVisibleAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task Admin_ImportsTheTemplate_ExportsTheBacklog_FindsItAudited_AndDisablesAUser()
+    {
+        var admin = await fixture.SignedInAsync(fixture.Users.AdminA.Email!);
+        await admin.GotoAsync("/Admin/Import");
+        await BrowserFixture.CheckPageAsync(admin, "20-import");
+        var template = await admin.RunAndWaitForDownloadAsync(() => admin.GetByRole(AriaRole.Link, new() { Name = "CSV", Exact = true }).ClickAsync());
+        var templatePath = Path.Combine(Path.GetTempPath(), $"template-{Guid.NewGuid():N}.csv");
+        await template.SaveAsAsync(templatePath);
+        await admin.GetByLabel("CSV or XLSX file", new() { Exact = false }).SetInputFilesAsync(templatePath);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+        await Expect(admin.Locator("main")).ToContainTextAsync("What the import would do");
+        await BrowserFixture.CheckPageAsync(admin, "21-import-checked");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Import now" }).ClickAsync();
+        await Expect(admin.Locator("section.notice h2")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
+
+        await admin.GotoAsync("/Reports?Query.Name=backlog");
+        await BrowserFixture.CheckPageAsync(admin, "22-report-backlog");
+        var csv = await admin.RunAndWaitForDownloadAsync(() => admin.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+        var csvText = await File.ReadAllTextAsync((await csv.PathAsync())!);
+        Assert.StartsWith("stage_code", csvText.TrimStart('\uFEFF'));
+        Assert.Contains("COM_SUBMITTED", csvText);
+        var xlsx = await admin.RunAndWaitForDownloadAsync(() => admin.GetByRole(AriaRole.Link, new() { Name = "Download XLSX" }).ClickAsync());
+        using (var document = SpreadsheetDocument.Open((await xlsx.PathAsync())!, false))
+        {
+            Assert.Contains("COM_SUBMITTED", document.WorkbookPart!.SharedStringTablePart?.SharedStringTable.InnerText
+                ?? document.WorkbookPart.WorksheetParts.First().Worksheet.InnerText);
+        }
+
+        await admin.GotoAsync($"/Admin/Audit?Filters.User={fixture.Users.AdminA.Id}");
+        await Expect(admin.Locator("table.data")).ToContainTextAsync("report.exported");
+        await BrowserFixture.CheckPageAsync(admin, "23-audit-log");
+
+        var leaver = await TestUsers.UserAsync(fixture.Database, $"leaver{Guid.NewGuid():N}"[..14] + "@a.test", fixture.Users.OrganisationA.Id, Roles.Caseworker);
+        var leaverPage = await fixture.SignedInAsync(leaver.Email!);
+        await leaverPage.GotoAsync("/Cases");
+        await Expect(leaverPage.Locator("nav[aria-label=Main]")).ToBeVisibleAsync();
+
+        await admin.GotoAsync($"/Admin/Users/Edit?id={leaver.Id}");
+        await BrowserFixture.CheckPageAsync(admin, "24-user-edit");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Disable user" }).ClickAsync();
+        await Expect(admin.Locator("main")).ToContainTextAsync("Disabled");
+        // Sessions are re-checked against the user record every minute.
+        fixture.Database.Time.Advance(TimeSpan.FromMinutes(2));
+        await leaverPage.GotoAsync("/Cases");
+        await Expect(leaverPage).ToHaveURLAsync(new Regex("/Account/Login"));
+        await leaverPage.Context.CloseAsync();
+        await admin.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AnotherOrganisationsUser_PastingACaseUrl_GetsTheNotFoundPage()
+    {
+        var person = await TestData.PersonAsync(fixture.Database, fixture.Users.OrganisationA.Id, "Isolated", "Person");
+        var @case = await TestData.CaseAsync(fixture.Database, fixture.Users.OrganisationA.Id, person.Id, $"ISO-{Guid.NewGuid():N}"[..10]);
+        var page = await fixture.SignedInAsync(fixture.Users.CaseworkerB.Email!);
+
+        var response = await page.GotoAsync($"/Cases/Details?id={@case.Id}");
+
+        Assert.Equal(404, response!.Status);
+        await Expect(page.Locator("h1")).ToContainTextAsync("not found", new() { IgnoreCase = true });
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Isolated");
+        await BrowserFixture.CheckPageAsync(page, "30-not-found");
+        await page.Context.CloseAsync();
+    }
+}
