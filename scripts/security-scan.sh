@@ -64,7 +64,7 @@ sql audit -u "$base/Admin/Audit?Filters.Record=abc&Filters.From=2026-01-01" --co
 
 echo "wapiti: whole app, signed in as admin"
 wapiti -u "$base/" --scope folder --flush-session -m "sql,blindsql,xss,permanentxss,exec,file,crlf,redirect,csp,http_headers,cookieflags,csrf" \
-  --max-scan-time 600 --header "Cookie: $admin" -x "$base/Account/Logout" -f json -o "$out/wapiti.json" > "$out/wapiti.log" 2>&1 || true
+  --max-scan-time 600 --header "Cookie: $admin" -f json -o "$out/wapiti.json" > "$out/wapiti.log" 2>&1 || true
 python3 - "$out/wapiti.json" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))

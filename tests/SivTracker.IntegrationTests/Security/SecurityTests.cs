@@ -82,6 +82,7 @@ public class SecurityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(SivTracker.Web.Infrastructure.SecurityHeaders.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("0", response.Headers.GetValues("X-XSS-Protection").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.True(response.Headers.Contains("Permissions-Policy"));
         Assert.False(response.Headers.Contains("Server"));
