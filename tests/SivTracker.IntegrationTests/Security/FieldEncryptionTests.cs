@@ -120,4 +120,45 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             FieldKeys.Current = original;
         }
     }
+
+    [Fact]
+    public async Task PgDumpOfDemoData_HoldsNoTazkiraPassportPhoneOrEmailInClearText()
+    {
+        List<string> identifiers;
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 60);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            identifiers = [
+                .. await db.Persons.Where(p => p.TazkiraNumber != null).Select(p => p.TazkiraNumber!).ToListAsync(),
+                .. await db.Passports.Select(p => p.Number).ToListAsync(),
+                .. await db.ContactChannels.Select(c => c.Value).ToListAsync(),
+            ];
+        }
+        Assert.True(identifiers.Count > 100, $"the demo data should hold identifiers, found {identifiers.Count}");
+        Assert.Contains(identifiers, v => v.Contains('@'));
+
+        var target = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString);
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(await PgBinAsync(), "pg_dump"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            ArgumentList = { "-h", target.Host!, "-p", target.Port.ToString(), "-U", target.Username!, "--no-owner", target.Database! },
+        };
+        using var dump = System.Diagnostics.Process.Start(start)!;
+        var text = await dump.StandardOutput.ReadToEndAsync();
+        await dump.WaitForExitAsync();
+        Assert.Equal(0, dump.ExitCode);
+        Assert.Contains("COPY public.persons", text);
+
+        Assert.DoesNotContain(identifiers, text.Contains);
+    }
+
+    private static async Task<string> PgBinAsync()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, ArgumentList = { Path.Combine(PostgresServer.RepositoryRoot(), "scripts", "pg.sh"), "bin" } };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var bin = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+        return bin;
+    }
 }
