@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SivTracker.IntegrationTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -29,6 +30,27 @@ public class LayoutTests(BrowserFixture fixture)
         }
         await page.GotoAsync("/Cases");
         await BrowserFixture.CheckPageAsync(page, "40-cases-375px");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task EveryMainPage_HasNoSeriousAccessibilityViolations()
+    {
+        var anonymous = await fixture.NewPageAsync();
+        await anonymous.GotoAsync("/Account/Login");
+        await BrowserFixture.CheckPageAsync(anonymous, "50-sign-in");
+        await anonymous.Context.CloseAsync();
+
+        var person = await TestData.PersonAsync(fixture.Database, fixture.Users.OrganisationA.Id, "Axe", "Checked");
+        var @case = await TestData.CaseAsync(fixture.Database, fixture.Users.OrganisationA.Id, person.Id, $"AXE-{Guid.NewGuid():N}"[..10]);
+        var page = await fixture.SignedInAsync(fixture.Users.AdminA.Email!);
+        string[] pages = [.. MainPages, $"/Applicants/Edit?id={person.Id}", $"/Cases/ChangeStage?id={@case.Id}", $"/Cases/Settings?id={@case.Id}",
+            "/Admin/Users/Create", "/Reports?Query.Name=aging", "/Account/TwoFactor", "/Account/ChangePassword"];
+        foreach (var path in pages)
+        {
+            await page.GotoAsync(path);
+            await BrowserFixture.CheckPageAsync(page, "51" + Regex.Replace(path.Split('?')[0], "[^A-Za-z]+", "-").TrimEnd('-'));
+        }
         await page.Context.CloseAsync();
     }
 
