@@ -305,14 +305,18 @@ public static class CommandLine
         {
             today = DateOnly.TryParseExact(todayText, "yyyy-MM-dd", out var parsed) ? parsed : throw new UsageException("--today must be a date as YYYY-MM-DD.");
         }
+        // Builds the EF model and opens the pool first, so the time printed is the sweep's own, as in the running app.
+        await services.GetRequiredService<AppDbContext>().Organisations.AnyAsync();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await services.GetRequiredService<Background.DeadlineSweep>().RunAsync(today);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (!result.Ran)
         {
             output.WriteLine("Another instance is sweeping right now; nothing done.");
             return 0;
         }
         var mailed = await services.GetRequiredService<Background.DigestMailer>().SendDueAsync(CancellationToken.None);
-        output.WriteLine($"Sweep done: {result.Raised} flag(s) raised, {result.Cleared} cleared, {result.ClocksAdvanced} clock(s) advanced, {result.Notifications} notification(s), {mailed} digest(s) mailed.");
+        output.WriteLine($"Sweep done: {result.Raised} flag(s) raised, {result.Cleared} cleared, {result.ClocksAdvanced} clock(s) advanced, {result.Notifications} notification(s), {mailed} digest(s) mailed; the sweep took {elapsed.TotalMilliseconds:F0} ms.");
         return 0;
     }
 

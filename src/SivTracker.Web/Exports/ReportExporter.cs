@@ -7,8 +7,31 @@ namespace SivTracker.Web.Exports;
 
 public enum ExportFormat { Csv, Xlsx }
 
+/// <summary>
+/// Where reports read from: a read-only replica when ConnectionStrings:Reports is set, so long exports never load the
+/// primary; otherwise the primary itself.
+/// </summary>
+public sealed class ReportsDatabase(NpgsqlDataSource? replica)
+{
+    public bool UsesReplica => replica is not null;
+
+    /// <summary>An open connection for report queries; dispose it, or for the primary close it through the context.</summary>
+    public async Task<NpgsqlConnection> OpenAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (replica is not null) return await replica.OpenConnectionAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        return (NpgsqlConnection)db.Database.GetDbConnection();
+    }
+
+    public async Task CloseAsync(AppDbContext db, NpgsqlConnection connection)
+    {
+        if (replica is not null) await connection.DisposeAsync();
+        else await db.Database.CloseConnectionAsync();
+    }
+}
+
 /// <summary>Streams a report to a file format and writes the audit row: who, which report, the filters, the row count.</summary>
-public sealed class ReportExporter(AppDbContext db, TimeProvider time, ILogger<ReportExporter> logger)
+public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, TimeProvider time, ILogger<ReportExporter> logger)
 {
     public static string ContentType(ExportFormat format) =>
         format == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -18,8 +41,7 @@ public sealed class ReportExporter(AppDbContext db, TimeProvider time, ILogger<R
 
     public async Task<int> ExportAsync(Report report, ReportFilter filter, Guid organisationId, ExportFormat format, Stream output, Guid? userId, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
+        var connection = await reports.OpenAsync(db, ct);
         int rows;
         try
         {
@@ -30,7 +52,7 @@ public sealed class ReportExporter(AppDbContext db, TimeProvider time, ILogger<R
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await reports.CloseAsync(db, connection);
         }
         db.AuditEvents.Add(new AuditEvent
         {
@@ -45,8 +67,7 @@ public sealed class ReportExporter(AppDbContext db, TimeProvider time, ILogger<R
     /// <summary>The rows for the page, at most <paramref name="limit"/>.</summary>
     public async Task<(IReadOnlyList<object?[]> Rows, bool More)> PreviewAsync(Report report, ReportFilter filter, Guid organisationId, int limit, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
+        var connection = await reports.OpenAsync(db, ct);
         try
         {
             var rows = new List<object?[]>();
@@ -59,7 +80,7 @@ public sealed class ReportExporter(AppDbContext db, TimeProvider time, ILogger<R
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await reports.CloseAsync(db, connection);
         }
     }
 }

@@ -14,8 +14,18 @@ public static class DataServices
     {
         var connectionString = ResolveConnectionString(configuration);
         FieldKeys.Current = FieldKeys.Load(configuration);
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        // Hot queries are prepared on the server once per connection instead of parsed and planned on every request.
+        var settings = dataSourceBuilder.ConnectionStringBuilder;
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) settings.MaxAutoPrepare = 50;
+        // When the database is down or every connection is busy, a request fails fast into the 503 page rather than
+        // queueing: a few seconds to get a connection, fifteen for a command. Either can be set in the connection string.
+        if (!HasSetting(connectionString, "Timeout")) settings.Timeout = 5;
+        if (!HasSetting(connectionString, "Command Timeout")) settings.CommandTimeout = 15;
+        var dataSource = dataSourceBuilder.Build();
         services.AddSingleton(dataSource);
+        var replica = configuration.GetConnectionString("Reports");
+        services.AddSingleton(new Exports.ReportsDatabase(string.IsNullOrWhiteSpace(replica) ? null : new NpgsqlDataSourceBuilder(replica).Build()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditStampInterceptor>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AuditStampInterceptor>());
@@ -36,6 +46,9 @@ public static class DataServices
         services.AddScoped<ClockRecompute>();
         return services;
     }
+
+    private static bool HasSetting(string connectionString, string keyword) =>
+        System.Text.RegularExpressions.Regex.IsMatch(connectionString, $@"(^|;)\s*{keyword}\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     /// <summary>
     /// ConnectionStrings:Default when set; otherwise the local cluster that scripts/run.sh started, found by walking up

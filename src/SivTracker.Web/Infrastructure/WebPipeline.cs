@@ -44,8 +44,14 @@ public static class WebPipeline
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSivRequestLogging();
+        app.UseDatabaseOutagePage();
         app.UseNulBytesAsValidationErrors();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Pages link files with ?v=<hash> (asp-append-version): a versioned URL never changes, so browsers keep it.
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
+                context.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+        });
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

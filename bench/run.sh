@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# SivTracker benchmarks: generates SCALE demo cases (families and stage histories, by binary COPY) in a private
+# PostgreSQL, runs the app (Release) and a raw Npgsql baseline that replays exactly the SQL the app ran for each page,
+# and prints one table of figures, baselines and ratios. Not part of scripts/test.sh.
+#   bench/run.sh [--scale N] [--duration SECONDS]     (defaults: 100000 cases, 20 s per load run)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scale=100000
+duration=20
+while [ $# -gt 0 ]; do
+  case $1 in
+    --scale) scale=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    *) echo "usage: bench/run.sh [--scale N] [--duration SECONDS]" >&2; exit 2 ;;
+  esac
+done
+
+bench_started=$(date +%s)
+"$root/scripts/pg.sh" install
+for tool in wrk curl python3; do
+  if ! command -v "$tool" >/dev/null; then
+    [ "$(id -u)" = 0 ] || { echo "$tool not found: sudo apt-get install $tool" >&2; exit 1; }
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+  fi
+done
+pgbin=$("$root/scripts/pg.sh" bin)
+
+work=$(mktemp -d /tmp/sivtracker-bench.XXXXXX)
+chmod 755 "$work"
+mkdir -p "$work/captures"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  "$root/scripts/pg.sh" stop "$work/pg" immediate >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+note() { printf '[%4ds] %s\n' $(( $(date +%s) - bench_started )) "$*" >&2; }
+results=()
+# row SCENARIO FIGURE [BASELINE] [RATIO] [TARGET] [MET]
+row() { results+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$1" "$2" "${3:-}" "${4:-}" "${5:-}" "${6:-}")"); }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+meets() { python3 -c "print('yes' if $1 else 'NO')"; }
+
+# --- database ---------------------------------------------------------------------------------------------------
+pg_port=$(free_port)
+"$root/scripts/pg.sh" start "$work/pg" "$pg_port"
+psql_() { "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+# A small server's settings: a quarter of the memory for buffers, the rest as OS cache.
+psql_ -d postgres -c "alter system set shared_buffers = '4GB'" -c "alter system set effective_cache_size = '12GB'" \
+  -c "alter system set work_mem = '32MB'" -c "alter system set maintenance_work_mem = '1GB'" -c "alter system set max_wal_size = '8GB'" \
+  -c "alter system set random_page_cost = 1.1" -c "alter system set jit = off"
+"$root/scripts/pg.sh" stop "$work/pg" && "$root/scripts/pg.sh" start "$work/pg" "$pg_port"
+psql_ -d postgres -c "create database bench"
+db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench"
+key() { head -c 32 /dev/urandom | base64; }
+printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(key)" > "$work/keys.json"
+export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
+export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
+export RateLimits__SignInsPerMinute=1000000 RateLimits__SearchesPerMinute=1000000 RateLimits__ExportsPerMinute=1000000
+
+note "building (Release)"
+dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
+dotnet build bench/Baseline -c Release -v quiet -nologo -clp:ErrorsOnly
+dll="$root/src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
+cli() { dotnet "$dll" "$@"; }
+cli migrate >/dev/null
+
+note "generating $scale cases"
+t0=$(date +%s.%N)
+cli seed-demo --scale "$scale" >/dev/null
+seed_s=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.0f}')")
+psql_ -d bench -c "vacuum analyze"
+counts=$(psql_ -d bench -c "select (select count(*) from cases) || ' cases, ' || (select count(*) from persons) || ' people, ' || (select count(*) from stage_events) || ' stage events'")
+row "Demo data (binary COPY)" "$counts in ${seed_s} s"
+
+# --- deadline sweep: the app, then the same statements run by psql on an identical copy -----------------------------
+note "deadline sweep"
+psql_ -d postgres -c "create database bench_sql template bench"
+log="$work/pg/server.log"
+offset=$(stat -c %s "$log")
+sweep_out=$(ConnectionStrings__Default="$db;Options=-c log_statement=all" cli sweep)
+sweep_ms=$(printf '%s' "$sweep_out" | sed -n 's/.*the sweep took \([0-9]*\) ms.*/\1/p')
+python3 bench/capture.py "$log" "$offset" "$work/captures" sweep >/dev/null
+t0=$(date +%s.%N)
+psql_ -d bench_sql -1 -f "$work/captures/sweep.sql" >/dev/null
+sweep_sql_ms=$(python3 -c "print(f'{($(date +%s.%N) - $t0) * 1000:.0f}')")
+psql_ -d postgres -c "drop database bench_sql"
+open_cases=$(psql_ -d bench -c "select count(*) from cases where current_stage_code not in ('ARRIVED', 'CLOSED')")
+row "Deadline sweep, $open_cases open cases (first after load: every flag raised)" "${sweep_ms} ms" "${sweep_sql_ms} ms (same SQL in psql)" \
+  "$(ratio "$sweep_ms" "$sweep_sql_ms")x" "< 10 s, <= 1.5x" "$(meets "$sweep_ms < 10000 and $sweep_ms <= 1.5 * $sweep_sql_ms")"
+
+# --- the app, signed in -------------------------------------------------------------------------------------------
+app_port=$(free_port)
+start_app() {
+  ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "http://127.0.0.1:$app_port" --contentRoot "$root/src/SivTracker.Web" > "$work/app.log" 2>&1 &
+  app_pid=$!; pids+=("$app_pid")
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$app_port/health/live" >/dev/null && return 0; sleep 0.5; done
+  echo "the app did not start; see its log:" >&2; cat "$work/app.log" >&2; exit 1
+}
+stop_app() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; }
+base="http://127.0.0.1:$app_port"
+token() { curl -s -b "$1" -c "$1" "$base$2" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+sign_in() {
+  local jar="$work/$1.jar" t
+  t=$(token "$jar" /Account/Login)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Input.Email=$1" --data-urlencode "Input.Password=$SIVTRACKER_DEMO_PASSWORD" \
+    --data-urlencode "__RequestVerificationToken=$t" "$base/Account/Login"
+  awk '!/^#/ || /^#HttpOnly_/ { sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$jar"
+}
+get() { curl -s -H "Cookie: $1" -o "$work/page.html" -w '%{http_code}' "$base$2"; }
+expect_ok() { [ "$1" = 200 ] || { echo "$2 answered $1, not 200: the benchmark would measure an error page" >&2; exit 1; }; }
+
+note "capturing the SQL of each page"
+ConnectionStrings__Default="$db;Options=-c log_statement=all" start_app
+reviewer=$(sign_in reviewer@ngo-a.demo)
+admin=$(sign_in admin@ngo-a.demo)
+caseworker=$(sign_in caseworker@ngo-a.demo)
+expect_ok "$(get "$reviewer" /Review)" /Review
+grep -q 'class="data' "$work/page.html" || { echo "the review queue is empty" >&2; exit 1; }
+case_id=$(grep -o '/Cases/Details?id=[0-9a-f-]*' "$work/page.html" | head -n 1 | cut -d= -f2)
+deep=/Review
+for _ in $(seq 10); do
+  next=$(grep -o 'href="/Review?[^"]*Filters.After=[0-9a-f-]*' "$work/page.html" | tail -n 1 | sed 's/^href="//; s/&amp;/\&/g') || true
+  [ -n "$next" ] || break
+  deep=$next; get "$reviewer" "$deep" >/dev/null
+done
+declare -A pages=([queue]=/Review [queue-deep]="$deep" [case]="/Cases/Details?id=$case_id" [dashboard]=/)
+for name in queue queue-deep case dashboard; do
+  expect_ok "$(get "$reviewer" "${pages[$name]}")" "${pages[$name]}"   # warm, then capture
+  offset=$(stat -c %s "$log")
+  get "$reviewer" "${pages[$name]}" >/dev/null
+  sleep 0.5
+  python3 bench/capture.py "$log" "$offset" "$work/captures" "$name" >&2
+done
+offset=$(stat -c %s "$log")
+expect_ok "$(get "$admin" '/Reports/Export?Query.Name=cases&Format=Csv')" "the cases export"
+sleep 0.5
+python3 bench/capture.py "$log" "$offset" "$work/captures" export-all >/dev/null
+search_token=$(curl -s -H "Cookie: $caseworker" "$base/Applicants" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+stop_app
+
+# --- load: app against baseline -------------------------------------------------------------------------------------
+start_app
+base_port=$(free_port)
+dotnet bench/Baseline/bin/Release/net10.0/Baseline.dll --urls "http://127.0.0.1:$base_port" \
+  --ConnectionString "$db;Max Auto Prepare=50" --Captures "$work/captures" > "$work/baseline.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 60); do curl -sf "http://127.0.0.1:$base_port/queue" >/dev/null && break; sleep 0.5; done
+# wrk_run URL COOKIE [CONNECTIONS] [LUA] -> "requests/s p95_ms p99_ms non2xx"
+wrk_run() {
+  local args=(-t2 -c"${3:-32}" -d"${duration}s" --timeout 10s -s "$root/bench/report.lua")
+  [ -n "$2" ] && args+=(-H "Cookie: $2")
+  [ -n "${4:-}" ] && args=(-t2 -c"${3:-32}" -d"${duration}s" --timeout 10s -s "$4" -H "Cookie: $2")
+  wrk "${args[@]}" "$1" 2>&1 | sed -n 's/^BENCH //p'
+}
+for name in queue queue-deep case dashboard; do
+  note "load: ${pages[$name]}"
+  read -r app_rps app_p95 app_p99 app_bad <<< "$(wrk_run "$base${pages[$name]}" "$reviewer")"
+  [ "$app_bad" = 0 ] || { echo "${pages[$name]}: $app_bad responses were not 2xx" >&2; exit 1; }
+  if [ "$name" = dashboard ]; then
+    row "Dashboard page, 32 connections" "$app_rps req/s, p99 ${app_p99} ms"
+    continue
+  fi
+  read -r raw_rps raw_p95 raw_p99 raw_bad <<< "$(wrk_run "http://127.0.0.1:$base_port/$name" "")"
+  statements=$(python3 -c "import json; print(len(json.load(open('$work/captures/$name.json'))))")
+  if [ "$name" = case ]; then target="(reported)"; met=""; else target=">= 0.70"; met=$(meets "$app_rps >= 0.7 * $raw_rps"); fi
+  row "Page ${pages[$name]%%\?*}${name#queue}, 32 connections ($statements SQL statements)" "$app_rps req/s, p99 ${app_p99} ms" \
+    "$raw_rps req/s, p99 ${raw_p99} ms (raw Npgsql)" "$(ratio "$app_rps" "$raw_rps")" "$target" "$met"
+  if [ "$name" = queue ]; then
+    note "pgbench: the queue page's SQL"
+    pg_tps=$("$pgbin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c 32 -j 2 -T "$duration" -f "$work/captures/queue.sql" bench 2>/dev/null \
+      | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+    row "Database ceiling: pgbench running the queue page's SQL, 32 clients" "$pg_tps pages/s" "" "app at $(ratio "$app_rps" "$pg_tps") of it"
+  fi
+done
+
+note "search"
+python3 - "$search_token" > "$work/search.lua" <<'PY'
+import sys
+token = sys.argv[1]
+names = ["Mohammad Karimi", "Muhammad Kareemi", "Mohd Karimy", "Ahmad Ahmadzai", "Ahmed Ahmadzay", "Abdul Rahim", "Abdurrahim",
+         "Gul Agha", "Gulagha", "Sayed Hashimi", "Said Hashemi", "Zabihullah Noori", "Zabiullah Nuri", "Najibullah Safi",
+         "Najib Safy", "Farid Popal", "Fareed Popul", "Jawid Wardak", "Javed Wardag", "Hamid Sultani"]
+bodies = ",\n".join('"Search.Query=' + n.replace(" ", "+") + '&__RequestVerificationToken=' + token + '"' for n in names)
+print('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal bodies = {' + bodies + '}\nlocal i = 0')
+print('request = function() i = i % #bodies + 1; return wrk.format(nil, "/Applicants?handler=Search", nil, bodies[i]) end')
+PY
+cat "$root/bench/report.lua" >> "$work/search.lua"
+people=$(psql_ -d bench -c "select count(*) from persons")
+read -r s_rps s_p95 s_p99 s_bad <<< "$(wrk_run "$base/Applicants" "$caseworker" 4 "$work/search.lua")"
+[ "$s_bad" = 0 ] || { echo "search: $s_bad responses were not 2xx" >&2; exit 1; }
+row "Name search, mixed spellings, $people people, 4 connections" "p95 ${s_p95} ms, p99 ${s_p99} ms, $s_rps req/s" "" "" "p95 < 50 ms" "$(meets "$s_p95 < 50")"
+
+# --- export: speed against psql \copy, memory above idle ---------------------------------------------------------------
+note "export"
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$app_pid/status"; }
+hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$app_pid/status"; }
+python3 - "$work/captures/export-all.json" > "$work/export.sql" <<'PY'
+import json, sys
+statements = [s for s in json.load(open(sys.argv[1])) if s["sql"].lstrip().lower().startswith(("select", "with"))]
+s = max(statements, key=lambda s: len(s["sql"]))
+sql = s["sql"]
+for i in range(len(s["params"]), 0, -1):
+    v = s["params"][i - 1]
+    sql = sql.replace(f"${i}", "NULL" if v is None else "'" + v.replace("'", "''") + "'")
+print("\\copy (" + " ".join(sql.split()) + ") to '/dev/null' with (format csv, header)")
+PY
+measure_export() {
+  local format=$1 idle peak t0 seconds
+  curl -s -o /dev/null -H "Cookie: $admin" "$base/" ; sleep 1
+  idle=$(rss); echo 5 > "/proc/$app_pid/clear_refs"
+  t0=$(date +%s.%N)
+  curl -s -o "$work/export.$format" -H "Cookie: $admin" "$base/Reports/Export?Query.Name=cases&Format=$format"
+  seconds=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")
+  peak=$(hwm)
+  echo "$seconds $(( (peak - idle) / 1024 )) $(( idle / 1024 )) $(stat -c %s "$work/export.$format")"
+}
+read -r csv_s csv_mb idle_mb csv_bytes <<< "$(measure_export Csv)"
+t0=$(date +%s.%N)
+psql_ -d bench -f "$work/export.sql" >/dev/null
+copy_s=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")
+rows=$(( $(wc -l < "$work/export.Csv") - 1 ))
+row "Export 'cases' CSV, $rows rows ($(( csv_bytes / 1024 / 1024 )) MB)" "${csv_s} s, peak +${csv_mb} MB over idle ${idle_mb} MB" "${copy_s} s (psql \\copy)" \
+  "speed $(ratio "$copy_s" "$csv_s")" "speed >= 0.50, < +150 MB" "$(meets "$copy_s / $csv_s >= 0.5 and $csv_mb < 150")"
+read -r xlsx_s xlsx_mb idle_mb xlsx_bytes <<< "$(measure_export Xlsx)"
+row "Export 'cases' XLSX ($(( xlsx_bytes / 1024 / 1024 )) MB)" "${xlsx_s} s, peak +${xlsx_mb} MB over idle ${idle_mb} MB" "" "" "< +200 MB" "$(meets "$xlsx_mb < 200")"
+stop_app
+
+# --- import ---------------------------------------------------------------------------------------------------------
+note "import"
+python3 bench/make-import.py 20000 "$work/import.csv"
+t0=$(date +%s.%N)
+import_out=$(cli import "$work/import.csv" --org ngo-b)
+import_s=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
+row "Import of 20,000 rows (CLI, end to end)" "${import_s} s" "" "" "< 60 s" "$(meets "$import_s < 60")"
+printf '%s\n' "$import_out" | grep -q "cases: 6667 new" || { echo "import did not succeed: $import_out" >&2; exit 1; }
+
+# --- the table ------------------------------------------------------------------------------------------------------
+total=$(( $(date +%s) - bench_started ))
+echo
+echo "SivTracker benchmark, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}'), scale $scale, ${duration} s per load run, ${total} s in all"
+{
+  printf 'Scenario\tFigure\tBaseline\tRatio\tTarget\tMet\n'
+  printf '%s\n' "${results[@]}"
+} | python3 -c '
+import sys
+rows = [line.rstrip("\n").split("\t") for line in sys.stdin]
+widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+for n, r in enumerate(rows):
+    print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+    if n == 0: print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+'

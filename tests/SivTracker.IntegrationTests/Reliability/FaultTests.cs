@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+
+namespace SivTracker.IntegrationTests.Reliability;
+
+/// <summary>The database stops, locks up or is fought over: the app answers quickly, loses nothing and recovers by itself.</summary>
+public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
+        fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
+
+    private static string Hidden(string html, string name) => Regex.Match(html, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"").Groups[1].Value;
+
+    [Fact]
+    public async Task DatabaseStopped_Pages503Fast_ReadinessFails_AndTheAppRecovers_KeepingEveryAcknowledgedWrite()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var person = await TestData.PersonAsync(Fixture, users.OrganisationA.Id, "Outage", "Test");
+        var @case = await TestData.CaseAsync(Fixture, users.OrganisationA.Id, person.Id, "OUT-1");
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        var token = (await client.AntiforgeryTokenAsync($"/Cases/Details?id={@case.Id}"))!;
+        var registerToken = (await client.AntiforgeryTokenAsync("/Applicants/Create"))!;
+
+        var acknowledgedNotes = new ConcurrentBag<string>();
+        var acknowledgedPeople = new ConcurrentBag<string>();
+        var outageAnswers = new ConcurrentBag<(HttpStatusCode Status, TimeSpan Took, string Body)>();
+        var outage = false;
+        using var stop = new CancellationTokenSource();
+        async Task WriteLoop(int worker)
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var started = Stopwatch.StartNew();
+                HttpResponseMessage response;
+                string marker;
+                if (i % 2 == 0)
+                {
+                    marker = $"note {worker}-{i}";
+                    response = await client.PostWithoutTokenAsync($"/Cases/Details?id={@case.Id}&handler=Note", Form(("Note.Body", marker), ("__RequestVerificationToken", token)));
+                }
+                else
+                {
+                    marker = $"Outagewriter{worker}x{i}";
+                    response = await client.PostWithoutTokenAsync("/Applicants/Create", Form(("Input.GivenNames", marker), ("Input.OtherSpellings", $"{marker}a\n{marker}b"),
+                        ("Input.Passports[0].Number", $"P{worker}{i:D6}"), ("Input.Passports[0].Country", "AF"), ("Input.SafetyStatus", "Unknown"),
+                        ("Input.DateOfBirthPrecision", "Exact"), ("__RequestVerificationToken", registerToken)));
+                }
+                var took = started.Elapsed;
+                if (response.StatusCode == HttpStatusCode.Redirect)
+                {
+                    (i % 2 == 0 ? acknowledgedNotes : acknowledgedPeople).Add(marker);
+                }
+                else if (outage)
+                {
+                    outageAnswers.Add((response.StatusCode, took, await response.Content.ReadAsStringAsync()));
+                }
+                await Task.Delay(20);
+            }
+        }
+
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() => WriteLoop(w))).ToList();
+        try
+        {
+            await Task.Delay(1000);
+            outage = true;
+            await Fixture.Server.StopClusterAsync("immediate");
+            await Task.Delay(2500);
+            var page = Stopwatch.StartNew();
+            var list = await client.GetAsync("/Cases");
+            Assert.True(page.Elapsed < TimeSpan.FromSeconds(2), $"the case list took {page.Elapsed} to answer with the database down");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+
+            await Fixture.Server.StartClusterAsync();
+            var recovered = false;
+            for (var attempt = 0; attempt < 150 && !recovered; attempt++)
+            {
+                recovered = (await client.GetAsync("/Cases")).StatusCode == HttpStatusCode.OK;
+                if (!recovered) await Task.Delay(200);
+            }
+            Assert.True(recovered, "the app did not recover within 30 seconds of the database restarting");
+            outage = false;
+            await Task.Delay(500);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+            NpgsqlConnection.ClearAllPools();
+        }
+
+        Assert.NotEmpty(outageAnswers);
+        Assert.All(outageAnswers, answer =>
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+            Assert.True(answer.Took < TimeSpan.FromSeconds(2), $"an answer during the outage took {answer.Took}");
+            Assert.Contains("Temporarily unavailable", answer.Body);
+            Assert.DoesNotContain("Exception", answer.Body);
+        });
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var notes = await db.CaseNotes.Where(n => n.CaseId == @case.Id).Select(n => n.Body).ToListAsync();
+        Assert.NotEmpty(acknowledgedNotes);
+        Assert.All(acknowledgedNotes, note => Assert.Contains(note, notes));
+        var people = await db.Persons.Where(p => p.GivenNames.StartsWith("Outagewriter"))
+            .Select(p => new { p.GivenNames, Aliases = p.Aliases.Count, Passports = p.Passports.Count }).ToListAsync();
+        Assert.All(acknowledgedPeople, name => Assert.Contains(people, p => p.GivenNames == name));
+        // Each registration is one transaction: nobody exists without the spellings and passport saved with them.
+        Assert.All(people, p => Assert.Equal((2, 1), (p.Aliases, p.Passports)));
+    }
+
+    [Fact]
+    public async Task ALockedTableAndAFullPool_AnswerQuicklyWith503_ThenServeAgain()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        await using var tight = Fixture.Factory.WithWebHostBuilder(builder => builder.UseSetting("ConnectionStrings:Default",
+            Fixture.ConnectionString + ";Command Timeout=2;Timeout=2;Maximum Pool Size=3"));
+        using var client = new AppClient(tight);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Cases")).StatusCode);
+
+        await using var holder = new NpgsqlConnection(Fixture.ConnectionString);
+        await holder.OpenAsync();
+        var answers = new List<(HttpStatusCode Status, TimeSpan Took)>();
+        await using (var transaction = await holder.BeginTransactionAsync())
+        {
+            await new NpgsqlCommand("lock table cases in access exclusive mode", holder, transaction).ExecuteNonQueryAsync();
+            answers.AddRange(await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            {
+                var started = Stopwatch.StartNew();
+                var response = await client.GetAsync("/Cases");
+                return (response.StatusCode, started.Elapsed);
+            })));
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        // Two seconds for a connection plus two for the command, with room for a slow machine; never the default 30.
+        Assert.All(answers, a => Assert.True(a.Took < TimeSpan.FromSeconds(9), $"a request waited {a.Took}"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Cases")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TwentySimultaneousEditsOfOneCase_OneWins_TheOthersSeeAConflict()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var @case = await CaseBuilder.CaseAsync(Fixture, users.OrganisationA.Id, new DateOnly(2026, 11, 26), ("COM_SUBMITTED", "2026-01-10"));
+        var clients = new List<AppClient>();
+        try
+        {
+            var posts = new List<Func<Task<HttpResponseMessage>>>();
+            for (var i = 0; i < 20; i++)
+            {
+                var client = new AppClient(Fixture.Factory);
+                clients.Add(client);
+                await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+                if (i % 2 == 0)
+                {
+                    var form = await client.GetHtmlAsync($"/Cases/ChangeStage?id={@case.Id}");
+                    var fields = Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", $"2026-02-{i + 1:D2}"), ("Input.IdempotencyKey", Hidden(form, "Input.IdempotencyKey")),
+                        ("Input.Version", Hidden(form, "Input.Version")), ("__RequestVerificationToken", Hidden(form, "__RequestVerificationToken")));
+                    posts.Add(() => client.PostWithoutTokenAsync($"/Cases/ChangeStage?id={@case.Id}", fields));
+                }
+                else
+                {
+                    var form = await client.GetHtmlAsync($"/Cases/Settings?id={@case.Id}");
+                    var fields = Form(("AssignInput.CaseworkerId", users.CaseworkerA.Id.ToString()), ("AssignInput.Priority", i % 4 == 1 ? "High" : "Urgent"),
+                        ("AssignInput.Version", Hidden(form, "AssignInput.Version")), ("__RequestVerificationToken", Hidden(form, "__RequestVerificationToken")));
+                    posts.Add(() => client.PostWithoutTokenAsync($"/Cases/Settings?id={@case.Id}&handler=Assign", fields));
+                }
+            }
+
+            var responses = await Task.WhenAll(posts.Select(post => Task.Run(post)));
+
+            Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+            var losers = responses.Where(r => r.StatusCode != HttpStatusCode.Redirect).ToList();
+            Assert.Equal(19, losers.Count);
+            foreach (var loser in losers)
+            {
+                Assert.Equal(HttpStatusCode.OK, loser.StatusCode);
+                Assert.Matches("Someone else (recorded a change on|changed) this case", await loser.Content.ReadAsStringAsync());
+            }
+            await using var scope = Fixture.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var events = await db.StageEvents.CountAsync(e => e.CaseId == @case.Id && e.ToStageCode == "COM_REVIEW");
+            var stored = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == @case.Id);
+            // Either the one stage change landed with its case update, or the one settings change did: never a mix.
+            Assert.True(events == 1 ? stored.CurrentStageCode == "COM_REVIEW" && stored.Priority == SivTracker.Web.Domain.CasePriority.Normal
+                : events == 0 && stored.CurrentStageCode == "COM_SUBMITTED" && stored.Priority != SivTracker.Web.Domain.CasePriority.Normal,
+                $"{events} events, stage {stored.CurrentStageCode}, priority {stored.Priority}");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task KillingTheProcessDuringAnImport_LeavesNothingHalfWritten_AndTheImportCanBeRerun()
+    {
+        var organisation = await TestData.OrganisationAsync(Fixture, "ngo-kill");
+        var file = Path.Combine(Path.GetTempPath(), $"kill-import-{Guid.NewGuid():N}.csv");
+        await WriteImportFileAsync(file, families: 3000);
+        try
+        {
+            using (var import = StartCli("import", file, "--org", "ngo-kill"))
+            {
+                await using var watcher = new NpgsqlConnection(Fixture.ConnectionString);
+                await watcher.OpenAsync();
+                // Wait until the import is writing inside its transaction, then kill it without warning.
+                var writing = false;
+                for (var i = 0; i < 600 && !writing && !import.HasExited; i++)
+                {
+                    writing = (long)(await new NpgsqlCommand(
+                        "select count(*) from pg_stat_activity where pid <> pg_backend_pid() and xact_start is not null and query ilike 'copy%'", watcher).ExecuteScalarAsync())! > 0;
+                    if (!writing) await Task.Delay(50);
+                }
+                Assert.True(writing, "the import never started writing");
+                import.Kill(entireProcessTree: true);
+                await import.WaitForExitAsync();
+            }
+            Assert.Equal(0, await CountAsync(organisation.Id));
+
+            using var rerun = StartCli("import", file, "--org", "ngo-kill");
+            var output = await rerun.StandardOutput.ReadToEndAsync();
+            await rerun.WaitForExitAsync();
+            Assert.Equal(0, rerun.ExitCode);
+            Assert.Contains("cases: 3000 new", output);
+            Assert.Equal(3000, await CountAsync(organisation.Id));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<int> CountAsync(Guid organisationId)
+    {
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.OrganisationId = organisationId;
+        return await db.Cases.CountAsync();
+    }
+
+    private static async Task WriteImportFileAsync(string path, int families)
+    {
+        await using var writer = new StreamWriter(path);
+        await writer.WriteLineAsync("case_ref,relationship,given_names,family_name,date_of_birth,tazkira,program,com_submitted");
+        for (var f = 0; f < families; f++)
+        {
+            await writer.WriteLineAsync($"KILL-{f:D5},principal,Hamid,Family{f},1980-01-01,{5_000_000 + f},AF602B,2024-03-01");
+            await writer.WriteLineAsync($"KILL-{f:D5},spouse,Maryam,Family{f},1984-01-01,,,");
+            await writer.WriteLineAsync($"KILL-{f:D5},child,Ahmad,Family{f},2012-01-01,,,");
+        }
+    }
+
+    /// <summary>The CLI as its own process (the test's environment carries the connection string and keys).</summary>
+    private static Process StartCli(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SivTracker.Web.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+}
