@@ -17,7 +17,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
         fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
 
-    private static string Hidden(string html, string name) => Regex.Match(html, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"").Groups[1].Value;
+    private static string Hidden(string html, string name) =>
+        WebUtility.HtmlDecode(Regex.Match(html, $"name=\"{Regex.Escape(name)}\"(?: type=\"hidden\")? value=\"([^\"]*)\"").Groups[1].Value);
 
     [Fact]
     public async Task DatabaseStopped_Pages503Fast_ReadinessFails_AndTheAppRecovers_KeepingEveryAcknowledgedWrite()

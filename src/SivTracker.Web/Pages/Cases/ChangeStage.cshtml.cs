@@ -83,6 +83,8 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
             return AlreadyRecorded(id);
         }
         if (!ModelState.Validate(new Validator(), Input)) return Page();
+        // A form made before someone else's change is judged against what it was made from, not against today's case.
+        if (Input.Version != Case.Version) return await ConflictAsync(id, ct);
         if (Input.Corrects is not null && Correcting is null)
         {
             ModelState.AddModelError(string.Empty, "The event to correct is not on this case, or it was voided already.");
@@ -158,12 +160,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
         }
         catch (DbUpdateConcurrencyException)
         {
-            db.ChangeTracker.Clear();
-            await LoadAsync(id, null, ct);
-            Input = Input with { Version = Case.Version, IdempotencyKey = Guid.NewGuid() };
-            ModelState.Clear();
-            ModelState.AddModelError(string.Empty, "Someone else recorded a change on this case at the same moment. Nothing of yours was saved: check the timeline, then submit again if your change still applies.");
-            return Page();
+            return await ConflictAsync(id, ct);
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: var name } && name!.Contains("idempotency"))
         {
@@ -172,6 +169,16 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
         logger.LogInformation("Stage history of case {CaseId} changed by {UserId}", id, User.UserId());
         TempData["Flash"] = done;
         return RedirectToPage("./Details", new { id });
+    }
+
+    private async Task<IActionResult> ConflictAsync(Guid id, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await LoadAsync(id, null, ct);
+        Input = Input with { Version = Case.Version, IdempotencyKey = Guid.NewGuid() };
+        ModelState.Clear();
+        ModelState.AddModelError(string.Empty, "Someone else recorded a change on this case at the same moment. Nothing of yours was saved: check the timeline, then submit again if your change still applies.");
+        return Page();
     }
 
     private RedirectToPageResult AlreadyRecorded(Guid id)

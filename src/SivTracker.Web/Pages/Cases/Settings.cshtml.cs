@@ -117,6 +117,9 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
 
     private async Task<IActionResult> SaveAsync(Guid id, string done, CancellationToken ct)
     {
+        // Touching the row puts its version into the UPDATE even when the values come out the same, so a stale form
+        // that happens to match the newer values still conflicts instead of reporting "saved".
+        db.Entry(Case).Property(c => c.UpdatedAt).IsModified = true;
         try
         {
             await db.SaveChangesAsync(ct);
