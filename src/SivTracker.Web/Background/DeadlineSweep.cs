@@ -38,6 +38,10 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
 
     private static readonly string[] Terminal = [StageCatalog.Arrived, StageCatalog.Closed];
 
+    /// <summary>Review queue groups: 1 past the limit, 2 within 30 days, 3 within 90 days, 4 any other deadline.</summary>
+    internal const string QueueUrgencySql =
+        "case when type in ('StatutoryOverdue', 'InternalTargetOverdue') then 1 when type = 'StatutoryApproaching30' then 2 when type = 'StatutoryApproaching90' then 3 else 4 end";
+
     public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -185,6 +189,18 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 and (exists (select 1 from user_roles ur join roles ro on ro.id = ur.role_id where ur.user_id = u.id and ro.name in ('Reviewer', 'Admin'))
                      or c.caseworker_id = u.id)
             on conflict do nothing
+            """, parameters).ExecuteNonQueryAsync(ct);
+        // The review queue's urgency group, kept on the case so the queue is an index range scan, not a scan of every flag.
+        await Command(connection, $"""
+            update cases c set review_urgency = u.urgency
+            from (select case_id, min({QueueUrgencySql}) as urgency from case_flags
+                  where organisation_id = @org and cleared_on is null group by case_id) u
+            where c.id = u.case_id and c.review_urgency is distinct from u.urgency
+            """, parameters).ExecuteNonQueryAsync(ct);
+        await Command(connection, """
+            update cases c set review_urgency = null
+            where c.organisation_id = @org and c.review_urgency is not null
+                and not exists (select 1 from case_flags f where f.case_id = c.id and f.cleared_on is null)
             """, parameters).ExecuteNonQueryAsync(ct);
         return (raised, cleared, notified);
     }

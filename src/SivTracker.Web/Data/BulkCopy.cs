@@ -16,9 +16,9 @@ public static class BulkCopy
     {
         var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        // xmin is a system column PostgreSQL fills itself.
         var columns = entityType.GetProperties()
-            .Where(p => p.GetColumnName(table) is { } name && name != "xmin" && p.PropertyInfo is not null)
+            // xmin and computed columns belong to the database.
+            .Where(p => p.GetColumnName(table) is { } name && name != "xmin" && p.PropertyInfo is not null && p.GetComputedColumnSql() is null)
             .Select(p => (Property: p, Name: p.GetColumnName(table)!, Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter))
             .ToList();
         var columnList = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));

@@ -210,6 +210,12 @@ public class Case : OwnedEntity
     public DateOnly? ProjectedBreachOn { get; set; }
     public DateOnly? ClockComputedFor { get; set; }
 
+    /// <summary>The review queue group of the case's most urgent open flag (1 overdue … 4 other), null when it has none; kept by the sweep.</summary>
+    public int? ReviewUrgency { get; set; }
+
+    /// <summary>Queue order: urgency group, then most days over first. Computed by the database from the two columns.</summary>
+    public long? ReviewSort { get; set; }
+
     /// <summary>Set when retention removed the personal data of this closed case; its statistics remain.</summary>
     public DateOnly? AnonymisedOn { get; set; }
 

@@ -18,6 +18,7 @@ public static class WebPipeline
         services.AddScoped<Audit>();
         services.AddScoped<Data.Retention>();
         services.AddScoped<Pages.Dashboard>();
+        services.AddMemoryCache();
         services.AddScoped<Exports.ReportExporter>();
         services.AddScoped<Imports.SpreadsheetImport>();
         services.AddSingleton<Imports.ImportJobs>();
@@ -36,6 +37,20 @@ public static class WebPipeline
 
     public static WebApplication UseSivPipeline(this WebApplication app)
     {
+        // Behind a reverse proxy (deploy/nginx.conf) the client's address and https come from its headers, trusted only
+        // from the proxies listed: rate limits then see real clients, and Secure cookies work.
+        if (app.Configuration["ForwardedHeaders:KnownProxies"] is { Length: > 0 } proxies)
+        {
+            var options = new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions
+            {
+                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+            };
+            foreach (var proxy in proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+            app.UseForwardedHeaders(options);
+        }
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

@@ -24,6 +24,10 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
         builder.HasIndex(e => new { e.OrganisationId, e.DaysOver, e.Id }).HasFilter("clock_state in ('Running','Paused')");
         builder.HasIndex(e => new { e.OrganisationId, e.CurrentStageCode });
         builder.HasIndex(e => new { e.OrganisationId, e.CaseworkerId });
+        builder.Property(e => e.ReviewSort).HasComputedColumnSql("review_urgency::bigint * 1000000 - coalesce(days_over, -1)", stored: true);
+        // The review queue: flagged cases in queue order, read page by page (keyset) from this index.
+        builder.HasIndex(e => new { e.OrganisationId, e.ReviewSort, e.Id }).HasFilter("review_urgency is not null");
+        builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency }).HasFilter("review_urgency is not null");
     }
 }
 
@@ -62,7 +66,8 @@ public sealed class CaseFlagConfiguration : IEntityTypeConfiguration<CaseFlag>
         // One open flag per case and type: with ON CONFLICT DO NOTHING, raising twice or on two instances is harmless.
         builder.HasIndex(e => new { e.CaseId, e.Type }).IsUnique().HasFilter("cleared_on is null").HasDatabaseName("ix_case_flags_one_open");
         builder.HasIndex(e => new { e.OrganisationId, e.Type, e.ClearedOn });
-        builder.HasIndex(e => e.CaseId).HasFilter("cleared_on is null").HasDatabaseName("ix_case_flags_open_by_case");
+        // The case page lists every flag of the case, open and cleared.
+        builder.HasIndex(e => e.CaseId).HasDatabaseName("ix_case_flags_case_id");
         builder.Ignore(e => e.IsStatutoryBreach);
     }
 }

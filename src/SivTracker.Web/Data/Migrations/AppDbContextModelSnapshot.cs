@@ -468,6 +468,16 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("reference");
 
+                    b.Property<long?>("ReviewSort")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("review_sort")
+                        .HasComputedColumnSql("review_urgency::bigint * 1000000 - coalesce(days_over, -1)", true);
+
+                    b.Property<int?>("ReviewUrgency")
+                        .HasColumnType("integer")
+                        .HasColumnName("review_urgency");
+
                     b.Property<string>("StepModel")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -515,9 +525,17 @@ namespace SivTracker.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_cases_organisation_id_reference");
 
+                    b.HasIndex("OrganisationId", "ReviewUrgency")
+                        .HasDatabaseName("ix_cases_organisation_id_review_urgency")
+                        .HasFilter("review_urgency is not null");
+
                     b.HasIndex("OrganisationId", "DaysOver", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_days_over_id")
                         .HasFilter("clock_state in ('Running','Paused')");
+
+                    b.HasIndex("OrganisationId", "ReviewSort", "Id")
+                        .HasDatabaseName("ix_cases_organisation_id_review_sort_id")
+                        .HasFilter("review_urgency is not null");
 
                     b.ToTable("cases", (string)null);
                 });
@@ -567,8 +585,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasName("pk_case_flags");
 
                     b.HasIndex("CaseId")
-                        .HasDatabaseName("ix_case_flags_open_by_case")
-                        .HasFilter("cleared_on is null");
+                        .HasDatabaseName("ix_case_flags_case_id");
 
                     b.HasIndex("CaseId", "Type")
                         .IsUnique()

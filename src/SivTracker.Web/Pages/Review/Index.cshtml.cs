@@ -10,7 +10,8 @@ namespace SivTracker.Web.Pages.Review;
 
 /// <summary>
 /// Every open case with an active flag, most urgent first: statutory overdue, within 30 days, within 90 days, other
-/// deadlines; within a group, most days over first. Served from the stored clock and flags in a fixed number of queries.
+/// deadlines; within a group, most days over first. Served from the urgency the sweep keeps on each case (and its
+/// stored sort key) in a fixed number of queries, each an index range scan.
 /// </summary>
 public class Index(AppDbContext db, TimeProvider time) : PageModel
 {
@@ -52,23 +53,23 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
         Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
-        var queue = Filtered(Keyed());
-        Counts = (await queue.Select(k => k.Urgency).GroupBy(urgency => urgency).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+        var queue = Filtered(db.Cases.AsNoTracking().Where(c => c.ReviewUrgency != null));
+        Counts = (await queue.GroupBy(c => c.ReviewUrgency!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
             .ToDictionary(g => (Urgency)g.Key, g => g.Count);
 
-        if (Filters.After is { } after && await Keyed().Where(k => k.Case.Id == after).Select(k => new { k.Urgency, k.NegativeOver, k.Case.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        if (Filters.After is { } after && await db.Cases.Where(c => c.Id == after && c.ReviewSort != null).Select(c => new { c.ReviewSort, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
         {
-            queue = queue.Where(k => EF.Functions.GreaterThan(ValueTuple.Create(k.Urgency, k.NegativeOver, k.Case.Id), ValueTuple.Create(cursor.Urgency, cursor.NegativeOver, cursor.Id)));
+            queue = queue.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(cursor.ReviewSort!.Value, cursor.Id)));
         }
-        var rows = await queue.OrderBy(k => k.Urgency).ThenBy(k => k.NegativeOver).ThenBy(k => k.Case.Id).Take(PageSize + 1)
-            .Select(k => new Row(k.Case.Id, k.Case.Reference,
-                k.Case.Principal!.FamilyName == null ? k.Case.Principal.GivenNames : k.Case.Principal.GivenNames + " " + k.Case.Principal.FamilyName,
-                k.Case.Program, db.Stages.Where(s => s.Code == k.Case.CurrentStageCode).Select(s => s.Name).First(), k.Case.GovernmentDays, k.Case.LimitDays,
-                k.Case.DaysOver, k.Case.HighRisk, db.Users.Where(u => u.Id == k.Case.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
-                db.ReviewActions.Where(a => a.CaseId == k.Case.Id).Max(a => (DateTimeOffset?)a.At),
-                db.ReviewActions.Where(a => a.CaseId == k.Case.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
-                k.Urgency,
-                db.CaseFlags.Where(f => f.CaseId == k.Case.Id && f.ClearedOn == null).OrderBy(f => f.Type)
+        var rows = await queue.OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1)
+            .Select(c => new Row(c.Id, c.Reference,
+                c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
+                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.GovernmentDays, c.LimitDays,
+                c.DaysOver, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
+                db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
+                c.ReviewUrgency!.Value,
+                db.CaseFlags.Where(f => f.CaseId == c.Id && f.ClearedOn == null).OrderBy(f => f.Type)
                     .Select(f => new FlagView(f.Id, f.Type, f.RaisedOn, f.SnoozedUntil, f.DeadlineOn)).ToList()))
             .AsSplitQuery()
             .ToListAsync(ct);
@@ -76,42 +77,22 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
         Rows = rows.Take(PageSize).ToList();
     }
 
-    /// <summary>A flagged case with its sort keys: urgency group, then days over (negated, so the order is ascending throughout).</summary>
-    private sealed class QueueEntry
-    {
-        public required Case Case { get; init; }
-        public int Urgency { get; init; }
-        public int NegativeOver { get; init; }
-    }
-
-    private IQueryable<QueueEntry> Keyed() =>
-        db.Cases.AsNoTracking()
-            .Where(c => db.CaseFlags.Any(f => f.CaseId == c.Id && f.ClearedOn == null))
-            .Select(c => new QueueEntry
-            {
-                Case = c,
-                Urgency = db.CaseFlags.Where(f => f.CaseId == c.Id && f.ClearedOn == null)
-                    .Min(f => f.Type == FlagType.StatutoryOverdue || f.Type == FlagType.InternalTargetOverdue ? 1
-                        : f.Type == FlagType.StatutoryApproaching30 ? 2 : f.Type == FlagType.StatutoryApproaching90 ? 3 : 4),
-                NegativeOver = -(c.DaysOver ?? -1),
-            });
-
-    private IQueryable<QueueEntry> Filtered(IQueryable<QueueEntry> queue)
+    private IQueryable<Case> Filtered(IQueryable<Case> queue)
     {
         var f = Filters;
-        if (f.Program is { } program) queue = queue.Where(k => k.Case.Program == program);
-        if (!string.IsNullOrEmpty(f.Stage)) queue = queue.Where(k => k.Case.CurrentStageCode == f.Stage);
-        if (f.Caseworker is { } caseworker) queue = queue.Where(k => k.Case.CaseworkerId == caseworker);
-        if (f.Flag is { } flag) queue = queue.Where(k => db.CaseFlags.Any(x => x.CaseId == k.Case.Id && x.ClearedOn == null && x.Type == flag));
-        if (f.HighRisk is { } highRisk) queue = queue.Where(k => k.Case.HighRisk == highRisk);
-        if (f.MinDaysOver is { } min) queue = queue.Where(k => k.Case.DaysOver >= min);
-        if (f.MaxDaysOver is { } max) queue = queue.Where(k => (k.Case.DaysOver ?? 0) <= max);
+        if (f.Program is { } program) queue = queue.Where(c => c.Program == program);
+        if (!string.IsNullOrEmpty(f.Stage)) queue = queue.Where(c => c.CurrentStageCode == f.Stage);
+        if (f.Caseworker is { } caseworker) queue = queue.Where(c => c.CaseworkerId == caseworker);
+        if (f.Flag is { } flag) queue = queue.Where(c => db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag));
+        if (f.HighRisk is { } highRisk) queue = queue.Where(c => c.HighRisk == highRisk);
+        if (f.MinDaysOver is { } min) queue = queue.Where(c => c.DaysOver >= min);
+        if (f.MaxDaysOver is { } max) queue = queue.Where(c => (c.DaysOver ?? 0) <= max);
         if (f.NotReviewedDays is { } days)
         {
             var since = time.GetUtcNow().AddDays(-days);
-            queue = queue.Where(k => !db.ReviewActions.Any(a => a.CaseId == k.Case.Id && a.At >= since));
+            queue = queue.Where(c => !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= since));
         }
-        if (f.Interpreters) queue = queue.Where(k => db.ServiceRecords.Any(s => s.PersonId == k.Case.PrincipalId && s.Role == ServiceRole.Interpreter));
+        if (f.Interpreters) queue = queue.Where(c => db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter));
         return queue;
     }
 

@@ -1,0 +1,76 @@
+# Shared by bench/run.sh and bench/soak.sh (sourced after they set root, scale and duration): a private PostgreSQL
+# tuned like a small server, the app built in Release, and helpers to run it and sign in with curl.
+bench_started=$(date +%s)
+"$root/scripts/pg.sh" install
+for tool in wrk curl python3; do
+  if ! command -v "$tool" >/dev/null; then
+    [ "$(id -u)" = 0 ] || { echo "$tool not found: sudo apt-get install $tool" >&2; exit 1; }
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+  fi
+done
+pgbin=$("$root/scripts/pg.sh" bin)
+
+work=$(mktemp -d /tmp/sivtracker-bench.XXXXXX)
+chmod 755 "$work"
+mkdir -p "$work/captures"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  "$root/scripts/pg.sh" stop "$work/pg" immediate >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+note() { printf '[%4ds] %s\n' $(( $(date +%s) - bench_started )) "$*" >&2; }
+results=()
+# row SCENARIO FIGURE [BASELINE] [RATIO] [TARGET] [MET]
+row() { results+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$1" "$2" "${3:-}" "${4:-}" "${5:-}" "${6:-}")"); }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+meets() { python3 -c "print('yes' if $1 else 'NO')"; }
+
+# --- database ---------------------------------------------------------------------------------------------------
+pg_port=$(free_port)
+"$root/scripts/pg.sh" start "$work/pg" "$pg_port"
+psql_() { "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+# A small server's settings: a quarter of the memory for buffers, the rest as OS cache.
+psql_ -d postgres -c "alter system set shared_buffers = '4GB'" -c "alter system set effective_cache_size = '12GB'" \
+  -c "alter system set work_mem = '32MB'" -c "alter system set maintenance_work_mem = '1GB'" -c "alter system set max_wal_size = '8GB'" \
+  -c "alter system set random_page_cost = 1.1" -c "alter system set jit = off"
+"$root/scripts/pg.sh" stop "$work/pg" && "$root/scripts/pg.sh" start "$work/pg" "$pg_port"
+psql_ -d postgres -c "create database bench"
+db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench"
+key() { head -c 32 /dev/urandom | base64; }
+printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(key)" > "$work/keys.json"
+export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
+export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
+export RateLimits__SignInsPerMinute=1000000 RateLimits__SearchesPerMinute=1000000 RateLimits__ExportsPerMinute=1000000
+
+note "building (Release)"
+dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
+dotnet build bench/Baseline -c Release -v quiet -nologo -clp:ErrorsOnly
+dll="$root/src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
+cli() { dotnet "$dll" "$@"; }
+cli migrate >/dev/null
+
+
+# --- the app, signed in -------------------------------------------------------------------------------------------
+app_port=$(free_port)
+start_app() {
+  ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "http://127.0.0.1:$app_port" --contentRoot "$root/src/SivTracker.Web" > "$work/app.log" 2>&1 &
+  app_pid=$!; pids+=("$app_pid")
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$app_port/health/live" >/dev/null && return 0; sleep 0.5; done
+  echo "the app did not start; see its log:" >&2; cat "$work/app.log" >&2; exit 1
+}
+stop_app() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; }
+base="http://127.0.0.1:$app_port"
+token() { curl -s -b "$1" -c "$1" "$base$2" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+sign_in() {
+  local jar="$work/$1.jar" t
+  t=$(token "$jar" /Account/Login)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Input.Email=$1" --data-urlencode "Input.Password=$SIVTRACKER_DEMO_PASSWORD" \
+    --data-urlencode "__RequestVerificationToken=$t" "$base/Account/Login"
+  awk '!/^#/ || /^#HttpOnly_/ { sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$jar"
+}
+get() { curl -s -H "Cookie: $1" -o "$work/page.html" -w '%{http_code}' "$base$2"; }
+expect_ok() { [ "$1" = 200 ] || { echo "$2 answered $1, not 200: the benchmark would measure an error page" >&2; exit 1; }; }
+

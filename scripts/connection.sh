@@ -1,0 +1,19 @@
+# Sourced by backup.sh and restore.sh: exports PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE from the app's
+# connection string (ConnectionStrings__Default, or the .data/connection-string that scripts/run.sh writes).
+connection_string=${ConnectionStrings__Default:-}
+if [ -z "$connection_string" ] && [ -f "$root/.data/connection-string" ]; then connection_string=$(cat "$root/.data/connection-string"); fi
+[ -n "$connection_string" ] || { echo "No database: set ConnectionStrings__Default (or run scripts/run.sh first)." >&2; exit 1; }
+IFS=';' read -ra connection_parts <<< "$connection_string"
+for part in "${connection_parts[@]}"; do
+  key=$(printf '%s' "${part%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]'); value=${part#*=}
+  case $key in
+    host|server) export PGHOST=$value ;;
+    port) export PGPORT=$value ;;
+    database) export PGDATABASE=$value ;;
+    username|userid|user) export PGUSER=$value ;;
+    password) export PGPASSWORD=$value ;;
+  esac
+done
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+# A passphrase file, outside the backups: BACKUP_KEY_FILE, or .data/backup-key (made on first use, mode 600).
+key_file=${BACKUP_KEY_FILE:-$root/.data/backup-key}
