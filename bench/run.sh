@@ -113,12 +113,14 @@ for name in queue queue-deep case dashboard; do
 done
 
 note "search"
+# Other spellings of names the demo data holds, as caseworkers type them from documents.
 python3 - "$search_token" > "$work/search.lua" <<'PY'
 import sys
 token = sys.argv[1]
-names = ["Mohammad Karimi", "Muhammad Kareemi", "Mohd Karimy", "Ahmad Ahmadzai", "Ahmed Ahmadzay", "Abdul Rahim", "Abdurrahim",
-         "Gul Agha", "Gulagha", "Sayed Hashimi", "Said Hashemi", "Zabihullah Noori", "Zabiullah Nuri", "Najibullah Safi",
-         "Najib Safy", "Farid Popal", "Fareed Popul", "Jawid Wardak", "Javed Wardag", "Hamid Sultani"]
+names = ["Muhammad Kareemi", "Mohammad Karimi", "Abdur Rahman Popalzay", "Abdulrahman Hashemi", "Najib Ullah Noori",
+         "Zabeehullah Nuri", "Rahmat Ullah Stanekzai", "Hameed Sultani", "Fareed Wardag", "Sayyid Hashimi",
+         "Hikmatullah Amiri", "Habeeb Safi", "Khaled Mohmand", "Gholam Haydari", "Abdulla Jalali", "Yusuf Yousafzai",
+         "Shafeeq Durani", "Mostafa Niazi", "Kadir Barakzay", "Fatema Ahmadzay"]
 bodies = ",\n".join('"Search.Query=' + n.replace(" ", "+") + '&__RequestVerificationToken=' + token + '"' for n in names)
 print('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nlocal bodies = {' + bodies + '}\nlocal i = 0')
 print('request = function() i = i % #bodies + 1; return wrk.format(nil, "/Applicants?handler=Search", nil, bodies[i]) end')

@@ -21,8 +21,8 @@ export Serilog__MinimumLevel__Default=Information
 
 note "generating $scale cases"
 cli seed-demo --scale "$scale" >/dev/null
-cli sweep >/dev/null
 psql_ -d bench -c "vacuum analyze"
+cli sweep >/dev/null
 psql_ -d bench -c "select c.id from cases c join organisations o on o.id = c.organisation_id where o.slug = 'ngo-a' order by random() limit 2000" > "$work/cases.txt"
 
 start_app
@@ -41,14 +41,17 @@ stop_app
 
 echo
 echo "SivTracker soak, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, scale $scale, $minutes minutes, $workers workers"
-printf '%s\n' "$result" | python3 -c '
+printf '%s\n' "$result" > "$work/soak.json"
+python3 - "$work/soak.json" <<'PY'
 import json, sys
-r = json.load(sys.stdin)
-print(f"requests: {r[\"requests\"]}")
-for key, n in r["by_action_and_status"].items(): print(f"  {key}: {n}")
-print(f"5xx responses: {r[\"five_xx\"]}")
-for f in r["failures"]: print(f"  {f}")
-'
+r = json.load(open(sys.argv[1]))
+print("requests:", r["requests"])
+for key, n in r["by_action_and_status"].items():
+    print(f"  {key}: {n}")
+print("5xx responses:", r["five_xx"])
+for failure in r["failures"]:
+    print("  " + failure)
+PY
 echo "Error-level log lines: $errors"
 [ "$errors" -eq 0 ] || grep -E '\[[0-9:]+ (ERR|FTL)\]' "$work/app.log" | head -5
 echo "app memory: $start_mb MB after warm-up, $end_mb MB at the end ($(( end_mb - start_mb )) MB)"

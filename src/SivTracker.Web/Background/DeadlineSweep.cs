@@ -1,3 +1,4 @@
+using SivTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SivTracker.Web.Data;
@@ -44,6 +45,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
 
     public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default)
     {
+        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -207,7 +209,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = DataServices.BatchCommandTimeoutSeconds };
         foreach (var (name, value) in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter(name, value));

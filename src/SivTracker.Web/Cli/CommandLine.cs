@@ -71,6 +71,7 @@ public static class CommandLine
     {
         options.EnsureOnly();
         var db = services.GetRequiredService<AppDbContext>();
+        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         await db.Database.MigrateAsync();
         var seeded = await ReferenceDataSeeder.SeedAsync(db);
@@ -218,6 +219,7 @@ public static class CommandLine
         var current = FieldKeys.Current!.CurrentKeyId;
         var prefix = $"enc:{current}:";
         var db = services.GetRequiredService<AppDbContext>();
+        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
         var total = 0;
         // Raw SQL finds the rows not yet under the current key (the converters hide the stored form from LINQ).
         total += await RotateAsync(db, db.Persons, "persons", ["tazkira_number", "current_province", "safety_notes"], ["tazkira_lookup"], prefix, output);

@@ -1,3 +1,4 @@
+using SivTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -54,6 +55,7 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
     /// </summary>
     public async Task<int> RecomputeAllAsync(Guid? organisationId = null, Action<int, int>? progress = null, CancellationToken ct = default)
     {
+        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var organisations = await db.Organisations.AsNoTracking().Where(o => organisationId == null || o.Id == organisationId)
             .Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);

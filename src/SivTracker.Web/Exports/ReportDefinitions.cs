@@ -43,7 +43,8 @@ public sealed class Report
     /// <summary>The rows, streamed: never a list of all of them in memory.</summary>
     public async IAsyncEnumerable<object?[]> RowsAsync(NpgsqlConnection connection, Guid organisationId, ReportFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await using var command = new NpgsqlCommand(Sql(filter), connection);
+        // Streams for as long as the export takes to write; a command timeout would cut a large export short.
+        await using var command = new NpgsqlCommand(Sql(filter), connection) { CommandTimeout = Infrastructure.DataServices.BatchCommandTimeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter("org", organisationId));
         command.Parameters.Add(new NpgsqlParameter("program", (object?)filter.Program?.ToString() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("model", (object?)filter.StepModel?.ToString() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

@@ -1,3 +1,4 @@
+using SivTracker.Web.Infrastructure;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -62,6 +63,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct)
     {
+        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var today = await clocks.TodayForAsync(organisationId, ct);
         var problems = new List<Problem>();

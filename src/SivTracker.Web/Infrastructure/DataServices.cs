@@ -7,6 +7,12 @@ namespace SivTracker.Web.Infrastructure;
 
 public static class DataServices
 {
+    /// <summary>
+    /// Web requests fail fast (the connection string's Command Timeout, 15 s by default); batch work (the sweep, imports,
+    /// exports, recomputes, key rotation) may legitimately run for minutes and uses this instead.
+    /// </summary>
+    public const int BatchCommandTimeoutSeconds = 900;
+
     /// <summary>Where scripts/run.sh leaves the connection string of its local cluster, relative to the repository root.</summary>
     public const string LocalConnectionFile = ".data/connection-string";
 

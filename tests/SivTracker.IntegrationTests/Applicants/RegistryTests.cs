@@ -25,9 +25,6 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return client;
     }
 
-    private static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
-        fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
-
     private static readonly (string, string)[] Interpreter =
     [
         ("Input.GivenNames", "Mohammad"), ("Input.FamilyName", "Karimi"), ("Input.OtherSpellings", "Muhammad Karimi\nMohd Kareemi"),
@@ -40,7 +37,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
     private async Task<Guid> RegisterInterpreterAsync(AppClient client)
     {
-        var response = await client.PostFormAsync("/Applicants/Create", Form(Interpreter));
+        var response = await client.PostFormAsync("/Applicants/Create", AppClient.Form(Interpreter));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return Guid.Parse(Regex.Match(response.Headers.Location!.ToString(), "id=([0-9a-f-]+)").Groups[1].Value);
     }
@@ -52,16 +49,16 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var id = await RegisterInterpreterAsync(client);
 
         var spouse = await client.PostFormAsync($"/Applicants/Create?principalId={id}",
-            Form(("Input.GivenNames", "Maryam"), ("Input.Relationship", "Spouse"), ("Input.MarriageDate", "2010-05-05"), ("Input.SafetyStatus", "InHiding")));
+            AppClient.Form(("Input.GivenNames", "Maryam"), ("Input.Relationship", "Spouse"), ("Input.MarriageDate", "2010-05-05"), ("Input.SafetyStatus", "InHiding")));
         var child1 = await client.PostFormAsync($"/Applicants/Create?principalId={id}",
-            Form(("Input.GivenNames", "Ahmad"), ("Input.Relationship", "Child"), ("Input.DateOfBirth", "2006-03-01")));
+            AppClient.Form(("Input.GivenNames", "Ahmad"), ("Input.Relationship", "Child"), ("Input.DateOfBirth", "2006-03-01")));
         var child2 = await client.PostFormAsync($"/Applicants/Create?principalId={id}",
-            Form(("Input.GivenNames", "Zahra"), ("Input.Relationship", "Child"), ("Input.DateOfBirth", "2015-08-20")));
+            AppClient.Form(("Input.GivenNames", "Zahra"), ("Input.Relationship", "Child"), ("Input.DateOfBirth", "2015-08-20")));
         var service1 = await client.PostFormAsync($"/Applicants/ServiceRecord?personId={id}",
-            Form(("Input.EmployerType", "UsMilitary"), ("Input.Employer", "2nd Battalion, 8th Marines"), ("Input.Role", "Interpreter"),
+            AppClient.Form(("Input.EmployerType", "UsMilitary"), ("Input.Employer", "2nd Battalion, 8th Marines"), ("Input.Role", "Interpreter"),
                 ("Input.StartDate", "2009-01-01"), ("Input.EndDate", "2010-12-31"), ("Input.SupervisorName", "James Miller"), ("Input.HrLetterObtained", "true")));
         var service2 = await client.PostFormAsync($"/Applicants/ServiceRecord?personId={id}",
-            Form(("Input.EmployerType", "Contractor"), ("Input.Employer", "Linguist services prime contractor"), ("Input.Role", "Interpreter"),
+            AppClient.Form(("Input.EmployerType", "Contractor"), ("Input.Employer", "Linguist services prime contractor"), ("Input.Role", "Interpreter"),
                 ("Input.StartDate", "2011-03-01"), ("Input.EndDate", "2013-02-28"), ("Input.PrimeContractNumber", "W91B4N-11-C-1234")));
         Assert.All(new[] { spouse, child1, child2, service1, service2 }, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
 
@@ -73,7 +70,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("meets the minimum", details);
         Assert.Contains("Moves every week.", details);
 
-        var search = await client.PostFormAsync("/Applicants?handler=Search", Form(("Search.Query", "Muhamad Kareemi")), tokenSource: "/Applicants");
+        var search = await client.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "Muhamad Kareemi")), tokenSource: "/Applicants");
         var results = await search.Content.ReadAsStringAsync();
         Assert.Contains($"/Applicants/Details?id={id}", results);
         Assert.DoesNotContain("Kareemi", search.RequestMessage!.RequestUri!.ToString());
@@ -90,8 +87,8 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var client = await SignedInAsync(_users.CaseworkerA);
         var existing = await RegisterInterpreterAsync(client);
         var second = field == "Input.DateOfBirth"
-            ? Form(("Input.GivenNames", "Muhammad"), ("Input.FamilyName", "Kareemi"), (field, value))
-            : Form(("Input.GivenNames", "Someone"), ("Input.FamilyName", "Else"), (field, value), ("Input.Passports[0].Country", "AF"), ("Input.Contacts[0].Kind", "Phone"));
+            ? AppClient.Form(("Input.GivenNames", "Muhammad"), ("Input.FamilyName", "Kareemi"), (field, value))
+            : AppClient.Form(("Input.GivenNames", "Someone"), ("Input.FamilyName", "Else"), (field, value), ("Input.Passports[0].Country", "AF"), ("Input.Contacts[0].Kind", "Phone"));
 
         var warned = await client.PostFormAsync("/Applicants/Create", second);
         var html = await warned.Content.ReadAsStringAsync();
@@ -120,7 +117,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         using var client = await SignedInAsync(_users.CaseworkerA);
         if (value == "x") value = new string('x', 10_000);
-        var form = Form(("Input.GivenNames", "Hamid"), ("Input.Contacts[0].Kind", "Phone")).Where(f => f.Key != field).Append(new(field, value));
+        var form = AppClient.Form(("Input.GivenNames", "Hamid"), ("Input.Contacts[0].Kind", "Phone")).Where(f => f.Key != field).Append(new(field, value));
 
         var response = await client.PostFormAsync("/Applicants/Create", form);
         var html = await response.Content.ReadAsStringAsync();
@@ -139,7 +136,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var id = await RegisterInterpreterAsync(client);
 
         var response = await client.PostFormAsync($"/Applicants/ServiceRecord?personId={id}",
-            Form(("Input.Employer", "U.S. Embassy Kabul"), ("Input.StartDate", "2012-01-01"), ("Input.EndDate", "2011-01-01")));
+            AppClient.Form(("Input.Employer", "U.S. Embassy Kabul"), ("Input.StartDate", "2012-01-01"), ("Input.EndDate", "2011-01-01")));
 
         Assert.Contains("The end cannot be before the start.", await response.Content.ReadAsStringAsync());
     }
@@ -153,11 +150,11 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var staleForm = await first.GetHtmlAsync($"/Applicants/Edit?id={id}");
         var staleVersion = Regex.Match(staleForm, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
 
-        var theirs = await second.PostFormAsync($"/Applicants/Edit?id={id}", Form(Interpreter).Where(f => f.Key != "Input.FatherName")
+        var theirs = await second.PostFormAsync($"/Applicants/Edit?id={id}", AppClient.Form(Interpreter).Where(f => f.Key != "Input.FatherName")
             .Append(new("Input.FatherName", "Sakhi Jan")).Append(new("Input.Version", (await VersionAsync(id)).ToString())));
         Assert.Equal(HttpStatusCode.Redirect, theirs.StatusCode);
 
-        var mine = await first.PostFormAsync($"/Applicants/Edit?id={id}", Form(Interpreter).Where(f => f.Key != "Input.ClanOrTribe")
+        var mine = await first.PostFormAsync($"/Applicants/Edit?id={id}", AppClient.Form(Interpreter).Where(f => f.Key != "Input.ClanOrTribe")
             .Append(new("Input.ClanOrTribe", "Tajik")).Append(new("Input.Version", staleVersion)));
         var html = await mine.Content.ReadAsStringAsync();
 
@@ -185,7 +182,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.DoesNotContain("Moves every week.", html);
         Assert.DoesNotContain("+93 70 123 4567", html);
         Assert.DoesNotContain("P7654321", html);
-        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostFormAsync($"/Applicants/Edit?id={id}", Form(Interpreter), tokenSource: "/Applicants")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostFormAsync($"/Applicants/Edit?id={id}", AppClient.Form(Interpreter), tokenSource: "/Applicants")).StatusCode);
     }
 
     [Fact]
@@ -194,11 +191,11 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var caseworker = await SignedInAsync(_users.CaseworkerA);
         var survivor = await RegisterInterpreterAsync(caseworker);
         var duplicate = (await caseworker.PostFormAsync("/Applicants/Create",
-            Form(("Input.GivenNames", "Muhammad"), ("Input.FamilyName", "Kareemi"), ("Input.DateOfBirth", "1988"), ("Input.ConfirmedNotDuplicate", "true"))))
+            AppClient.Form(("Input.GivenNames", "Muhammad"), ("Input.FamilyName", "Kareemi"), ("Input.DateOfBirth", "1988"), ("Input.ConfirmedNotDuplicate", "true"))))
             .Headers.Location!.ToString();
         var duplicateId = Guid.Parse(Regex.Match(duplicate, "id=([0-9a-f-]+)").Groups[1].Value);
-        await caseworker.PostFormAsync($"/Applicants/Create?principalId={duplicateId}", Form(("Input.GivenNames", "Sima"), ("Input.Relationship", "Spouse")));
-        await caseworker.PostFormAsync($"/Applicants/ServiceRecord?personId={duplicateId}", Form(("Input.Employer", "USAID Afghanistan"), ("Input.StartDate", "2014-01-01"), ("Input.EmployerType", "UsEmbassyOrAgency")));
+        await caseworker.PostFormAsync($"/Applicants/Create?principalId={duplicateId}", AppClient.Form(("Input.GivenNames", "Sima"), ("Input.Relationship", "Spouse")));
+        await caseworker.PostFormAsync($"/Applicants/ServiceRecord?personId={duplicateId}", AppClient.Form(("Input.Employer", "USAID Afghanistan"), ("Input.StartDate", "2014-01-01"), ("Input.EmployerType", "UsEmbassyOrAgency")));
         await using (var scope = Fixture.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -209,7 +206,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var page = await admin.GetHtmlAsync($"/Applicants/Merge?id={duplicateId}");
         Assert.Contains($"value=\"{survivor}\"", page);
 
-        var merged = await admin.PostFormAsync($"/Applicants/Merge?id={duplicateId}", Form(("Input.SurvivorId", survivor.ToString())));
+        var merged = await admin.PostFormAsync($"/Applicants/Merge?id={duplicateId}", AppClient.Form(("Input.SurvivorId", survivor.ToString())));
 
         Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
         await using (var scope = Fixture.Scope())

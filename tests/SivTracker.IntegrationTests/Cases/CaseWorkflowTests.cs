@@ -28,13 +28,10 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return client;
     }
 
-    private static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
-        fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
-
     private async Task<Guid> OpenCaseAsync(SivProgram program = SivProgram.AF602B, string? comSubmittedOn = null)
     {
         var principal = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Hamid", "Sultani");
-        var fields = Form(("Input.Program", program.ToString()), ("Input.Priority", "Normal"));
+        var fields = AppClient.Form(("Input.Program", program.ToString()), ("Input.Priority", "Normal"));
         if (comSubmittedOn is not null) fields.Add(new("Input.ComSubmittedOn", comSubmittedOn));
         var response = await _caseworker.PostFormAsync($"/Cases/Open?principalId={principal.Id}", fields);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -45,12 +42,10 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         client ??= _caseworker;
         var form = await client.GetHtmlAsync($"/Cases/ChangeStage?id={caseId}");
-        var fields = Form(("Input.To", to), ("Input.EffectiveOn", on), ("Input.IdempotencyKey", Hidden(form, "Input.IdempotencyKey")), ("Input.Version", Hidden(form, "Input.Version")));
+        var fields = AppClient.Form(("Input.To", to), ("Input.EffectiveOn", on), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(form, "Input.Version")));
         if (reason is not null) fields.Add(new("Input.Reason", reason));
         return await client.PostFormAsync($"/Cases/ChangeStage?id={caseId}", fields);
     }
-
-    private static string Hidden(string html, string name) => Regex.Match(html, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"").Groups[1].Value;
 
     private async Task<Case> CaseAsync(Guid id)
     {
@@ -68,7 +63,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         {
             var version = Regex.Match(documents, $"value=\"{itemId}\" />\\s*<input type=\"hidden\" name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
             var saved = await _caseworker.PostFormAsync($"/Cases/Documents?id={id}",
-                Form(("Input.ItemId", itemId), ("Input.Status", "Received"), ("Input.StatusOn", "2026-01-26"), ("Input.Version", version)));
+                AppClient.Form(("Input.ItemId", itemId), ("Input.Status", "Received"), ("Input.StatusOn", "2026-01-26"), ("Input.Version", version)));
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         }
         var offer = await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}");
@@ -100,8 +95,8 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         // Correct: the RFI really began a month later.
         var form = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}&correct={rfiEvent}");
-        var corrected = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", Form(("Input.To", "COM_RFI"), ("Input.EffectiveOn", "2026-07-01"),
-            ("Input.Reason", "Wrong month typed"), ("Input.Corrects", rfiEvent.ToString()), ("Input.IdempotencyKey", Hidden(form, "Input.IdempotencyKey")), ("Input.Version", Hidden(form, "Input.Version"))));
+        var corrected = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", AppClient.Form(("Input.To", "COM_RFI"), ("Input.EffectiveOn", "2026-07-01"),
+            ("Input.Reason", "Wrong month typed"), ("Input.Corrects", rfiEvent.ToString()), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(form, "Input.Version"))));
         Assert.Equal(HttpStatusCode.Redirect, corrected.StatusCode);
         var afterCorrection = await CaseAsync(id);
         Assert.Equal((ClockState.Paused, 156), (afterCorrection.ClockState, afterCorrection.GovernmentDays));
@@ -109,8 +104,8 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // Void the corrected RFI: the clock runs again from submission.
         var newRfi = await FirstEventIdAsync(id, "COM_RFI");
         var voidForm = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}&correct={newRfi}");
-        var voided = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}&handler=Void", Form(("VoidInput.EventId", newRfi.ToString()),
-            ("VoidInput.Reason", "No RFI was ever sent"), ("VoidInput.Version", Hidden(voidForm, "VoidInput.Version"))));
+        var voided = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}&handler=Void", AppClient.Form(("VoidInput.EventId", newRfi.ToString()),
+            ("VoidInput.Reason", "No RFI was ever sent"), ("VoidInput.Version", AppClient.Hidden(voidForm, "VoidInput.Version"))));
         Assert.Equal(HttpStatusCode.Redirect, voided.StatusCode);
         var afterVoid = await CaseAsync(id);
         Assert.Equal((ClockState.Running, 304, "COM_SUBMITTED"), (afterVoid.ClockState, afterVoid.GovernmentDays, afterVoid.CurrentStageCode));
@@ -141,7 +136,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var id = await OpenCaseAsync(comSubmittedOn: "2026-01-26");
         var form = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}");
-        var fields = Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"), ("Input.IdempotencyKey", Hidden(form, "Input.IdempotencyKey")), ("Input.Version", Hidden(form, "Input.Version")));
+        var fields = AppClient.Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(form, "Input.Version")));
 
         var first = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", fields);
         var second = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", fields);
@@ -160,10 +155,10 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var mine = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}");
         var theirs = await admin.GetHtmlAsync($"/Cases/ChangeStage?id={id}");
 
-        var first = await admin.PostFormAsync($"/Cases/ChangeStage?id={id}", Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"),
-            ("Input.IdempotencyKey", Hidden(theirs, "Input.IdempotencyKey")), ("Input.Version", Hidden(theirs, "Input.Version"))));
-        var second = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", Form(("Input.To", "COM_RFI"), ("Input.EffectiveOn", "2026-02-01"),
-            ("Input.IdempotencyKey", Hidden(mine, "Input.IdempotencyKey")), ("Input.Version", Hidden(mine, "Input.Version"))));
+        var first = await admin.PostFormAsync($"/Cases/ChangeStage?id={id}", AppClient.Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"),
+            ("Input.IdempotencyKey", AppClient.Hidden(theirs, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(theirs, "Input.Version"))));
+        var second = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", AppClient.Form(("Input.To", "COM_RFI"), ("Input.EffectiveOn", "2026-02-01"),
+            ("Input.IdempotencyKey", AppClient.Hidden(mine, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(mine, "Input.Version"))));
 
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -186,7 +181,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         try
         {
-            var saved = await system.PostFormAsync("/System/Stages", Form(("Input.Code", "COM_RFI"), ("Input.Name", "Request for information"),
+            var saved = await system.PostFormAsync("/System/Stages", AppClient.Form(("Input.Code", "COM_RFI"), ("Input.Name", "Request for information"),
                 ("Input.SortOrder", "40"), ("Input.ClockOwner", "Government"), ("Input.Version", version)));
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
             var jobs = Fixture.Factory.Services.GetRequiredService<ClockRecomputeJobs>();
@@ -215,13 +210,13 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.True((await CaseAsync(id)).DaysOver > 0);
         var settings = await _caseworker.GetHtmlAsync($"/Cases/Settings?id={id}");
         var denied = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=HighRisk",
-            Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "x"), ("HighRiskInput.Version", Hidden(settings, "AssignInput.Version"))));
+            AppClient.Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "x"), ("HighRiskInput.Version", AppClient.Hidden(settings, "AssignInput.Version"))));
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
 
         using var admin = await SignedInAsync(_users.AdminA);
         var adminSettings = await admin.GetHtmlAsync($"/Cases/Settings?id={id}");
         var marked = await admin.PostFormAsync($"/Cases/Settings?id={id}&handler=HighRisk",
-            Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "Security review announced"), ("HighRiskInput.Version", Hidden(adminSettings, "HighRiskInput.Version"))));
+            AppClient.Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "Security review announced"), ("HighRiskInput.Version", AppClient.Hidden(adminSettings, "HighRiskInput.Version"))));
 
         Assert.Equal(HttpStatusCode.Redirect, marked.StatusCode);
         Assert.True((await CaseAsync(id)).HighRisk);
@@ -233,9 +228,9 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     public async Task CaseNumbers_AreNormalised_CheckedAndKeptWithHistory()
     {
         var id = await OpenCaseAsync();
-        var bad = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=Number", Form(("NumberInput.Kind", "NvcCase"), ("NumberInput.Number", "KBL-2017-456")));
-        var first = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=Number", Form(("NumberInput.Kind", "NvcCase"), ("NumberInput.Number", "kbl 2017-456 789")));
-        var moved = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=Number", Form(("NumberInput.Kind", "NvcCase"), ("NumberInput.Number", "ISL-2018-000011")));
+        var bad = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=Number", AppClient.Form(("NumberInput.Kind", "NvcCase"), ("NumberInput.Number", "KBL-2017-456")));
+        var first = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=Number", AppClient.Form(("NumberInput.Kind", "NvcCase"), ("NumberInput.Number", "kbl 2017-456 789")));
+        var moved = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=Number", AppClient.Form(("NumberInput.Kind", "NvcCase"), ("NumberInput.Number", "ISL-2018-000011")));
 
         Assert.Contains("3 letters and 10 digits", await bad.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
@@ -243,7 +238,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await using var scope = Fixture.Scope();
         var numbers = await scope.ServiceProvider.GetRequiredService<AppDbContext>().CaseNumbers.Where(n => n.CaseId == id).OrderBy(n => n.IsCurrent).ToListAsync();
         Assert.Equal([("KBL2017456789", false), ("ISL2018000011", true)], numbers.Select(n => (n.Number, n.IsCurrent)));
-        var search = await _caseworker.PostFormAsync("/Applicants?handler=Search", Form(("Search.Query", "KBL-2017-456789")), tokenSource: "/Applicants");
+        var search = await _caseworker.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "KBL-2017-456789")), tokenSource: "/Applicants");
         Assert.Contains("case or receipt number", await search.Content.ReadAsStringAsync());
     }
 
@@ -251,12 +246,12 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     public async Task Notes_CanBeChangedByTheirAuthorForFifteenMinutesOnly()
     {
         var id = await OpenCaseAsync();
-        await _caseworker.PostFormAsync($"/Cases/Details?id={id}&handler=Note", Form(("Note.Body", "Called the applicant; all well.")));
+        await _caseworker.PostFormAsync($"/Cases/Details?id={id}&handler=Note", AppClient.Form(("Note.Body", "Called the applicant; all well.")));
         var noteId = Regex.Match(await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}"), "noteId=([0-9a-f-]+)").Groups[1].Value;
 
-        var changed = await _caseworker.PostFormAsync($"/Cases/Details?id={id}&noteId={noteId}&handler=EditNote", Form(("Note.Body", "Called the applicant; family safe.")));
+        var changed = await _caseworker.PostFormAsync($"/Cases/Details?id={id}&noteId={noteId}&handler=EditNote", AppClient.Form(("Note.Body", "Called the applicant; family safe.")));
         Fixture.Time.Advance(TimeSpan.FromMinutes(16));
-        var tooLate = await _caseworker.PostFormAsync($"/Cases/Details?id={id}&noteId={noteId}&handler=EditNote", Form(("Note.Body", "Rewritten history")),
+        var tooLate = await _caseworker.PostFormAsync($"/Cases/Details?id={id}&noteId={noteId}&handler=EditNote", AppClient.Form(("Note.Body", "Rewritten history")),
             tokenSource: $"/Cases/Details?id={id}");
 
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);

@@ -61,6 +61,13 @@ public sealed partial class AppClient : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    public static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
+        fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
+
+    /// <summary>The value of a hidden field (a row version, an idempotency key, the antiforgery token) in a page.</summary>
+    public static string Hidden(string html, string name) =>
+        WebUtility.HtmlDecode(Regex.Match(html, $"name=\"{Regex.Escape(name)}\"(?: type=\"hidden\")? value=\"([^\"]*)\"").Groups[1].Value);
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }

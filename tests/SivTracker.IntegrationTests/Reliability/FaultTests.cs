@@ -14,12 +14,6 @@ namespace SivTracker.IntegrationTests.Reliability;
 /// <summary>The database stops, locks up or is fought over: the app answers quickly, loses nothing and recovers by itself.</summary>
 public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 {
-    private static List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] fields) =>
-        fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)).ToList();
-
-    private static string Hidden(string html, string name) =>
-        WebUtility.HtmlDecode(Regex.Match(html, $"name=\"{Regex.Escape(name)}\"(?: type=\"hidden\")? value=\"([^\"]*)\"").Groups[1].Value);
-
     [Fact]
     public async Task DatabaseStopped_Pages503Fast_ReadinessFails_AndTheAppRecovers_KeepingEveryAcknowledgedWrite()
     {
@@ -46,12 +40,12 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
                 if (i % 2 == 0)
                 {
                     marker = $"note {worker}-{i}";
-                    response = await client.PostWithoutTokenAsync($"/Cases/Details?id={@case.Id}&handler=Note", Form(("Note.Body", marker), ("__RequestVerificationToken", token)));
+                    response = await client.PostWithoutTokenAsync($"/Cases/Details?id={@case.Id}&handler=Note", AppClient.Form(("Note.Body", marker), ("__RequestVerificationToken", token)));
                 }
                 else
                 {
                     marker = $"Outagewriter{worker}x{i}";
-                    response = await client.PostWithoutTokenAsync("/Applicants/Create", Form(("Input.GivenNames", marker), ("Input.OtherSpellings", $"{marker}a\n{marker}b"),
+                    response = await client.PostWithoutTokenAsync("/Applicants/Create", AppClient.Form(("Input.GivenNames", marker), ("Input.OtherSpellings", $"{marker}a\n{marker}b"),
                         ("Input.Passports[0].Number", $"P{worker}{i:D6}"), ("Input.Passports[0].Country", "AF"), ("Input.SafetyStatus", "Unknown"),
                         ("Input.DateOfBirthPrecision", "Exact"), ("__RequestVerificationToken", registerToken)));
                 }
@@ -167,15 +161,15 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
                 if (i % 2 == 0)
                 {
                     var form = await client.GetHtmlAsync($"/Cases/ChangeStage?id={@case.Id}");
-                    var fields = Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", $"2026-02-{i + 1:D2}"), ("Input.IdempotencyKey", Hidden(form, "Input.IdempotencyKey")),
-                        ("Input.Version", Hidden(form, "Input.Version")), ("__RequestVerificationToken", Hidden(form, "__RequestVerificationToken")));
+                    var fields = AppClient.Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", $"2026-02-{i + 1:D2}"), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")),
+                        ("Input.Version", AppClient.Hidden(form, "Input.Version")), ("__RequestVerificationToken", AppClient.Hidden(form, "__RequestVerificationToken")));
                     posts.Add(() => client.PostWithoutTokenAsync($"/Cases/ChangeStage?id={@case.Id}", fields));
                 }
                 else
                 {
                     var form = await client.GetHtmlAsync($"/Cases/Settings?id={@case.Id}");
-                    var fields = Form(("AssignInput.CaseworkerId", users.CaseworkerA.Id.ToString()), ("AssignInput.Priority", i % 4 == 1 ? "High" : "Urgent"),
-                        ("AssignInput.Version", Hidden(form, "AssignInput.Version")), ("__RequestVerificationToken", Hidden(form, "__RequestVerificationToken")));
+                    var fields = AppClient.Form(("AssignInput.CaseworkerId", users.CaseworkerA.Id.ToString()), ("AssignInput.Priority", i % 4 == 1 ? "High" : "Urgent"),
+                        ("AssignInput.Version", AppClient.Hidden(form, "AssignInput.Version")), ("__RequestVerificationToken", AppClient.Hidden(form, "__RequestVerificationToken")));
                     posts.Add(() => client.PostWithoutTokenAsync($"/Cases/Settings?id={@case.Id}&handler=Assign", fields));
                 }
             }
