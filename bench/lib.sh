@@ -66,6 +66,7 @@ base="http://127.0.0.1:$app_port"
 token() { curl -s -b "$1" -c "$1" "$base$2" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
 sign_in() {
   local jar="$work/$1.jar" t
+  rm -f "$jar"
   t=$(token "$jar" /Account/Login)
   curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "Input.Email=$1" --data-urlencode "Input.Password=$SIVTRACKER_DEMO_PASSWORD" \
     --data-urlencode "__RequestVerificationToken=$t" "$base/Account/Login"
