@@ -113,12 +113,12 @@ for name in queue queue-deep case dashboard; do
   read -r raw_rps raw_p95 raw_p99 raw_bad <<< "$(wrk_run "http://127.0.0.1:$base_port/$name" "")"
   statements=$(python3 -c "import json; print(len(json.load(open('$work/captures/$name.json'))))")
   if [ "$name" = case ]; then target="(reported)"; met=""; else target=">= 0.70"; met=$(meets "$app_rps >= 0.7 * $raw_rps"); fi
-  row "Page ${pages[$name]%%\?*}${name#queue}, 32 connections ($statements SQL statements)" "$app_rps req/s, p99 ${app_p99} ms" \
+  row "Page: $name (${pages[$name]%%\?*}), 32 connections, $statements SQL statements" "$app_rps req/s, p99 ${app_p99} ms" \
     "$raw_rps req/s, p99 ${raw_p99} ms (raw Npgsql)" "$(ratio "$app_rps" "$raw_rps")" "$target" "$met"
   if [ "$name" = queue ]; then
     note "pgbench: the queue page's SQL"
     pg_tps=$("$pgbin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c 32 -j 2 -T "$duration" -f "$work/captures/queue.sql" bench 2>/dev/null \
-      | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+      | sed -n 's/^tps = \([0-9]*\.[0-9]\).*/\1/p' | head -n 1)
     row "Database ceiling: pgbench running the queue page's SQL, 32 clients" "$pg_tps pages/s" "" "app at $(ratio "$app_rps" "$pg_tps") of it"
   fi
 done
