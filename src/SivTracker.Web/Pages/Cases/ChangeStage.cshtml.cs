@@ -103,6 +103,9 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
                     hadAppeal: live.Any(e => e.ToStageCode == StageCatalog.ComAppeal)));
         if (error is not null)
         {
+            // The history was read after the case row; if someone changed the case in between, the rule broken may be
+            // theirs, not this form's: say so as the conflict it is.
+            if (await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Version).FirstAsync(ct) != Input.Version) return await ConflictAsync(id, ct);
             ModelState.AddModelError(error is StageChangeError.DateInFuture or StageChangeError.DateBeforePrevious ? "Input.EffectiveOn" : "Input.To", error.Message);
             return Page();
         }
