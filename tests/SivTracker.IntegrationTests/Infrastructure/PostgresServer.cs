@@ -87,19 +87,23 @@ public sealed class PostgresServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task RunScriptAsync(params string[] args)
+    /// <summary>The PostgreSQL server's bin folder (pg_dump and friends), as scripts/pg.sh finds it.</summary>
+    public static async Task<string> BinFolderAsync() => (await RunScriptAsync("bin")).Trim();
+
+    private static async Task<string> RunScriptAsync(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "pg.sh"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"scripts/pg.sh {string.Join(' ', args)} failed: {await stderr}");
         }
+        return stdout;
     }
 
     public static string RepositoryRoot()

@@ -139,7 +139,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         Assert.Contains(identifiers, v => v.Contains('@'));
 
         var target = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString);
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(await PgBinAsync(), "pg_dump"))
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(await PostgresServer.BinFolderAsync(), "pg_dump"))
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
             ArgumentList = { "-h", target.Host!, "-p", target.Port.ToString(), "-U", target.Username!, "--no-owner", target.Database! },
@@ -151,14 +151,5 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         Assert.Contains("COPY public.persons", text);
 
         Assert.DoesNotContain(identifiers, text.Contains);
-    }
-
-    private static async Task<string> PgBinAsync()
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, ArgumentList = { Path.Combine(PostgresServer.RepositoryRoot(), "scripts", "pg.sh"), "bin" } };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var bin = (await process.StandardOutput.ReadToEndAsync()).Trim();
-        await process.WaitForExitAsync();
-        return bin;
     }
 }
