@@ -52,4 +52,25 @@ public static class Logging
                 diagnostics.Set("RequestId", context.TraceIdentifier);
             };
         });
+
+    /// <summary>The status nginx logs for a request whose client went away before the answer.</summary>
+    public const int ClientClosedRequest = 499;
+
+    /// <summary>
+    /// A request the client abandoned (a closed tab, a dropped connection) cancels its database work; that is not a
+    /// server fault, so it is logged as 499 rather than as a 500 with a stack trace that would bury real errors.
+    /// A cancellation the client did not cause, such as a command timeout, still fails as before.
+    /// </summary>
+    public static IApplicationBuilder UseAbandonedRequestsAsClientClosed(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                if (!context.Response.HasStarted) context.Response.StatusCode = ClientClosedRequest;
+            }
+        });
 }

@@ -59,6 +59,7 @@ public static class WebPipeline
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSivRequestLogging();
+        app.UseAbandonedRequestsAsClientClosed();
         app.UseDatabaseOutagePage();
         app.UseNulBytesAsValidationErrors();
         app.UseStaticFiles(new StaticFileOptions

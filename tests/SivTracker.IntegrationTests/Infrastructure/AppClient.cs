@@ -22,7 +22,7 @@ public sealed partial class AppClient : IDisposable
         _client = factory.CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies));
     }
 
-    public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(path);
+    public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellation = default) => _client.GetAsync(path, cancellation);
 
     public async Task<string> GetHtmlAsync(string path)
     {

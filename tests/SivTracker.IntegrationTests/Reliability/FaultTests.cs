@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Serilog.Core;
+using Serilog.Events;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Data;
 
@@ -142,6 +144,57 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // Two seconds for a connection plus two for the command, with room for a slow machine; never the default 30.
         Assert.All(answers, a => Assert.True(a.Took < TimeSpan.FromSeconds(9), $"a request waited {a.Took}"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Cases")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARequestTheClientAbandons_CancelsItsQuery_AndIsLoggedAsClientClosedNotAsAnError()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var sink = new RequestLogSink();
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        using var client = new AppClient(factory);
+        await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        await using var holder = new NpgsqlConnection(Fixture.ConnectionString);
+        await holder.OpenAsync();
+        await using (var transaction = await holder.BeginTransactionAsync())
+        {
+            await new NpgsqlCommand("lock table cases in access exclusive mode", holder, transaction).ExecuteNonQueryAsync();
+            using var abandon = new CancellationTokenSource();
+            var request = client.GetAsync("/Cases", abandon.Token);
+            await using (var watcher = new NpgsqlConnection(Fixture.ConnectionString))
+            {
+                await watcher.OpenAsync();
+                var waiting = new NpgsqlCommand("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%cases%'", watcher);
+                var deadline = Stopwatch.StartNew();
+                while ((long)(await waiting.ExecuteScalarAsync())! == 0)
+                {
+                    Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the page's query never reached the locked table");
+                    await Task.Delay(20);
+                }
+            }
+            abandon.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+            var logged = Stopwatch.StartNew();
+            while (!sink.Events.Any(IsCasesRequest) && logged.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+        }
+
+        var line = Assert.Single(sink.Events, IsCasesRequest);
+        Assert.Equal("499", line.Properties["StatusCode"].ToString());
+        Assert.Equal(LogEventLevel.Information, line.Level);
+        Assert.DoesNotContain(sink.Events, e => e.Level >= LogEventLevel.Error);
+        // The query went with the request: nothing is left waiting on the lock once it is released.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Cases")).StatusCode);
+
+        static bool IsCasesRequest(LogEvent e) =>
+            e.Properties.TryGetValue("RouteTemplate", out var route) && route.ToString().Contains("Cases");
+    }
+
+    private sealed class RequestLogSink : ILogEventSink
+    {
+        private readonly ConcurrentQueue<LogEvent> _events = new();
+        public IReadOnlyCollection<LogEvent> Events => _events;
+        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
     }
 
     [Fact]
