@@ -74,4 +74,17 @@ sign_in() {
 }
 get() { curl -s -H "Cookie: $1" -o "$work/page.html" -w '%{http_code}' "$base$2"; }
 expect_ok() { [ "$1" = 200 ] || { echo "$2 answered $1, not 200: the benchmark would measure an error page" >&2; exit 1; }; }
+# warm_up URL [USER]: 5-second runs at 32 connections until throughput stops rising (under 5% above the run before,
+# at least four runs), so the figures are of the steady state a long-running server is in rather than of the JIT
+# still compiling its optimised tiers, which on two busy cores takes the app about a minute.
+warm_up() {
+  local previous=0 current cookie i
+  for i in $(seq 15); do
+    cookie=""; [ -n "${2:-}" ] && cookie="Cookie: $(sign_in "$2")"
+    current=$(wrk -t2 -c32 -d5s -s "$root/bench/report.lua" ${cookie:+-H "$cookie"} "$1" 2>&1 | sed -n 's/^BENCH \([0-9.]*\) .*/\1/p')
+    [ "$i" -ge 4 ] && python3 -c "import sys; sys.exit(0 if ${current:-0} < 1.05 * $previous else 1)" && break
+    previous=${current:-0}
+  done
+  note "warm after $i runs of 5 s: $1 at $current req/s"
+}
 

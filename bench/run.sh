@@ -60,10 +60,11 @@ grep -q 'class="data' "$work/page.html" || { echo "the review queue is empty" >&
 case_id=$(grep -o '/Cases/Details?id=[0-9a-f-]*' "$work/page.html" | head -n 1 | cut -d= -f2)
 deep=/Review
 for _ in $(seq 10); do
-  next=$(grep -o 'href="/Review?[^"]*Filters.After=[0-9a-f-]*' "$work/page.html" | tail -n 1 | sed 's/^href="//; s/&amp;/\&/g') || true
+  next=$(grep -o 'href="/Review?[^"]*After=[0-9a-f-]*' "$work/page.html" | tail -n 1 | sed 's/^href="//; s/&amp;/\&/g') || true
   [ -n "$next" ] || break
   deep=$next; get "$reviewer" "$deep" >/dev/null
 done
+[ "$deep" != /Review ] || { echo "the review queue has no second page to measure" >&2; exit 1; }
 declare -A pages=([queue]=/Review [queue-deep]="$deep" [case]="/Cases/Details?id=$case_id" [dashboard]=/)
 reviewer=$(sign_in reviewer@ngo-a.demo)
 for name in queue queue-deep case dashboard; do
@@ -94,10 +95,9 @@ wrk_run() {
   wrk "${args[@]}" "$1" 2>&1 | sed -n 's/^BENCH //p'
 }
 note "warming up both apps (JIT, tiered compilation, prepared statements)"
-reviewer=$(sign_in reviewer@ngo-a.demo)
 for name in queue queue-deep case dashboard; do
-  wrk -t2 -c32 -d5s -H "Cookie: $reviewer" "$base${pages[$name]}" >/dev/null 2>&1
-  [ "$name" = dashboard ] || wrk -t2 -c32 -d5s "http://127.0.0.1:$base_port/$name" >/dev/null 2>&1
+  warm_up "$base${pages[$name]}" reviewer@ngo-a.demo
+  [ "$name" = dashboard ] || warm_up "http://127.0.0.1:$base_port/$name"
 done
 for name in queue queue-deep case dashboard; do
   note "load: ${pages[$name]}"

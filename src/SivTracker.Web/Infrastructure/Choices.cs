@@ -20,9 +20,15 @@ public static class Choices
     public static IEnumerable<SelectListItem> ContactKinds => Of<ContactChannelKind>();
     /// <summary>The users of one organisation, by name: caseworker filters, assignments, escalations.</summary>
     public static async Task<IEnumerable<SelectListItem>> UsersAsync(AppDbContext db, Guid? organisationId, bool activeOnly, CancellationToken ct) =>
-        (await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && (!activeOnly || !u.IsDisabled)).OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
-        .Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+        (await UsersQuery(db, organisationId, activeOnly).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
+
+    private sealed record UserChoice(Guid Id, string DisplayName);
+
+    // Compiled once: these lists sit on the busiest pages.
+    private static readonly Func<AppDbContext, Guid?, bool, IAsyncEnumerable<UserChoice>> UsersQuery = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid? organisationId, bool activeOnly) => db.Users.AsNoTracking()
+            .Where(u => u.OrganisationId == organisationId && (!activeOnly || !u.IsDisabled)).OrderBy(u => u.DisplayName)
+            .Select(u => new UserChoice(u.Id, u.DisplayName)));
 
     public static IEnumerable<SelectListItem> CaseNumberKinds => Of<CaseNumberKind>(k => k == CaseNumberKind.NvcCase ? "NVC/COM case number" : "USCIS receipt number");
 }

@@ -91,6 +91,47 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var html = await reviewer.GetHtmlAsync($"/Review?{query}");
 
         Assert.Equal(expected.Length == 0 ? [] : [byName[expected].Id.ToString()], CaseIdsIn(html));
+        // The counts above the table follow the same filters.
+        Assert.Equal(expected.Length == 0 ? 0 : 1, Regex.Matches(html, "<dd>(\\d+)</dd>").Sum(m => int.Parse(m.Groups[1].Value)));
+    }
+
+    [Fact]
+    public async Task NextPageLinks_WalkTheWholeQueueInOrder_WithoutGapsOrRepeats()
+    {
+        var a = _users.OrganisationA.Id;
+        // 110 more cases past the limit, each by a different number of days, and a filter that keeps paging honest.
+        for (var i = 0; i < 110; i++)
+        {
+            await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", D("2025-01-01").AddDays(i).ToString("yyyy-MM-dd")), ("COM_REVIEW", "2026-11-01"));
+        }
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(D("2026-11-26"));
+        }
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+
+        var pages = new List<IReadOnlyList<string>>();
+        var daysOver = new List<int>();
+        var path = "/Review?Filters.HighRisk=false";
+        while (path is not null && pages.Count < 10)
+        {
+            var html = await reviewer.GetHtmlAsync(path);
+            pages.Add(CaseIdsIn(html));
+            daysOver.AddRange(Regex.Matches(html, "\\+(\\d+) over").Select(m => int.Parse(m.Groups[1].Value)));
+            Assert.Contains("<dt>Past the limit</dt><dd>112</dd>", html);
+            if (pages.Count > 1) Assert.Contains(">First page</a>", html);
+            var next = Regex.Match(html, "<a href=\"([^\"]+)\">Next page</a>");
+            path = next.Success ? System.Net.WebUtility.HtmlDecode(next.Groups[1].Value) : null;
+        }
+
+        Assert.Equal([50, 50, 15], pages.Select(p => p.Count));
+        var all = pages.SelectMany(p => p).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Contains(_overdueBig.Id.ToString(), all);
+        Assert.DoesNotContain(_highRisk.Id.ToString(), all);
+        // Most days over first, carried across page boundaries.
+        Assert.Equal(daysOver.OrderByDescending(d => d), daysOver);
+        Assert.Equal(112, daysOver.Count);
     }
 
     [Fact]

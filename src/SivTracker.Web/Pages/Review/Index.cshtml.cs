@@ -36,12 +36,13 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
     public sealed record FlagView(Guid Id, FlagType Type, DateOnly RaisedOn, DateOnly? SnoozedUntil, DateOnly? DeadlineOn);
 
     public sealed record Row(Guid Id, string Reference, string PrincipalName, SivProgram Program, string Stage, int GovernmentDays, int? LimitDays,
-        int? DaysOver, bool HighRisk, string? Caseworker, DateTimeOffset? LastReviewedAt, DateOnly? NextReviewOn, int Urgency, List<FlagView> Flags);
+        int? DaysOver, bool HighRisk, string? Caseworker, DateTimeOffset? LastReviewedAt, DateOnly? NextReviewOn, int Urgency);
 
     [BindProperty(SupportsGet = true)]
     public Filter Filters { get; set; } = new();
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public ILookup<Guid, FlagView> Flags { get; private set; } = Array.Empty<FlagView>().ToLookup(f => f.Id);
     public IReadOnlyDictionary<Urgency, int> Counts { get; private set; } = new Dictionary<Urgency, int>();
     public bool HasMore { get; private set; }
     public IEnumerable<SelectListItem> Stages { get; private set; } = [];
@@ -50,56 +51,90 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         var organisationId = User.OrganisationId();
-        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
+        Stages = (await StageChoices(db).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
-        var queue = Filtered(db.Cases.AsNoTracking().Where(c => c.ReviewUrgency != null));
-        Counts = (await queue.GroupBy(c => c.ReviewUrgency!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
-            .ToDictionary(g => (Urgency)g.Key, g => g.Count);
+        var f = Filters;
+        var stage = string.IsNullOrEmpty(f.Stage) ? null : f.Stage;
+        DateTimeOffset? notReviewedSince = f.NotReviewedDays is { } days ? time.GetUtcNow().AddDays(-days) : null;
+        bool? interpretersOnly = f.Interpreters ? true : null;
+        Counts = (await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly).ToListAsync(ct))
+            .ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
 
-        if (Filters.After is { } after && await db.Cases.Where(c => c.Id == after && c.ReviewSort != null).Select(c => new { c.ReviewSort, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
-        {
-            queue = queue.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(cursor.ReviewSort!.Value, cursor.Id)));
-        }
-        var rows = await queue.OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1)
-            .Select(c => new Row(c.Id, c.Reference,
-                c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
-                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.GovernmentDays, c.LimitDays,
-                c.DaysOver, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
-                db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
-                db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
-                c.ReviewUrgency!.Value,
-                db.CaseFlags.Where(f => f.CaseId == c.Id && f.ClearedOn == null).OrderBy(f => f.Type)
-                    .Select(f => new FlagView(f.Id, f.Type, f.RaisedOn, f.SnoozedUntil, f.DeadlineOn)).ToList()))
-            .AsSplitQuery()
-            .ToListAsync(ct);
+        var cursor = f.After is { } after ? await CursorQuery(db, after) : null;
+        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly,
+            cursor?.ReviewSort, cursor?.Id ?? Guid.Empty).ToListAsync(ct);
+        var caseIds = rows.Select(r => r.Id).ToList();
+        Flags = (await FlagsQuery(db, caseIds).ToListAsync(ct)).ToLookup(f => f.CaseId, f => f.View);
         HasMore = rows.Count > PageSize;
         Rows = rows.Take(PageSize).ToList();
     }
 
-    private IQueryable<Case> Filtered(IQueryable<Case> queue)
-    {
-        var f = Filters;
-        if (f.Program is { } program) queue = queue.Where(c => c.Program == program);
-        if (!string.IsNullOrEmpty(f.Stage)) queue = queue.Where(c => c.CurrentStageCode == f.Stage);
-        if (f.Caseworker is { } caseworker) queue = queue.Where(c => c.CaseworkerId == caseworker);
-        if (f.Flag is { } flag) queue = queue.Where(c => db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag));
-        if (f.HighRisk is { } highRisk) queue = queue.Where(c => c.HighRisk == highRisk);
-        if (f.MinDaysOver is { } min) queue = queue.Where(c => c.DaysOver >= min);
-        if (f.MaxDaysOver is { } max) queue = queue.Where(c => (c.DaysOver ?? 0) <= max);
-        if (f.NotReviewedDays is { } days)
-        {
-            var since = time.GetUtcNow().AddDays(-days);
-            queue = queue.Where(c => !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= since));
-        }
-        if (f.Interpreters) queue = queue.Where(c => db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter));
-        return queue;
-    }
+    // The queue is the reviewers' most used page, so its queries are compiled once instead of translated on every
+    // request. A filter left empty is passed as null and drops out of the SQL: EF Core plans a compiled query separately
+    // for each combination of null parameters.
+    private sealed record UrgencyCount(int Urgency, int Count);
+    private sealed record Cursor(long? ReviewSort, Guid Id);
+    private sealed record StageChoice(string Code, string Name);
+    private sealed record CaseFlag(Guid CaseId, FlagView View);
+
+    private static readonly Func<AppDbContext, IAsyncEnumerable<StageChoice>> StageChoices = EF.CompileAsyncQuery(
+        (AppDbContext db) => db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new StageChoice(s.Code, s.Name)));
+
+    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, IAsyncEnumerable<UrgencyCount>> CountsQuery =
+        EF.CompileAsyncQuery((AppDbContext db, SivProgram? program, string? stage, Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver,
+                DateTimeOffset? notReviewedSince, bool? interpretersOnly) =>
+            db.Cases.AsNoTracking()
+                .Where(c => c.ReviewUrgency != null
+                    && (program == null || c.Program == program)
+                    && (stage == null || c.CurrentStageCode == stage)
+                    && (caseworker == null || c.CaseworkerId == caseworker)
+                    && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
+                    && (highRisk == null || c.HighRisk == highRisk)
+                    && (minDaysOver == null || c.DaysOver >= minDaysOver)
+                    && (maxDaysOver == null || (c.DaysOver ?? 0) <= maxDaysOver)
+                    && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
+                    && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter)))
+                .GroupBy(c => c.ReviewUrgency!.Value)
+                .Select(g => new UrgencyCount(g.Key, g.Count())));
+
+    private static readonly Func<AppDbContext, Guid, Task<Cursor?>> CursorQuery = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid id) => db.Cases.AsNoTracking().Where(c => c.Id == id && c.ReviewSort != null).Select(c => new Cursor(c.ReviewSort, c.Id)).FirstOrDefault());
+
+    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, long?, Guid, IAsyncEnumerable<Row>> RowsQuery =
+        EF.CompileAsyncQuery((AppDbContext db, SivProgram? program, string? stage, Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver,
+                DateTimeOffset? notReviewedSince, bool? interpretersOnly, long? afterSort, Guid afterId) =>
+            db.Cases.AsNoTracking()
+                .Where(c => c.ReviewUrgency != null
+                    && (program == null || c.Program == program)
+                    && (stage == null || c.CurrentStageCode == stage)
+                    && (caseworker == null || c.CaseworkerId == caseworker)
+                    && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
+                    && (highRisk == null || c.HighRisk == highRisk)
+                    && (minDaysOver == null || c.DaysOver >= minDaysOver)
+                    && (maxDaysOver == null || (c.DaysOver ?? 0) <= maxDaysOver)
+                    && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
+                    && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter))
+                    && (afterSort == null || EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(afterSort.Value, afterId))))
+                .OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1)
+                .Select(c => new Row(c.Id, c.Reference,
+                    c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
+                    c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.GovernmentDays, c.LimitDays,
+                    c.DaysOver, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                    db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
+                    db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
+                    c.ReviewUrgency!.Value)));
+
+    // The page's flags in a query of their own: as a nested collection of the rows above, EF Core would build a delegate
+    // for every row.
+    private static readonly Func<AppDbContext, List<Guid>, IAsyncEnumerable<CaseFlag>> FlagsQuery = EF.CompileAsyncQuery(
+        (AppDbContext db, List<Guid> caseIds) => db.CaseFlags.AsNoTracking().Where(f => caseIds.Contains(f.CaseId) && f.ClearedOn == null).OrderBy(f => f.Type)
+            .Select(f => new CaseFlag(f.CaseId, new FlagView(f.Id, f.Type, f.RaisedOn, f.SnoozedUntil, f.DeadlineOn))));
 
     public object RouteFor(Guid? after) => new
     {
         Filters.Program, Filters.Stage, Filters.Caseworker, Filters.Flag, Filters.HighRisk, Filters.MinDaysOver, Filters.MaxDaysOver,
-        Filters.NotReviewedDays, Filters.Interpreters, After = after,
+        Filters.NotReviewedDays, Interpreters = Filters.Interpreters ? true : (bool?)null, After = after,
     };
 
     public static string Title(Urgency urgency) => urgency switch
