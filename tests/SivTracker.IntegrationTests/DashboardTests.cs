@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
@@ -81,6 +82,30 @@ public class DashboardTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         {
             Assert.Contains($"<th scope=\"row\">{program.Key}</th>{Cell(program.Count().ToString("N0"))}{Cell(program.Count(c => c.CurrentStageCode is not ("ARRIVED" or "CLOSED")).ToString("N0"))}", html);
         }
+    }
+
+    [Fact]
+    public async Task FiguresPastTheirAge_AnswerAtOnce_WhileOneBackgroundRefreshReplacesThem()
+    {
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Dashboard:CacheSeconds", "60"));
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(factory);
+        await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        async Task<string> OpenCasesShown() =>
+            System.Text.RegularExpressions.Regex.Match(await client.GetHtmlAsync("/"), "<dt>Open cases</dt><dd>([0-9,]+)</dd>").Groups[1].Value;
+        Task NewCaseAsync() => CaseBuilder.CaseAsync(Fixture, users.OrganisationA.Id, DateOnly.Parse("2026-11-26"), ("COM_SUBMITTED", "2026-10-01"));
+
+        await NewCaseAsync();
+        Assert.Equal("1", await OpenCasesShown());
+        await NewCaseAsync();
+        Assert.Equal("1", await OpenCasesShown());   // within the minute: the figures computed before
+
+        Fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("1", await OpenCasesShown());   // past it: still answered from them, while they refresh
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        string shown;
+        while ((shown = await OpenCasesShown()) == "1" && waited.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(50);
+        Assert.Equal("2", shown);
     }
 
     [Fact]

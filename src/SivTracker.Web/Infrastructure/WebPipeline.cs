@@ -17,7 +17,6 @@ public static class WebPipeline
         services.AddScoped<OrganisationCalendar>();
         services.AddScoped<Audit>();
         services.AddScoped<Data.Retention>();
-        services.AddScoped<Pages.Dashboard>();
         services.AddMemoryCache();
         services.AddScoped<Exports.ReportExporter>();
         services.AddScoped<Imports.SpreadsheetImport>();

@@ -10,10 +10,13 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages;
 
 /// <summary>The dashboard: the backlog at a glance; caseworkers see their own cases first.</summary>
-public class IndexModel(AppDbContext db, Dashboard dashboard, OrganisationCalendar calendar, IMemoryCache cache, IConfiguration configuration, TimeProvider time) : PageModel
+public class IndexModel(AppDbContext db, OrganisationCalendar calendar, IMemoryCache cache, IConfiguration configuration, TimeProvider time,
+    IServiceScopeFactory scopes, ILogger<IndexModel> logger) : PageModel
 {
     /// <summary>The organisation-wide figures: aggregates over every case, so they are computed at most once a minute
-    /// per organisation (Dashboard__CacheSeconds) however many people open the dashboard.</summary>
+    /// per organisation (Dashboard__CacheSeconds) however many people open the dashboard. Past that age the figures
+    /// still answer at once while one background refresh replaces them; nobody waits for the aggregates but the very
+    /// first visitor of the day.</summary>
     public sealed record Figures(IReadOnlyList<ProgramRow> Programs, IReadOnlyList<Dashboard.StageRow> ByStage, IReadOnlyList<Dashboard.AgingRow> Aging,
         IReadOnlyList<Dashboard.MonthRow> OverdueByMonth, IReadOnlyList<Dashboard.StageDaysRow> DaysInStage, IReadOnlyList<Dashboard.CaseworkerRow> ByCaseworker,
         int Overdue, DateTimeOffset At);
@@ -66,27 +69,62 @@ public class IndexModel(AppDbContext db, Dashboard dashboard, OrganisationCalend
     private async Task<Figures> FiguresAsync(Guid organisationId, DateOnly today, CancellationToken ct)
     {
         var seconds = configuration.GetValue("Dashboard:CacheSeconds", 60);
+        if (seconds <= 0) return await ComputeAsync(db, today, ct);
         var key = (nameof(Figures), organisationId, today);
-        if (seconds > 0 && cache.TryGetValue(key, out Figures? cached)) return cached!;
-        // One computation per organisation at a time; the others wait for it instead of running the same aggregates.
         var gate = Computing.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
+        if (cache.TryGetValue(key, out Figures? cached))
+        {
+            if (cached!.At.AddSeconds(seconds) < time.GetUtcNow() && gate.Wait(0))
+            {
+                // The refresh outlives this request, so it gets its own scope and no request context.
+                using (ExecutionContext.SuppressFlow()) _ = Task.Run(() => RefreshAsync(gate, key, organisationId, today));
+            }
+            return cached;
+        }
+        // None yet: one computation per organisation at a time, the others wait for it instead of repeating it.
         await gate.WaitAsync(ct);
         try
         {
-            if (seconds > 0 && cache.TryGetValue(key, out cached)) return cached!;
-            var programs = await db.Cases.AsNoTracking().GroupBy(c => c.Program).OrderBy(g => g.Key)
-                .Select(g => new ProgramRow(g.Key, g.Count(), g.Sum(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed ? 1 : 0)))
-                .ToListAsync(ct);
-            var figures = new Figures(programs, await dashboard.OpenByStageAsync(ct), await dashboard.AgingAsync(ct), await dashboard.OverdueByMonthAsync(today, ct),
-                await dashboard.DaysInStageAsync(ct), await dashboard.ByCaseworkerAsync(ct),
-                await db.Cases.CountAsync(c => (c.ClockState == ClockState.Running || c.ClockState == ClockState.Paused) && c.DaysOver > 0 && !c.HighRisk, ct),
-                time.GetUtcNow());
-            if (seconds > 0) cache.Set(key, figures, TimeSpan.FromSeconds(seconds));
+            if (cache.TryGetValue(key, out cached)) return cached!;
+            var figures = await ComputeAsync(db, today, ct);
+            cache.Set(key, figures, TimeSpan.FromDays(1));
             return figures;
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    private async Task RefreshAsync(SemaphoreSlim gate, object key, Guid organisationId, DateOnly today)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var scopedDb = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            scopedDb.OrganisationId = organisationId;
+            cache.Set(key, await ComputeAsync(scopedDb, today, CancellationToken.None), TimeSpan.FromDays(1));
+        }
+        catch (Exception exception)
+        {
+            // The figures already shown stay; the next visit past their age tries again.
+            logger.LogWarning(exception, "Refreshing the dashboard figures failed.");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Figures> ComputeAsync(AppDbContext db, DateOnly today, CancellationToken ct)
+    {
+        var dashboard = new Dashboard(db);
+        var programs = await db.Cases.AsNoTracking().GroupBy(c => c.Program).OrderBy(g => g.Key)
+            .Select(g => new ProgramRow(g.Key, g.Count(), g.Sum(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed ? 1 : 0)))
+            .ToListAsync(ct);
+        return new Figures(programs, await dashboard.OpenByStageAsync(ct), await dashboard.AgingAsync(ct), await dashboard.OverdueByMonthAsync(today, ct),
+            await dashboard.DaysInStageAsync(ct), await dashboard.ByCaseworkerAsync(ct),
+            await db.Cases.CountAsync(c => (c.ClockState == ClockState.Running || c.ClockState == ClockState.Paused) && c.DaysOver > 0 && !c.HighRisk, ct),
+            time.GetUtcNow());
     }
 }
