@@ -152,7 +152,14 @@ people=$(psql_ -d bench -c "select count(*) from persons")
 # Latency as one caseworker sees it: one search at a time.
 read -r s_rps s_p95 s_p99 s_bad <<< "$(wrk_run "$base/Applicants" "$caseworker" 1 "$work/search.lua")"
 [ "$s_bad" = 0 ] || { echo "search: $s_bad responses were not 2xx" >&2; exit 1; }
-row "Name search, 20 mixed spellings in turn, $people people, 1 connection" "p95 ${s_p95} ms, p99 ${s_p99} ms, $s_rps req/s" "" "" "p95 < 50 ms" "$(meets "$s_p95 < 50")"
+# Which spellings make the tail: each one alone, median of five.
+slowest=$(sed -n 's/.*"Search.Query=\([^&]*\)&.*/\1/p' "$work/search.lua" | while read -r query; do
+  for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $caseworker" --data "Search.Query=$query&__RequestVerificationToken=$(sed -n 's/.*__RequestVerificationToken=\([^"]*\)".*/\1/p' "$work/search.lua" | head -n 1)" "$base/Applicants?handler=Search"
+  done | sort -n | sed -n 3p | awk -v q="${query//+/ }" '{ printf "%.1f ms %s\n", $1 * 1000, q }'
+done | sort -rn | head -n 3 | paste -sd ';' | sed 's/;/; /g')
+note "slowest spellings alone: $slowest"
+row "Name search, 20 mixed spellings in turn, $people people, 1 connection (slowest alone: ${slowest%%;*})" "p95 ${s_p95} ms, p99 ${s_p99} ms, $s_rps req/s" "" "" "p95 < 50 ms" "$(meets "$s_p95 < 50")"
 
 # --- export: speed against psql \copy, memory above idle ---------------------------------------------------------------
 note "export"
