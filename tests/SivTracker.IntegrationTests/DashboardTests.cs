@@ -109,6 +109,42 @@ public class DashboardTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task AVisitorWhoGivesUpOnTheFirstComputation_NeitherCancelsNorRestartsIt()
+    {
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Dashboard:CacheSeconds", "60"));
+        var users = await TestUsers.CreateAsync(Fixture);
+        await CaseBuilder.CaseAsync(Fixture, users.OrganisationA.Id, DateOnly.Parse("2026-11-26"), ("COM_SUBMITTED", "2026-10-01"));
+        using var client = new AppClient(factory);
+        await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        await using var watcher = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
+        await watcher.OpenAsync();
+        async Task<long> WaitingOnTheLock() =>
+            (long)(await new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%cases%'", watcher).ExecuteScalarAsync())!;
+
+        await using var holder = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
+        await holder.OpenAsync();
+        await using (var transaction = await holder.BeginTransactionAsync())
+        {
+            await new Npgsql.NpgsqlCommand("lock table cases in access exclusive mode", holder, transaction).ExecuteNonQueryAsync();
+            using var leave = new CancellationTokenSource();
+            var visit = client.GetAsync("/", leave.Token);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (await WaitingOnTheLock() == 0)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the dashboard's computation never reached the locked table");
+                await Task.Delay(20);
+            }
+            leave.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => visit);
+            await Task.Delay(300);
+            Assert.Equal(1, await WaitingOnTheLock());   // still computing, for whoever comes next
+        }
+
+        var html = await client.GetHtmlAsync("/");
+        Assert.Contains("<dt>Open cases</dt><dd>1</dd>", html);
+    }
+
+    [Fact]
     public async Task Caseworkers_SeeTheirOwnCasesFirst()
     {
         await using (var scope = Fixture.Scope())

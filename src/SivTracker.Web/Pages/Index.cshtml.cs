@@ -21,7 +21,7 @@ public class IndexModel(AppDbContext db, OrganisationCalendar calendar, IMemoryC
         IReadOnlyList<Dashboard.MonthRow> OverdueByMonth, IReadOnlyList<Dashboard.StageDaysRow> DaysInStage, IReadOnlyList<Dashboard.CaseworkerRow> ByCaseworker,
         int Overdue, DateTimeOffset At);
 
-    private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> Computing = new();
+    private static readonly ConcurrentDictionary<(Guid, DateOnly), Lazy<Task<Figures>>> Computing = new();
 
     public DateTimeOffset FiguresAt { get; private set; }
 
@@ -70,50 +70,49 @@ public class IndexModel(AppDbContext db, OrganisationCalendar calendar, IMemoryC
     {
         var seconds = configuration.GetValue("Dashboard:CacheSeconds", 60);
         if (seconds <= 0) return await ComputeAsync(db, today, ct);
-        var key = (nameof(Figures), organisationId, today);
-        var gate = Computing.GetOrAdd(organisationId, _ => new SemaphoreSlim(1, 1));
-        if (cache.TryGetValue(key, out Figures? cached))
+        if (cache.TryGetValue((nameof(Figures), organisationId, today), out Figures? cached))
         {
-            if (cached!.At.AddSeconds(seconds) < time.GetUtcNow() && gate.Wait(0))
-            {
-                // The refresh outlives this request, so it gets its own scope and no request context.
-                using (ExecutionContext.SuppressFlow()) _ = Task.Run(() => RefreshAsync(gate, key, organisationId, today));
-            }
+            if (cached!.At.AddSeconds(seconds) < time.GetUtcNow()) _ = Computation(organisationId, today);
             return cached;
         }
-        // None yet: one computation per organisation at a time, the others wait for it instead of repeating it.
-        await gate.WaitAsync(ct);
-        try
-        {
-            if (cache.TryGetValue(key, out cached)) return cached!;
-            var figures = await ComputeAsync(db, today, ct);
-            cache.Set(key, figures, TimeSpan.FromDays(1));
-            return figures;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return await Computation(organisationId, today).WaitAsync(ct);
     }
 
-    private async Task RefreshAsync(SemaphoreSlim gate, object key, Guid organisationId, DateOnly today)
+    /// <summary>
+    /// The one computation in flight for an organisation and day, started if there is none. It runs in its own scope,
+    /// outside any request: everyone waiting shares it, and a visitor who gives up neither cancels nor restarts it.
+    /// </summary>
+    private Task<Figures> Computation(Guid organisationId, DateOnly today)
     {
-        try
+        var key = (organisationId, today);
+        return Computing.GetOrAdd(key, _ => new Lazy<Task<Figures>>(() =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var scopedDb = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            scopedDb.OrganisationId = organisationId;
-            cache.Set(key, await ComputeAsync(scopedDb, today, CancellationToken.None), TimeSpan.FromDays(1));
-        }
-        catch (Exception exception)
-        {
-            // The figures already shown stay; the next visit past their age tries again.
-            logger.LogWarning(exception, "Refreshing the dashboard figures failed.");
-        }
-        finally
-        {
-            gate.Release();
-        }
+            using (ExecutionContext.SuppressFlow())
+            {
+                return Task.Run(async () =>
+                {
+                    try
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        var scopedDb = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                        scopedDb.OrganisationId = organisationId;
+                        var figures = await ComputeAsync(scopedDb, today, CancellationToken.None);
+                        cache.Set((nameof(Figures), organisationId, today), figures, TimeSpan.FromDays(1));
+                        return figures;
+                    }
+                    catch (Exception exception)
+                    {
+                        // Figures already shown stay; the next visit past their age tries again.
+                        logger.LogWarning(exception, "Computing the dashboard figures failed.");
+                        throw;
+                    }
+                    finally
+                    {
+                        Computing.TryRemove(key, out var _);
+                    }
+                });
+            }
+        })).Value;
     }
 
     private async Task<Figures> ComputeAsync(AppDbContext db, DateOnly today, CancellationToken ct)
