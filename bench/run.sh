@@ -47,8 +47,11 @@ sweep_sql_ms=$(python3 -c "print(f'{($(date +%s.%N) - $t0) * 1000:.0f}')")
 psql_ -d postgres -c "drop database bench_sql"
 # The daily sweep rewrote most case rows; vacuum now rather than let autovacuum run under the load tests.
 psql_ -d bench -c "vacuum analyze"
+# The 10 s target is set for the default scale; at other scales only the ratio to its own SQL applies.
+if [ "$scale" = 100000 ]; then sweep_target="< 10 s, <= 1.5x"; sweep_met=$(meets "$sweep_ms < 10000 and $sweep_ms <= 1.5 * $sweep_sql_ms")
+else sweep_target="<= 1.5x (10 s is for 100000)"; sweep_met=$(meets "$sweep_ms <= 1.5 * $sweep_sql_ms"); fi
 row "Daily deadline sweep: every open clock advanced, flags raised and cleared" "${sweep_ms} ms" "${sweep_sql_ms} ms (same SQL in psql)" \
-  "$(ratio "$sweep_ms" "$sweep_sql_ms")x" "< 10 s, <= 1.5x" "$(meets "$sweep_ms < 10000 and $sweep_ms <= 1.5 * $sweep_sql_ms")"
+  "$(ratio "$sweep_ms" "$sweep_sql_ms")x" "$sweep_target" "$sweep_met"
 
 note "capturing the SQL of each page"
 ConnectionStrings__Default="$db;Options=-c log_statement=all" start_app
@@ -147,16 +150,19 @@ PY
 # within the session's first minute (wrk cannot keep the cookie the app renews after it).
 search_session
 for _ in $(seq 6); do wrk -t2 -c8 -d5s -H "Cookie: $caseworker" -s "$work/search.lua" "$base/Applicants" >/dev/null 2>&1; done
-search_session
 people=$(psql_ -d bench -c "select count(*) from persons")
-# Latency as one caseworker sees it: one search at a time.
-read -r s_rps s_p95 s_p99 s_bad <<< "$(wrk_run "$base/Applicants" "$caseworker" 1 "$work/search.lua")"
-[ "$s_bad" = 0 ] || { echo "search: $s_bad responses were not 2xx" >&2; exit 1; }
+# Latency as one caseworker sees it: one search at a time. Three runs, each in a fresh session, and the one with the
+# median p95 is reported, so a burst of noise from the machine's neighbours does not decide the figure.
+search_runs=$(for _ in 1 2 3; do search_session; wrk_run "$base/Applicants" "$caseworker" 1 "$work/search.lua"; done)
+read -r s_rps s_p95 s_p99 s_bad <<< "$(printf '%s\n' "$search_runs" | sort -n -k2 | sed -n 2p)"
+[ "$(printf '%s\n' "$search_runs" | awk '{ s += $4 } END { print s }')" = 0 ] || { echo "search: some responses were not 2xx" >&2; exit 1; }
 # Which spellings make the tail: each one alone, median of five.
+search_session
+search_token=$(sed -n 's/.*__RequestVerificationToken=\([^"]*\)".*/\1/p' "$work/search.lua" | head -n 1)
 slowest=$(sed -n 's/.*"Search.Query=\([^&]*\)&.*/\1/p' "$work/search.lua" | while read -r query; do
   for _ in 1 2 3 4 5; do
-    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $caseworker" --data "Search.Query=$query&__RequestVerificationToken=$(sed -n 's/.*__RequestVerificationToken=\([^"]*\)".*/\1/p' "$work/search.lua" | head -n 1)" "$base/Applicants?handler=Search"
-  done | sort -n | sed -n 3p | awk -v q="${query//+/ }" '{ printf "%.1f ms %s\n", $1 * 1000, q }'
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $caseworker" --data "Search.Query=$query&__RequestVerificationToken=$search_token" "$base/Applicants?handler=Search"
+  done | awk '$1 != 200 { print "search answered " $1 > "/dev/stderr"; exit 1 } { print $2 }' | sort -n | sed -n 3p | awk -v q="${query//+/ }" '{ printf "%.1f ms %s\n", $1 * 1000, q }'
 done | sort -rn | head -n 3 | paste -sd ';' | sed 's/;/; /g')
 note "slowest spellings alone: $slowest"
 row "Name search, 20 mixed spellings in turn, $people people, 1 connection (slowest alone: ${slowest%%;*})" "p95 ${s_p95} ms, p99 ${s_p99} ms, $s_rps req/s" "" "" "p95 < 50 ms" "$(meets "$s_p95 < 50")"
@@ -186,10 +192,16 @@ measure_export() {
   peak=$(hwm)
   echo "$seconds $(( (peak - idle) / 1024 )) $(( idle / 1024 )) $(stat -c %s "$work/export.$format")"
 }
-read -r csv_s csv_mb idle_mb csv_bytes <<< "$(measure_export Csv)"
-t0=$(date +%s.%N)
-psql_ -d bench -f "$work/export.sql" >/dev/null
-copy_s=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")
+# Three exports, each followed by its psql \copy; the medians are compared and the largest peak is reported.
+export_runs=$(for _ in 1 2 3; do
+  read -r seconds mb idle bytes <<< "$(measure_export Csv)"
+  t0=$(date +%s.%N)
+  psql_ -d bench -f "$work/export.sql" >/dev/null
+  echo "$seconds $mb $idle $bytes $(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")"
+done)
+median() { printf '%s\n' "$export_runs" | awk -v c="$1" '{ print $c }' | sort -n | sed -n 2p; }
+csv_s=$(median 1); copy_s=$(median 5); csv_mb=$(printf '%s\n' "$export_runs" | awk '{ print $2 }' | sort -n | tail -n 1)
+idle_mb=$(median 3); csv_bytes=$(median 4)
 rows=$(( $(wc -l < "$work/export.Csv") - 1 ))
 row "Export 'cases' CSV, $rows rows ($(( csv_bytes / 1024 / 1024 )) MB)" "${csv_s} s, peak +${csv_mb} MB over idle ${idle_mb} MB" "${copy_s} s (psql \\copy)" \
   "speed $(ratio "$copy_s" "$csv_s")" "speed >= 0.50, < +150 MB" "$(meets "$copy_s / $csv_s >= 0.5 and $csv_mb < 150")"
