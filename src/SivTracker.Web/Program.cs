@@ -1,4 +1,5 @@
 using SivTracker.Web.Cli;
+using SivTracker.Web.Hosting;
 using SivTracker.Web.Infrastructure;
 
 var isCommand = CommandLine.IsCommand(args);
@@ -12,10 +13,19 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddSivData(builder.Configuration);
 builder.Services.AddSivHealth();
 builder.Services.AddSivAuth(builder.Configuration, builder.Environment);
-SmtpEmailSender.AddSivEmail(builder.Services, builder.Configuration);
+SmtpEmailSender.AddSivEmail(builder.Services);
 builder.Services.AddSivWeb(builder.Configuration);
 
 var app = builder.Build();
+try
+{
+    Settings.ValidateNow(app.Services);
+}
+catch (Exception exception) when (Settings.Problem(exception) is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return 1;
+}
 if (isCommand)
 {
     return await CommandLine.RunAsync(app.Services, args, Console.In, Console.Out, Console.Error);

@@ -96,7 +96,7 @@ public class LayoutTests(BrowserFixture fixture)
     {
         var page = await fixture.SignedInAsync(fixture.Users.AdminB.Email!);
         await page.GotoAsync("/Cases?Filters.Overdue=true");
-        await Expect(page.Locator(".empty")).ToHaveTextAsync("No overdue cases: good news.");
+        await Expect(page.Locator(".empty")).ToHaveTextAsync("No cases past the statutory limit: good news.");
         await BrowserFixture.CheckPageAsync(page, "43-empty-state");
         await page.Context.CloseAsync();
     }

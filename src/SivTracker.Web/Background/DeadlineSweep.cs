@@ -37,15 +37,17 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
     /// <summary>An arbitrary constant naming the sweep's advisory lock.</summary>
     internal const long LockKey = 0x5157_5745_4550;
 
-    private static readonly string[] Terminal = [StageCatalog.Arrived, StageCatalog.Closed];
-
-    /// <summary>Review queue groups: 1 past the limit, 2 within 30 days, 3 within 90 days, 4 any other deadline.</summary>
-    internal const string QueueUrgencySql =
-        "case when type in ('StatutoryOverdue', 'InternalTargetOverdue') then 1 when type = 'StatutoryApproaching30' then 2 when type = 'StatutoryApproaching90' then 3 else 4 end";
+    /// <summary>
+    /// Review queue groups: 1 past the statutory limit, 2 within 30 days, 3 within 90 days, 4 any other deadline (an
+    /// S1059 case past its internal target among them: it is never counted as a statutory breach).
+    /// </summary>
+    internal static readonly string QueueUrgencySql =
+        $"case when type = {CaseStatus.Sql(FlagType.StatutoryOverdue)} then 1 when type = {CaseStatus.Sql(FlagType.StatutoryApproaching30)} then 2 " +
+        $"when type = {CaseStatus.Sql(FlagType.StatutoryApproaching90)} then 3 else 4 end";
 
     public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default)
     {
-        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
+        db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -57,12 +59,16 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 return new Result(false, 0, 0, 0, 0);
             }
             var organisations = await db.Organisations.AsNoTracking().IgnoreQueryFilters().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
+            // Open and closed come from the catalog an admin keeps, never from a list of codes typed here.
+            var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
+            var terminal = stages.Where(s => s.IsTerminal).Select(s => s.Code).ToArray();
+            var clockStopped = stages.Where(s => s.ClockOwner == ClockOwner.Stopped).Select(s => s.Code).ToArray();
             int raised = 0, cleared = 0, advanced = 0, notifications = 0;
             foreach (var organisation in organisations)
             {
                 var day = today ?? StatutoryClock.Today(time, StatutoryClock.ZoneOrUtc(organisation.TimeZone));
                 advanced += await AdvanceClocksAsync(connection, organisation.Id, day, ct);
-                var (r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, ct);
+                var (r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, terminal, clockStopped, ct);
                 raised += r;
                 cleared += c;
                 notifications += n;
@@ -87,7 +93,10 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             update cases c set
                 government_days = n.government, paused_days = n.paused, clock_computed_for = @today,
                 days_over = case when n.government > c.limit_days then n.government - c.limit_days end,
-                projected_breach_on = case when c.clock_state = 'Running' and c.limit_days >= n.government then @today + (c.limit_days - n.government) end
+                projected_breach_on = case when c.clock_state = 'Running' and c.limit_days >= n.government then @today + (c.limit_days - n.government) end,
+                -- A running clock gains one government day a day: the day it passed the limit follows from where it stood.
+                past_limit_since = coalesce(c.past_limit_since,
+                    case when c.clock_state = 'Running' and n.government > c.limit_days then c.clock_computed_for + (c.limit_days + 1 - c.government_days) end)
             from (
                 select id,
                     government_days + case when clock_state = 'Running' then @today - clock_computed_for else 0 end as government,
@@ -98,7 +107,8 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             where c.id = n.id
             """, ("org", organisationId), ("today", today)).ExecuteNonQueryAsync(ct);
 
-    private async Task<(int Raised, int Cleared, int Notifications)> SweepFlagsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today, CancellationToken ct)
+    private async Task<(int Raised, int Cleared, int Notifications)> SweepFlagsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today,
+        string[] terminal, string[] clockStopped, CancellationToken ct)
     {
         (string, object)[] parameters =
         [
@@ -106,40 +116,44 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             ("appealDays", settings.AppealWindowDays), ("appealWarn", settings.AppealWarningDays),
             ("medicalMonths", settings.MedicalValidMonths), ("medicalWarn", settings.MedicalWarningDays),
             ("passportMonths", settings.PassportWarningMonths), ("refusalDays", settings.Refusal221gDays), ("refusalWarn", settings.Refusal221gWarningDays),
-            ("inactivityDays", settings.InactivityDays), ("noContactDays", settings.NoContactDays), ("terminal", Terminal),
+            ("inactivityDays", settings.InactivityDays), ("noContactDays", settings.NoContactDays), ("terminal", terminal),
+            ("clockStopped", clockStopped),
         ];
         await Command(connection, """
-            create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date) on commit drop;
+            create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date, past_limit_since date) on commit drop;
             create temp table if not exists sweep_raised (id uuid, case_id uuid, type text, raised_on date) on commit drop;
             truncate sweep_conditions, sweep_raised;
             """).ExecuteNonQueryAsync(ct);
-        await Command(connection, """
-            insert into sweep_conditions (case_id, type, days_over, deadline_on)
-            select id, case when program = 'S1059' then 'InternalTargetOverdue' else 'StatutoryOverdue' end, days_over, null
-            from cases where organisation_id = @org and clock_state in ('Running', 'Paused') and not high_risk and days_over > 0
+        await Command(connection, $"""
+            insert into sweep_conditions (case_id, type, days_over, deadline_on, past_limit_since)
+            select c.id, {CaseStatus.Sql(FlagType.StatutoryOverdue)}, c.days_over, null::date, c.past_limit_since
+            from cases c where c.organisation_id = @org and {CaseStatus.PastStatutoryLimitSql("c")}
             union all
-            select id, case when limit_days - government_days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
-                null, @today + (limit_days - government_days)
-            from cases where organisation_id = @org and clock_state in ('Running', 'Paused') and program <> 'S1059'
-                and days_over is null and limit_days - government_days <= @warn1
+            select c.id, {CaseStatus.Sql(FlagType.InternalTargetOverdue)}, c.days_over, null, c.past_limit_since
+            from cases c where c.organisation_id = @org and {CaseStatus.PastInternalTargetSql("c")}
             union all
-            select id, 'ComAppealWindow', null, current_stage_entered_on + @appealDays
-            from cases where organisation_id = @org and current_stage_code = 'COM_DENIED'
+            select c.id, case when c.limit_days - c.government_days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
+                null, @today + (c.limit_days - c.government_days), null
+            from cases c where c.organisation_id = @org and {CaseStatus.OpenClockSql("c")} and c.program in ({string.Join(", ", CaseStatus.StatutoryPrograms.Select(CaseStatus.Sql))})
+                and c.days_over is null and c.limit_days - c.government_days <= @warn1
+            union all
+            select id, 'ComAppealWindow', null, current_stage_entered_on + @appealDays, null
+            from cases where organisation_id = @org and current_stage_code = '{StageCatalog.ComDenied}'
                 and @today >= current_stage_entered_on + (@appealDays - @appealWarn)
             union all
-            select id, 'Refusal221gDeadline', null, current_stage_entered_on + @refusalDays
-            from cases where organisation_id = @org and current_stage_code = 'ADMIN_PROCESSING'
+            select id, 'Refusal221gDeadline', null, current_stage_entered_on + @refusalDays, null
+            from cases where organisation_id = @org and current_stage_code = '{StageCatalog.AdminProcessing}'
                 and @today >= current_stage_entered_on + (@refusalDays - @refusalWarn)
             union all
-            select d.case_id, 'MedicalExpiry', null, min((d.status_on + make_interval(months => @medicalMonths))::date)
+            select d.case_id, 'MedicalExpiry', null, min((d.status_on + make_interval(months => @medicalMonths))::date), null
             from document_items d join cases c on c.id = d.case_id
             where d.organisation_id = @org and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null
-                and c.current_stage_code not in ('VISA_ISSUED', 'ARRIVED', 'CLOSED')
+                and not (c.current_stage_code = any(@clockStopped))
             group by d.case_id
             having @today >= min((d.status_on + make_interval(months => @medicalMonths))::date) - @medicalWarn
             union all
             -- Each family member's newest passport counts: renewing it clears the flag.
-            select c.id, 'PassportExpiry', null, min(p.newest)
+            select c.id, 'PassportExpiry', null, min(p.newest), null
             from cases c
             join persons m on (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null
             join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
@@ -147,14 +161,14 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 and p.newest <= (@today + make_interval(months => @passportMonths))::date
             group by c.id
             union all
-            select c.id, 'Inactivity', null, a.last + @inactivityDays
+            select c.id, 'Inactivity', null, a.last + @inactivityDays, null
             from cases c
             cross join lateral (select greatest(
                 (select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
                 (select max(created_at)::date from case_notes n where n.case_id = c.id)) as last) a
             where c.organisation_id = @org and not (c.current_stage_code = any(@terminal)) and a.last <= @today - @inactivityDays
             union all
-            select c.id, 'NoContact', null, coalesce(k.last + @noContactDays, @today)
+            select c.id, 'NoContact', null, coalesce(k.last + @noContactDays, @today), null
             from cases c
             left join lateral (select max(last_successful_contact_on) as last from contact_channels where person_id = c.principal_id) k on true
             where c.organisation_id = @org and not (c.current_stage_code = any(@terminal))
@@ -163,17 +177,17 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
 
         var raised = await Command(connection, """
             with raised as (
-                insert into case_flags (id, organisation_id, case_id, type, raised_on, days_over, deadline_on)
-                select gen_random_uuid(), @org, case_id, type, @today, days_over, deadline_on from sweep_conditions
+                insert into case_flags (id, organisation_id, case_id, type, raised_on, days_over, deadline_on, past_limit_since)
+                select gen_random_uuid(), @org, case_id, type, @today, days_over, deadline_on, past_limit_since from sweep_conditions
                 on conflict (case_id, type) where cleared_on is null do nothing
                 returning id, case_id, type, raised_on)
             insert into sweep_raised select * from raised
             """, parameters).ExecuteNonQueryAsync(ct);
         await Command(connection, """
-            update case_flags f set days_over = s.days_over, deadline_on = s.deadline_on
+            update case_flags f set days_over = s.days_over, deadline_on = s.deadline_on, past_limit_since = s.past_limit_since
             from sweep_conditions s
             where f.organisation_id = @org and f.cleared_on is null and f.case_id = s.case_id and f.type = s.type
-                and (f.days_over is distinct from s.days_over or f.deadline_on is distinct from s.deadline_on)
+                and (f.days_over is distinct from s.days_over or f.deadline_on is distinct from s.deadline_on or f.past_limit_since is distinct from s.past_limit_since)
             """, parameters).ExecuteNonQueryAsync(ct);
         var cleared = await Command(connection, """
             update case_flags f set cleared_on = @today
@@ -209,7 +223,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = DataServices.BatchCommandTimeoutSeconds };
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = AppDbContext.BatchCommandTimeoutSeconds };
         foreach (var (name, value) in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter(name, value));

@@ -19,7 +19,7 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, SweepSetti
             .Where(u => !u.IsDisabled && u.OrganisationId != null && u.Email != null && (u.LastDigestOn == null || u.LastDigestOn < today))
             .Select(u => new
             {
-                u.Id, u.Email, u.OrganisationId,
+                u.Id, u.Email, u.OrganisationId, u.LastDigestOn,
                 SeesAll = db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == Roles.Reviewer || r.Name == Roles.Admin))),
             })
             .ToListAsync(ct);
@@ -42,14 +42,21 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, SweepSetti
 
                 This message holds counts only. Sign in to see the cases.
                 """;
+            // Claimed in the database before it is sent: however many instances run this, one of them wins each user's day.
+            var claimed = await db.Users.Where(u => u.Id == user.Id && (u.LastDigestOn == null || u.LastDigestOn < today))
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastDigestOn, today), ct);
+            if (claimed == 0) continue;
             try
             {
                 await email.SendAsync(user.Email!, "SivTracker daily digest", body, ct);
-                await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastDigestOn, today), ct);
                 sent++;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception)
             {
+                // Not sent: give the day back so the next run tries again.
+                await db.Users.Where(u => u.Id == user.Id && u.LastDigestOn == today)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastDigestOn, user.LastDigestOn), CancellationToken.None);
+                if (exception is OperationCanceledException) throw;
                 logger.LogWarning("Digest to user {UserId} failed: {Error}", user.Id, exception.GetType().Name);
             }
         }

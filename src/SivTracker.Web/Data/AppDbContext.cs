@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Domain;
-using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Data;
 
@@ -11,6 +10,12 @@ namespace SivTracker.Web.Data;
 //   dotnet tool restore && dotnet ef migrations add <Name> --project src/SivTracker.Web --output-dir Data/Migrations
 public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// Web requests fail fast (the connection string's Command Timeout, 15 s by default); batch work (the sweep, imports,
+    /// exports, recomputes, key rotation) may legitimately run for minutes and uses this instead.
+    /// </summary>
+    public const int BatchCommandTimeoutSeconds = 900;
+
     private Guid? _organisationOverride;
     private bool _hasOrganisationOverride;
 
@@ -50,6 +55,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ContactChannel> ContactChannels => Set<ContactChannel>();
     public DbSet<ServiceRecord> ServiceRecords => Set<ServiceRecord>();
     public DbSet<Case> Cases => Set<Case>();
+
+    /// <summary>A principal's cases, the most recently opened first: "the person's case" in lists means the first of these.</summary>
+    public IQueryable<Case> CasesLatestFirst => Cases.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id);
+
+    /// <summary>Cases whose current stage is not terminal in the catalog: the one meaning of "open" for every page and report.</summary>
+    public IQueryable<Case> OpenCases => Cases.Where(c => !Stages.Any(s => s.Code == c.CurrentStageCode && s.IsTerminal));
     public DbSet<CaseNumber> CaseNumbers => Set<CaseNumber>();
     public DbSet<Stage> Stages => Set<Stage>();
     public DbSet<StageEvent> StageEvents => Set<StageEvent>();
@@ -100,4 +111,11 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
 
     private void ApplyOrganisationFilter<TEntity>(ModelBuilder modelBuilder) where TEntity : class, IOrganisationOwned =>
         modelBuilder.Entity<TEntity>().HasQueryFilter(e => OrganisationId == null || e.OrganisationId == OrganisationId);
+}
+
+/// <summary>Who is acting in this scope: the signed-in user in a request, nobody (null) in the CLI and background work.</summary>
+public interface ICurrentActor
+{
+    Guid? UserId { get; }
+    Guid? OrganisationId { get; }
 }

@@ -24,7 +24,7 @@ public static class BulkCopy
         var columnList = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
         await using var writer = await connection.BeginBinaryImportAsync(
             $"COPY \"{table.Name}\" ({columnList}) FROM STDIN (FORMAT BINARY)", ct);
-        writer.Timeout = TimeSpan.FromSeconds(Infrastructure.DataServices.BatchCommandTimeoutSeconds);
+        writer.Timeout = TimeSpan.FromSeconds(Data.AppDbContext.BatchCommandTimeoutSeconds);
         foreach (var row in rows)
         {
             await writer.StartRowAsync(ct);

@@ -1,4 +1,3 @@
-using SivTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -55,7 +54,7 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
     /// </summary>
     public async Task<int> RecomputeAllAsync(Guid? organisationId = null, Action<int, int>? progress = null, CancellationToken ct = default)
     {
-        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
+        db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var organisations = await db.Organisations.AsNoTracking().Where(o => organisationId == null || o.Id == organisationId)
             .Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
@@ -77,9 +76,9 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
                 var updates = new List<Case>();
                 foreach (var @case in batch)
                 {
-                    var before = (@case.CurrentStageCode, @case.ClockState, @case.GovernmentDays, @case.PausedDays, @case.LimitDays, @case.DaysOver, @case.ProjectedBreachOn, @case.ClockStartedOn);
+                    var before = (@case.CurrentStageCode, @case.ClockState, @case.GovernmentDays, @case.PausedDays, @case.LimitDays, @case.DaysOver, @case.ProjectedBreachOn, @case.ClockStartedOn, @case.PastLimitSince);
                     Apply(@case, events[@case.Id], catalog, today);
-                    if (before != (@case.CurrentStageCode, @case.ClockState, @case.GovernmentDays, @case.PausedDays, @case.LimitDays, @case.DaysOver, @case.ProjectedBreachOn, @case.ClockStartedOn))
+                    if (before != (@case.CurrentStageCode, @case.ClockState, @case.GovernmentDays, @case.PausedDays, @case.LimitDays, @case.DaysOver, @case.ProjectedBreachOn, @case.ClockStartedOn, @case.PastLimitSince))
                     {
                         updates.Add(@case);
                     }
@@ -102,9 +101,9 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
             update cases c set
                 current_stage_code = v.stage, current_stage_entered_on = v.entered, clock_state = v.state, clock_started_on = v.started,
                 government_days = v.government, paused_days = v.paused, limit_days = v.limit_days, days_over = v.over,
-                projected_breach_on = v.breach, clock_computed_for = @today
-            from unnest(@ids, @stages, @entered, @states, @started, @government, @paused, @limits, @over, @breach)
-                as v(id, stage, entered, state, started, government, paused, limit_days, over, breach)
+                projected_breach_on = v.breach, past_limit_since = v.past_limit, clock_computed_for = @today
+            from unnest(@ids, @stages, @entered, @states, @started, @government, @paused, @limits, @over, @breach, @pastLimit)
+                as v(id, stage, entered, state, started, government, paused, limit_days, over, breach, past_limit)
             where c.id = v.id
             """, connection);
         command.Parameters.Add(new NpgsqlParameter("today", today));
@@ -118,6 +117,7 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
         command.Parameters.Add(new NpgsqlParameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = cases.Select(c => (object?)c.LimitDays ?? DBNull.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("over", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = cases.Select(c => (object?)c.DaysOver ?? DBNull.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("breach", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = cases.Select(c => (object?)c.ProjectedBreachOn ?? DBNull.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("pastLimit", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = cases.Select(c => (object?)c.PastLimitSince ?? DBNull.Value).ToArray() });
         return await command.ExecuteNonQueryAsync(ct);
     }
 }

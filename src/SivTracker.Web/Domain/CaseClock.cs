@@ -12,6 +12,7 @@ public static class CaseClock
         @case.LimitDays = clock.LimitDays;
         @case.DaysOver = clock.DaysOver;
         @case.ProjectedBreachOn = clock.ProjectedBreachOn;
+        @case.PastLimitSince = clock.PastLimitSince;
         @case.ClockComputedFor = computedFor;
     }
 }

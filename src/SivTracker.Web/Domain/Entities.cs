@@ -96,7 +96,23 @@ public class Person : OwnedEntity
     public List<ContactChannel> ContactChannels { get; set; } = [];
     public List<ServiceRecord> ServiceRecords { get; set; } = [];
 
-    public string DisplayName => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+    public string DisplayName => FormatName(GivenNames, FamilyName);
+
+    /// <summary>A date of birth as typed: YYYY-MM-DD, or YYYY alone when only the year is known (paper tazkiras often give no more).</summary>
+    public static (DateOnly Date, bool YearOnly)? ParseDateOfBirth(string? value)
+    {
+        value = value?.Trim();
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value.Length == 4 && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year) && year is > 0 and < 10000)
+        {
+            return (new DateOnly(year, 1, 1), true);
+        }
+        return DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? (date, false) : null;
+    }
+
+    /// <summary>How a person is named on every page, list, report and export: given names, then the family name when there is one.</summary>
+    public static string FormatName(string givenNames, string? familyName) =>
+        string.IsNullOrWhiteSpace(familyName) ? givenNames.Trim() : $"{givenNames.Trim()} {familyName.Trim()}";
 
     /// <summary>Recomputes the search and lookup fields from the names, aliases and identifiers; call before saving.</summary>
     public void RefreshSearchFields()
@@ -182,7 +198,7 @@ public class ServiceRecord : OwnedEntity
     public bool RecommendationLetterObtained { get; set; }
 }
 
-public class Case : OwnedEntity
+public partial class Case : OwnedEntity
 {
     /// <summary>The organisation's own reference, unique within it.</summary>
     public required string Reference { get; set; }
@@ -208,6 +224,10 @@ public class Case : OwnedEntity
     public int? LimitDays { get; set; }
     public int? DaysOver { get; set; }
     public DateOnly? ProjectedBreachOn { get; set; }
+
+    /// <summary>The first day the clock stood past its limit, from the history: a backlog imported years late still says when.</summary>
+    public DateOnly? PastLimitSince { get; set; }
+
     public DateOnly? ClockComputedFor { get; set; }
 
     /// <summary>The review queue group of the case's most urgent open flag (1 overdue … 4 other), null when it has none; kept by the sweep.</summary>
@@ -376,9 +396,15 @@ public class CaseFlag : IOrganisationOwned
     public Guid OrganisationId { get; set; }
     public Guid CaseId { get; set; }
     public FlagType Type { get; set; }
+    /// <summary>The day the sweep first saw the condition.</summary>
     public DateOnly RaisedOn { get; set; }
+
     public DateOnly? ClearedOn { get; set; }
     public int? DaysOver { get; set; }
+
+    /// <summary>For a limit flag, the day the clock actually passed the limit (from the case's history).</summary>
+    public DateOnly? PastLimitSince { get; set; }
+
     public DateOnly? DeadlineOn { get; set; }
 
     /// <summary>A reviewer may put off a non-statutory flag; it stays visible as snoozed.</summary>

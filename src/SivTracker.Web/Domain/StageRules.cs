@@ -27,6 +27,9 @@ public abstract record StageChangeError(string Message)
     public sealed record DateInFuture(DateOnly Date)
         : StageChangeError($"The effective date {Date:d MMM yyyy} is in the future. Record changes once they happen.");
 
+    public sealed record HistoryBroken(StageChangeError Rule)
+        : StageChangeError($"The history would break a rule: {Rule.Message} Void or correct the later events first.");
+
     public sealed record DateBeforePrevious(DateOnly Date, DateOnly Previous)
         : StageChangeError($"The effective date {Date:d MMM yyyy} is before the last recorded change ({Previous:d MMM yyyy}). Correct the earlier event instead.");
 }
@@ -94,6 +97,23 @@ public static class StageRules
         (StageCatalog.ComDenied, StageCatalog.ComApproved) => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Replays a history (put in order by <see cref="StatutoryClock.InOrder"/>) move by move from the given position and
+    /// returns the first rule it breaks: how imports, corrections and voids are held to the rules a single change meets.
+    /// </summary>
+    public static StageChangeError? CheckHistory(IReadOnlyDictionary<string, Stage> catalog, StepModel model, IReadOnlyList<StageEvent> ordered, int from = 1)
+    {
+        for (var i = Math.Max(1, from); i < ordered.Count; i++)
+        {
+            var hadAppeal = ordered.Take(i).Any(e => e.ToStageCode == StageCatalog.ComAppeal);
+            if (Check(catalog, model, ordered[i - 1].ToStageCode, ordered[i].ToStageCode, ordered[i].Reason is not null, hadAppeal) is { } error)
+            {
+                return error;
+            }
+        }
+        return null;
+    }
 
     /// <summary>Effective dates are real dates: not in the future, and in order unless the event corrects an earlier one.</summary>
     public static StageChangeError? CheckDate(DateOnly effectiveOn, DateOnly today, DateOnly? previous, bool isCorrection)

@@ -43,8 +43,14 @@ public sealed record ClockStatus
     /// <summary>Past the limit while still open, whatever the high-risk flag says.</summary>
     public bool IsPastLimit => IsOpen && DaysOver is > 0;
 
-    /// <summary>A breach to flag: high-risk cases are counted and shown but the statute lets them take longer.</summary>
-    public bool IsOverdue => IsPastLimit && !HighRisk;
+    /// <summary>A statutory breach to flag: high-risk cases are counted and shown but the statute lets them take longer.</summary>
+    public bool IsStatutoryBreach => IsPastLimit && !HighRisk && IsStatutory;
+
+    /// <summary>Past an internal target (S1059): flagged for the NGO, never called a statutory breach.</summary>
+    public bool IsPastInternalTarget => IsPastLimit && !HighRisk && !IsStatutory;
+
+    /// <summary>The first day the government days exceeded the limit, wherever in the history that happened.</summary>
+    public DateOnly? PastLimitSince { get; init; }
 
     public ClockWarning Warning { get; init; }
 }
@@ -101,6 +107,7 @@ public static class StatutoryClock
         var startedOn = events[startIndex].EffectiveOn;
         var limitDays = LimitDays(startedOn, isStatutory, settings);
         int government = 0, paused = 0;
+        DateOnly? pastLimitSince = null;
         ClockOwner currentOwner = ClockOwner.Government;
         DateOnly currentSince = startedOn;
         for (var i = startIndex; i < events.Count; i++)
@@ -112,7 +119,13 @@ public static class StatutoryClock
             var days = Math.Max(0, until.DayNumber - currentSince.DayNumber);
             switch (currentOwner)
             {
-                case ClockOwner.Government: government += days; break;
+                case ClockOwner.Government:
+                    if (pastLimitSince is null && government + days > limitDays)
+                    {
+                        pastLimitSince = currentSince.AddDays(limitDays + 1 - government);
+                    }
+                    government += days;
+                    break;
                 // A backward move to a stage that owns no clock after the start still waits on the applicant.
                 case ClockOwner.Applicant or ClockOwner.None: paused += days; break;
                 // Days while closed or after issuance count for nobody; a reopened case resumes the same clock.
@@ -139,6 +152,7 @@ public static class StatutoryClock
             PausedSince = state == ClockState.Paused ? currentSince : null,
             StoppedOn = state == ClockState.Stopped ? currentSince : null,
             ProjectedBreachOn = state == ClockState.Running && remaining >= 0 ? today.AddDays(remaining) : null,
+            PastLimitSince = pastLimitSince,
         };
         return status with { Warning = WarningFor(status, remaining, settings) };
     }

@@ -44,7 +44,7 @@ public sealed class Report
     public async IAsyncEnumerable<object?[]> RowsAsync(NpgsqlConnection connection, Guid organisationId, ReportFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
     {
         // Streams for as long as the export takes to write; a command timeout would cut a large export short.
-        await using var command = new NpgsqlCommand(Sql(filter), connection) { CommandTimeout = Infrastructure.DataServices.BatchCommandTimeoutSeconds };
+        await using var command = new NpgsqlCommand(Sql(filter), connection) { CommandTimeout = Data.AppDbContext.BatchCommandTimeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter("org", organisationId));
         command.Parameters.Add(new NpgsqlParameter("program", (object?)filter.Program?.ToString() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("model", (object?)filter.StepModel?.ToString() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
@@ -125,15 +125,15 @@ public sealed class Report
         new()
         {
             Name = "overdue", Title = "Overdue cases", CaseLevel = true,
-            Description = "Open cases past the statutory limit (high-risk cases excepted), most days over first.",
-            Columns = _ => ["case_ref", "program", "stage_code", "clock_start", "government_days", "limit_days", "days_over", "flagged_on", "caseworker", "last_review"],
+            Description = "Open cases past the statutory limit (high-risk and S1059 cases excepted), most days over first; past_limit_since is the day the clock passed the limit, flagged_on the day the sweep first saw it.",
+            Columns = _ => ["case_ref", "program", "stage_code", "clock_start", "government_days", "limit_days", "days_over", "past_limit_since", "flagged_on", "caseworker", "last_review"],
             Sql = _ => $"""
-                select c.reference, c.program, c.current_stage_code, c.clock_started_on, c.government_days, c.limit_days, c.days_over,
-                    (select f.raised_on from case_flags f where f.case_id = c.id and f.type = 'StatutoryOverdue' and f.cleared_on is null),
+                select c.reference, c.program, c.current_stage_code, c.clock_started_on, c.government_days, c.limit_days, c.days_over, c.past_limit_since,
+                    (select f.raised_on from case_flags f where f.case_id = c.id and f.type = {Domain.CaseStatus.Sql(Domain.FlagType.StatutoryOverdue)} and f.cleared_on is null),
                     (select u.display_name from users u where u.id = c.caseworker_id),
                     (select max(a.at)::date from review_actions a where a.case_id = c.id)
                 from cases c
-                where {CaseFilter} and c.clock_state in ('Running', 'Paused') and c.program <> 'S1059' and not c.high_risk and c.days_over > 0
+                where {CaseFilter} and {Domain.CaseStatus.PastStatutoryLimitSql("c")}
                     and (@from is null or c.clock_started_on >= @from) and (@to is null or c.clock_started_on <= @to)
                 order by c.days_over desc, c.reference
                 """,

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
-using System.Xml;
+using SpreadCheetah;
+using SpreadCheetah.Styling;
 
 namespace SivTracker.Web.Exports;
 
@@ -46,89 +46,41 @@ public static class ReportWriters
     }
 
     /// <summary>
-    /// A minimal XLSX written straight into a zip stream, row by row, with inline strings: nothing is buffered, so an
-    /// export of any size holds one row in memory. Opens in Excel, LibreOffice and the Open XML SDK.
+    /// XLSX through SpreadCheetah, which streams rows straight into the zip: an export of any size holds one row in
+    /// memory. Dates are date cells and figures are numbers; text goes in as text, which a spreadsheet never runs as a
+    /// formula, so it needs no apostrophe (only CSV does).
     /// </summary>
     public static async Task<int> WriteXlsxAsync(Stream output, string sheetName, IReadOnlyList<string> columns, IAsyncEnumerable<object?[]> rows, CancellationToken ct,
         params (string Name, IReadOnlyList<string> Columns, IAsyncEnumerable<object?[]> Rows)[] moreSheets)
     {
-        var sheets = new List<(string Name, IReadOnlyList<string> Columns, IAsyncEnumerable<object?[]> Rows)> { (sheetName, columns, rows) };
-        sheets.AddRange(moreSheets);
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        await WritePartAsync(zip, "[Content_Types].xml", $$"""
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{{string.Concat(sheets.Select((_, i) => $"<Override PartName=\"/xl/worksheets/sheet{i + 1}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"))}}</Types>
-            """);
-        await WritePartAsync(zip, "_rels/.rels", """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
-            """);
-        await WritePartAsync(zip, "xl/workbook.xml", $"""
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{string.Concat(sheets.Select((s, i) => $"<sheet name=\"{s.Name}\" sheetId=\"{i + 1}\" r:id=\"rId{i + 1}\"/>"))}</sheets></workbook>
-            """);
-        await WritePartAsync(zip, "xl/_rels/workbook.xml.rels", $"""
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{string.Concat(sheets.Select((_, i) => $"<Relationship Id=\"rId{i + 1}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{i + 1}.xml\"/>"))}</Relationships>
-            """);
-
+        await using var spreadsheet = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions { DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd") }, ct);
         var count = 0;
-        for (var i = 0; i < sheets.Count; i++)
+        foreach (var (name, sheetColumns, sheetRows, index) in new[] { (sheetName, columns, rows) }.Concat(moreSheets).Select((s, i) => (s.Item1, s.Item2, s.Item3, i)))
         {
-            var written = await WriteSheetAsync(zip, i + 1, sheets[i].Columns, sheets[i].Rows, ct);
-            if (i == 0) count = written;
+            await spreadsheet.StartWorksheetAsync(name, token: ct);
+            await spreadsheet.AddRowAsync(sheetColumns.Select(c => new DataCell(c)).ToArray(), ct);
+            var written = 0;
+            await foreach (var row in sheetRows.WithCancellation(ct))
+            {
+                await spreadsheet.AddRowAsync(row.Select(Cell).ToArray(), ct);
+                written++;
+            }
+            if (index == 0) count = written;
         }
+        await spreadsheet.FinishAsync(ct);
         return count;
     }
 
-    private static async Task<int> WriteSheetAsync(ZipArchive zip, int number, IReadOnlyList<string> columns, IAsyncEnumerable<object?[]> rows, CancellationToken ct)
+    private static DataCell Cell(object? value) => value switch
     {
-        var entry = zip.CreateEntry($"xl/worksheets/sheet{number}.xml", CompressionLevel.Fastest);
-        await using var stream = entry.Open();
-        await using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false) });
-        const string ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-        await xml.WriteStartDocumentAsync(true);
-        await xml.WriteStartElementAsync(null, "worksheet", ns);
-        await xml.WriteStartElementAsync(null, "sheetData", ns);
-        await WriteRowAsync(xml, columns.Cast<object?>().ToArray(), ns);
-        var count = 0;
-        await foreach (var row in rows.WithCancellation(ct))
-        {
-            await WriteRowAsync(xml, row, ns);
-            count++;
-        }
-        await xml.WriteEndElementAsync();
-        await xml.WriteEndElementAsync();
-        await xml.WriteEndDocumentAsync();
-        await xml.FlushAsync();
-        return count;
-    }
-
-    private static async Task WriteRowAsync(XmlWriter xml, object?[] values, string ns)
-    {
-        await xml.WriteStartElementAsync(null, "row", ns);
-        foreach (var value in values)
-        {
-            await xml.WriteStartElementAsync(null, "c", ns);
-            if (value is int or long or double or decimal)
-            {
-                await xml.WriteElementStringAsync(null, "v", ns, Text(value));
-            }
-            else
-            {
-                await xml.WriteAttributeStringAsync(null, "t", null, "inlineStr");
-                await xml.WriteStartElementAsync(null, "is", ns);
-                await xml.WriteElementStringAsync(null, "t", ns, Text(value));
-                await xml.WriteEndElementAsync();
-            }
-            await xml.WriteEndElementAsync();
-        }
-        await xml.WriteEndElementAsync();
-    }
-
-    private static async Task WritePartAsync(ZipArchive zip, string name, string content)
-    {
-        await using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(content.Trim()));
-    }
+        null => new DataCell(),
+        DateOnly date => new DataCell(date.ToDateTime(TimeOnly.MinValue)),
+        DateTime date => new DataCell(date.Date),
+        int number => new DataCell(number),
+        long number => new DataCell(number),
+        double number => new DataCell(number),
+        decimal number => new DataCell(number),
+        bool flag => new DataCell(flag ? "yes" : "no"),
+        _ => new DataCell(value.ToString() ?? ""),
+    };
 }

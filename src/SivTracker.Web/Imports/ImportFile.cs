@@ -110,6 +110,7 @@ public static class ImportFile
             var first = workbook.Workbook.Sheets?.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().FirstOrDefault() ?? throw new FileProblem("The workbook has no sheets.");
             var part = (WorksheetPart)workbook.GetPartById(first.Id!);
             var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList() ?? [];
+            var dateStyles = DateStyles(workbook.WorkbookStylesPart?.Stylesheet);
             var rows = new List<string[]>();
             foreach (var row in part.Worksheet.Descendants<Row>())
             {
@@ -118,7 +119,7 @@ public static class ImportFile
                 {
                     var column = ColumnIndex(cell.CellReference?.Value) ?? cells.Count;
                     while (cells.Count < column) cells.Add("");
-                    cells.Add(CellText(cell, shared));
+                    cells.Add(CellText(cell, shared, dateStyles));
                 }
                 rows.Add(cells.ToArray());
             }
@@ -130,16 +131,42 @@ public static class ImportFile
         }
     }
 
-    private static string CellText(Cell cell, List<string> shared)
+    private static string CellText(Cell cell, List<string> shared, HashSet<uint> dateStyles)
     {
         var value = cell.CellValue?.Text ?? cell.InlineString?.InnerText ?? "";
         if (cell.DataType?.Value == CellValues.SharedString && int.TryParse(value, out var index) && index < shared.Count) return shared[index];
-        // Dates typed into Excel arrive as serial numbers when the cell has a date format; YYYY-MM-DD text is read as is.
-        if (cell.DataType is null && cell.StyleIndex is not null && double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var serial) && serial is > 1000 and < 80000)
+        // A date typed into Excel is a serial number whose cell has a date format: the format says it is a date, not the
+        // size of the number (a tazkira number or a count may fall in any range). YYYY-MM-DD text is read as is.
+        if ((cell.DataType is null || cell.DataType.Value == CellValues.Number) && cell.StyleIndex?.Value is { } style && dateStyles.Contains(style)
+            && double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var serial))
         {
             return DateOnly.FromDateTime(DateTime.FromOADate(serial)).ToString("yyyy-MM-dd");
         }
         return value;
+    }
+
+    /// <summary>The cell styles whose number format shows a date: Excel's built-in date formats, or a custom one with day, month or year in it.</summary>
+    private static HashSet<uint> DateStyles(Stylesheet? stylesheet)
+    {
+        var custom = stylesheet?.NumberingFormats?.Elements<NumberingFormat>()
+            .Where(f => f.NumberFormatId?.Value is not null)
+            .ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode?.Value ?? "") ?? [];
+        var styles = new HashSet<uint>();
+        var index = 0u;
+        foreach (var format in stylesheet?.CellFormats?.Elements<CellFormat>() ?? [])
+        {
+            var id = format.NumberFormatId?.Value ?? 0;
+            if (id is >= 14 and <= 22 or >= 27 and <= 36 or >= 45 and <= 47 or >= 50 and <= 58 || custom.TryGetValue(id, out var code) && IsDateCode(code)) styles.Add(index);
+            index++;
+        }
+        return styles;
+    }
+
+    private static bool IsDateCode(string code)
+    {
+        // Quoted text and [colour] or [$-locale] sections say nothing about dates.
+        var bare = System.Text.RegularExpressions.Regex.Replace(code, "\"[^\"]*\"|\\[[^\\]]*\\]|\\\\.", "");
+        return bare.IndexOfAny(['d', 'D', 'y', 'Y']) >= 0 || (bare.Contains('m', StringComparison.OrdinalIgnoreCase) && !bare.Contains('h', StringComparison.OrdinalIgnoreCase) && !bare.Contains('s', StringComparison.OrdinalIgnoreCase));
     }
 
     private static int? ColumnIndex(string? reference)

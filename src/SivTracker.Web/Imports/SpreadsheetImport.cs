@@ -7,6 +7,12 @@ using SivTracker.Web.Domain;
 
 namespace SivTracker.Web.Imports;
 
+public sealed record ImportSettings
+{
+    /// <summary>The largest file the import page accepts.</summary>
+    public long MaxBytes { get; init; } = 10 * 1024 * 1024;
+}
+
 /// <summary>
 /// Imports an NGO's spreadsheet: one row per person, rows sharing a case_ref form one family. A dry run reports every
 /// problem as row, column, value and message and what would change; a commit re-plans inside one transaction and
@@ -53,6 +59,8 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     public sealed record Outcome(IReadOnlyList<Problem> Problems, Summary Summary, string? Notice, bool Committed);
 
+    private static readonly Summary Nothing = new(0, 0, 0, 0, 0, 0, 0);
+
     private sealed record PersonRow(int Row, Relationship Relationship, string GivenNames, string? FamilyName, string? FatherName, string[] Spellings,
         string? NativeName, DateOnly? DateOfBirth, DatePrecision Precision, Sex? Sex, string? Tazkira, string? Passport, DateOnly? PassportExpiry,
         string? Phone, string? Email, string? Country, SafetyStatus Safety);
@@ -63,18 +71,20 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct)
     {
-        db.Database.SetCommandTimeout(DataServices.BatchCommandTimeoutSeconds);
+        db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var today = await clocks.TodayForAsync(organisationId, ct);
         var problems = new List<Problem>();
         var cases = await ValidateAsync(sheet, organisationId, catalog, today, problems, ct);
         if (problems.Count > 0 || !commit)
         {
-            var dry = problems.Count > 0 ? new Summary(0, 0, 0, 0, 0, 0, 0) : await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, ct);
-            return new Outcome(problems, dry, sheet.Notice, false);
+            var dry = problems.Count > 0 ? Nothing : await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, problems, ct);
+            return new Outcome(problems, problems.Count > 0 ? Nothing : dry, sheet.Notice, false);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var summary = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, ct);
+        var summary = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, problems, ct);
+        // A re-import's new stage dates meet the rules against the case as it is in the database, so they are known only here.
+        if (problems.Count > 0) return new Outcome(problems, Nothing, sheet.Notice, false);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Import committed in organisation {OrganisationId}: {Created} cases created, {Updated} updated", organisationId, summary.CasesCreated, summary.CasesUpdated);
         return new Outcome(problems, summary, sheet.Notice, true);
@@ -202,15 +212,17 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 {
                     problems.Add(new Problem(row, stage, on.ToString("yyyy-MM-dd"), $"{stage} is not a stage of the {effectiveModel} process."));
                 }
-                // One column per stage: along the process the dates must not go back (loops need the app's stage history).
-                for (var i = 1; i < stages.Count; i++)
+                model = effectiveModel;
+                stages = InHistoryOrder(stages, catalog);
+                if (problems.Count == before)
                 {
-                    if (stages[i].On < stages[i - 1].On && stages[i].Stage != StageCatalog.Closed)
+                    // The history must be one the case page would accept: replayed through the case's own rules.
+                    var draft = Case.Open(organisationId, group.Key, Guid.Empty, [], prog, effectiveModel, stages.Count > 0 ? stages[0].On : today, new Case.Actor(null, default));
+                    if (RecordHistory(draft, stages, catalog, today, new Case.Actor(null, default)) is { } refused)
                     {
-                        problems.Add(new Problem(row, stages[i].Stage, stages[i].On.ToString("yyyy-MM-dd"), $"This date is before {stages[i - 1].Stage} ({stages[i - 1].On:yyyy-MM-dd}); stage dates must follow the process order."));
+                        problems.Add(new Problem(row, refused.Stage, refused.On.ToString("yyyy-MM-dd"), refused.Error.Message));
                     }
                 }
-                model = effectiveModel;
             }
             if (principal is not null && program is not null && problems.Count == before)
             {
@@ -224,6 +236,21 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
     /// <summary>Undoes the apostrophe that exports put before = + - @ so a spreadsheet would not run the cell as a formula.</summary>
     private static string Unprotect(string value) =>
         value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
+
+    /// <summary>A spreadsheet gives one date per stage column: the history is those stages by date, ties in process order.</summary>
+    private static List<(string Stage, DateOnly On)> InHistoryOrder(IEnumerable<(string Stage, DateOnly On)> stages, IReadOnlyDictionary<string, Stage> catalog) =>
+        stages.OrderBy(s => s.On).ThenBy(s => catalog[s.Stage].SortOrder).ToList();
+
+    /// <summary>Records the imported stages on a case opened at the first stage; the first move the rules refuse, if any.</summary>
+    private static (string Stage, DateOnly On, StageChangeError Error)? RecordHistory(Case @case, IEnumerable<(string Stage, DateOnly On)> stages,
+        IReadOnlyDictionary<string, Stage> catalog, DateOnly today, Case.Actor actor)
+    {
+        foreach (var (stage, on) in stages.SkipWhile(s => s.Stage == @case.CurrentStageCode))
+        {
+            if (@case.Record(catalog, stage, on, today, actor, "Imported.") is { } error) return (stage, on, error);
+        }
+        return null;
+    }
 
     private static T Add<T>(List<Problem> problems, Problem problem, T value)
     {
@@ -281,7 +308,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         var precision = DatePrecision.Exact;
         if (get("date_of_birth") is { } dobText)
         {
-            var parsed = Pages.Applicants.PersonForm.ParseDateOfBirth(dobText);
+            var parsed = Domain.Person.ParseDateOfBirth(dobText);
             if (parsed is null) problems.Add(new Problem(row, "date_of_birth", dobText, "Write YYYY-MM-DD, or YYYY for the year only."));
             else if (parsed.Value.Date > today) problems.Add(new Problem(row, "date_of_birth", dobText, "The date of birth is in the future."));
             else (dob, precision) = (parsed.Value.Date, parsed.Value.YearOnly ? DatePrecision.YearOnly : DatePrecision.Exact);
@@ -313,11 +340,12 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
     }
 
     /// <summary>Compares the file with the database and, when writing, applies the difference. Returns what changes.</summary>
-    private async Task<Summary> ApplyAsync(List<CaseRow> rows, Guid organisationId, Guid? userId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, bool write, CancellationToken ct)
+    private async Task<Summary> ApplyAsync(List<CaseRow> rows, Guid organisationId, Guid? userId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, bool write,
+        List<Problem> problems, CancellationToken ct)
     {
         var references = rows.Select(r => r.Reference).ToList();
         var existing = await db.Cases.IgnoreQueryFilters().Where(c => c.OrganisationId == organisationId && references.Contains(c.Reference))
-            .Include(c => c.StageEvents).Include(c => c.CaseNumbers).ToDictionaryAsync(c => c.Reference, ct);
+            .Include(c => c.StageEvents).Include(c => c.CaseNumbers).Include(c => c.Documents).ToDictionaryAsync(c => c.Reference, ct);
         var principalIds = existing.Values.Select(c => c.PrincipalId).ToList();
         var people = (await db.Persons.IgnoreQueryFilters().Where(p => principalIds.Contains(p.Id) || (p.PrincipalId != null && principalIds.Contains(p.PrincipalId.Value)))
             .Include(p => p.Aliases).Include(p => p.Passports).Include(p => p.ContactChannels).ToListAsync(ct));
@@ -345,30 +373,25 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                         EmployerType = EmployerType.UsMilitary, StartDate = row.ServiceStart ?? today, EndDate = row.ServiceEnd,
                     });
                 }
-                @case = new Case
-                {
-                    OrganisationId = organisationId, Reference = row.Reference, PrincipalId = principal.Id, Program = row.Program, StepModel = row.StepModel!.Value,
-                    CurrentStageCode = StageCatalog.FirstStage(row.StepModel.Value), CaseworkerId = row.CaseworkerId, HighRisk = row.HighRisk,
-                    HighRiskReason = row.HighRisk ? "Marked high-risk in the imported spreadsheet." : null, CreatedAt = now, UpdatedAt = now, CreatedById = userId, UpdatedById = userId,
-                };
+                var actor = new Case.Actor(userId, now);
+                @case = Case.Open(organisationId, row.Reference, principal.Id, newPeople.Skip(newPeople.Count - 1 - row.Family.Count).Select(p => p.Id),
+                    row.Program, row.StepModel!.Value, row.Stages.Count > 0 ? row.Stages[0].On : today, actor, "Case opened by import.");
+                @case.CaseworkerId = row.CaseworkerId;
+                @case.HighRisk = row.HighRisk;
+                @case.HighRiskReason = row.HighRisk ? "Marked high-risk in the imported spreadsheet." : null;
+                @case.CreatedAt = @case.UpdatedAt = now;
+                @case.CreatedById = @case.UpdatedById = userId;
                 foreach (var (kind, number) in new[] { (CaseNumberKind.NvcCase, row.NvcNumber), (CaseNumberKind.UscisReceipt, row.UscisNumber) })
                 {
                     if (number is not null) @case.CaseNumbers.Add(new CaseNumber { OrganisationId = organisationId, CaseId = @case.Id, Kind = kind, Number = number, CreatedAt = now, UpdatedAt = now });
                 }
-                var events = row.Stages.Select((s, i) => new StageEvent
+                // Validated already; a refusal here would mean the rules changed between the check and the write.
+                if (RecordHistory(@case, row.Stages, catalog, today, actor) is { } refused) throw new InvalidOperationException(refused.Error.Message);
+                if (row.Stages.Any(s => s.Stage == StageCatalog.ClockStartStage(@case.StepModel)))
                 {
-                    OrganisationId = organisationId, CaseId = @case.Id, FromStageCode = i == 0 ? null : row.Stages[i - 1].Stage, ToStageCode = s.Stage,
-                    EffectiveOn = s.On, RecordedAt = now, RecordedById = userId, Note = "Imported.",
-                }).ToList();
-                if (events.Count == 0 || events[0].ToStageCode != StageCatalog.FirstStage(@case.StepModel))
-                {
-                    events.Insert(0, new StageEvent
-                    {
-                        OrganisationId = organisationId, CaseId = @case.Id, ToStageCode = StageCatalog.FirstStage(@case.StepModel),
-                        EffectiveOn = events.Count > 0 ? events[0].EffectiveOn : today, RecordedAt = now, RecordedById = userId, Note = "Case opened by import.",
-                    });
-                    if (events.Count > 1) events[1].FromStageCode = events[0].ToStageCode;
+                    @case.PackageReceivedOn(row.Stages.First(s => s.Stage == StageCatalog.ClockStartStage(@case.StepModel)).On);
                 }
+                var events = @case.StageEvents.ToList();
                 eventsAdded += events.Count;
                 clocks.Apply(@case, events, catalog, today);
                 newCases.Add(@case);
@@ -385,35 +408,35 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 var match = people.FirstOrDefault(p => p.PrincipalId == principalEntity.Id && p.GivenNames == member.GivenNames && p.DateOfBirth == member.DateOfBirth);
                 if (match is null)
                 {
-                    newPeople.Add(NewPerson(member, organisationId, principalEntity.Id));
+                    var added = NewPerson(member, organisationId, principalEntity.Id);
+                    newPeople.Add(added);
+                    var items = @case.AddFamilyMember(added.Id);
+                    if (write) db.DocumentItems.AddRange(items);
                     peopleCreated++;
                     changed = true;
                 }
                 else if (Update(match, member, db, write)) { peopleUpdated++; changed = true; }
                 else peopleUnchanged++;
             }
-            var live = @case.StageEvents.Where(e => !e.IsVoided).ToList();
-            foreach (var (stage, on) in row.Stages)
+            var eventsBefore = @case.StageEvents.Count;
+            var caseActor = new Case.Actor(userId, now);
+            foreach (var (stage, on) in InHistoryOrder(row.Stages, catalog))
             {
-                var same = live.FirstOrDefault(e => e.ToStageCode == stage);
+                var same = @case.LiveHistory(catalog).FirstOrDefault(e => e.ToStageCode == stage);
                 if (same is not null && same.EffectiveOn == on) continue;
-                var added = new StageEvent
+                var refused = same is null
+                    ? @case.Record(catalog, stage, on, today, caseActor, "Imported.")
+                    : @case.Correct(catalog, same, stage, on, today, caseActor, $"Import changed the date from {same.EffectiveOn:yyyy-MM-dd}.", "Imported.");
+                if (refused is not null)
                 {
-                    OrganisationId = organisationId, CaseId = @case.Id, FromStageCode = @case.CurrentStageCode, ToStageCode = stage, EffectiveOn = on,
-                    RecordedAt = now, RecordedById = userId, Note = "Imported.", CorrectsEventId = same?.Id,
-                    Reason = same is null ? null : $"Import changed the date from {same.EffectiveOn:yyyy-MM-dd}.",
-                };
-                if (same is not null && write)
-                {
-                    same.VoidedAt = now;
-                    same.VoidedById = userId;
-                    same.VoidReason = $"Corrected by import: the spreadsheet gives {on:yyyy-MM-dd}.";
+                    problems.Add(new Problem(row.Principal.Row, stage, on.ToString("yyyy-MM-dd"), refused.Message));
+                    continue;
                 }
-                if (write) db.StageEvents.Add(added);
-                @case.StageEvents.Add(added);
-                eventsAdded++;
                 changed = true;
             }
+            var recorded = @case.StageEvents.Skip(eventsBefore).ToList();
+            eventsAdded += recorded.Count;
+            if (write) db.StageEvents.AddRange(recorded);
             if (changed)
             {
                 casesUpdated++;
@@ -425,7 +448,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             }
         }
 
-        if (write)
+        if (write && problems.Count == 0)
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             foreach (var person in newPeople)
@@ -443,6 +466,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             await BulkCopy.WriteAsync(db, connection, newCases, ct);
             await BulkCopy.WriteAsync(db, connection, newCases.SelectMany(c => c.CaseNumbers), ct);
             await BulkCopy.WriteAsync(db, connection, newEvents, ct);
+            await BulkCopy.WriteAsync(db, connection, Stamped(newCases.SelectMany(c => c.Documents), now, userId), ct);
             foreach (var @case in touchedCases)
             {
                 clocks.Apply(@case, @case.StageEvents, catalog, today);

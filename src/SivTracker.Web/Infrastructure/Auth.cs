@@ -48,6 +48,7 @@ public static class Auth
         var plainHttpAllowed = environment.IsDevelopment();
         var cookiePrefix = plainHttpAllowed ? "sivtracker-dev" : "__Host-sivtracker";
         var securePolicy = plainHttpAllowed ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        // Read here because cookie options are set before the container exists; AddSivSettings checks the same section on start.
         var session = configuration.GetSection("Session").Get<SessionSettings>() ?? new SessionSettings();
         services.AddSingleton(session);
         services.AddHttpContextAccessor();

@@ -54,9 +54,8 @@ public sealed class SmtpEmailSender(Microsoft.Extensions.Options.IOptionsMonitor
         await client.DisconnectAsync(quit: true, ct);
     }
 
-    public static IServiceCollection AddSivEmail(IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSivEmail(IServiceCollection services)
     {
-        services.AddOptions<SmtpSettings>().Bind(configuration.GetSection("Smtp"));
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         return services;
     }

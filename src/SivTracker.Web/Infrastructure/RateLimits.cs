@@ -3,6 +3,13 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace SivTracker.Web.Infrastructure;
 
+public sealed record RateLimitSettings
+{
+    public int ExportsPerMinute { get; init; } = 10;
+    public int SignInsPerMinute { get; init; } = 20;
+    public int SearchesPerMinute { get; init; } = 60;
+}
+
 /// <summary>Per-user limits on expensive or sensitive requests; refusals answer 429, not the default 503.</summary>
 public static class RateLimits
 {
@@ -10,24 +17,24 @@ public static class RateLimits
     public const string SignIn = "sign-in";
     public const string Search = "search";
 
-    public static IServiceCollection AddSivRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSivRateLimits(this IServiceCollection services)
     {
-        // Read when a partition is made, so configuration (and tests) can change the limits.
-        static int Limit(HttpContext context, string name, int fallback) =>
-            context.RequestServices.GetRequiredService<IConfiguration>().GetValue($"RateLimits:{name}", fallback);
+        // Read when a partition is made, so a changed configuration changes the limits.
+        static RateLimitSettings Limits(HttpContext context) =>
+            context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<RateLimitSettings>>().CurrentValue;
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(Exports, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limit(context, "ExportsPerMinute", 10), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).ExportsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             // Sign-in pages per client address (lockout after five wrong passwords protects each account).
             options.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limit(context, "SignInsPerMinute", 20), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).SignInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.AddPolicy(Search, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limit(context, "SearchesPerMinute", 60), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).SearchesPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return services;
     }

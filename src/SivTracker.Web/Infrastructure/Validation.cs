@@ -31,3 +31,18 @@ public static class Validation
         }
     }
 }
+
+/// <summary>A named refusal from a handler: the field it concerns ("" for the whole form) and the message a user reads.</summary>
+public sealed record FieldError(string Field, string Message);
+
+public static class FieldErrors
+{
+    /// <summary>Puts each handler error next to its field on the page ("Input.To").</summary>
+    public static void AddErrors(this ModelStateDictionary modelState, IEnumerable<FieldError> errors, string prefix = "Input")
+    {
+        foreach (var error in errors)
+        {
+            modelState.AddModelError(error.Field.Length == 0 ? string.Empty : $"{prefix}.{error.Field}", error.Message);
+        }
+    }
+}

@@ -220,7 +220,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         Assert.Equal(HttpStatusCode.Redirect, marked.StatusCode);
         Assert.True((await CaseAsync(id)).HighRisk);
-        Assert.Contains("No overdue cases: good news.", await admin.GetHtmlAsync("/Cases?Filters.Overdue=true"));
+        Assert.Contains("No cases past the statutory limit: good news.", await admin.GetHtmlAsync("/Cases?Filters.Overdue=true"));
         Assert.Contains("high-risk: counted, not flagged as a breach", await admin.GetHtmlAsync($"/Cases/Details?id={id}"));
     }
 

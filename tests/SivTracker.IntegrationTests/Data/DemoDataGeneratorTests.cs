@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Demo;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 

@@ -110,7 +110,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(2, reviews.Count);
         var old = reviews.Single(e => e.VoidedAt != null);
         Assert.Equal(new DateOnly(2023, 2, 1), old.EffectiveOn);
-        Assert.Contains("Corrected by import", old.VoidReason);
+        Assert.Contains("Import changed the date from", old.VoidReason);
         Assert.Equal(old.Id, reviews.Single(e => e.VoidedAt == null).CorrectsEventId);
         Assert.Equal(new DateOnly(2023, 3, 1), (await db.Cases.SingleAsync(c => c.Reference == "A-100")).CurrentStageEnteredOn);
         Assert.Equal(2, await db.AuditEvents.CountAsync(a => a.Action == "import.committed" && a.UserId == _users.AdminA.Id));
@@ -121,7 +121,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [InlineData("A-1,child,Hamid,,,2010,,,,,,,,,,", 2, "relationship", "no principal row")]
     [InlineData("A-1,principal,Hamid,,,1975-13-01,,,,AF602B,,,,,,", 2, "date_of_birth", "YYYY-MM-DD")]
     [InlineData("A-1,principal,Hamid,,,1975,,,,AF602B,,,,,2023-02-30,", 2, "COM_SUBMITTED", "a real date")]
-    [InlineData("A-1,principal,Hamid,,,1975,,,,AF602B,,,,,2023-05-01,2023-02-01", 2, "COM_REVIEW", "follow the process order")]
+    [InlineData("A-1,principal,Hamid,,,1975,,,,AF602B,,,,,2023-05-01,2023-02-01", 2, "COM_SUBMITTED", "Moving back from COM_REVIEW to COM_SUBMITTED needs a reason")]
     [InlineData("A-1,principal,Hamid,,,1975,,,,AF999,,,,,,", 2, "program", "AF602B, S1059 or IQ1244")]
     [InlineData("A-1,principal,Hamid,,,1975,,,,AF602B,nobody@a.test,,,,,", 2, "caseworker_email", "No user of your organisation")]
     [InlineData("A-1,principal,Ha\u0001mid,,,1975,,,,AF602B,,,,,,", 2, "given_names", "control characters")]
@@ -161,6 +161,29 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("Windows-1256", sheet.Notice);
         // Windows-1256 has no Persian yeh, so the Arabic yeh comes back: the letters differ in code, not in meaning.
         Assert.Contains(sheet.Rows, r => r.Any(cell => cell.StartsWith("محمد ")));
+    }
+
+    [Fact]
+    public async Task XlsxCells_AreDatesWhenTheirFormatSaysSo_NotWhenTheNumberLooksLikeOne()
+    {
+        using var file = new MemoryStream();
+        await using (var workbook = await SpreadCheetah.Spreadsheet.CreateNewAsync(file))
+        {
+            await workbook.StartWorksheetAsync("cases");
+            var dayFirst = workbook.AddStyle(new SpreadCheetah.Styling.Style { Format = SpreadCheetah.Styling.NumberFormat.Custom("dd/mm/yyyy") });
+            var bold = workbook.AddStyle(new SpreadCheetah.Styling.Style { Font = { Bold = true } });
+            await workbook.AddRowAsync(new SpreadCheetah.DataCell[] { new("case_ref"), new("relationship"), new("given_names"), new("tazkira"), new("program"), new("pre_com"), new("com_submitted") });
+            await workbook.AddRowAsync(new SpreadCheetah.Cell[]
+            {
+                new("X-1"), new("principal"), new("Hamid"), new(new SpreadCheetah.DataCell(45000), bold), new("AF602B"),
+                new(new DateTime(2023, 1, 10), dayFirst), new(new DateTime(2023, 3, 15), dayFirst),
+            });
+            await workbook.FinishAsync();
+        }
+
+        var sheet = ImportFile.Read(file.ToArray(), "cases.xlsx");
+
+        Assert.Equal(["X-1", "principal", "Hamid", "45000", "AF602B", "2023-01-10", "2023-03-15"], sheet.Rows.Single());
     }
 
     [Fact]

@@ -71,3 +71,17 @@ public sealed partial class AppClient : IDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }
+
+/// <summary>Pages read as a browser reads them: through a real HTML parser, not patterns over the markup.</summary>
+public static class Html
+{
+    private static readonly AngleSharp.Html.Parser.HtmlParser Parser = new();
+
+    public static AngleSharp.Html.Dom.IHtmlDocument Parse(string html) => Parser.ParseDocument(html);
+
+    /// <summary>The figures of a page's stat row: each &lt;dt&gt; label with the number in its &lt;dd&gt;.</summary>
+    public static IReadOnlyDictionary<string, int> Stats(string html) =>
+        Parse(html).QuerySelectorAll(".stat").ToDictionary(
+            s => s.QuerySelector("dt")!.TextContent.Trim(),
+            s => int.Parse(s.QuerySelector("dd")!.TextContent.Trim(), System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+}

@@ -6,6 +6,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Demo;
 using SivTracker.Web.Background;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
@@ -92,10 +93,11 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         var overdue = (await CsvAsync(admin, "overdue")).Skip(1).ToList();
         Assert.Equal([_c4.Reference, _c2.Reference, _c1.Reference], overdue.Select(r => r[0]));
-        Assert.Equal(["958", "274", "684", "2026-11-26"], overdue[0][4..8]);
+        // Past the limit since the day the clock passed it (684 days ago, counting today); flagged on the day the sweep saw it.
+        Assert.Equal(["958", "274", "684", "2025-01-12", "2026-11-26"], overdue[0][4..9]);
         Assert.Equal(["674", "273", "401"], overdue[1][4..7]);
         Assert.Equal(["319", "273", "46"], overdue[2][4..7]);
-        Assert.Equal("'=HYPERLINK(\"http://x\")", overdue[2][8]);
+        Assert.Equal("'=HYPERLINK(\"http://x\")", overdue[2][9]);
 
         var throughput = (await CsvAsync(admin, "throughput")).Skip(1).Select(r => string.Join(' ', r)).ToList();
         Assert.Equal([
@@ -137,7 +139,18 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             File.Delete(path);
 
             Assert.Equal(0, exit);
-            Assert.Equal(csv, xlsx);
+            // The same rows in both files; the XLSX holds typed cells, and only the CSV guards text against formulas.
+            Assert.Equal(csv.Count, xlsx.Count);
+            foreach (var (csvRow, xlsxRow) in csv.Zip(xlsx))
+            {
+                Assert.Equal(csvRow.Length, xlsxRow.Length);
+                foreach (var (csvCell, xlsxCell) in csvRow.Zip(xlsxRow))
+                {
+                    Assert.True(csvCell == SivTracker.Web.Exports.ReportWriters.Escape(xlsxCell)
+                        || double.TryParse(csvCell, System.Globalization.CultureInfo.InvariantCulture, out var a) && double.TryParse(xlsxCell, System.Globalization.CultureInfo.InvariantCulture, out var b) && Math.Abs(a - b) < 1e-9,
+                        $"{report.Name}: CSV '{csvCell}', XLSX '{xlsxCell}'");
+                }
+            }
             Assert.Equal(csv, cli);
             Assert.Equal(csv, pageRows);
         }
@@ -234,11 +247,40 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return rows;
     }
 
+    /// <summary>Each cell as text: strings as written, numbers as numbers, and a styled number (the only style is the date format) as its date.</summary>
     private static List<string[]> ReadXlsx(byte[] bytes)
     {
         using var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
         var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
-        return sheet.Descendants<Row>().Select(r => r.Elements<Cell>().Select(c => c.InlineString?.Text?.Text ?? c.CellValue?.Text ?? "").ToArray()).ToList();
+        return sheet.Descendants<Row>().Select(r => r.Elements<Cell>().Select(c =>
+            c.InlineString?.InnerText ?? (c.StyleIndex?.Value > 0 && double.TryParse(c.CellValue?.Text, System.Globalization.CultureInfo.InvariantCulture, out var serial)
+                ? DateOnly.FromDateTime(DateTime.FromOADate(serial)).ToString("yyyy-MM-dd")
+                : c.CellValue?.Text ?? "")).ToArray()).ToList();
+    }
+
+    [Fact]
+    public async Task TheXlsxExport_WritesDatesAsDates_NumbersAsNumbers_AndTextAsTextNeverAFormula()
+    {
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+
+        var bytes = await (await admin.GetAsync("/Reports/Export?Query.Name=overdue&Format=Xlsx")).Content.ReadAsByteArrayAsync();
+
+        using var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+        var workbook = document.WorkbookPart!;
+        var rows = workbook.WorksheetParts.Single().Worksheet.Descendants<Row>().ToList();
+        var header = rows[0].Elements<Cell>().Select(c => c.InnerText).ToList();
+        var first = rows[1].Elements<Cell>().ToList();
+        var clockStart = first[header.IndexOf("clock_start")];
+        var formats = workbook.WorkbookStylesPart!.Stylesheet.NumberingFormats!.Elements<NumberingFormat>().ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode!.Value);
+        var style = workbook.WorkbookStylesPart.Stylesheet.CellFormats!.Elements<CellFormat>().ElementAt((int)clockStart.StyleIndex!.Value);
+        Assert.Equal("yyyy-mm-dd", formats[style.NumberFormatId!.Value]);
+        Assert.Null(first[header.IndexOf("days_over")].DataType);
+        Assert.Equal("958", first[header.IndexOf("government_days")].CellValue!.Text);
+        var formulaLike = rows.Skip(1).Select(r => r.Elements<Cell>().ElementAt(header.IndexOf("caseworker"))).Single(c => c.InnerText.StartsWith('='));
+        Assert.Equal("=HYPERLINK(\"http://x\")", formulaLike.InnerText);
+        Assert.Equal(CellValues.InlineString, formulaLike.DataType!.Value);
+        Assert.Empty(rows.SelectMany(r => r.Descendants<CellFormula>()));
     }
 
     private sealed class WriteCountingStream : Stream

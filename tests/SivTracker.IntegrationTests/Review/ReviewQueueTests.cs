@@ -68,7 +68,7 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var html = await reviewer.GetHtmlAsync("/Review");
 
         Assert.Equal(new[] { _overdueBig, _overdueSmall, _within30, _within90, _highRisk, _appeal }.Select(c => c.Id.ToString()), CaseIdsIn(html));
-        Assert.Contains("<dt>Past the limit</dt><dd>2</dd>", html);
+        Assert.Contains("<dt>Past the statutory limit</dt><dd>2</dd>", html);
         Assert.Contains("<dt>Limit within 30 days</dt><dd>1</dd>", html);
         Assert.Contains("<dt>Limit within 90 days</dt><dd>1</dd>", html);
         Assert.Contains("<dt>Other deadlines</dt><dd>2</dd>", html);
@@ -118,7 +118,7 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             var html = await reviewer.GetHtmlAsync(path);
             pages.Add(CaseIdsIn(html));
             daysOver.AddRange(Regex.Matches(html, "\\+(\\d+) over").Select(m => int.Parse(m.Groups[1].Value)));
-            Assert.Contains("<dt>Past the limit</dt><dd>112</dd>", html);
+            Assert.Contains("<dt>Past the statutory limit</dt><dd>112</dd>", html);
             if (pages.Count > 1) Assert.Contains(">First page</a>", html);
             var next = Regex.Match(html, "<a href=\"([^\"]+)\">Next page</a>");
             path = next.Success ? System.Net.WebUtility.HtmlDecode(next.Groups[1].Value) : null;

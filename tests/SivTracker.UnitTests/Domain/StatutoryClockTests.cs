@@ -25,7 +25,7 @@ public class StatutoryClockTests
         Assert.Equal(ClockState.NotStarted, clock.State);
         Assert.Null(clock.StartedOn);
         Assert.Equal(0, clock.GovernmentDays);
-        Assert.False(clock.IsOverdue);
+        Assert.False(clock.IsStatutoryBreach);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class StatutoryClockTests
         Assert.Equal(ClockState.Stopped, clock.State);
         Assert.Equal(D("2024-12-01"), clock.StoppedOn);
         Assert.Equal(335, clock.GovernmentDays);
-        Assert.False(clock.IsOverdue);
+        Assert.False(clock.IsStatutoryBreach);
         Assert.Equal(ClockWarning.None, clock.Warning);
     }
 
@@ -118,7 +118,7 @@ public class StatutoryClockTests
 
         Assert.Equal(270, clock.LimitDays);
         Assert.Equal(2, clock.DaysOver);
-        Assert.True(clock.IsOverdue);
+        Assert.True(clock.IsStatutoryBreach);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public class StatutoryClockTests
         Assert.Equal(273, clock.GovernmentDays);
         Assert.Equal(0, clock.DaysRemaining);
         Assert.Null(clock.DaysOver);
-        Assert.False(clock.IsOverdue);
+        Assert.False(clock.IsStatutoryBreach);
         Assert.Equal(ClockWarning.Approaching30, clock.Warning);
     }
 
@@ -140,7 +140,7 @@ public class StatutoryClockTests
 
         Assert.Equal(274, clock.GovernmentDays);
         Assert.Equal(1, clock.DaysOver);
-        Assert.True(clock.IsOverdue);
+        Assert.True(clock.IsStatutoryBreach);
         Assert.Equal(ClockWarning.PastLimit, clock.Warning);
     }
 
@@ -149,7 +149,7 @@ public class StatutoryClockTests
     {
         var clock = Clock("2025-12-01", ("COM_SUBMITTED", "2025-02-01"), ("COM_REVIEW", "2025-03-01"));
 
-        Assert.True(clock.IsOverdue);
+        Assert.True(clock.IsStatutoryBreach);
         Assert.True(clock.IsStatutory);
     }
 
@@ -161,7 +161,7 @@ public class StatutoryClockTests
         Assert.Equal(ClockState.Running, clock.State);
         Assert.Equal(31, clock.PausedDays);
         Assert.Equal(272, clock.GovernmentDays); // 303 calendar days less the 31 of March in RFI; the limit is 273
-        Assert.False(clock.IsOverdue);
+        Assert.False(clock.IsStatutoryBreach);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public class StatutoryClockTests
         Assert.True(clock.IsPastLimit);
         Assert.Equal(304, clock.GovernmentDays);
         Assert.Equal(31, clock.DaysOver);
-        Assert.False(clock.IsOverdue);
+        Assert.False(clock.IsStatutoryBreach);
     }
 
     [Fact]
@@ -276,8 +276,8 @@ public class StatutoryClockTests
         var newYork = StatutoryClock.Today(time, StatutoryClock.ZoneOrUtc("America/New_York"));
         var utc = StatutoryClock.Today(time, TimeZoneInfo.Utc);
 
-        Assert.False(Clock(newYork.ToString("yyyy-MM-dd"), ("COM_SUBMITTED", "2025-01-31")).IsOverdue);
-        Assert.True(Clock(utc.ToString("yyyy-MM-dd"), ("COM_SUBMITTED", "2025-01-31")).IsOverdue);
+        Assert.False(Clock(newYork.ToString("yyyy-MM-dd"), ("COM_SUBMITTED", "2025-01-31")).IsStatutoryBreach);
+        Assert.True(Clock(utc.ToString("yyyy-MM-dd"), ("COM_SUBMITTED", "2025-01-31")).IsStatutoryBreach);
     }
 
     [Fact]

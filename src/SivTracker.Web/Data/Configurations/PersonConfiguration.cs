@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SivTracker.Web.Domain;
-using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Data.Configurations;
 

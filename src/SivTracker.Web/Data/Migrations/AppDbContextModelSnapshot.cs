@@ -438,6 +438,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
 
+                    b.Property<DateOnly?>("PastLimitSince")
+                        .HasColumnType("date")
+                        .HasColumnName("past_limit_since");
+
                     b.Property<int>("PausedDays")
                         .HasColumnType("integer")
                         .HasColumnName("paused_days");
@@ -566,6 +570,10 @@ namespace SivTracker.Web.Data.Migrations
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
+
+                    b.Property<DateOnly?>("PastLimitSince")
+                        .HasColumnType("date")
+                        .HasColumnName("past_limit_since");
 
                     b.Property<DateOnly>("RaisedOn")
                         .HasColumnType("date")

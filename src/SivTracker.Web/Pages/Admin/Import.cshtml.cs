@@ -10,9 +10,9 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Admin;
 
 /// <summary>Upload, check (dry run), then confirm: nothing is written before the admin has seen every problem and the summary.</summary>
-public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs, TimeProvider time, IConfiguration configuration, ILogger<Import> logger) : PageModel
+public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs, TimeProvider time, ImportSettings settings, ILogger<Import> logger) : PageModel
 {
-    public long MaxBytes => configuration.GetValue<long>("Import:MaxBytes", 10 * 1024 * 1024);
+    public long MaxBytes => settings.MaxBytes;
 
     public SpreadsheetImport.Outcome? Checked { get; private set; }
     public ImportRecord? Record { get; private set; }

@@ -1,15 +1,91 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Admin;
 
 /// <summary>Lists the closed cases past the retention period and anonymises the ones the admin confirms.</summary>
-public class Retention(Data.Retention retention, OrganisationCalendar calendar, ILogger<Retention> logger) : PageModel
+public class Retention(Retention.Handler retention, OrganisationCalendar calendar, ILogger<Retention> logger) : PageModel
 {
     public const int Limit = 500;
 
-    public IReadOnlyList<Data.Retention.Candidate> Candidates { get; private set; } = [];
+    /// <summary>
+    /// Removes the personal data of long-closed cases while keeping what the reports count: the stage history with its
+    /// dates, the stored clock, the program and the number and relationships of family members.
+    /// A case is eligible when it, and every other case of the same principal, has been in a terminal stage for the
+    /// configured number of years; a family shared with a still-active case is never touched.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, Audit audit, RetentionSettings settings)
+    {
+        public const string Placeholder = "Anonymised";
+
+        public sealed record Candidate(Guid Id, string Reference, SivProgram Program, string StageCode, DateOnly ClosedOn);
+
+        public int Years => settings.Years;
+
+        public DateOnly Cutoff(DateOnly today) => today.AddYears(-Years);
+
+        public IQueryable<Case> Eligible(DateOnly today)
+        {
+            var cutoff = Cutoff(today);
+            return db.Cases.Where(c => c.AnonymisedOn == null)
+                .Where(c => !db.Cases.Any(other => other.PrincipalId == c.PrincipalId
+                    && (db.OpenCases.Any(open => open.Id == other.Id) || other.CurrentStageEnteredOn == null || other.CurrentStageEnteredOn > cutoff)));
+        }
+
+        public async Task<IReadOnlyList<Candidate>> CandidatesAsync(DateOnly today, int limit, CancellationToken ct) =>
+            await Eligible(today).AsNoTracking().OrderBy(c => c.CurrentStageEnteredOn).ThenBy(c => c.Reference).Take(limit)
+                .Select(c => new Candidate(c.Id, c.Reference, c.Program, c.CurrentStageCode, c.CurrentStageEnteredOn!.Value)).ToListAsync(ct);
+
+        /// <summary>Anonymises those of <paramref name="caseIds"/> that are still eligible, all or nothing; returns how many.</summary>
+        public async Task<int> AnonymiseAsync(IReadOnlyCollection<Guid> caseIds, DateOnly today, CancellationToken ct)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var cases = await Eligible(today).Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.PrincipalId }).ToListAsync(ct);
+            var caseIdList = cases.Select(c => c.Id).ToList();
+            var principals = cases.Select(c => c.PrincipalId).Distinct().ToList();
+            var people = await db.Persons.Where(p => principals.Contains(p.Id) || (p.PrincipalId != null && principals.Contains(p.PrincipalId.Value)))
+                .Select(p => p.Id).ToListAsync(ct);
+
+            await db.Persons.Where(p => people.Contains(p.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.GivenNames, Placeholder).SetProperty(p => p.FamilyName, (string?)null).SetProperty(p => p.FatherName, (string?)null)
+                .SetProperty(p => p.NativeName, (string?)null).SetProperty(p => p.ClanOrTribe, (string?)null).SetProperty(p => p.DateOfBirth, (DateOnly?)null)
+                .SetProperty(p => p.PlaceOfBirth, (string?)null).SetProperty(p => p.Sex, (Sex?)null).SetProperty(p => p.TazkiraType, (TazkiraType?)null)
+                .SetProperty(p => p.TazkiraNumber, (string?)null).SetProperty(p => p.TazkiraVolume, (string?)null).SetProperty(p => p.TazkiraPage, (string?)null)
+                .SetProperty(p => p.TazkiraRegister, (string?)null).SetProperty(p => p.TazkiraLookup, (string?)null).SetProperty(p => p.CurrentCountry, (string?)null)
+                .SetProperty(p => p.CurrentProvince, (string?)null).SetProperty(p => p.SafetyNotes, (string?)null).SetProperty(p => p.SafetyStatus, SafetyStatus.Unknown)
+                .SetProperty(p => p.MarriageDate, (DateOnly?)null).SetProperty(p => p.SearchName, ""), ct);
+            await db.PersonAliases.Where(a => people.Contains(a.PersonId)).ExecuteDeleteAsync(ct);
+            await db.Passports.Where(a => people.Contains(a.PersonId)).ExecuteDeleteAsync(ct);
+            await db.ContactChannels.Where(a => people.Contains(a.PersonId)).ExecuteDeleteAsync(ct);
+            // Employer type, role and dates stay for the service statistics; everything naming a unit or a person goes.
+            await db.ServiceRecords.Where(r => people.Contains(r.PersonId)).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Employer, Placeholder).SetProperty(r => r.PrimeContractNumber, (string?)null).SetProperty(r => r.SubcontractNumber, (string?)null)
+                .SetProperty(r => r.Location, (string?)null).SetProperty(r => r.SupervisorName, (string?)null).SetProperty(r => r.SupervisorEmail, (string?)null), ct);
+
+            await db.CaseNotes.Where(n => caseIdList.Contains(n.CaseId)).ExecuteDeleteAsync(ct);
+            await db.CaseNumbers.Where(n => caseIdList.Contains(n.CaseId)).ExecuteDeleteAsync(ct);
+            await db.DocumentItems.Where(d => caseIdList.Contains(d.CaseId)).ExecuteUpdateAsync(s => s.SetProperty(d => d.UnavailabilityStatement, (string?)null), ct);
+            // Free text on the history may name people; the stages and dates the statistics rest on stay.
+            await db.StageEvents.Where(e => caseIdList.Contains(e.CaseId)).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Note, (string?)null).SetProperty(e => e.Reason, (string?)null)
+                .SetProperty(e => e.VoidReason, e => e.VoidReason == null ? null : Placeholder), ct);
+            await db.ReviewActions.Where(r => caseIdList.Contains(r.CaseId)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Note, (string?)null), ct);
+            await db.Cases.Where(c => caseIdList.Contains(c.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.AnonymisedOn, today).SetProperty(c => c.HighRiskReason, (string?)null)
+                .SetProperty(c => c.StepModelOverrideReason, c => c.StepModelOverrideReason == null ? null : Placeholder), ct);
+
+            foreach (var id in caseIdList) audit.Record("case.anonymised", "Case", id, $"people={people.Count}");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return caseIdList.Count;
+        }
+    }
+
+    public IReadOnlyList<Handler.Candidate> Candidates { get; private set; } = [];
     public int Years => retention.Years;
     public DateOnly Cutoff { get; private set; }
     public string? Error { get; private set; }
@@ -42,4 +118,10 @@ public class Retention(Data.Retention retention, OrganisationCalendar calendar, 
             : $"{done} of {Selected.Count} case(s) anonymised; the others are no longer eligible.";
         return RedirectToPage();
     }
+}
+
+public sealed record RetentionSettings
+{
+    /// <summary>How long after every case of a family has closed its personal data is kept.</summary>
+    public int Years { get; init; } = 7;
 }

@@ -8,8 +8,58 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>Registers a principal, or with principalId a spouse or child of one.</summary>
-public class Create(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, ILogger<Create> logger) : PageModel
+public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> logger) : PageModel
 {
+    public sealed record Result(Guid? PersonId, IReadOnlyList<FieldError> Errors, IReadOnlyList<PersonForm.Duplicate> Duplicates);
+
+    /// <summary>
+    /// Registration for the pages, the API and the intake: the person with their spellings, passports and contacts, a
+    /// history entry, and for a family member the checklist items every open case of the family now needs.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit)
+    {
+        public async Task<Result> HandleAsync(PersonForm.Command command, Guid? principalId, Guid? userId, CancellationToken ct)
+        {
+            var validation = new PersonForm.Validator(await calendar.TodayAsync(ct)).Validate(command);
+            if (!validation.IsValid) return new Result(null, validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToList(), []);
+            var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Registering a person needs an organisation.");
+            var openCases = new List<Case>();
+            if (principalId is { } id)
+            {
+                if (!await db.Persons.AnyAsync(p => p.Id == id && p.Relationship == Relationship.Principal && p.MergedIntoId == null, ct))
+                {
+                    return new Result(null, [new FieldError("", "The principal is not one of your organisation's applicants.")], []);
+                }
+                openCases = await db.Cases.Include(c => c.Documents)
+                    .Where(c => c.PrincipalId == id && !db.Stages.Any(s => s.Code == c.CurrentStageCode && s.IsTerminal)).ToListAsync(ct);
+            }
+            if (!command.ConfirmedNotDuplicate && await PersonForm.FindDuplicatesAsync(db, command, null, ct) is { Count: > 0 } duplicates)
+            {
+                return new Result(null, [], duplicates);
+            }
+
+            var person = new Person
+            {
+                OrganisationId = organisationId, GivenNames = command.GivenNames,
+                Relationship = principalId is null ? Relationship.Principal : command.Relationship == Relationship.Spouse ? Relationship.Spouse : Relationship.Child,
+                PrincipalId = principalId,
+            };
+            PersonForm.ApplyTo(command, person, db);
+            db.Persons.Add(person);
+            foreach (var @case in openCases)
+            {
+                db.DocumentItems.AddRange(@case.AddFamilyMember(person.Id));
+            }
+            db.PersonHistory.Add(new PersonHistoryEntry
+            {
+                OrganisationId = organisationId, PersonId = person.Id, Kind = PersonHistoryKind.Created, At = time.GetUtcNow(), ById = userId,
+            });
+            audit.Record("person.created", "person", person.Id, organisationId: organisationId, userId: userId);
+            await db.SaveChangesAsync(ct);
+            return new Result(person.Id, [], []);
+        }
+    }
+
     [BindProperty]
     public PersonForm.Command Input { get; set; } = new();
 
@@ -32,39 +82,17 @@ public class Create(AppDbContext db, OrganisationCalendar calendar, TimeProvider
         if (!await LoadPrincipalAsync(ct)) return NotFound();
         if (PrincipalId is null) Input = Input with { Relationship = Relationship.Principal };
         else if (Input.Relationship == Relationship.Principal) Input = Input with { Relationship = Relationship.Child };
-        if (!ModelState.Validate(new PersonForm.Validator(await calendar.TodayAsync(ct)), Input))
+        var result = await handler.HandleAsync(Input, PrincipalId, User.UserId(), ct);
+        if (result.PersonId is not { } personId)
         {
+            ModelState.AddErrors(result.Errors);
+            Duplicates = result.Duplicates;
             Input = PersonForm.WithEmptyRows(Input);
             return Page();
         }
-        if (!Input.ConfirmedNotDuplicate)
-        {
-            Duplicates = await PersonForm.FindDuplicatesAsync(db, Input, null, ct);
-            if (Duplicates.Count > 0)
-            {
-                Input = PersonForm.WithEmptyRows(Input);
-                return Page();
-            }
-        }
-
-        var person = new Person
-        {
-            OrganisationId = User.OrganisationId()!.Value,
-            GivenNames = Input.GivenNames,
-            Relationship = Input.Relationship,
-            PrincipalId = PrincipalId,
-        };
-        PersonForm.ApplyTo(Input, person, db);
-        db.Persons.Add(person);
-        db.PersonHistory.Add(new PersonHistoryEntry
-        {
-            OrganisationId = person.OrganisationId, PersonId = person.Id, Kind = PersonHistoryKind.Created, At = time.GetUtcNow(), ById = User.UserId(),
-        });
-        audit.Record("person.created", "person", person.Id);
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Person {PersonId} registered by {UserId}", person.Id, User.UserId());
+        logger.LogInformation("Person {PersonId} registered by {UserId}", personId, User.UserId());
         TempData["Flash"] = PrincipalId is null ? "Applicant registered." : "Family member added.";
-        return RedirectToPage("./Details", new { id = PrincipalId ?? person.Id });
+        return RedirectToPage("./Details", new { id = PrincipalId ?? personId });
     }
 
     private async Task<bool> LoadPrincipalAsync(CancellationToken ct)
@@ -74,7 +102,7 @@ public class Create(AppDbContext db, OrganisationCalendar calendar, TimeProvider
         var principal = await db.Persons.AsNoTracking()
             .Where(p => p.Id == id && p.Relationship == Relationship.Principal && p.MergedIntoId == null)
             .Select(p => new { p.GivenNames, p.FamilyName }).FirstOrDefaultAsync(ct);
-        PrincipalName = principal is null ? null : $"{principal.GivenNames} {principal.FamilyName}".Trim();
+        PrincipalName = principal is null ? null : Person.FormatName(principal.GivenNames, principal.FamilyName);
         return principal is not null;
     }
 }

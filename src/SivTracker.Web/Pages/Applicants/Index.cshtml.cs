@@ -29,10 +29,13 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         public Guid? After { get; init; }
     }
 
+    /// <summary>The person's latest case, read in one piece so its program and stage describe the same case.</summary>
+    public sealed record LatestCase(SivProgram Program, string Stage);
+
     public sealed record Row(Guid Id, string GivenNames, string? FamilyName, string? NativeName, int FamilyMembers, SafetyStatus Safety,
-        string? Stage, SivProgram? Program, DateTimeOffset UpdatedAt, bool Interpreter)
+        LatestCase? Case, DateTimeOffset UpdatedAt, bool Interpreter)
     {
-        public string Name => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+        public string Name => Person.FormatName(GivenNames, FamilyName);
     }
 
     public sealed record SearchCommand
@@ -89,7 +92,8 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         var keyed = people.Select(p => new
         {
             Person = p,
-            StageOrder = db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => (int?)s.SortOrder).Min() ?? int.MaxValue,
+            StageOrder = db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
+                .Select(c => (int?)db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.SortOrder).First()).FirstOrDefault() ?? int.MaxValue,
             FamilyName = p.FamilyName ?? "",
         });
         if (f.After is { } after && await keyed.Where(k => k.Person.Id == after)
@@ -112,8 +116,8 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         };
         var rows = await ordered.Take(PageSize + 1).Select(k => k.Person)
             .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
-                db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => s.Name).FirstOrDefault(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (SivProgram?)c.Program).FirstOrDefault(),
+                db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
+                    .Select(c => new LatestCase(c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First())).FirstOrDefault(),
                 p.UpdatedAt, p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter)))
             .ToListAsync(ct);
         HasMore = rows.Count > PageSize;

@@ -66,7 +66,7 @@ public static class PersonForm
         public IEnumerable<ContactRow> FilledContacts => Contacts.Where(c => !string.IsNullOrWhiteSpace(c.Value));
 
         public (DateOnly? Date, DatePrecision Precision) ParsedDateOfBirth =>
-            ParseDateOfBirth(DateOfBirth) is { } parsed
+            Person.ParseDateOfBirth(DateOfBirth) is { } parsed
                 ? (parsed.Date, parsed.YearOnly ? DatePrecision.YearOnly : DateOfBirthPrecision == DatePrecision.YearOnly ? DatePrecision.Exact : DateOfBirthPrecision)
                 : (null, DateOfBirthPrecision);
     }
@@ -84,11 +84,11 @@ public static class PersonForm
             RuleFor(c => c.ClanOrTribe).PlainText(200);
             RuleFor(c => c.PlaceOfBirth).PlainText(200);
             RuleFor(c => c.DateOfBirth).PlainText(10)
-                .Must(value => string.IsNullOrWhiteSpace(value) || ParseDateOfBirth(value) is not null)
+                .Must(value => string.IsNullOrWhiteSpace(value) || Person.ParseDateOfBirth(value) is not null)
                 .WithMessage("Write the date as YYYY-MM-DD, or only the year as YYYY.")
-                .Must(value => ParseDateOfBirth(value) is not { } parsed || parsed.Date <= today)
+                .Must(value => Person.ParseDateOfBirth(value) is not { } parsed || parsed.Date <= today)
                 .WithMessage("The date of birth cannot be in the future.")
-                .Must(value => ParseDateOfBirth(value) is not { } parsed || parsed.Date.Year >= 1900)
+                .Must(value => Person.ParseDateOfBirth(value) is not { } parsed || parsed.Date.Year >= 1900)
                 .WithMessage("Check the year: it is before 1900.");
             RuleFor(c => c.TazkiraNumber).PlainText(100);
             RuleFor(c => c.TazkiraVolume).PlainText(40);
@@ -119,17 +119,6 @@ public static class PersonForm
                     .WithMessage("The last contact cannot be in the future.");
             });
         }
-    }
-
-    public static (DateOnly Date, bool YearOnly)? ParseDateOfBirth(string? value)
-    {
-        value = value?.Trim();
-        if (string.IsNullOrEmpty(value)) return null;
-        if (value.Length == 4 && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is > 0 and < 10000)
-        {
-            return (new DateOnly(year, 1, 1), true);
-        }
-        return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? (date, false) : null;
     }
 
     public static Command From(Person person) => new()

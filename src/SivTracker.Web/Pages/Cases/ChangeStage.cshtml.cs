@@ -14,7 +14,7 @@ namespace SivTracker.Web.Pages.Cases;
 /// the wrong event and records the right one; a voided event stays visible. The stored clock is recomputed in the
 /// same transaction, and the case's row version makes two simultaneous changes conflict instead of both landing.
 /// </summary>
-public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit, ILogger<ChangeStage> logger) : PageModel
+public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeStage.Handler handler, ILogger<ChangeStage> logger) : PageModel
 {
     public sealed record Command
     {
@@ -51,6 +51,102 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
         public uint Version { get; init; }
     }
 
+    public enum Outcome { Done, AlreadyRecorded, Conflict, NotFound, Refused }
+
+    public sealed record Result(Outcome Outcome, IReadOnlyList<FieldError> Errors, string? Done = null);
+
+    /// <summary>
+    /// Records, corrects and voids stage events for the pages, the API and the import alike. The case applies the stage
+    /// rules; the handler adds what a shared record needs: idempotency, the row version, the clock and the audit row.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit)
+    {
+        public async Task<Result> RecordAsync(Guid caseId, Command command, Guid? userId, CancellationToken ct)
+        {
+            if (command.IdempotencyKey != Guid.Empty && await db.StageEvents.AnyAsync(e => e.IdempotencyKey == command.IdempotencyKey, ct))
+            {
+                return new Result(Outcome.AlreadyRecorded, []);
+            }
+            var validation = new Validator().Validate(command);
+            if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToArray());
+            var @case = await db.Cases.Include(c => c.StageEvents).FirstOrDefaultAsync(c => c.Id == caseId, ct);
+            if (@case is null) return new Result(Outcome.NotFound, []);
+            var loaded = @case.StageEvents.Count;
+            // A form made before someone else's change is judged against what it was made from, not against today's case.
+            if (command.Version != @case.Version) return new Result(Outcome.Conflict, []);
+            var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
+            var today = await calendar.TodayAsync(ct);
+            var actor = new Case.Actor(userId, time.GetUtcNow());
+            var reason = Blank(command.Reason);
+            StageChangeError? error;
+            if (command.Corrects is { } wrongId)
+            {
+                var wrong = @case.StageEvents.FirstOrDefault(e => e.Id == wrongId && !e.IsVoided);
+                if (wrong is null) return Refused(new FieldError("", "The event to correct is not on this case, or it was voided already."));
+                if (reason is null) return Refused(new FieldError(nameof(Command.Reason), "Say why the earlier event was wrong."));
+                error = @case.Correct(catalog, wrong, command.To!, command.EffectiveOn!.Value, today, actor, reason, Blank(command.Note), command.IdempotencyKey);
+            }
+            else
+            {
+                error = @case.Record(catalog, command.To!, command.EffectiveOn!.Value, today, actor, Blank(command.Note), reason, command.IdempotencyKey);
+            }
+            if (error is not null)
+            {
+                // The history was read after the case row; if someone changed the case in between, the rule broken may be
+                // theirs, not this form's: say so as the conflict it is.
+                if (await db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.Version).FirstAsync(ct) != command.Version) return new Result(Outcome.Conflict, []);
+                return Refused(new FieldError(error is StageChangeError.DateInFuture or StageChangeError.DateBeforePrevious ? nameof(Command.EffectiveOn) : nameof(Command.To), error.Message));
+            }
+            return await SaveAsync(@case, loaded, command.Version, catalog, today, command.Corrects is null ? "Stage change recorded." : "Event corrected.", userId, ct);
+        }
+
+        public async Task<Result> VoidAsync(Guid caseId, VoidCommand command, Guid? userId, CancellationToken ct)
+        {
+            var @case = await db.Cases.Include(c => c.StageEvents).FirstOrDefaultAsync(c => c.Id == caseId, ct);
+            var wrong = @case?.StageEvents.FirstOrDefault(e => e.Id == command.EventId && !e.IsVoided);
+            if (@case is null || wrong is null) return new Result(Outcome.NotFound, []);
+            var loaded = @case.StageEvents.Count;
+            if (string.IsNullOrWhiteSpace(command.Reason)) return Refused(new FieldError(nameof(VoidCommand.Reason), "Say why this event is void."));
+            var validation = new InlineValidator<string?> { v => v.RuleFor(x => x).PlainText(1000, multiline: true) }.Validate(command.Reason);
+            if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(nameof(VoidCommand.Reason), e.ErrorMessage)).ToArray());
+            if (command.Version != @case.Version) return new Result(Outcome.Conflict, []);
+            var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
+            if (@case.Void(catalog, wrong, new Case.Actor(userId, time.GetUtcNow()), command.Reason.Trim()) is { } error)
+            {
+                return Refused(new FieldError(nameof(VoidCommand.Reason), error.Message));
+            }
+            return await SaveAsync(@case, loaded, command.Version, catalog, await calendar.TodayAsync(ct), "Event voided. It stays in the timeline, struck through.", userId, ct);
+        }
+
+        private async Task<Result> SaveAsync(Case @case, int loaded, uint version, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, string done, Guid? userId, CancellationToken ct)
+        {
+            // Events the case just recorded carry their own keys: added explicitly, or EF would take them for existing rows.
+            db.StageEvents.AddRange(@case.StageEvents.Skip(loaded));
+            db.Entry(@case).Property(c => c.Version).OriginalValue = version;
+            clocks.Apply(@case, @case.StageEvents, catalog, today);
+            // Touching the row makes its version part of the UPDATE even when the stage and clock come out the same.
+            db.Entry(@case).Property(c => c.UpdatedAt).IsModified = true;
+            audit.Record("case.history-changed", "case", @case.Id, done, @case.OrganisationId, userId);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return new Result(Outcome.Conflict, []);
+            }
+            catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: var name } && name!.Contains("idempotency"))
+            {
+                db.ChangeTracker.Clear();
+                return new Result(Outcome.AlreadyRecorded, []);
+            }
+            return new Result(Outcome.Done, [], done);
+        }
+
+        private static Result Refused(params FieldError[] errors) => new(Outcome.Refused, errors);
+    }
+
     [BindProperty]
     public Command Input { get; set; } = new();
 
@@ -75,131 +171,46 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ClockRe
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct) =>
+        await ShowAsync(id, Input.Corrects, await handler.RecordAsync(id, Input, User.UserId(), ct), "Input", ct);
+
+    public async Task<IActionResult> OnPostVoidAsync(Guid id, CancellationToken ct) =>
+        await ShowAsync(id, VoidInput.EventId, await handler.VoidAsync(id, VoidInput, User.UserId(), ct), "VoidInput", ct);
+
+    private async Task<IActionResult> ShowAsync(Guid id, Guid? correct, Result result, string prefix, CancellationToken ct)
     {
-        if (!await LoadAsync(id, Input.Corrects, ct)) return NotFound();
-        if (Input.IdempotencyKey != Guid.Empty && await db.StageEvents.AnyAsync(e => e.IdempotencyKey == Input.IdempotencyKey, ct))
+        switch (result.Outcome)
         {
-            return AlreadyRecorded(id);
+            case Outcome.NotFound:
+                return NotFound();
+            case Outcome.Done or Outcome.AlreadyRecorded:
+                if (result.Outcome == Outcome.Done) logger.LogInformation("Stage history of case {CaseId} changed by {UserId}", id, User.UserId());
+                TempData["Flash"] = result.Done ?? "That change was already recorded.";
+                return RedirectToPage("./Details", new { id });
+            case Outcome.Conflict:
+                db.ChangeTracker.Clear();
+                if (!await LoadAsync(id, null, ct)) return NotFound();
+                Input = Input with { Version = Case.Version, IdempotencyKey = Guid.NewGuid() };
+                ModelState.Clear();
+                ModelState.AddModelError(string.Empty, "Someone else recorded a change on this case at the same moment. Nothing of yours was saved: check the timeline, then submit again if your change still applies.");
+                return Page();
+            default:
+                if (!await LoadAsync(id, correct, ct)) return NotFound();
+                ModelState.AddErrors(result.Errors, prefix);
+                return Page();
         }
-        if (!ModelState.Validate(new Validator(), Input)) return Page();
-        // A form made before someone else's change is judged against what it was made from, not against today's case.
-        if (Input.Version != Case.Version) return await ConflictAsync(id, ct);
-        if (Input.Corrects is not null && Correcting is null)
-        {
-            ModelState.AddModelError(string.Empty, "The event to correct is not on this case, or it was voided already.");
-            return Page();
-        }
-
-        var events = await db.StageEvents.Where(e => e.CaseId == id).ToListAsync(ct);
-        var live = StatutoryClock.InOrder(events.Where(e => !e.IsVoided && e.Id != Correcting?.Id), Catalog);
-        var reason = string.IsNullOrWhiteSpace(Input.Reason) ? null : Input.Reason.Trim();
-        // The opening event dates the record, not the process: history from before it may still be logged.
-        var previous = live.LastOrDefault(e => e.FromStageCode is not null)?.EffectiveOn;
-        var error = StageRules.CheckDate(Input.EffectiveOn!.Value, Today, previous, isCorrection: Correcting is not null)
-            ?? (Correcting is not null
-                ? (Catalog.TryGetValue(Input.To!, out var stage) && stage.IsIn(Case.StepModel) ? null : new StageChangeError.NotInStepModel(Input.To!, Case.StepModel))
-                : StageRules.Check(Catalog, Case.StepModel, Case.CurrentStageCode, Input.To!, reason is not null,
-                    hadAppeal: live.Any(e => e.ToStageCode == StageCatalog.ComAppeal)));
-        if (error is not null)
-        {
-            // The history was read after the case row; if someone changed the case in between, the rule broken may be
-            // theirs, not this form's: say so as the conflict it is.
-            if (await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Version).FirstAsync(ct) != Input.Version) return await ConflictAsync(id, ct);
-            ModelState.AddModelError(error is StageChangeError.DateInFuture or StageChangeError.DateBeforePrevious ? "Input.EffectiveOn" : "Input.To", error.Message);
-            return Page();
-        }
-        if (Correcting is not null && reason is null)
-        {
-            ModelState.AddModelError("Input.Reason", "Say why the earlier event was wrong.");
-            return Page();
-        }
-
-        var now = time.GetUtcNow();
-        if (Correcting is not null)
-        {
-            Correcting.VoidedAt = now;
-            Correcting.VoidedById = User.UserId();
-            Correcting.VoidReason = $"Corrected: {reason}";
-        }
-        db.StageEvents.Add(new StageEvent
-        {
-            OrganisationId = Case.OrganisationId, CaseId = id, FromStageCode = Correcting?.FromStageCode ?? Case.CurrentStageCode, ToStageCode = Input.To!,
-            EffectiveOn = Input.EffectiveOn.Value, RecordedAt = now, RecordedById = User.UserId(), Note = Blank(Input.Note), Reason = reason,
-            CorrectsEventId = Correcting?.Id, IdempotencyKey = Input.IdempotencyKey,
-        });
-        return await SaveAsync(id, Input.Version, Correcting is null ? "Stage change recorded." : "Event corrected.", ct);
-    }
-
-    public async Task<IActionResult> OnPostVoidAsync(Guid id, CancellationToken ct)
-    {
-        if (!await LoadAsync(id, VoidInput.EventId, ct)) return NotFound();
-        if (Correcting is null) return NotFound();
-        if (string.IsNullOrWhiteSpace(VoidInput.Reason))
-        {
-            ModelState.AddModelError("VoidInput.Reason", "Say why this event is void.");
-            return Page();
-        }
-        if (!ModelState.Validate(new InlineValidator<string?> { v => v.RuleFor(x => x).PlainText(1000, multiline: true) }, VoidInput.Reason, "VoidInput.Reason"))
-        {
-            return Page();
-        }
-        Correcting.VoidedAt = time.GetUtcNow();
-        Correcting.VoidedById = User.UserId();
-        Correcting.VoidReason = VoidInput.Reason.Trim();
-        return await SaveAsync(id, VoidInput.Version, "Event voided. It stays in the timeline, struck through.", ct);
-    }
-
-    private async Task<IActionResult> SaveAsync(Guid id, uint version, string done, CancellationToken ct)
-    {
-        db.Entry(Case).Property(c => c.Version).OriginalValue = version;
-        await clocks.ApplyAsync(Case, ct);
-        // Touching the row makes its version part of the UPDATE even when the stage and clock come out the same.
-        db.Entry(Case).Property(c => c.UpdatedAt).IsModified = true;
-        audit.Record("case.history-changed", "case", id, done);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(id, ct);
-        }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: var name } && name!.Contains("idempotency"))
-        {
-            return AlreadyRecorded(id);
-        }
-        logger.LogInformation("Stage history of case {CaseId} changed by {UserId}", id, User.UserId());
-        TempData["Flash"] = done;
-        return RedirectToPage("./Details", new { id });
-    }
-
-    private async Task<IActionResult> ConflictAsync(Guid id, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        await LoadAsync(id, null, ct);
-        Input = Input with { Version = Case.Version, IdempotencyKey = Guid.NewGuid() };
-        ModelState.Clear();
-        ModelState.AddModelError(string.Empty, "Someone else recorded a change on this case at the same moment. Nothing of yours was saved: check the timeline, then submit again if your change still applies.");
-        return Page();
-    }
-
-    private RedirectToPageResult AlreadyRecorded(Guid id)
-    {
-        TempData["Flash"] = "That change was already recorded.";
-        return RedirectToPage("./Details", new { id });
     }
 
     private async Task<bool> LoadAsync(Guid id, Guid? correct, CancellationToken ct)
     {
-        var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct);
+        var @case = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (@case is null) return false;
         Case = @case;
         Today = await calendar.TodayAsync(ct);
         Catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var hadAppeal = await db.StageEvents.AnyAsync(e => e.CaseId == id && e.VoidedAt == null && e.ToStageCode == StageCatalog.ComAppeal, ct);
         Moves = StageRules.AllowedMoves(Catalog, Case.StepModel, Case.CurrentStageCode, hadAppeal);
-        Correcting = correct is { } eventId ? await db.StageEvents.FirstOrDefaultAsync(e => e.Id == eventId && e.CaseId == id && e.VoidedAt == null, ct) : null;
+        Correcting = correct is { } eventId ? await db.StageEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId && e.CaseId == id && e.VoidedAt == null, ct) : null;
         return true;
     }
 

@@ -16,7 +16,14 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         string StageName, DateOnly? StageEnteredOn, Guid PrincipalId, string PrincipalName, string? PrincipalNative, string? Caseworker,
         CasePriority Priority, bool HighRisk, string? HighRiskReason, DateOnly? AnonymisedOn, uint Version);
 
-    public sealed record TimelineEntry(DateTimeOffset At, DateOnly? EffectiveOn, string Kind, string Text, string? By, bool Voided, string? Extra, Guid? EventId, Guid? NoteId, bool Editable);
+    public sealed record TimelineEntry(DateTimeOffset At, DateOnly? EffectiveOn, string Kind, string Text, string? By, bool Voided, string? Extra, Guid? EventId, Guid? NoteId, bool Editable)
+    {
+        /// <summary>The position of a stage event in the case's history: same-day events recorded together keep their order.</summary>
+        public int HistoryPosition { get; init; }
+
+        /// <summary>The day it happened: a stage change's effective date (often long before it was recorded), otherwise when it was done.</summary>
+        public DateOnly Day => EffectiveOn ?? DateOnly.FromDateTime(At.UtcDateTime);
+    }
 
     public sealed record NumberRow(CaseNumberKind Kind, string Number, DateOnly? AssignedOn, bool IsCurrent);
 
@@ -107,18 +114,15 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .ToListAsync(ct);
         Documents = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
             .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)).ToListAsync(ct);
-        var package = Documents.Where(d => CaseDocuments.ComPackage.Contains(d.Kind)).ToList();
-        PackageCompleteOn = package.Count == CaseDocuments.ComPackage.Length && package.All(d => CaseDocuments.IsIn(d.Status)) && Clock.State == ClockState.NotStarted
-            ? package.Max(d => d.StatusOn) ?? Today
-            : null;
+        PackageCompleteOn = Checklist.PackageCompleteOn(Documents.Select(d => (d.Kind, d.Status, d.StatusOn)), Clock.State, Today);
 
         var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == User.OrganisationId()).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         string? Name(Guid? userId) => userId is { } uid && users.TryGetValue(uid, out var name) ? name : null;
-        var timeline = events.Select(e => new TimelineEntry(e.RecordedAt, e.EffectiveOn, "stage",
+        var timeline = events.Select((e, position) => new TimelineEntry(e.RecordedAt, e.EffectiveOn, "stage",
             $"{(e.FromStageCode is null ? "" : $"{StageName(catalog, e.FromStageCode)} → ")}{StageName(catalog, e.ToStageCode)}", Name(e.RecordedById), e.IsVoided,
             string.Join(" · ", new[] { e.Note, e.Reason is null ? null : $"Reason: {e.Reason}", e.CorrectsEventId is null ? null : "Correction",
                 e.IsVoided ? $"Voided by {Name(e.VoidedById) ?? "someone"}: {e.VoidReason}" : null }.Where(s => !string.IsNullOrEmpty(s))),
-            e.Id, null, false)).ToList();
+            e.Id, null, false) { HistoryPosition = position }).ToList();
         var now = time.GetUtcNow();
         timeline.AddRange((await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).ToListAsync(ct))
             .Select(n => new TimelineEntry(n.CreatedAt, null, "note", n.Body, Name(n.CreatedById), false,
@@ -126,7 +130,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         var names = Family.ToDictionary(f => f.Id, f => f.Name);
         timeline.AddRange((await db.DocumentChanges.AsNoTracking().Where(d => d.CaseId == id).ToListAsync(ct))
             .Select(d => new TimelineEntry(d.At, null, "document",
-                $"{CaseDocuments.Label(d.Kind)}{(d.PersonId is { } pid && names.TryGetValue(pid, out var who) ? $" for {who}" : "")}: {d.From} → {d.To}",
+                $"{Checklist.Label(d.Kind)}{(d.PersonId is { } pid && names.TryGetValue(pid, out var who) ? $" for {who}" : "")}: {d.From} → {d.To}",
                 Name(d.ById), false, null, null, null, false)));
         timeline.AddRange((await db.ReviewActions.AsNoTracking().Where(a => a.CaseId == id).ToListAsync(ct))
             .Select(a => new TimelineEntry(a.At, null, "review", a.Kind switch
@@ -149,7 +153,8 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
                     $"Flag cleared: {Background.DigestMailer.Describe(flag.Type)}", null, false, null, null, null, false));
             }
         }
-        Timeline = timeline.OrderByDescending(t => t.At).ToList();
+        // Newest first by the day things happened, as the README promises; an import records a whole history at one instant.
+        Timeline = timeline.OrderByDescending(t => t.Day).ThenByDescending(t => t.At).ThenByDescending(t => t.HistoryPosition).ToList();
         return true;
     }
 

@@ -72,7 +72,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvi
             return Page();
         }
         logger.LogInformation("Document {ItemId} of case {CaseId} set to {Status} by {UserId}", item.Id, id, item.Status, User.UserId());
-        TempData["Flash"] = $"{CaseDocuments.Label(item.Kind)}: {item.Status}.";
+        TempData["Flash"] = $"{Checklist.Label(item.Kind)}: {item.Status}.";
         return RedirectToPage(new { id });
     }
 
@@ -91,10 +91,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvi
             // In checklist order: kinds are stored by name, so the database would sort them alphabetically.
             .OrderBy(d => d.PersonId is null ? 0 : 1).ThenBy(d => d.PersonName).ThenBy(d => d.PersonId).ThenBy(d => (int)d.Kind)
             .ToList();
-        var package = Items.Where(i => CaseDocuments.ComPackage.Contains(i.Kind)).ToList();
-        PackageCompleteOn = @case.ClockState == ClockState.NotStarted && package.Count == CaseDocuments.ComPackage.Length && package.All(i => CaseDocuments.IsIn(i.Status))
-            ? package.Max(i => i.StatusOn)
-            : null;
+        PackageCompleteOn = Checklist.PackageCompleteOn(Items.Select(i => (i.Kind, i.Status, i.StatusOn)), @case.ClockState, await calendar.TodayAsync(ct));
         return true;
     }
 }

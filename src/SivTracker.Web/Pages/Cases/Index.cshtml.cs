@@ -47,8 +47,8 @@ public class Index(AppDbContext db, ClockSettings settings) : PageModel
         if (!string.IsNullOrEmpty(f.Stage)) cases = cases.Where(c => c.CurrentStageCode == f.Stage);
         if (f.State is { } state) cases = cases.Where(c => c.ClockState == state);
         if (f.Caseworker is { } caseworker) cases = cases.Where(c => c.CaseworkerId == caseworker);
-        var open = new[] { ClockState.Running, ClockState.Paused };
-        if (f.Overdue) cases = cases.Where(c => open.Contains(c.ClockState) && c.DaysOver > 0 && !c.HighRisk);
+        var open = CaseStatus.OpenClock;
+        if (f.Overdue) cases = cases.Where(CaseStatus.PastStatutoryLimit);
         if (f.Approaching)
         {
             var window = settings.FirstWarningDays;

@@ -11,7 +11,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Opens a case for a principal, choosing the step model by the July 2022 rule unless overridden with a reason.</summary>
-public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit, ILogger<Open> logger) : PageModel
+public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) : PageModel
 {
     public sealed record Command
     {
@@ -37,6 +37,79 @@ public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute
         }
     }
 
+    public sealed record Result(Guid? CaseId, string? Reference, IReadOnlyList<FieldError> Errors);
+
+    /// <summary>
+    /// Opening a case for the pages and the API: the rule's step model, the first events (with the submission when the
+    /// package went in already), the whole checklist for the family, and the stored clock, in one save.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit)
+    {
+        public async Task<Result> HandleAsync(Guid principalId, Command command, Guid? userId, CancellationToken ct)
+        {
+            var today = await calendar.TodayAsync(ct);
+            var validation = new Validator(today).Validate(command);
+            if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToArray());
+            var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Opening a case needs an organisation.");
+            var family = await db.Persons.Where(p => (p.Id == principalId || p.PrincipalId == principalId) && p.MergedIntoId == null)
+                .Select(p => new { p.Id, p.Relationship, p.PrincipalId }).ToListAsync(ct);
+            if (!family.Any(p => p.Id == principalId && p.Relationship == Relationship.Principal))
+            {
+                return Refused(new FieldError("", "The applicant is not a principal of your organisation."));
+            }
+            if (command.CaseworkerId is { } caseworker && !await db.Users.AnyAsync(u => u.Id == caseworker && u.OrganisationId == organisationId, ct))
+            {
+                return Refused(new FieldError(nameof(Command.CaseworkerId), "Choose a caseworker of your organisation."));
+            }
+            var reference = string.IsNullOrWhiteSpace(command.Reference) ? null : command.Reference.Trim().ToUpperInvariant();
+            if (reference is not null && await db.Cases.AnyAsync(c => c.Reference == reference, ct))
+            {
+                return Refused(new FieldError(nameof(Command.Reference), "Another case already has this reference."));
+            }
+
+            var model = command.StepModelOverride ?? StageCatalog.DefaultStepModel(command.Program, command.ComSubmittedOn);
+            var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
+            for (var attempt = 0; ; attempt++)
+            {
+                var actor = new Case.Actor(userId, time.GetUtcNow());
+                var @case = Case.Open(organisationId, reference ?? await NextReferenceAsync(today, attempt, ct), principalId, family.Select(p => p.Id),
+                    command.Program, model, command.ComSubmittedOn ?? today, actor);
+                @case.StepModelOverrideReason = command.StepModelOverride is null ? null : command.OverrideReason!.Trim();
+                @case.CaseworkerId = command.CaseworkerId;
+                @case.Priority = command.Priority;
+                if (command.ComSubmittedOn is { } submitted)
+                {
+                    if (@case.Record(catalog, StageCatalog.ClockStartStage(model), submitted, today, actor, "Complete package submitted.") is { } refused)
+                    {
+                        return Refused(new FieldError(nameof(Command.ComSubmittedOn), refused.Message));
+                    }
+                    @case.PackageReceivedOn(submitted);
+                }
+                clocks.Apply(@case, @case.StageEvents, catalog, today);
+                db.Cases.Add(@case);
+                audit.Record("case.opened", "case", @case.Id, organisationId: organisationId, userId: userId);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return new Result(@case.Id, @case.Reference, []);
+                }
+                catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && reference is null && attempt < 3)
+                {
+                    // Two cases opened at the same moment drew the same number: draw the next one.
+                    db.ChangeTracker.Clear();
+                }
+            }
+        }
+
+        private static Result Refused(params FieldError[] errors) => new(null, null, errors);
+
+        private async Task<string> NextReferenceAsync(DateOnly today, int attempt, CancellationToken ct)
+        {
+            var count = await db.Cases.CountAsync(ct);
+            return $"{today.Year}-{count + 1 + attempt:D5}";
+        }
+    }
+
     [BindProperty]
     public Command Input { get; set; } = new();
 
@@ -54,101 +127,15 @@ public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute
     public async Task<IActionResult> OnPostAsync(Guid principalId, CancellationToken ct)
     {
         if (!await LoadAsync(principalId, ct)) return NotFound();
-        var today = await calendar.TodayAsync(ct);
-        if (!ModelState.Validate(new Validator(today), Input)) return Page();
-        var organisationId = User.OrganisationId()!.Value;
-        if (Input.CaseworkerId is { } caseworker && !await db.Users.AnyAsync(u => u.Id == caseworker && u.OrganisationId == organisationId, ct))
+        var result = await handler.HandleAsync(principalId, Input, User.UserId(), ct);
+        if (result.CaseId is not { } caseId)
         {
-            ModelState.AddModelError("Input.CaseworkerId", "Choose a caseworker of your organisation.");
+            ModelState.AddErrors(result.Errors);
             return Page();
         }
-        var reference = string.IsNullOrWhiteSpace(Input.Reference) ? null : Input.Reference.Trim().ToUpperInvariant();
-        if (reference is not null && await db.Cases.AnyAsync(c => c.Reference == reference, ct))
-        {
-            ModelState.AddModelError("Input.Reference", "Another case already has this reference.");
-            return Page();
-        }
-
-        var model = Input.StepModelOverride ?? StageCatalog.DefaultStepModel(Input.Program, Input.ComSubmittedOn);
-        var opened = Input.ComSubmittedOn ?? today;
-        for (var attempt = 0; ; attempt++)
-        {
-            var @case = new Case
-            {
-                OrganisationId = organisationId,
-                Reference = reference ?? await NextReferenceAsync(today, attempt, ct),
-                PrincipalId = principalId,
-                Program = Input.Program,
-                StepModel = model,
-                StepModelOverrideReason = Input.StepModelOverride is null ? null : Input.OverrideReason!.Trim(),
-                CurrentStageCode = StageCatalog.FirstStage(model),
-                CaseworkerId = Input.CaseworkerId,
-                Priority = Input.Priority,
-            };
-            var now = time.GetUtcNow();
-            var events = new List<StageEvent> { NewEvent(@case, null, StageCatalog.FirstStage(model), opened, now, "Case opened.") };
-            if (Input.ComSubmittedOn is { } submitted)
-            {
-                events.Add(NewEvent(@case, events[0].ToStageCode, StageCatalog.ClockStartStage(model), submitted, now, "Complete package submitted."));
-            }
-            db.Cases.Add(@case);
-            db.StageEvents.AddRange(events);
-            db.DocumentItems.AddRange(await ChecklistAsync(@case, principalId, Input.ComSubmittedOn, ct));
-            clocks.Apply(@case, events, await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct), today);
-            audit.Record("case.opened", "case", @case.Id);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                logger.LogInformation("Case {CaseId} opened by {UserId}", @case.Id, User.UserId());
-                var openedReference = @case.Reference;
-                TempData["Flash"] = $"Case {openedReference} opened.";
-                return RedirectToPage("./Details", new { id = @case.Id });
-            }
-            catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && reference is null && attempt < 3)
-            {
-                // Two cases opened at the same moment drew the same number: draw the next one.
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
-
-    private StageEvent NewEvent(Case @case, string? from, string to, DateOnly on, DateTimeOffset at, string note) => new()
-    {
-        OrganisationId = @case.OrganisationId, CaseId = @case.Id, FromStageCode = from, ToStageCode = to, EffectiveOn = on,
-        RecordedAt = at, RecordedById = User.UserId(), Note = note,
-    };
-
-    /// <summary>The COM package (DS157 and LEGACY models), then DS-260, civil documents and medical for each family member.</summary>
-    private async Task<List<DocumentItem>> ChecklistAsync(Case @case, Guid principalId, DateOnly? packageSubmittedOn, CancellationToken ct)
-    {
-        var items = new List<DocumentItem>();
-        if (@case.StepModel != StepModel.S1059)
-        {
-            foreach (var kind in CaseDocuments.ComPackage.Append(DocumentKind.Badge))
-            {
-                items.Add(new DocumentItem
-                {
-                    OrganisationId = @case.OrganisationId, CaseId = @case.Id, Kind = kind,
-                    Status = packageSubmittedOn is not null && kind != DocumentKind.Badge ? DocumentStatus.Received : DocumentStatus.Missing,
-                    StatusOn = kind != DocumentKind.Badge ? packageSubmittedOn : null,
-                });
-            }
-        }
-        var family = await db.Persons.Where(p => (p.Id == principalId || p.PrincipalId == principalId) && p.MergedIntoId == null).Select(p => p.Id).ToListAsync(ct);
-        foreach (var personId in family)
-        {
-            foreach (var kind in new[] { DocumentKind.Ds260, DocumentKind.CivilDocuments, DocumentKind.Medical })
-            {
-                items.Add(new DocumentItem { OrganisationId = @case.OrganisationId, CaseId = @case.Id, PersonId = personId, Kind = kind });
-            }
-        }
-        return items;
-    }
-
-    private async Task<string> NextReferenceAsync(DateOnly today, int attempt, CancellationToken ct)
-    {
-        var count = await db.Cases.CountAsync(ct);
-        return $"{today.Year}-{count + 1 + attempt:D5}";
+        logger.LogInformation("Case {CaseId} opened by {UserId}", caseId, User.UserId());
+        TempData["Flash"] = $"Case {result.Reference} opened.";
+        return RedirectToPage("./Details", new { id = caseId });
     }
 
     private async Task<bool> LoadAsync(Guid principalId, CancellationToken ct)
@@ -157,9 +144,8 @@ public class Open(AppDbContext db, OrganisationCalendar calendar, ClockRecompute
             .Select(p => new { p.Id, p.GivenNames, p.FamilyName }).FirstOrDefaultAsync(ct);
         if (principal is null) return false;
         PrincipalId = principal.Id;
-        PrincipalName = $"{principal.GivenNames} {principal.FamilyName}".Trim();
-        var organisationId = User.OrganisationId();
-        Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: true, ct);
+        PrincipalName = Person.FormatName(principal.GivenNames, principal.FamilyName);
+        Caseworkers = await Choices.UsersAsync(db, User.OrganisationId(), activeOnly: true, ct);
         return true;
     }
 }

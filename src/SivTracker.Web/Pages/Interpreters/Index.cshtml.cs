@@ -13,10 +13,12 @@ public class Index(AppDbContext db, OrganisationCalendar calendar) : PageModel
 
     public sealed record Service(string Employer, DateOnly StartDate, DateOnly? EndDate, string? SupervisorName, bool HrLetterObtained, bool RecommendationLetterObtained);
 
-    public sealed record Row(Guid Id, string GivenNames, string? FamilyName, string? NativeName, IReadOnlyList<Service> Service,
-        string? CaseReference, string? Stage, ClockState? ClockState, int? GovernmentDays, int? LimitDays, int? DaysOver)
+    /// <summary>The person's latest case, read in one piece so every column describes the same case.</summary>
+    public sealed record LatestCase(string Reference, string Stage, ClockState ClockState, int GovernmentDays, int? LimitDays, int? DaysOver);
+
+    public sealed record Row(Guid Id, string GivenNames, string? FamilyName, string? NativeName, IReadOnlyList<Service> Service, LatestCase? Case)
     {
-        public string Name => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+        public string Name => Person.FormatName(GivenNames, FamilyName);
     }
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
@@ -38,12 +40,10 @@ public class Index(AppDbContext db, OrganisationCalendar calendar) : PageModel
             .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName,
                 p.ServiceRecords.Where(s => s.Role == ServiceRole.Interpreter).OrderBy(s => s.StartDate)
                     .Select(s => new Service(s.Employer, s.StartDate, s.EndDate, s.SupervisorName, s.HrLetterObtained, s.RecommendationLetterObtained)).ToList(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => c.Reference).FirstOrDefault(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => s.Name).FirstOrDefault(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (ClockState?)c.ClockState).FirstOrDefault(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => (int?)c.GovernmentDays).FirstOrDefault(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => c.LimitDays).FirstOrDefault(),
-                db.Cases.Where(c => c.PrincipalId == p.Id).Select(c => c.DaysOver).FirstOrDefault()))
+                db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
+                    .Select(c => new LatestCase(c.Reference, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState,
+                        c.GovernmentDays, c.LimitDays, c.DaysOver))
+                    .FirstOrDefault()))
             .ToListAsync(ct);
         HasMore = rows.Count > PageSize;
         Rows = rows.Take(PageSize).ToList();

@@ -36,7 +36,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
     public sealed record FlagView(Guid Id, FlagType Type, DateOnly RaisedOn, DateOnly? SnoozedUntil, DateOnly? DeadlineOn);
 
     public sealed record Row(Guid Id, string Reference, string PrincipalName, SivProgram Program, string Stage, int GovernmentDays, int? LimitDays,
-        int? DaysOver, bool HighRisk, string? Caseworker, DateTimeOffset? LastReviewedAt, DateOnly? NextReviewOn, int Urgency);
+        int? DaysOver, DateOnly? PastLimitSince, bool HighRisk, string? Caseworker, DateTimeOffset? LastReviewedAt, DateOnly? NextReviewOn, int Urgency);
 
     [BindProperty(SupportsGet = true)]
     public Filter Filters { get; set; } = new();
@@ -122,7 +122,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
                 .Select(c => new Row(c.Id, c.Reference,
                     c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
                     c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.GovernmentDays, c.LimitDays,
-                    c.DaysOver, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                    c.DaysOver, c.PastLimitSince, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
                     db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
                     db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
                     c.ReviewUrgency!.Value)));
@@ -141,7 +141,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
 
     public static string Title(Urgency urgency) => urgency switch
     {
-        Urgency.Overdue => "Past the limit",
+        Urgency.Overdue => "Past the statutory limit",
         Urgency.Within30 => "Limit within 30 days",
         Urgency.Within90 => "Limit within 90 days",
         _ => "Other deadlines",

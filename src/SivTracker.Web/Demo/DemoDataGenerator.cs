@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
 
-namespace SivTracker.Web.Data;
+namespace SivTracker.Web.Demo;
 
 /// <summary>
 /// Generates a realistic, reproducible data set: principals with families and service histories, cases over every stage
@@ -139,6 +140,12 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         public List<DocumentItem> Documents { get; } = [];
     }
 
+    /// <summary>The day U.S. forces and the Kabul embassy left Afghanistan: no Afghan service record runs past it.</summary>
+    private static readonly DateOnly AfghanServiceEnded = new(2021, 8, 31);
+
+    /// <summary>IQ1244 covers service from March 2003 to September 2013; its COM applications closed on 30 September 2014.</summary>
+    private static readonly (DateOnly From, DateOnly To, DateOnly ApplicationsClosed) IraqiProgram = (new(2003, 3, 20), new(2013, 9, 30), new(2014, 9, 30));
+
     private void GenerateCase(Batch batch, Organisation org, string reference, Random random, DateOnly today, Dictionary<string, Stage> catalog)
     {
         var now = time.GetUtcNow();
@@ -151,29 +158,36 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         }
 
         var program = Pick(random, (SivProgram.AF602B, 80), (SivProgram.S1059, 14), (SivProgram.IQ1244, 6));
-        var (principal, principalGiven, principalFamily) = NewPerson(random, male: random.Next(100) < 94, today.AddYears(-random.Next(24, 58)), today);
+        var iraqi = program == SivProgram.IQ1244 || (program == SivProgram.S1059 && random.Next(100) < 15);
+        var names = iraqi ? IraqiNames : AfghanNames;
+
+        // Service first, then a person old enough to have done it: 18 to 35 at its start.
+        var (serviceFrom, serviceTo) = iraqi ? (IraqiProgram.From, IraqiProgram.To) : (new DateOnly(2002, 1, 1), AfghanServiceEnded);
+        var serviceStart = RandomDate(random, serviceFrom, serviceTo.AddMonths(-14));
+        var principalMale = random.Next(100) < 94;
+        var principalBorn = serviceStart.AddYears(-random.Next(18, 36)).AddDays(-random.Next(365));
+        var (principal, principalGiven, principalFamily) = NewPerson(random, names, principalMale, principalBorn, today, iraqi, null);
         Stamp(principal);
         batch.Persons.Add(principal);
-        AddIdentityDetails(batch, principal, principalGiven, principalFamily, random, today, Stamp);
+        AddIdentityDetails(batch, principal, principalGiven, principalFamily, random, today, iraqi, Stamp);
 
         var isInterpreter = program == SivProgram.S1059 || random.Next(100) < 55;
-        var serviceStart = today.AddYears(program == SivProgram.IQ1244 ? -random.Next(13, 20) : -random.Next(6, 20)).AddDays(-random.Next(365));
         var records = random.Next(100) < 30 ? 2 : 1;
-        for (var r = 0; r < records; r++)
+        var start = serviceStart;
+        for (var r = 0; r < records && start < serviceTo; r++)
         {
-            var months = random.Next(8, 60);
-            var (employerType, employer) = Employers[random.Next(Employers.Length)];
-            var end = serviceStart.AddMonths(months);
+            var (employerType, employer) = (iraqi ? IraqiEmployers : Employers)[random.Next((iraqi ? IraqiEmployers : Employers).Length)];
+            var end = Min(start.AddMonths(random.Next(12, 72)), serviceTo);
             batch.Service.Add(Stamp(new ServiceRecord
             {
                 PersonId = principal.Id,
                 EmployerType = employerType,
                 Employer = employer,
-                PrimeContractNumber = employerType == EmployerType.Contractor ? $"W91B4N-{random.Next(10, 20)}-C-{random.Next(1000, 9999)}" : null,
+                PrimeContractNumber = employerType == EmployerType.Contractor ? $"W91B4N-{start.Year % 100:D2}-C-{random.Next(1000, 9999)}" : null,
                 Role = isInterpreter && r == 0 ? ServiceRole.Interpreter : Pick(random, (ServiceRole.Security, 3), (ServiceRole.Driver, 2), (ServiceRole.Engineer, 1), (ServiceRole.Administrative, 2), (ServiceRole.Interpreter, 2)),
-                StartDate = serviceStart,
+                StartDate = start,
                 EndDate = end,
-                Location = Provinces[random.Next(Provinces.Length)],
+                Location = (iraqi ? IraqiProvinces : Provinces)[random.Next((iraqi ? IraqiProvinces : Provinces).Length)],
                 SupervisorName = $"{UsGivenNames[random.Next(UsGivenNames.Length)]} {UsFamilyNames[random.Next(UsFamilyNames.Length)]}",
                 SupervisorEmail = random.Next(100) < 60 ? $"supervisor{random.Next(100000)}@example.mil" : null,
                 SupervisorEmailVerified = random.Next(100) < 40,
@@ -181,70 +195,58 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
                 HrLetterObtained = random.Next(100) < 70,
                 RecommendationLetterObtained = random.Next(100) < 60,
             }));
-            serviceStart = end.AddDays(random.Next(10, 200));
+            start = end.AddDays(random.Next(10, 200));
         }
 
+        var family = new List<Guid> { principal.Id };
+        // Married at 19 to 30 to someone up to ten years younger (or, for a woman principal, older), and never before 18.
         if (random.Next(100) < 80)
         {
-            var (spouse, given, _) = NewPerson(random, !IsMale(principal), principal.DateOfBirth!.Value.AddYears(random.Next(2, 9)), today);
+            var spouseBorn = principalMale ? principalBorn.AddYears(random.Next(1, 11)).AddDays(random.Next(365)) : principalBorn.AddYears(-random.Next(0, 8)).AddDays(-random.Next(365));
+            var (spouse, given, _) = NewPerson(random, names, !principalMale, spouseBorn, today, iraqi, principal);
             Stamp(spouse);
             spouse.Relationship = Relationship.Spouse;
             spouse.PrincipalId = principal.Id;
-            spouse.FamilyName = principal.FamilyName;
-            spouse.MarriageDate = principal.DateOfBirth.Value.AddYears(random.Next(19, 28)).AddDays(random.Next(365));
+            var married = Max(principalBorn.AddYears(random.Next(19, 31)), spouseBorn.AddYears(18)).AddDays(random.Next(365));
+            spouse.MarriageDate = Min(married, today.AddMonths(-1));
             batch.Persons.Add(spouse);
-            AddIdentityDetails(batch, spouse, given, principalFamily, random, today, Stamp);
-        }
-        var children = random.Next(100) < 85 ? random.Next(1, 6) : 0;
-        for (var c = 0; c < children; c++)
-        {
-            // Some children are close to 21, the age the CSPA freezes at filing: the NGO must watch them.
-            var (child, given, _) = NewPerson(random, random.Next(2) == 0, today.AddYears(-random.Next(0, 22)).AddDays(-random.Next(365)), today);
-            Stamp(child);
-            child.Relationship = Relationship.Child;
-            child.PrincipalId = principal.Id;
-            child.FamilyName = principal.FamilyName;
-            child.FatherName = IsMale(principal) ? principal.GivenNames : child.FatherName;
-            batch.Persons.Add(child);
-            AddIdentityDetails(batch, child, given, principalFamily, random, today, Stamp);
-        }
+            family.Add(spouse.Id);
+            AddIdentityDetails(batch, spouse, given, principalFamily, random, today, iraqi, Stamp);
 
-        var @case = Stamp(new Case
-        {
-            Reference = reference,
-            PrincipalId = principal.Id,
-            Program = program,
-            CurrentStageCode = StageCatalog.PreCom,
-            Priority = Pick(random, (CasePriority.Normal, 80), (CasePriority.High, 15), (CasePriority.Urgent, 5)),
-            HighRisk = random.Next(100) < 4,
-        });
-        if (@case.HighRisk)
-        {
-            @case.HighRiskReason = "National-security review announced by the post.";
-        }
-
-        var history = GenerateHistory(random, program, today, out var stepModel);
-        @case.StepModel = stepModel;
-        for (var i = 0; i < history.Count; i++)
-        {
-            var (code, on) = history[i];
-            batch.Events.Add(new StageEvent
+            // Children from a year after the wedding, one every one to four years; some close to 21, the age the CSPA freezes at filing.
+            var born = spouse.MarriageDate.Value.AddMonths(random.Next(10, 30));
+            var children = random.Next(100) < 85 ? random.Next(1, 7) : 0;
+            for (var c = 0; c < children && born < today; c++)
             {
-                OrganisationId = org.Id,
-                CaseId = @case.Id,
-                FromStageCode = i == 0 ? null : history[i - 1].Code,
-                ToStageCode = code,
-                EffectiveOn = on,
-                RecordedAt = now,
-                Note = i == 0 ? "Imported from the NGO's spreadsheet." : null,
-            });
+                var (child, childGiven, _) = NewPerson(random, names, random.Next(2) == 0, born, today, iraqi, principal);
+                Stamp(child);
+                child.Relationship = Relationship.Child;
+                child.PrincipalId = principal.Id;
+                batch.Persons.Add(child);
+                family.Add(child.Id);
+                AddIdentityDetails(batch, child, childGiven, principalFamily, random, today, iraqi, Stamp);
+                born = born.AddMonths(random.Next(12, 48));
+            }
         }
-        @case.CurrentStageCode = history[^1].Code;
-        @case.CurrentStageEnteredOn = history[^1].On;
-        var clock = StatutoryClock.Compute(
-            history.Select((h, i) => new ClockEvent(h.Code, h.On, i)), catalog, program, stepModel, @case.HighRisk, today, clockSettings);
-        CaseClock.Apply(@case, clock, today);
+
+        var history = GenerateHistory(random, program, today, Max(serviceStart.AddMonths(12), iraqi ? new DateOnly(2008, 1, 28) : new DateOnly(2009, 3, 11)), out var stepModel);
+        var actor = new Case.Actor(null, now);
+        var @case = Case.Open(org.Id, reference, principal.Id, family, program, stepModel, history[0].On, actor, "Imported from the NGO's spreadsheet.");
+        foreach (var (code, on) in history.Skip(1))
+        {
+            // The generator walks the real process; a refusal is a bug in the walk, not data to keep.
+            if (@case.Record(catalog, code, on, today, actor) is { } refused) throw new InvalidOperationException($"Demo history refused: {refused.Message}");
+        }
+        Stamp(@case);
+        @case.Priority = Pick(random, (CasePriority.Normal, 80), (CasePriority.High, 15), (CasePriority.Urgent, 5));
+        @case.HighRisk = random.Next(100) < 4;
+        @case.HighRiskReason = @case.HighRisk ? "National-security review announced by the post." : null;
+        var live = @case.LiveHistory(catalog);
+        @case.CurrentStageCode = live[^1].ToStageCode;
+        @case.CurrentStageEnteredOn = live[^1].EffectiveOn;
+        CaseClock.Apply(@case, StatutoryClock.Compute(StatutoryClock.ClockEvents(live), catalog, program, stepModel, @case.HighRisk, today, clockSettings), today);
         batch.Cases.Add(@case);
+        batch.Events.AddRange(@case.StageEvents);
 
         var reached = history.Select(h => h.Code).ToHashSet();
         if (reached.Contains(StageCatalog.ComSubmitted) || reached.Contains(StageCatalog.NvcReview))
@@ -252,7 +254,7 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
             batch.CaseNumbers.Add(Stamp(new CaseNumber
             {
                 CaseId = @case.Id, Kind = CaseNumberKind.NvcCase,
-                Number = $"{Posts[random.Next(Posts.Length)]}{history[0].On.Year}{random.Next(100_000, 999_999):D6}",
+                Number = $"{(iraqi ? IraqiPosts : Posts)[random.Next((iraqi ? IraqiPosts : Posts).Length)]}{history[0].On.Year}{random.Next(100_000, 999_999):D6}",
                 AssignedOn = history[Math.Min(1, history.Count - 1)].On,
             }));
         }
@@ -266,34 +268,45 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
             }));
         }
 
-        if (stepModel != StepModel.S1059)
+        // The checklist the case opened with, filled in as far as the history has gone.
+        foreach (var item in @case.Documents)
         {
-            var packageComplete = reached.Contains(StageCatalog.ComSubmitted);
-            foreach (var kind in new[] { DocumentKind.Ds157, DocumentKind.HrLetter, DocumentKind.RecommendationLetter, DocumentKind.ProofOfNationality })
+            Stamp(item);
+            if (Checklist.ComPackage.Contains(item.Kind))
             {
-                var status = packageComplete ? DocumentStatus.Verified : Pick(random, (DocumentStatus.Missing, 3), (DocumentStatus.Requested, 3), (DocumentStatus.Received, 2));
-                batch.Documents.Add(Stamp(new DocumentItem { CaseId = @case.Id, Kind = kind, Status = status, StatusOn = history[0].On.AddDays(random.Next(1, 60)) }));
+                item.Status = reached.Contains(StageCatalog.ClockStartStage(stepModel)) ? DocumentStatus.Verified
+                    : Pick(random, (DocumentStatus.Missing, 3), (DocumentStatus.Requested, 3), (DocumentStatus.Received, 2));
+                item.StatusOn = item.Status == DocumentStatus.Missing ? null : Min(history[0].On.AddDays(random.Next(1, 60)), today);
+            }
+            else if (item.Kind != DocumentKind.Badge && reached.Contains(StageCatalog.NvcReview))
+            {
+                var medical = item.Kind == DocumentKind.Medical;
+                var due = history.FirstOrDefault(h => h.Code == (medical ? StageCatalog.VisaIssued : StageCatalog.NvcReview)).On;
+                item.Status = due != default ? DocumentStatus.Received : medical ? DocumentStatus.Requested : DocumentStatus.Received;
+                item.StatusOn = due != default ? due.AddDays(-random.Next(5, 40)) : today.AddDays(-random.Next(1, 60));
             }
         }
+        batch.Documents.AddRange(@case.Documents);
     }
 
+    private static DateOnly RandomDate(Random random, DateOnly from, DateOnly to) => from.AddDays(random.Next(Math.Max(1, to.DayNumber - from.DayNumber)));
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
     /// <summary>A walk along the step model's path with realistic durations, stopping at a random stage or today.</summary>
-    private static List<(string Code, DateOnly On)> GenerateHistory(Random random, SivProgram program, DateOnly today, out StepModel stepModel)
+    private static List<(string Code, DateOnly On)> GenerateHistory(Random random, SivProgram program, DateOnly today, DateOnly earliest, out StepModel stepModel)
     {
         var first = program == SivProgram.IQ1244
-            ? new DateOnly(2011, 1, 1).AddDays(random.Next(0, 1300))
-            : today.AddDays(-random.Next(60, 2600));
+            ? RandomDate(random, Max(earliest, new DateOnly(2008, 1, 28)), IraqiProgram.ApplicationsClosed.AddMonths(-3))
+            : Max(earliest, today.AddDays(-random.Next(60, 2600)));
         var history = new List<(string Code, DateOnly On)>();
         DateOnly on = first;
-        if (program == SivProgram.S1059)
-        {
-            stepModel = StepModel.S1059;
-        }
-        else
-        {
-            var submitted = first.AddDays(random.Next(20, 300));
-            stepModel = StageCatalog.DefaultStepModel(program, submitted);
-        }
+        // The package goes in after weeks or months of collecting; the step model follows from that date.
+        var submitted = first.AddDays(random.Next(20, 300));
+        if (program == SivProgram.IQ1244) submitted = Min(submitted, IraqiProgram.ApplicationsClosed);
+        stepModel = program == SivProgram.S1059 ? StepModel.S1059 : StageCatalog.DefaultStepModel(program, submitted);
 
         var path = new List<string>(stepModel switch
         {
@@ -324,7 +337,7 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         {
             history.Add((path[i], on));
             if (i == stopAt) break;
-            var next = on.AddDays(DurationIn(path[i], random));
+            var next = path[i] == StageCatalog.PreCom ? submitted : on.AddDays(DurationIn(path[i], random));
             if (next > today) break;
             on = next;
         }
@@ -344,33 +357,58 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         _ => random.Next(15, 260),
     };
 
-    private static (Person Person, Name Given, Name? Family) NewPerson(Random random, bool male, DateOnly dateOfBirth, DateOnly today)
+    private sealed record NamePool(WeightedNames Male, WeightedNames Female, WeightedNames Family);
+
+    /// <summary>Names drawn as often as they occur: a few very common, a long tail of rare ones, as in a real caseload.</summary>
+    private sealed class WeightedNames(DemoNames.Name[] names)
     {
-        var given = male ? MaleNames[random.Next(MaleNames.Length)] : FemaleNames[random.Next(FemaleNames.Length)];
-        // Many Afghans have no family name; U.S. documents then carry only the given name.
-        var family = random.Next(100) < 25 ? null : FamilyNames[random.Next(FamilyNames.Length)];
+        private readonly int[] _cumulative = names.Select(n => n.Weight).Aggregate(new List<int>(), (sums, w) => { sums.Add((sums.Count == 0 ? 0 : sums[^1]) + w); return sums; }).ToArray();
+
+        public DemoNames.Name Next(Random random)
+        {
+            var index = Array.BinarySearch(_cumulative, random.Next(_cumulative[^1]) + 1);
+            return names[index >= 0 ? index : ~index];
+        }
+    }
+
+    private static readonly NamePool AfghanNames = new(new(DemoNames.AfghanMale), new(DemoNames.AfghanFemale), new(DemoNames.AfghanFamily));
+    private static readonly NamePool IraqiNames = new(new(DemoNames.IraqiMale), new(DemoNames.IraqiFemale), new(DemoNames.IraqiFamily));
+
+    /// <summary>A person; family members share the principal's family name (or lack of one), and children name their father.</summary>
+    private static (Person Person, DemoNames.Name Given, DemoNames.Name? Family) NewPerson(Random random, NamePool names, bool male, DateOnly dateOfBirth, DateOnly today,
+        bool iraqi, Person? principal)
+    {
+        var given = (male ? names.Male : names.Female).Next(random);
+        // Many Afghans have no family name; U.S. documents then carry only the given name. Iraqis carry a tribal or family name.
+        var family = principal is not null ? null : !iraqi && random.Next(100) < 25 ? null : names.Family.Next(random);
         var precision = Pick(random, (DatePrecision.Exact, 60), (DatePrecision.YearOnly, 25), (DatePrecision.Estimated, 15));
         var dob = precision == DatePrecision.YearOnly ? new DateOnly(dateOfBirth.Year, 1, 1) : dateOfBirth;
+        var father = principal is { Sex: Domain.Sex.M } && dateOfBirth > principal.DateOfBirth!.Value.AddYears(15) ? principal.GivenNames : names.Male.Next(random).Spellings[0];
+        var provinces = iraqi ? IraqiProvinces : Provinces;
         var person = new Person
         {
             GivenNames = given.Spellings[0],
-            FamilyName = family?.Spellings[0],
-            NativeName = family is null ? given.Native : $"{given.Native} {family.Native}",
-            FatherName = MaleNames[random.Next(MaleNames.Length)].Spellings[0],
-            ClanOrTribe = random.Next(100) < 40 ? Tribes[random.Next(Tribes.Length)] : null,
+            FamilyName = principal?.FamilyName ?? family?.Spellings[0],
+            NativeName = principal is { NativeName: { } native } && principal.FamilyName is not null ? $"{given.Native} {native.Split(' ')[^1]}"
+                : family is null ? given.Native : $"{given.Native} {family.Native}",
+            FatherName = father,
+            ClanOrTribe = principal?.ClanOrTribe ?? (random.Next(100) < 40 ? (iraqi ? IraqiTribes : Tribes)[random.Next((iraqi ? IraqiTribes : Tribes).Length)] : null),
             DateOfBirth = dob > today ? today : dob,
             DateOfBirthPrecision = precision,
-            PlaceOfBirth = Provinces[random.Next(Provinces.Length)],
+            PlaceOfBirth = provinces[random.Next(provinces.Length)],
             Sex = male ? Domain.Sex.M : Domain.Sex.F,
-            CurrentCountry = Pick(random, ("AF", 60), ("PK", 25), ("IR", 5), ("QA", 3), ("AE", 3), ("DE", 4)),
-            CurrentProvince = Provinces[random.Next(Provinces.Length)],
-            SafetyStatus = Pick(random, (SafetyStatus.Unknown, 10), (SafetyStatus.InHiding, 25), (SafetyStatus.Displaced, 20),
+            CurrentCountry = principal?.CurrentCountry ?? (iraqi
+                ? Pick(random, ("IQ", 70), ("JO", 10), ("TR", 10), ("LB", 5), ("DE", 5))
+                : Pick(random, ("AF", 60), ("PK", 25), ("IR", 5), ("QA", 3), ("AE", 3), ("DE", 4))),
+            CurrentProvince = principal?.CurrentProvince ?? provinces[random.Next(provinces.Length)],
+            SafetyStatus = principal?.SafetyStatus ?? Pick(random, (SafetyStatus.Unknown, 10), (SafetyStatus.InHiding, 25), (SafetyStatus.Displaced, 20),
                 (SafetyStatus.ThirdCountry, 20), (SafetyStatus.DeportationRisk, 10), (SafetyStatus.Safe, 15)),
         };
         return (person, given, family);
     }
 
-    private static void AddIdentityDetails(Batch batch, Person person, Name given, Name? family, Random random, DateOnly today, Func<OwnedEntity, OwnedEntity> stamp)
+    private static void AddIdentityDetails(Batch batch, Person person, DemoNames.Name given, DemoNames.Name? family, Random random, DateOnly today, bool iraqi,
+        Func<OwnedEntity, OwnedEntity> stamp)
     {
         var (firstAlias, firstPassport, firstContact) = (batch.Aliases.Count, batch.Passports.Count, batch.Contacts.Count);
         if (given.Spellings.Length > 1)
@@ -383,30 +421,33 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         }
 
         var adult = person.DateOfBirth is { } dob && dob.AddYears(16) <= today;
-        person.TazkiraType = random.Next(100) < 70 ? TazkiraType.Paper : TazkiraType.Electronic;
-        person.TazkiraNumber = person.TazkiraType == TazkiraType.Paper
-            ? random.Next(100_000, 9_999_999).ToString()
-            : $"{random.Next(1390, 1402)}-{random.Next(100, 9999):D4}-{random.Next(10_000, 99_999)}";
-        if (person.TazkiraType == TazkiraType.Paper && random.Next(100) < 50)
+        if (!iraqi)
         {
-            person.TazkiraVolume = random.Next(1, 400).ToString();
-            person.TazkiraPage = random.Next(1, 300).ToString();
-            person.TazkiraRegister = random.Next(1, 9000).ToString();
+            person.TazkiraType = random.Next(100) < 70 ? TazkiraType.Paper : TazkiraType.Electronic;
+            person.TazkiraNumber = person.TazkiraType == TazkiraType.Paper
+                ? random.Next(100_000, 9_999_999).ToString()
+                : $"{random.Next(1390, 1402)}-{random.Next(100, 9999):D4}-{random.Next(10_000, 99_999)}";
+            if (person.TazkiraType == TazkiraType.Paper && random.Next(100) < 50)
+            {
+                person.TazkiraVolume = random.Next(1, 400).ToString();
+                person.TazkiraPage = random.Next(1, 300).ToString();
+                person.TazkiraRegister = random.Next(1, 9000).ToString();
+            }
         }
         if (random.Next(100) < 75)
         {
             batch.Passports.Add((Passport)stamp(new Passport
             {
                 PersonId = person.Id,
-                Number = $"P{random.Next(1_000_000, 9_999_999)}",
-                Country = "AF",
+                Number = iraqi ? $"A{random.Next(1_000_000, 9_999_999)}" : $"P{random.Next(1_000_000, 9_999_999)}",
+                Country = iraqi ? "IQ" : "AF",
                 // Some already expired or expiring soon, which the deadline service flags.
                 ExpiresOn = today.AddDays(random.Next(-400, 3000)),
             }));
         }
         if (person.Relationship == Relationship.Principal || (adult && random.Next(100) < 30))
         {
-            var phone = $"+937{random.Next(0, 10)}{random.Next(1_000_000, 9_999_999)}";
+            var phone = iraqi ? $"+9647{random.Next(7, 10)}{random.Next(10_000_000, 99_999_999)}" : $"+937{random.Next(0, 10)}{random.Next(1_000_000, 9_999_999)}";
             var lastContact = today.AddDays(-random.Next(0, 200));
             batch.Contacts.Add((ContactChannel)stamp(new ContactChannel { PersonId = person.Id, Kind = ContactChannelKind.Phone, Value = phone, LastSuccessfulContactOn = lastContact }));
             if (random.Next(100) < 70)
@@ -429,8 +470,6 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         person.RefreshSearchFields();
     }
 
-    private static bool IsMale(Person person) => person.Sex == Domain.Sex.M;
-
     private static T Pick<T>(Random random, params (T Value, int Weight)[] choices)
     {
         var roll = random.Next(choices.Sum(c => c.Weight));
@@ -441,48 +480,26 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         return choices[^1].Value;
     }
 
-    public sealed record Name(string Native, params string[] Spellings);
-
-    // The first spelling is the one written in the record; the others become aliases, as NGOs find them on other documents.
-    private static readonly Name[] MaleNames =
-    [
-        new("محمد", "Mohammad", "Muhammad", "Mohammed", "Mohd"), new("احمد", "Ahmad", "Ahmed", "Ahmet"),
-        new("عبدالرحمن", "Abdul Rahman", "Abdulrahman", "Abdur Rahman", "Abdul Rehman"), new("حمید", "Hamid", "Hameed"),
-        new("کریم", "Karim", "Kareem"), new("نجیب الله", "Najibullah", "Najeebullah", "Najib Ullah"),
-        new("ذبیح الله", "Zabihullah", "Zabiullah", "Zabeehullah"), new("رحمت الله", "Rahmatullah", "Rahmatulla", "Rahmat Ullah"),
-        new("نور", "Noor", "Nur", "Nour"), new("فرید", "Farid", "Fareed"), new("جواد", "Jawad", "Javad"),
-        new("سید", "Sayed", "Sayyid", "Syed", "Said"), new("حکمت الله", "Hekmatullah", "Hikmatullah"),
-        new("حبیب", "Habib", "Habeeb"), new("خالد", "Khalid", "Khaled"), new("وحید", "Wahid", "Waheed", "Vahid"),
-        new("غلام", "Ghulam", "Gholam", "Golam"), new("عبدالله", "Abdullah", "Abdulla", "Abdallah"),
-        new("یوسف", "Yousuf", "Yusuf", "Yosuf"), new("شفیق", "Shafiq", "Shafeeq"), new("مصطفی", "Mustafa", "Mostafa"),
-        new("اسدالله", "Asadullah", "Asadulla"), new("ضیا", "Zia", "Ziya"), new("قدیر", "Qadir", "Kadir", "Qadeer"),
-    ];
-
-    private static readonly Name[] FemaleNames =
-    [
-        new("فاطمه", "Fatima", "Fatema", "Fatemah"), new("مریم", "Maryam", "Mariam", "Meryem"), new("زهرا", "Zahra", "Zahraa"),
-        new("نازیه", "Nazia", "Naziya"), new("شبنم", "Shabnam"), new("پروانه", "Parwana", "Parvana"),
-        new("فرشته", "Freshta", "Fereshta", "Fereshteh"), new("سیما", "Sima", "Seema"), new("رویا", "Roya", "Roia"),
-        new("نرگس", "Nargis", "Narges"), new("ثریا", "Soraya", "Suraya", "Thuraya"), new("فرزانه", "Farzana", "Farzaneh"),
-    ];
-
-    private static readonly Name[] FamilyNames =
-    [
-        new("احمدزی", "Ahmadzai", "Ahmadzay", "Ahmedzai"), new("پوپلزی", "Popalzai", "Popalzay"), new("ستانکزی", "Stanikzai", "Stanekzai"),
-        new("نوری", "Noori", "Nuri", "Nouri"), new("رحیمی", "Rahimi", "Raheemi"), new("کریمی", "Karimi", "Kareemi"),
-        new("هاشمی", "Hashimi", "Hashemi"), new("سلطانی", "Sultani", "Soltani"), new("صافی", "Safi", "Saafi"),
-        new("مومند", "Mohmand", "Momand"), new("وردک", "Wardak", "Wardag"), new("هوتک", "Hotak", "Hotaki"),
-        new("بارکزی", "Barakzai", "Barakzay"), new("سادات", "Sadat", "Saadat"), new("امیری", "Amiri", "Ameeri"),
-        new("حیدری", "Haidari", "Haydari", "Heidari"), new("جلالی", "Jalali", "Jelali"), new("نیازی", "Niazi", "Nyazi"),
-        new("یوسفزی", "Yousafzai", "Yusufzai", "Yousufzai"), new("درانی", "Durrani", "Durani"),
-    ];
-
     private static readonly string[] Tribes = ["Pashtun (Ghilzai)", "Pashtun (Durrani)", "Tajik", "Hazara", "Uzbek", "Turkmen", "Nuristani", "Pashai"];
 
     private static readonly string[] Provinces =
         ["Kabul", "Kandahar", "Helmand", "Herat", "Balkh", "Nangarhar", "Kunduz", "Paktia", "Khost", "Ghazni", "Logar", "Parwan", "Bamyan", "Zabul", "Uruzgan"];
 
     private static readonly string[] Posts = ["KBL", "ISL", "DOH", "ABD"];
+    private static readonly string[] IraqiPosts = ["BGH", "AMM", "ERB"];
+
+    private static readonly string[] IraqiProvinces =
+        ["Baghdad", "Basra", "Nineveh", "Anbar", "Erbil", "Kirkuk", "Diyala", "Salah ad-Din", "Babil", "Karbala", "Najaf", "Wasit", "Dhi Qar", "Maysan"];
+
+    private static readonly string[] IraqiTribes = ["Dulaim", "Shammar", "Jubur", "Bani Tamim", "Ubaid", "Zubaid", "Rabia", "Albu Nimr", "Azza"];
+
+    private static readonly (EmployerType, string)[] IraqiEmployers =
+    [
+        (EmployerType.UsMilitary, "3rd Infantry Division"), (EmployerType.UsMilitary, "1st Marine Expeditionary Force"),
+        (EmployerType.UsMilitary, "101st Airborne Division"), (EmployerType.UsEmbassyOrAgency, "U.S. Embassy Baghdad"),
+        (EmployerType.UsEmbassyOrAgency, "USAID Iraq"), (EmployerType.Contractor, "Linguist services prime contractor"),
+        (EmployerType.Contractor, "Reconstruction engineering subcontractor"),
+    ];
 
     private static readonly (EmployerType, string)[] Employers =
     [

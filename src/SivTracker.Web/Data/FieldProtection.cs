@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace SivTracker.Web.Infrastructure;
+namespace SivTracker.Web.Data;
 
 /// <summary>
 /// The keys for field encryption and blind indexes, from configuration or a key file, never from the database.
@@ -117,4 +118,10 @@ public static class FieldProtection
 
     /// <summary>One way: a lookup column is only ever compared, never shown.</summary>
     public static readonly ValueConverter<string, string> Indexed = new(v => v.StartsWith("hmac:") ? v : BlindIndex(v), v => v);
+
+    /// <summary>Stored through <see cref="Encrypted"/>: how key rotation finds the encrypted columns in the model.</summary>
+    public static bool IsSealed(IReadOnlyProperty property) => ReferenceEquals(property.GetValueConverter(), Encrypted);
+
+    /// <summary>Stored through <see cref="Indexed"/>: a lookup column beside an encrypted one.</summary>
+    public static bool IsBlindIndex(IReadOnlyProperty property) => ReferenceEquals(property.GetValueConverter(), Indexed);
 }

@@ -2,14 +2,21 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 
-namespace SivTracker.Web.Pages;
+namespace SivTracker.Web.Backlog;
 
 /// <summary>
-/// The backlog at a glance, computed in the database from the stored clocks, flags and histories: a handful of
+/// The backlog at a glance, computed in the database from the stored clocks and the stage histories: a handful of
 /// queries whatever the number of cases.
 /// </summary>
-public sealed class Dashboard(AppDbContext db)
+public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
 {
+    /// <summary>The organisation-wide figures of the dashboard, computed together.</summary>
+    public sealed record Figures(IReadOnlyList<ProgramRow> Programs, IReadOnlyList<StageRow> ByStage, IReadOnlyList<AgingRow> Aging,
+        IReadOnlyList<MonthRow> PastLimitByMonth, IReadOnlyList<StageDaysRow> DaysInStage, IReadOnlyList<CaseworkerRow> ByCaseworker,
+        int PastStatutoryLimit, DateTimeOffset At);
+
+    public sealed record ProgramRow(SivProgram Program, int Applicants, int OpenCases);
+
     public sealed record StageRow(string Code, string Name, int SortOrder, int OpenCases, int FamilyMembers);
 
     public sealed record AgingRow(SivProgram Program, string Bucket, int Cases);
@@ -32,12 +39,18 @@ public sealed class Dashboard(AppDbContext db)
         _ => Buckets[5],
     };
 
-    private static readonly ClockState[] Open = [ClockState.NotStarted, ClockState.Running, ClockState.Paused];
+    public async Task<Figures> ComputeAsync(DateOnly today, CancellationToken ct)
+    {
+        var programs = await db.Cases.AsNoTracking().GroupBy(c => c.Program).OrderBy(g => g.Key)
+            .Select(g => new ProgramRow(g.Key, g.Count(), g.Count(c => !db.Stages.Any(s => s.Code == c.CurrentStageCode && s.IsTerminal))))
+            .ToListAsync(ct);
+        return new Figures(programs, await OpenByStageAsync(ct), await AgingAsync(ct), await PastLimitByMonthAsync(today, ct),
+            await DaysInStageAsync(ct), await ByCaseworkerAsync(ct), await db.Cases.CountAsync(CaseStatus.PastStatutoryLimit, ct), time.GetUtcNow());
+    }
 
     public async Task<IReadOnlyList<StageRow>> OpenByStageAsync(CancellationToken ct)
     {
-        var counts = await db.Cases.AsNoTracking()
-            .Where(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed)
+        var counts = await db.OpenCases.AsNoTracking()
             .GroupBy(c => c.CurrentStageCode)
             .Select(g => new { Code = g.Key, Cases = g.Count(), Family = g.Sum(c => db.Persons.Count(p => p.PrincipalId == c.PrincipalId && p.MergedIntoId == null)) })
             .ToListAsync(ct);
@@ -63,21 +76,33 @@ public sealed class Dashboard(AppDbContext db)
         return rows.Select(r => new AgingRow(r.Program, Buckets[r.Bucket], r.Cases)).ToList();
     }
 
-    /// <summary>Statutory breaches open at the end of each of the last twelve months, from the flag history.</summary>
-    public async Task<IReadOnlyList<MonthRow>> OverdueByMonthAsync(DateOnly today, CancellationToken ct)
+    /// <summary>
+    /// Cases past the statutory limit at the end of each of the last twelve months, from the histories themselves: a case
+    /// counts from the day its clock passed the limit while its latest stage by then had not stopped the clock. An
+    /// imported backlog shows its real past, not the day SivTracker first saw it.
+    /// </summary>
+    public async Task<IReadOnlyList<MonthRow>> PastLimitByMonthAsync(DateOnly today, CancellationToken ct)
     {
         var organisationId = db.OrganisationId;
         var firstMonthEnd = new DateOnly(today.Year, today.Month, 1).AddMonths(-11).AddDays(-1);
-        var rows = await db.Database.SqlQuery<MonthRow>($"""
-            select m.month_end as month_end,
-                (select count(*)::int from case_flags f
-                 where f.organisation_id = {organisationId} and f.type = 'StatutoryOverdue'
-                   and f.raised_on <= least(m.month_end, {today}) and (f.cleared_on is null or f.cleared_on > least(m.month_end, {today}))) as overdue
-            from (select (date_trunc('month', d) + interval '1 month - 1 day')::date as month_end
-                  from generate_series({firstMonthEnd.AddDays(1)}::date, {today}::date, interval '1 month') d) m
-            order by 1
-            """).ToListAsync(ct);
-        return rows;
+        FormattableString sql = $"""
+            with months as (
+                select least((date_trunc('month', d) + interval '1 month - 1 day')::date, {today}) as month_end
+                from generate_series({firstMonthEnd.AddDays(1)}::date, {today}::date, interval '1 month') d),
+            breached as (
+                select c.id, c.past_limit_since from cases c
+                where c.organisation_id = {organisationId} and c.past_limit_since is not null and not c.high_risk
+                    and c.program = any({CaseStatus.StatutoryPrograms.Select(p => p.ToString()).ToArray()}))
+            select m.month_end as month_end, count(b.id)::int as overdue
+            from months m
+            left join breached b on b.past_limit_since <= m.month_end
+                and coalesce((select s.clock_owner from stage_events e join stages s on s.code = e.to_stage_code
+                              where e.case_id = b.id and e.voided_at is null and e.from_stage_code is not null and e.effective_on <= m.month_end
+                              order by e.effective_on desc, e.recorded_at desc, s.sort_order desc limit 1), '') <> {ClockOwner.Stopped.ToString()}
+            group by m.month_end
+            order by m.month_end
+            """;
+        return await db.Database.SqlQuery<MonthRow>(sql).ToListAsync(ct);
     }
 
     /// <summary>Completed visits to each stage and their mean and median length: the backlog report's own rows.</summary>
@@ -103,8 +128,7 @@ public sealed class Dashboard(AppDbContext db)
 
     public async Task<IReadOnlyList<CaseworkerRow>> ByCaseworkerAsync(CancellationToken ct)
     {
-        var rows = await db.Cases.AsNoTracking()
-            .Where(c => c.CurrentStageCode != StageCatalog.Arrived && c.CurrentStageCode != StageCatalog.Closed)
+        var rows = await db.OpenCases.AsNoTracking()
             .GroupBy(c => c.CaseworkerId)
             .Select(g => new { g.Key, Count = g.Count() })
             .ToListAsync(ct);

@@ -2,17 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 
-namespace SivTracker.Web.Infrastructure;
+namespace SivTracker.Web.Hosting;
 
 public static class DataServices
 {
-    /// <summary>
-    /// Web requests fail fast (the connection string's Command Timeout, 15 s by default); batch work (the sweep, imports,
-    /// exports, recomputes, key rotation) may legitimately run for minutes and uses this instead.
-    /// </summary>
-    public const int BatchCommandTimeoutSeconds = 900;
-
     /// <summary>Where scripts/run.sh leaves the connection string of its local cluster, relative to the repository root.</summary>
     public const string LocalConnectionFile = ".data/connection-string";
 
@@ -35,7 +30,7 @@ public static class DataServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditStampInterceptor>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AuditStampInterceptor>());
-        services.AddSingleton(configuration.GetSection("Clock").Get<ClockSettings>() ?? new ClockSettings());
+        services.AddSivSettings();
         services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options
             .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
             .UseSnakeCaseNamingConvention()
@@ -48,7 +43,7 @@ public static class DataServices
             db.UseActor(sp.GetService<ICurrentActor>());
             return db;
         });
-        services.AddScoped<DemoDataGenerator>();
+        services.AddScoped<Demo.DemoDataGenerator>();
         services.AddScoped<ClockRecompute>();
         return services;
     }
@@ -80,9 +75,8 @@ public static class DataServices
     }
 }
 
-/// <summary>Who is acting in this scope: the signed-in user in a request, nobody (null) in the CLI and background work.</summary>
-public interface ICurrentActor
+public sealed record DatabaseSettings
 {
-    Guid? UserId { get; }
-    Guid? OrganisationId { get; }
+    /// <summary>Apply pending migrations when the app starts (local use); in production `migrate` is its own step.</summary>
+    public bool MigrateAtStartup { get; init; }
 }

@@ -2,27 +2,32 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
 
-namespace SivTracker.Web.Infrastructure;
+namespace SivTracker.Web.Hosting;
 
 public static class WebPipeline
 {
     public static IServiceCollection AddSivWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection("Sweep").Get<Background.SweepSettings>() ?? new Background.SweepSettings());
         services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions))
             // Page validators own every rule; MVC's implicit [Required] for non-nullable strings would add a second, vaguer message.
             .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+        // Every feature's use cases: a page's nested Handler, reached alike by its page, the import, the CLI and tests.
+        foreach (var handler in typeof(WebPipeline).Assembly.GetTypes().Where(t => t is { Name: "Handler", IsNested: true, IsAbstract: false }))
+        {
+            services.AddScoped(handler);
+        }
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
         services.AddScoped<Audit>();
-        services.AddScoped<Data.Retention>();
         services.AddMemoryCache();
+        services.AddSingleton<Backlog.BacklogFiguresCache>();
         services.AddScoped<Exports.ReportExporter>();
         services.AddScoped<Imports.SpreadsheetImport>();
         services.AddSingleton<Imports.ImportJobs>();
         services.AddHostedService<Imports.ImportWorker>();
-        services.AddSivRateLimits(configuration);
+        services.AddSivRateLimits();
         services.AddSingleton<Background.ClockRecomputeJobs>();
         services.AddHostedService<Background.ClockRecomputeWorker>();
         services.AddScoped<Background.DeadlineSweep>();
@@ -111,7 +116,7 @@ public static class WebPipeline
         {
             return;
         }
-        if (!app.Configuration.GetValue<bool>("Database:MigrateAtStartup"))
+        if (!app.Services.GetRequiredService<DatabaseSettings>().MigrateAtStartup)
         {
             throw new InvalidOperationException(
                 $"The database has {pending.Count} pending migration(s). Run the `migrate` command first, or set Database__MigrateAtStartup=true.");

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
 
-namespace SivTracker.Web.Infrastructure;
+namespace SivTracker.Web.Hosting;
 
 public static class Health
 {

@@ -1,0 +1,43 @@
+using System.Linq.Expressions;
+
+namespace SivTracker.Web.Domain;
+
+/// <summary>
+/// The one definition of where a case stands against its limit (DOMAIN.md §4), over the stored clock. Pages and
+/// reports filter with the expressions, the sweep and SQL reports with the fragments; both are built here from the same
+/// enums, so "past the nine-month limit" means one thing on the dashboard, in the queue, the overdue report and the digest.
+/// </summary>
+public static class CaseStatus
+{
+    /// <summary>S1059 has no statutory limit: its clock runs against an internal target.</summary>
+    public static bool HasStatutoryLimit(SivProgram program) => program != SivProgram.S1059;
+
+    public static readonly SivProgram[] StatutoryPrograms = Enum.GetValues<SivProgram>().Where(HasStatutoryLimit).ToArray();
+
+    public static readonly ClockState[] OpenClock = [ClockState.Running, ClockState.Paused];
+
+    /// <summary>A statutory breach: an open clock past the nine-month limit, not high-risk (the statute lets those take longer).</summary>
+    public static readonly Expression<Func<Case, bool>> PastStatutoryLimit = c =>
+        OpenClock.Contains(c.ClockState) && c.DaysOver > 0 && !c.HighRisk && StatutoryPrograms.Contains(c.Program);
+
+    /// <summary>An S1059 case past its internal target: flagged for the NGO, never counted as a statutory breach.</summary>
+    public static readonly Expression<Func<Case, bool>> PastInternalTarget = c =>
+        OpenClock.Contains(c.ClockState) && c.DaysOver > 0 && !c.HighRisk && !StatutoryPrograms.Contains(c.Program);
+
+    /// <summary>The same as <see cref="PastStatutoryLimit"/> for SQL, over a cases table under the given alias.</summary>
+    public static string PastStatutoryLimitSql(string alias) =>
+        $"{OpenClockSql(alias)} and {alias}.days_over > 0 and not {alias}.high_risk and {alias}.program in ({List(StatutoryPrograms)})";
+
+    public static string PastInternalTargetSql(string alias) =>
+        $"{OpenClockSql(alias)} and {alias}.days_over > 0 and not {alias}.high_risk and {alias}.program not in ({List(StatutoryPrograms)})";
+
+    /// <summary>An open case: its current stage is not terminal in the catalog an admin keeps.</summary>
+    public static string OpenCaseSql(string alias) => $"not exists (select 1 from stages t where t.code = {alias}.current_stage_code and t.is_terminal)";
+
+    public static string OpenClockSql(string alias) => $"{alias}.clock_state in ({List(OpenClock)})";
+
+    /// <summary>A quoted SQL literal of an enum stored by name.</summary>
+    public static string Sql<T>(T value) where T : struct, Enum => $"'{value}'";
+
+    private static string List<T>(IEnumerable<T> values) where T : struct, Enum => string.Join(", ", values.Select(Sql));
+}

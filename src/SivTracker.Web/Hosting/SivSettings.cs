@@ -1,0 +1,59 @@
+using FluentValidation;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Hosting;
+
+public static class SivSettings
+{
+    /// <summary>Every section SivTracker reads, with what a valid value is.</summary>
+    public static IServiceCollection AddSivSettings(this IServiceCollection services)
+    {
+        services.AddSettings<Domain.ClockSettings>("Clock", v =>
+        {
+            v.RuleFor(s => s.LimitMode).IsInEnum();
+            v.RuleFor(s => s.LimitMonths).InclusiveBetween(1, 60);
+            v.RuleFor(s => s.FixedLimitDays).InclusiveBetween(1, 2000);
+            v.RuleFor(s => s.FirstWarningDays).InclusiveBetween(0, 2000).GreaterThanOrEqualTo(s => s.SecondWarningDays).WithMessage("must be at least SecondWarningDays");
+            v.RuleFor(s => s.SecondWarningDays).InclusiveBetween(0, 2000);
+            v.RuleFor(s => s.InternalTargetMonths).InclusiveBetween(1, 60);
+        });
+        services.AddSettings<Background.SweepSettings>("Sweep", v =>
+        {
+            v.RuleFor(s => s.Interval).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+            v.RuleFor(s => s.AppealWindowDays).GreaterThan(0);
+            v.RuleFor(s => s.AppealWarningDays).GreaterThanOrEqualTo(0).LessThanOrEqualTo(s => s.AppealWindowDays);
+            v.RuleFor(s => s.MedicalValidMonths).GreaterThan(0);
+            v.RuleFor(s => s.MedicalWarningDays).GreaterThanOrEqualTo(0);
+            v.RuleFor(s => s.PassportWarningMonths).GreaterThanOrEqualTo(0);
+            v.RuleFor(s => s.Refusal221gDays).GreaterThan(0);
+            v.RuleFor(s => s.Refusal221gWarningDays).GreaterThanOrEqualTo(0).LessThanOrEqualTo(s => s.Refusal221gDays);
+            v.RuleFor(s => s.InactivityDays).GreaterThan(0);
+            v.RuleFor(s => s.NoContactDays).GreaterThan(0);
+            v.RuleFor(s => s.BaseUrl).Must(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                .WithMessage("must be an absolute http or https address");
+        });
+        services.AddSettings<SmtpSettings>("Smtp", v =>
+        {
+            v.RuleFor(s => s.Port).InclusiveBetween(1, 65535);
+            v.RuleFor(s => s.From).Must(from => System.Net.Mail.MailAddress.TryCreate(from, out _)).WithMessage("must be an email address");
+            v.RuleFor(s => s.Security).IsInEnum();
+        });
+        services.AddSettings<SessionSettings>("Session", v =>
+        {
+            v.RuleFor(s => s.IdleTimeout).InclusiveBetween(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+            v.RuleFor(s => s.AbsoluteLifetime).GreaterThanOrEqualTo(s => s.IdleTimeout).WithMessage("must be at least IdleTimeout");
+            v.RuleFor(s => s.SecurityStampInterval).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        });
+        services.AddSettings<RateLimitSettings>("RateLimits", v =>
+        {
+            v.RuleFor(s => s.ExportsPerMinute).GreaterThan(0);
+            v.RuleFor(s => s.SignInsPerMinute).GreaterThan(0);
+            v.RuleFor(s => s.SearchesPerMinute).GreaterThan(0);
+        });
+        services.AddSettings<Backlog.DashboardSettings>("Dashboard", v => v.RuleFor(s => s.CacheSeconds).InclusiveBetween(0, 86_400));
+        services.AddSettings<Pages.Admin.RetentionSettings>("Retention", v => v.RuleFor(s => s.Years).InclusiveBetween(1, 100));
+        services.AddSettings<Imports.ImportSettings>("Import", v => v.RuleFor(s => s.MaxBytes).InclusiveBetween(1024, 1L << 30));
+        services.AddSettings<DatabaseSettings>("Database", _ => { });
+        return services;
+    }
+}
