@@ -27,6 +27,32 @@ public class SchemaTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task TheModel_HasNoChangesThatNeedAMigration()
+    {
+        await using var scope = Fixture.Scope();
+
+        Assert.False(scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.HasPendingModelChanges(),
+            "The EF model differs from the last migration: add one with dotnet ef migrations add.");
+    }
+
+    [Fact]
+    public async Task TheHandWrittenObjects_ExistAfterMigrating()
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        async Task<long> CountAsync(string sql) => (long)(await new NpgsqlCommand(sql, connection).ExecuteScalarAsync())!;
+
+        Assert.Equal(2, await CountAsync("select count(*) from pg_trigger where tgrelid = 'audit_events'::regclass and tgname like 'audit_events_no_%'"));
+        Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_persons_search_words' and indexdef like '%gin (string_to_array((search_name)%'"));
+        Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_cases_organisation_id_upper_reference' and indexdef like '%upper((reference)::text)%'"));
+        Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_cases_organisation_id_review_sort_id' and indexdef like '%WHERE (review_urgency IS NOT NULL)%'"));
+        Assert.Equal(1, await CountAsync("select count(*) from information_schema.columns where table_name = 'cases' and column_name = 'review_sort' and is_generated = 'ALWAYS'"));
+        Assert.Equal(1, await CountAsync("select count(*) from pg_extension where extname = 'pg_trgm'"));
+        // And the trigger does its job, for whoever connects.
+        await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("truncate audit_events", connection).ExecuteNonQueryAsync());
+    }
+
+    [Fact]
     public async Task StageCatalog_SeedsExactlyTheDomainStages_AndReseedingChangesNothing()
     {
         await using var scope = Fixture.Scope();

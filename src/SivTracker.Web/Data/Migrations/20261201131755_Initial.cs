@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -13,6 +14,38 @@ namespace SivTracker.Web.Data.Migrations
         {
             migrationBuilder.AlterDatabase()
                 .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    action = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    entity_type = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true),
+                    entity_id = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true),
+                    details = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    friendly_name = table.Column<string>(type: "text", nullable: true),
+                    xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_data_protection_keys", x => x.id);
+                });
 
             migrationBuilder.CreateTable(
                 name: "organisations",
@@ -31,6 +64,20 @@ namespace SivTracker.Web.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_organisations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "roles",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_roles", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -53,6 +100,31 @@ namespace SivTracker.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "imports",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    file_name = table.Column<string>(type: "character varying(260)", maxLength: 260, nullable: false),
+                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    problems = table.Column<int>(type: "integer", nullable: false),
+                    summary = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    finished_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_imports", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_imports_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "persons",
                 columns: table => new
                 {
@@ -67,17 +139,20 @@ namespace SivTracker.Web.Data.Migrations
                     place_of_birth = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     sex = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     tazkira_type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    tazkira_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    tazkira_number = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
                     tazkira_volume = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     tazkira_page = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     tazkira_register = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     current_country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true),
-                    current_province = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    current_province = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
                     safety_status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    safety_notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    safety_notes = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
                     relationship = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     principal_id = table.Column<Guid>(type: "uuid", nullable: true),
                     marriage_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    merged_into_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    search_name = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    tazkira_lookup = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_by_id = table.Column<Guid>(type: "uuid", nullable: true),
@@ -95,11 +170,74 @@ namespace SivTracker.Web.Data.Migrations
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
+                        name: "fk_persons_persons_merged_into_id",
+                        column: x => x.merged_into_id,
+                        principalTable: "persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
                         name: "fk_persons_persons_principal_id",
                         column: x => x.principal_id,
                         principalTable: "persons",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    is_disabled = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_digest_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: true),
+                    security_stamp = table.Column<string>(type: "text", nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true),
+                    phone_number = table.Column<string>(type: "text", nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_users", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_users_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "role_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_role_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_role_claims_roles_role_id",
+                        column: x => x.role_id,
+                        principalTable: "roles",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -125,7 +263,11 @@ namespace SivTracker.Web.Data.Migrations
                     limit_days = table.Column<int>(type: "integer", nullable: true),
                     days_over = table.Column<int>(type: "integer", nullable: true),
                     projected_breach_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    past_limit_since = table.Column<DateOnly>(type: "date", nullable: true),
                     clock_computed_for = table.Column<DateOnly>(type: "date", nullable: true),
+                    review_urgency = table.Column<int>(type: "integer", nullable: true),
+                    review_sort = table.Column<long>(type: "bigint", nullable: true, computedColumnSql: "review_urgency::bigint * 1000000 - coalesce(days_over, -1)", stored: true),
+                    anonymised_on = table.Column<DateOnly>(type: "date", nullable: true),
                     organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_by_id = table.Column<Guid>(type: "uuid", nullable: true),
@@ -163,8 +305,9 @@ namespace SivTracker.Web.Data.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     person_id = table.Column<Guid>(type: "uuid", nullable: false),
                     kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    value = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    value = table.Column<string>(type: "character varying(800)", maxLength: 800, nullable: false),
                     last_successful_contact_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    lookup = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_by_id = table.Column<Guid>(type: "uuid", nullable: true),
@@ -195,9 +338,10 @@ namespace SivTracker.Web.Data.Migrations
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     person_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    number = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    number = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
                     expires_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    lookup = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_by_id = table.Column<Guid>(type: "uuid", nullable: true),
@@ -254,6 +398,36 @@ namespace SivTracker.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "person_history",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    other_person_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    fields = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_person_history", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_person_history_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_person_history_persons_person_id",
+                        column: x => x.person_id,
+                        principalTable: "persons",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "service_records",
                 columns: table => new
                 {
@@ -268,7 +442,7 @@ namespace SivTracker.Web.Data.Migrations
                     end_date = table.Column<DateOnly>(type: "date", nullable: true),
                     location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     supervisor_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    supervisor_email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    supervisor_email = table.Column<string>(type: "character varying(800)", maxLength: 800, nullable: true),
                     supervisor_email_verified = table.Column<bool>(type: "boolean", nullable: false),
                     supervisor_is_us_citizen = table.Column<bool>(type: "boolean", nullable: true),
                     hr_letter_obtained = table.Column<bool>(type: "boolean", nullable: false),
@@ -295,6 +469,123 @@ namespace SivTracker.Web.Data.Migrations
                         principalTable: "persons",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_user_claims_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_logins",
+                columns: table => new
+                {
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    provider_key = table.Column<string>(type: "text", nullable: false),
+                    provider_display_name = table.Column<string>(type: "text", nullable: true),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_logins", x => new { x.login_provider, x.provider_key });
+                    table.ForeignKey(
+                        name: "fk_user_logins_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_roles",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_roles", x => new { x.user_id, x.role_id });
+                    table.ForeignKey(
+                        name: "fk_user_roles_roles_role_id",
+                        column: x => x.role_id,
+                        principalTable: "roles",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_user_roles_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_tokens",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_tokens", x => new { x.user_id, x.login_provider, x.name });
+                    table.ForeignKey(
+                        name: "fk_user_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_flags",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    raised_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    cleared_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    days_over = table.Column<int>(type: "integer", nullable: true),
+                    past_limit_since = table.Column<DateOnly>(type: "date", nullable: true),
+                    deadline_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    snoozed_until = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_case_flags", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_case_flags_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_case_flags_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -363,6 +654,38 @@ namespace SivTracker.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "document_changes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    document_item_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    person_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    from = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    to = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    by_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_document_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_document_changes_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_document_changes_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "document_items",
                 columns: table => new
                 {
@@ -404,6 +727,39 @@ namespace SivTracker.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "review_actions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    reason = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flag_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    date = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_review_actions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_review_actions_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_review_actions_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "stage_events",
                 columns: table => new
                 {
@@ -416,6 +772,7 @@ namespace SivTracker.Web.Data.Migrations
                     recorded_by_id = table.Column<Guid>(type: "uuid", nullable: true),
                     recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     corrects_event_id = table.Column<Guid>(type: "uuid", nullable: true),
                     idempotency_key = table.Column<Guid>(type: "uuid", nullable: true),
                     voided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -451,6 +808,69 @@ namespace SivTracker.Web.Data.Migrations
                         principalColumn: "code",
                         onDelete: ReferentialAction.Restrict);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "notifications",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    flag_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    raised_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    read_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_notifications", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_notifications_case_flags_flag_id",
+                        column: x => x.flag_id,
+                        principalTable: "case_flags",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_notifications_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_notifications_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_events_entity_type_entity_id",
+                table: "audit_events",
+                columns: new[] { "entity_type", "entity_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_events_organisation_id_at",
+                table: "audit_events",
+                columns: new[] { "organisation_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_case_flags_case_id",
+                table: "case_flags",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_case_flags_one_open",
+                table: "case_flags",
+                columns: new[] { "case_id", "type" },
+                unique: true,
+                filter: "cleared_on is null");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_case_flags_organisation_id_type_cleared_on",
+                table: "case_flags",
+                columns: new[] { "organisation_id", "type", "cleared_on" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_case_notes_case_id",
@@ -488,6 +908,11 @@ namespace SivTracker.Web.Data.Migrations
                 column: "organisation_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_cases_organisation_id_caseworker_id",
+                table: "cases",
+                columns: new[] { "organisation_id", "caseworker_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_cases_organisation_id_current_stage_code",
                 table: "cases",
                 columns: new[] { "organisation_id", "current_stage_code" });
@@ -505,6 +930,18 @@ namespace SivTracker.Web.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_cases_organisation_id_review_sort_id",
+                table: "cases",
+                columns: new[] { "organisation_id", "review_sort", "id" },
+                filter: "review_urgency is not null");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cases_organisation_id_review_urgency",
+                table: "cases",
+                columns: new[] { "organisation_id", "review_urgency" },
+                filter: "review_urgency is not null");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_cases_principal_id",
                 table: "cases",
                 column: "principal_id");
@@ -515,9 +952,24 @@ namespace SivTracker.Web.Data.Migrations
                 column: "organisation_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_contact_channels_organisation_id_lookup",
+                table: "contact_channels",
+                columns: new[] { "organisation_id", "lookup" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_contact_channels_person_id",
                 table: "contact_channels",
                 column: "person_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_document_changes_case_id_at",
+                table: "document_changes",
+                columns: new[] { "case_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_document_changes_organisation_id",
+                table: "document_changes",
+                column: "organisation_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_document_items_case_id_person_id_kind",
@@ -537,6 +989,37 @@ namespace SivTracker.Web.Data.Migrations
                 column: "person_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_imports_organisation_id_at",
+                table: "imports",
+                columns: new[] { "organisation_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_case_id",
+                table: "notifications",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_flag_id",
+                table: "notifications",
+                column: "flag_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_organisation_id",
+                table: "notifications",
+                column: "organisation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_user_id_flag_id",
+                table: "notifications",
+                columns: new[] { "user_id", "flag_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notifications_user_id_read_at",
+                table: "notifications",
+                columns: new[] { "user_id", "read_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_organisations_slug",
                 table: "organisations",
                 column: "slug",
@@ -546,6 +1029,11 @@ namespace SivTracker.Web.Data.Migrations
                 name: "ix_passports_organisation_id",
                 table: "passports",
                 column: "organisation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_passports_organisation_id_lookup",
+                table: "passports",
+                columns: new[] { "organisation_id", "lookup" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_passports_person_id",
@@ -563,6 +1051,21 @@ namespace SivTracker.Web.Data.Migrations
                 column: "person_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_person_history_organisation_id",
+                table: "person_history",
+                column: "organisation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_person_history_person_id_at",
+                table: "person_history",
+                columns: new[] { "person_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_persons_merged_into_id",
+                table: "persons",
+                column: "merged_into_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_persons_organisation_id",
                 table: "persons",
                 column: "organisation_id");
@@ -573,9 +1076,47 @@ namespace SivTracker.Web.Data.Migrations
                 columns: new[] { "organisation_id", "family_name", "given_names", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_persons_organisation_id_tazkira_lookup",
+                table: "persons",
+                columns: new[] { "organisation_id", "tazkira_lookup" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_persons_organisation_id_updated_at_id",
+                table: "persons",
+                columns: new[] { "organisation_id", "updated_at", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_persons_principal_id",
                 table: "persons",
                 column: "principal_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_persons_search_name",
+                table: "persons",
+                column: "search_name")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_review_actions_case_id_at",
+                table: "review_actions",
+                columns: new[] { "case_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_review_actions_organisation_id",
+                table: "review_actions",
+                column: "organisation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_role_claims_role_id",
+                table: "role_claims",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "roles",
+                column: "normalized_name",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_service_records_organisation_id",
@@ -612,11 +1153,66 @@ namespace SivTracker.Web.Data.Migrations
                 name: "ix_stage_events_to_stage_code",
                 table: "stage_events",
                 column: "to_stage_code");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_claims_user_id",
+                table: "user_claims",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_logins_user_id",
+                table: "user_logins",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_roles_role_id",
+                table: "user_roles",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "users",
+                column: "normalized_email");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_users_organisation_id",
+                table: "users",
+                column: "organisation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "users",
+                column: "normalized_user_name",
+                unique: true);
+
+            // Hand-written objects the model cannot express. The audit trail is append-only in the database itself,
+            // whoever connects: no UPDATE, DELETE or TRUNCATE.
+            migrationBuilder.Sql("""
+                create function audit_events_append_only() returns trigger language plpgsql as $$
+                begin
+                    raise exception 'audit_events is append-only: % refused', tg_op;
+                end
+                $$;
+                create trigger audit_events_no_update_or_delete before update or delete on audit_events
+                    for each row execute function audit_events_append_only();
+                create trigger audit_events_no_truncate before truncate on audit_events
+                    for each statement execute function audit_events_append_only();
+                """);
+            // Search: every folded word of a name (exact pass) and case references typed in any case.
+            migrationBuilder.Sql("create index ix_persons_search_words on persons using gin (string_to_array(search_name, ' '))");
+            migrationBuilder.Sql("create index ix_cases_organisation_id_upper_reference on cases (organisation_id, upper(reference))");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("drop index if exists ix_persons_search_words");
+            migrationBuilder.Sql("drop index if exists ix_cases_organisation_id_upper_reference");
+            migrationBuilder.Sql("drop function if exists audit_events_append_only() cascade");
+
+            migrationBuilder.DropTable(
+                name: "audit_events");
+
             migrationBuilder.DropTable(
                 name: "case_notes");
 
@@ -627,7 +1223,19 @@ namespace SivTracker.Web.Data.Migrations
                 name: "contact_channels");
 
             migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "document_changes");
+
+            migrationBuilder.DropTable(
                 name: "document_items");
+
+            migrationBuilder.DropTable(
+                name: "imports");
+
+            migrationBuilder.DropTable(
+                name: "notifications");
 
             migrationBuilder.DropTable(
                 name: "passports");
@@ -636,10 +1244,40 @@ namespace SivTracker.Web.Data.Migrations
                 name: "person_aliases");
 
             migrationBuilder.DropTable(
+                name: "person_history");
+
+            migrationBuilder.DropTable(
+                name: "review_actions");
+
+            migrationBuilder.DropTable(
+                name: "role_claims");
+
+            migrationBuilder.DropTable(
                 name: "service_records");
 
             migrationBuilder.DropTable(
                 name: "stage_events");
+
+            migrationBuilder.DropTable(
+                name: "user_claims");
+
+            migrationBuilder.DropTable(
+                name: "user_logins");
+
+            migrationBuilder.DropTable(
+                name: "user_roles");
+
+            migrationBuilder.DropTable(
+                name: "user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "case_flags");
+
+            migrationBuilder.DropTable(
+                name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "users");
 
             migrationBuilder.DropTable(
                 name: "cases");

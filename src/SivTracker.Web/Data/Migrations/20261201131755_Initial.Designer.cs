@@ -12,7 +12,7 @@ using SivTracker.Web.Data;
 namespace SivTracker.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126215651_Initial")]
+    [Migration("20261201131755_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -26,12 +26,359 @@ namespace SivTracker.Web.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("text")
+                        .HasColumnName("concurrency_stamp");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("normalized_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_roles");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("RoleNameIndex");
+
+                    b.ToTable("roles", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ClaimType")
+                        .HasColumnType("text")
+                        .HasColumnName("claim_type");
+
+                    b.Property<string>("ClaimValue")
+                        .HasColumnType("text")
+                        .HasColumnName("claim_value");
+
+                    b.Property<Guid>("RoleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("role_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_role_claims");
+
+                    b.HasIndex("RoleId")
+                        .HasDatabaseName("ix_role_claims_role_id");
+
+                    b.ToTable("role_claims", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ClaimType")
+                        .HasColumnType("text")
+                        .HasColumnName("claim_type");
+
+                    b.Property<string>("ClaimValue")
+                        .HasColumnType("text")
+                        .HasColumnName("claim_value");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_claims");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_claims_user_id");
+
+                    b.ToTable("user_claims", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
+                {
+                    b.Property<string>("LoginProvider")
+                        .HasColumnType("text")
+                        .HasColumnName("login_provider");
+
+                    b.Property<string>("ProviderKey")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_key");
+
+                    b.Property<string>("ProviderDisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_display_name");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("LoginProvider", "ProviderKey")
+                        .HasName("pk_user_logins");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_logins_user_id");
+
+                    b.ToTable("user_logins", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<System.Guid>", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("RoleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("role_id");
+
+                    b.HasKey("UserId", "RoleId")
+                        .HasName("pk_user_roles");
+
+                    b.HasIndex("RoleId")
+                        .HasDatabaseName("ix_user_roles_role_id");
+
+                    b.ToTable("user_roles", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("LoginProvider")
+                        .HasColumnType("text")
+                        .HasColumnName("login_provider");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("UserId", "LoginProvider", "Name")
+                        .HasName("pk_user_tokens");
+
+                    b.ToTable("user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Data.AppUser", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AccessFailedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("access_failed_count");
+
+                    b.Property<string>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("text")
+                        .HasColumnName("concurrency_stamp");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("email");
+
+                    b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("email_confirmed");
+
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_disabled");
+
+                    b.Property<DateOnly?>("LastDigestOn")
+                        .HasColumnType("date")
+                        .HasColumnName("last_digest_on");
+
+                    b.Property<bool>("LockoutEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("lockout_enabled");
+
+                    b.Property<DateTimeOffset?>("LockoutEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lockout_end");
+
+                    b.Property<string>("NormalizedEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("NormalizedUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("normalized_user_name");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("PasswordHash")
+                        .HasColumnType("text")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("PhoneNumber")
+                        .HasColumnType("text")
+                        .HasColumnName("phone_number");
+
+                    b.Property<bool>("PhoneNumberConfirmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("phone_number_confirmed");
+
+                    b.Property<string>("SecurityStamp")
+                        .HasColumnType("text")
+                        .HasColumnName("security_stamp");
+
+                    b.Property<bool>("TwoFactorEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("two_factor_enabled");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_users");
+
+                    b.HasIndex("NormalizedEmail")
+                        .HasDatabaseName("EmailIndex");
+
+                    b.HasIndex("NormalizedUserName")
+                        .IsUnique()
+                        .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_users_organisation_id");
+
+                    b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.AuditEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("details");
+
+                    b.Property<string>("EntityId")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("entity_id");
+
+                    b.Property<string>("EntityType")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("entity_type");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("EntityType", "EntityId")
+                        .HasDatabaseName("ix_audit_events_entity_type_entity_id");
+
+                    b.HasIndex("OrganisationId", "At")
+                        .HasDatabaseName("ix_audit_events_organisation_id_at");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.Case", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateOnly?>("AnonymisedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("anonymised_on");
 
                     b.Property<Guid?>("CaseworkerId")
                         .HasColumnType("uuid")
@@ -94,6 +441,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
 
+                    b.Property<DateOnly?>("PastLimitSince")
+                        .HasColumnType("date")
+                        .HasColumnName("past_limit_since");
+
                     b.Property<int>("PausedDays")
                         .HasColumnType("integer")
                         .HasColumnName("paused_days");
@@ -123,6 +474,16 @@ namespace SivTracker.Web.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("reference");
+
+                    b.Property<long?>("ReviewSort")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("review_sort")
+                        .HasComputedColumnSql("review_urgency::bigint * 1000000 - coalesce(days_over, -1)", true);
+
+                    b.Property<int?>("ReviewUrgency")
+                        .HasColumnType("integer")
+                        .HasColumnName("review_urgency");
 
                     b.Property<string>("StepModel")
                         .IsRequired()
@@ -161,6 +522,9 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("PrincipalId")
                         .HasDatabaseName("ix_cases_principal_id");
 
+                    b.HasIndex("OrganisationId", "CaseworkerId")
+                        .HasDatabaseName("ix_cases_organisation_id_caseworker_id");
+
                     b.HasIndex("OrganisationId", "CurrentStageCode")
                         .HasDatabaseName("ix_cases_organisation_id_current_stage_code");
 
@@ -168,11 +532,81 @@ namespace SivTracker.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_cases_organisation_id_reference");
 
+                    b.HasIndex("OrganisationId", "ReviewUrgency")
+                        .HasDatabaseName("ix_cases_organisation_id_review_urgency")
+                        .HasFilter("review_urgency is not null");
+
                     b.HasIndex("OrganisationId", "DaysOver", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_days_over_id")
                         .HasFilter("clock_state in ('Running','Paused')");
 
+                    b.HasIndex("OrganisationId", "ReviewSort", "Id")
+                        .HasDatabaseName("ix_cases_organisation_id_review_sort_id")
+                        .HasFilter("review_urgency is not null");
+
                     b.ToTable("cases", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.CaseFlag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateOnly?>("ClearedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("cleared_on");
+
+                    b.Property<int?>("DaysOver")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_over");
+
+                    b.Property<DateOnly?>("DeadlineOn")
+                        .HasColumnType("date")
+                        .HasColumnName("deadline_on");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<DateOnly?>("PastLimitSince")
+                        .HasColumnType("date")
+                        .HasColumnName("past_limit_since");
+
+                    b.Property<DateOnly>("RaisedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("raised_on");
+
+                    b.Property<DateOnly?>("SnoozedUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_flags");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_case_flags_case_id");
+
+                    b.HasIndex("CaseId", "Type")
+                        .IsUnique()
+                        .HasDatabaseName("ix_case_flags_one_open")
+                        .HasFilter("cleared_on is null");
+
+                    b.HasIndex("OrganisationId", "Type", "ClearedOn")
+                        .HasDatabaseName("ix_case_flags_organisation_id_type_cleared_on");
+
+                    b.ToTable("case_flags", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.CaseNote", b =>
@@ -327,6 +761,12 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("last_successful_contact_on");
 
+                    b.Property<string>("Lookup")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lookup");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
@@ -345,8 +785,8 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Value")
                         .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)")
                         .HasColumnName("value");
 
                     b.Property<uint>("Version")
@@ -364,7 +804,71 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_contact_channels_person_id");
 
+                    b.HasIndex("OrganisationId", "Lookup")
+                        .HasDatabaseName("ix_contact_channels_organisation_id_lookup");
+
                     b.ToTable("contact_channels", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.DocumentChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("DocumentItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("document_item_id");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("from");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_document_changes");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_document_changes_organisation_id");
+
+                    b.HasIndex("CaseId", "At")
+                        .HasDatabaseName("ix_document_changes_case_id_at");
+
+                    b.ToTable("document_changes", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.DocumentItem", b =>
@@ -445,6 +949,118 @@ namespace SivTracker.Web.Data.Migrations
                     NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("CaseId", "PersonId", "Kind"), false);
 
                     b.ToTable("document_items", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.ImportRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<int>("Problems")
+                        .HasColumnType("integer")
+                        .HasColumnName("problems");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("summary");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_imports");
+
+                    b.HasIndex("OrganisationId", "At")
+                        .HasDatabaseName("ix_imports_organisation_id_at");
+
+                    b.ToTable("imports", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("FlagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("flag_id");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<DateOnly>("RaisedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("raised_on");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_notifications_case_id");
+
+                    b.HasIndex("FlagId")
+                        .HasDatabaseName("ix_notifications_flag_id");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_notifications_organisation_id");
+
+                    b.HasIndex("UserId", "FlagId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_user_id_flag_id");
+
+                    b.HasIndex("UserId", "ReadAt")
+                        .HasDatabaseName("ix_notifications_user_id_read_at");
+
+                    b.ToTable("notifications", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.Organisation", b =>
@@ -529,10 +1145,16 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("expires_on");
 
+                    b.Property<string>("Lookup")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lookup");
+
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
                         .HasColumnName("number");
 
                     b.Property<Guid>("OrganisationId")
@@ -566,6 +1188,9 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_passports_person_id");
 
+                    b.HasIndex("OrganisationId", "Lookup")
+                        .HasDatabaseName("ix_passports_organisation_id_lookup");
+
                     b.ToTable("passports", (string)null);
                 });
 
@@ -595,8 +1220,8 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("current_country");
 
                     b.Property<string>("CurrentProvince")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
                         .HasColumnName("current_province");
 
                     b.Property<DateOnly?>("DateOfBirth")
@@ -629,6 +1254,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("marriage_date");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into_id");
+
                     b.Property<string>("NativeName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -654,8 +1283,8 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("relationship");
 
                     b.Property<string>("SafetyNotes")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
                         .HasColumnName("safety_notes");
 
                     b.Property<string>("SafetyStatus")
@@ -664,14 +1293,25 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("safety_status");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("search_name");
+
                     b.Property<string>("Sex")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("sex");
 
+                    b.Property<string>("TazkiraLookup")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tazkira_lookup");
+
                     b.Property<string>("TazkiraNumber")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
                         .HasColumnName("tazkira_number");
 
                     b.Property<string>("TazkiraPage")
@@ -711,11 +1351,26 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_persons");
 
+                    b.HasIndex("MergedIntoId")
+                        .HasDatabaseName("ix_persons_merged_into_id");
+
                     b.HasIndex("OrganisationId")
                         .HasDatabaseName("ix_persons_organisation_id");
 
                     b.HasIndex("PrincipalId")
                         .HasDatabaseName("ix_persons_principal_id");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_persons_search_name");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("OrganisationId", "TazkiraLookup")
+                        .HasDatabaseName("ix_persons_organisation_id_tazkira_lookup");
+
+                    b.HasIndex("OrganisationId", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_persons_organisation_id_updated_at_id");
 
                     b.HasIndex("OrganisationId", "FamilyName", "GivenNames", "Id")
                         .HasDatabaseName("ix_persons_organisation_id_family_name_given_names_id");
@@ -776,6 +1431,119 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_person_aliases_person_id");
 
                     b.ToTable("person_aliases", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.PersonHistoryEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_id");
+
+                    b.Property<string>("Fields")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid?>("OtherPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("other_person_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_person_history");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_person_history_organisation_id");
+
+                    b.HasIndex("PersonId", "At")
+                        .HasDatabaseName("ix_person_history_person_id_at");
+
+                    b.ToTable("person_history", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignee_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("ById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("by_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<Guid?>("FlagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("flag_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_review_actions");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_review_actions_organisation_id");
+
+                    b.HasIndex("CaseId", "At")
+                        .HasDatabaseName("ix_review_actions_case_id_at");
+
+                    b.ToTable("review_actions", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>
@@ -851,8 +1619,8 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("subcontract_number");
 
                     b.Property<string>("SupervisorEmail")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)")
                         .HasColumnName("supervisor_email");
 
                     b.Property<bool>("SupervisorEmailVerified")
@@ -982,6 +1750,11 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
@@ -1037,6 +1810,72 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("stage_events", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
+                        .WithMany()
+                        .HasForeignKey("RoleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_claims_roles_role_id");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
+                {
+                    b.HasOne("SivTracker.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_claims_users_user_id");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
+                {
+                    b.HasOne("SivTracker.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_logins_users_user_id");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<System.Guid>", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
+                        .WithMany()
+                        .HasForeignKey("RoleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_roles_roles_role_id");
+
+                    b.HasOne("SivTracker.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_roles_users_user_id");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
+                {
+                    b.HasOne("SivTracker.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Data.AppUser", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_users_organisations_organisation_id");
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.Case", b =>
                 {
                     b.HasOne("SivTracker.Web.Domain.Stage", null)
@@ -1061,6 +1900,23 @@ namespace SivTracker.Web.Data.Migrations
                         .HasConstraintName("fk_cases_persons_principal_id");
 
                     b.Navigation("Principal");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.CaseFlag", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_flags_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_flags_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.CaseNote", b =>
@@ -1114,6 +1970,23 @@ namespace SivTracker.Web.Data.Migrations
                         .HasConstraintName("fk_contact_channels_persons_person_id");
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.DocumentChange", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_changes_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_document_changes_organisations_organisation_id");
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.DocumentItem", b =>
                 {
                     b.HasOne("SivTracker.Web.Domain.Case", null)
@@ -1137,6 +2010,40 @@ namespace SivTracker.Web.Data.Migrations
                         .HasConstraintName("fk_document_items_persons_person_id");
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.ImportRecord", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_imports_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.CaseFlag", null)
+                        .WithMany()
+                        .HasForeignKey("FlagId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_case_flags_flag_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_notifications_organisations_organisation_id");
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.Passport", b =>
                 {
                     b.HasOne("SivTracker.Web.Domain.Organisation", null)
@@ -1156,6 +2063,12 @@ namespace SivTracker.Web.Data.Migrations
 
             modelBuilder.Entity("SivTracker.Web.Domain.Person", b =>
                 {
+                    b.HasOne("SivTracker.Web.Domain.Person", null)
+                        .WithMany()
+                        .HasForeignKey("MergedIntoId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_persons_persons_merged_into_id");
+
                     b.HasOne("SivTracker.Web.Domain.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
@@ -1187,6 +2100,40 @@ namespace SivTracker.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_aliases_persons_person_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.PersonHistoryEntry", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_history_organisations_organisation_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_history_persons_person_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_actions_cases_case_id");
+
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_actions_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>
