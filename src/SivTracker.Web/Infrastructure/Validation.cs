@@ -37,6 +37,10 @@ public sealed record FieldError(string Field, string Message);
 
 public static class FieldErrors
 {
+    /// <summary>A validator's messages as handler errors, named by the property path the page prefixes ("Passports[0].Country").</summary>
+    public static FieldError[] ToFieldErrors(this ValidationResult validation) =>
+        validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToArray();
+
     /// <summary>Puts each handler error next to its field on the page ("Input.To").</summary>
     public static void AddErrors(this ModelStateDictionary modelState, IEnumerable<FieldError> errors, string prefix = "Input")
     {

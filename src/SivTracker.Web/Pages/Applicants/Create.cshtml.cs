@@ -21,7 +21,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
         public async Task<Result> HandleAsync(PersonForm.Command command, Guid? principalId, Guid? userId, CancellationToken ct)
         {
             var validation = new PersonForm.Validator(await calendar.TodayAsync(ct)).Validate(command);
-            if (!validation.IsValid) return new Result(null, validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToList(), []);
+            if (!validation.IsValid) return new Result(null, validation.ToFieldErrors(), []);
             var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Registering a person needs an organisation.");
             var openCases = new List<Case>();
             if (principalId is { } id)

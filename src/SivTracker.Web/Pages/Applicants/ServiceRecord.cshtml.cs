@@ -9,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>Adds (personId) or edits (id) one service record.</summary>
-public class ServiceRecord(AppDbContext db, OrganisationCalendar calendar, ILogger<ServiceRecord> logger) : PageModel
+public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogger<ServiceRecord> logger) : PageModel
 {
     public sealed record Command
     {
@@ -48,6 +48,69 @@ public class ServiceRecord(AppDbContext db, OrganisationCalendar calendar, ILogg
         }
     }
 
+    public enum Outcome { Done, Conflict, NotFound, Refused }
+
+    public sealed record Result(Outcome Outcome, IReadOnlyList<FieldError> Errors, Guid? RecordId = null);
+
+    /// <summary>
+    /// Adding and editing a person's service records for the pages and the API. An edit carries the row version the form
+    /// was made from, so a stale form conflicts instead of overwriting someone's newer change.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar)
+    {
+        public async Task<Result> AddAsync(Guid personId, Command command, Guid? userId, CancellationToken ct)
+        {
+            var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId && p.MergedIntoId == null)
+                .Select(p => new { p.Id, p.OrganisationId }).FirstOrDefaultAsync(ct);
+            if (person is null) return new Result(Outcome.NotFound, []);
+            return await SaveAsync(new Domain.ServiceRecord { OrganisationId = person.OrganisationId, PersonId = person.Id, Employer = "" }, isNew: true, command, ct);
+        }
+
+        public async Task<Result> EditAsync(Guid recordId, Command command, Guid? userId, CancellationToken ct)
+        {
+            var record = await db.ServiceRecords.FirstOrDefaultAsync(r => r.Id == recordId, ct);
+            if (record is null) return new Result(Outcome.NotFound, []);
+            return await SaveAsync(record, isNew: false, command, ct);
+        }
+
+        private async Task<Result> SaveAsync(Domain.ServiceRecord record, bool isNew, Command command, CancellationToken ct)
+        {
+            var validation = new Validator(await calendar.TodayAsync(ct)).Validate(command);
+            if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
+            if (!isNew)
+            {
+                db.Entry(record).Property(r => r.Version).OriginalValue = command.Version;
+            }
+            record.EmployerType = command.EmployerType;
+            record.Employer = command.Employer.Trim();
+            record.PrimeContractNumber = Blank(command.PrimeContractNumber);
+            record.SubcontractNumber = Blank(command.SubcontractNumber);
+            record.Role = command.Role;
+            record.StartDate = command.StartDate!.Value;
+            record.EndDate = command.EndDate;
+            record.Location = Blank(command.Location);
+            record.SupervisorName = Blank(command.SupervisorName);
+            record.SupervisorEmail = Blank(command.SupervisorEmail);
+            record.SupervisorEmailVerified = command.SupervisorEmailVerified;
+            record.SupervisorIsUsCitizen = command.SupervisorIsUsCitizen;
+            record.HrLetterObtained = command.HrLetterObtained;
+            record.RecommendationLetterObtained = command.RecommendationLetterObtained;
+            if (isNew) db.ServiceRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return new Result(Outcome.Conflict, []);
+            }
+            return new Result(Outcome.Done, [], record.Id);
+        }
+
+        private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
     [BindProperty]
     public Command Input { get; set; } = new();
 
@@ -75,41 +138,24 @@ public class ServiceRecord(AppDbContext db, OrganisationCalendar calendar, ILogg
 
     public async Task<IActionResult> OnPostAsync(Guid? id, Guid? personId, CancellationToken ct)
     {
-        var record = await LoadAsync(id, personId, ct);
-        if (record is null) return NotFound();
-        if (!ModelState.Validate(new Validator(await calendar.TodayAsync(ct)), Input))
+        if (await LoadAsync(id, personId, ct) is null) return NotFound();
+        // A value the binder could not read (a malformed date or choice) stops here: the handler would see a default in its place.
+        if (!ModelState.IsValid) return Page();
+        var result = id is { } recordId
+            ? await handler.EditAsync(recordId, Input, User.UserId(), ct)
+            : await handler.AddAsync(PersonId, Input, User.UserId(), ct);
+        switch (result.Outcome)
         {
-            return Page();
+            case Outcome.NotFound:
+                return NotFound();
+            case Outcome.Refused:
+                ModelState.AddErrors(result.Errors);
+                return Page();
+            case Outcome.Conflict:
+                ModelState.AddModelError(string.Empty, "Someone else changed this service record after you opened it. Nothing was saved; reload the page to see their version.");
+                return Page();
         }
-        if (!IsNew)
-        {
-            db.Entry(record).Property(r => r.Version).OriginalValue = Input.Version;
-        }
-        record.EmployerType = Input.EmployerType;
-        record.Employer = Input.Employer.Trim();
-        record.PrimeContractNumber = Blank(Input.PrimeContractNumber);
-        record.SubcontractNumber = Blank(Input.SubcontractNumber);
-        record.Role = Input.Role;
-        record.StartDate = Input.StartDate!.Value;
-        record.EndDate = Input.EndDate;
-        record.Location = Blank(Input.Location);
-        record.SupervisorName = Blank(Input.SupervisorName);
-        record.SupervisorEmail = Blank(Input.SupervisorEmail);
-        record.SupervisorEmailVerified = Input.SupervisorEmailVerified;
-        record.SupervisorIsUsCitizen = Input.SupervisorIsUsCitizen;
-        record.HrLetterObtained = Input.HrLetterObtained;
-        record.RecommendationLetterObtained = Input.RecommendationLetterObtained;
-        if (IsNew) db.ServiceRecords.Add(record);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            ModelState.AddModelError(string.Empty, "Someone else changed this service record after you opened it. Nothing was saved; reload the page to see their version.");
-            return Page();
-        }
-        logger.LogInformation("Service record {RecordId} of person {PersonId} saved by {UserId}", record.Id, PersonId, User.UserId());
+        logger.LogInformation("Service record {RecordId} of person {PersonId} saved by {UserId}", result.RecordId, PersonId, User.UserId());
         TempData["Flash"] = "Service record saved.";
         return RedirectToPage("./Details", new { id = PersonId });
     }
@@ -119,7 +165,7 @@ public class ServiceRecord(AppDbContext db, OrganisationCalendar calendar, ILogg
         Domain.ServiceRecord? record;
         if (id is { } recordId)
         {
-            record = await db.ServiceRecords.FirstOrDefaultAsync(r => r.Id == recordId, ct);
+            record = await db.ServiceRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Id == recordId, ct);
         }
         else
         {
@@ -133,6 +179,4 @@ public class ServiceRecord(AppDbContext db, OrganisationCalendar calendar, ILogg
         PersonName = await db.Persons.Where(p => p.Id == record.PersonId).Select(p => p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName).FirstAsync(ct);
         return record;
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -68,7 +68,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
                 return new Result(Outcome.AlreadyRecorded, []);
             }
             var validation = new Validator().Validate(command);
-            if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToArray());
+            if (!validation.IsValid) return Refused(validation.ToFieldErrors());
             var @case = await db.Cases.Include(c => c.StageEvents).FirstOrDefaultAsync(c => c.Id == caseId, ct);
             if (@case is null) return new Result(Outcome.NotFound, []);
             var loaded = @case.StageEvents.Count;

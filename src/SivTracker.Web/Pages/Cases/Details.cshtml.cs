@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Cases;
 
-public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Audit audit, ILogger<Details> logger) : PageModel
+public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Details.Handler handler, ILogger<Details> logger) : PageModel
 {
     public static readonly TimeSpan NoteEditWindow = TimeSpan.FromMinutes(15);
 
@@ -41,6 +41,45 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         public NoteValidator() => RuleFor(c => c.Body).NotEmpty().WithMessage("Write the note.").PlainText(10_000, multiline: true);
     }
 
+    public enum Outcome { Done, NotFound, Refused }
+
+    public sealed record Result(Outcome Outcome, IReadOnlyList<FieldError> Errors);
+
+    /// <summary>
+    /// Case notes for the pages and the API. A note joins the case's record for good; only its author may fix it, and
+    /// only within <see cref="NoteEditWindow"/>.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, TimeProvider time, Audit audit)
+    {
+        public async Task<Result> AddNoteAsync(Guid caseId, NoteCommand command, Guid? userId, CancellationToken ct)
+        {
+            if (!await db.Cases.AnyAsync(c => c.Id == caseId, ct)) return new Result(Outcome.NotFound, []);
+            var validation = new NoteValidator().Validate(command);
+            if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
+            var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Adding a note needs an organisation.");
+            db.CaseNotes.Add(new CaseNote { OrganisationId = organisationId, CaseId = caseId, Body = command.Body.Trim() });
+            audit.Record("case.note-added", "case", caseId, organisationId: organisationId, userId: userId);
+            await db.SaveChangesAsync(ct);
+            return new Result(Outcome.Done, []);
+        }
+
+        /// <summary>Authors may fix a note for 15 minutes; after that the record is append-only.</summary>
+        public async Task<Result> EditNoteAsync(Guid caseId, Guid noteId, NoteCommand command, Guid? userId, CancellationToken ct)
+        {
+            var note = await db.CaseNotes.FirstOrDefaultAsync(n => n.Id == noteId && n.CaseId == caseId, ct);
+            if (note is null) return new Result(Outcome.NotFound, []);
+            if (note.CreatedById != userId || time.GetUtcNow() - note.CreatedAt > NoteEditWindow)
+            {
+                return new Result(Outcome.Refused, [new FieldError(nameof(NoteCommand.Body), "Notes can be changed only by their author, within 15 minutes. Add a new note instead.")]);
+            }
+            var validation = new NoteValidator().Validate(command);
+            if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
+            note.Body = command.Body.Trim();
+            await db.SaveChangesAsync(ct);
+            return new Result(Outcome.Done, []);
+        }
+    }
+
     [BindProperty]
     public NoteCommand Note { get; set; } = new();
 
@@ -62,33 +101,27 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
     public async Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct)
     {
         if (!CanEdit) return Forbid();
-        if (!await LoadAsync(id, ct)) return NotFound();
-        if (!ModelState.Validate(new NoteValidator(), Note, nameof(Note))) return Page();
-        db.CaseNotes.Add(new CaseNote { OrganisationId = User.OrganisationId()!.Value, CaseId = id, Body = Note.Body.Trim() });
-        audit.Record("case.note-added", "case", id);
-        await db.SaveChangesAsync(ct);
+        var result = await handler.AddNoteAsync(id, Note, User.UserId(), ct);
+        if (result.Outcome != Outcome.Done) return await ShowAsync(id, result, ct);
         logger.LogInformation("Note added to case {CaseId} by {UserId}", id, User.UserId());
         TempData["Flash"] = "Note added.";
         return RedirectToPage(new { id });
     }
 
-    /// <summary>Authors may fix a note for 15 minutes; after that the record is append-only.</summary>
     public async Task<IActionResult> OnPostEditNoteAsync(Guid id, Guid noteId, CancellationToken ct)
     {
         if (!CanEdit) return Forbid();
-        if (!await LoadAsync(id, ct)) return NotFound();
-        var note = await db.CaseNotes.FirstOrDefaultAsync(n => n.Id == noteId && n.CaseId == id, ct);
-        if (note is null) return NotFound();
-        if (note.CreatedById != User.UserId() || time.GetUtcNow() - note.CreatedAt > NoteEditWindow)
-        {
-            ModelState.AddModelError("Note.Body", "Notes can be changed only by their author, within 15 minutes. Add a new note instead.");
-            return Page();
-        }
-        if (!ModelState.Validate(new NoteValidator(), Note, nameof(Note))) return Page();
-        note.Body = Note.Body.Trim();
-        await db.SaveChangesAsync(ct);
+        var result = await handler.EditNoteAsync(id, noteId, Note, User.UserId(), ct);
+        if (result.Outcome != Outcome.Done) return await ShowAsync(id, result, ct);
         TempData["Flash"] = "Note changed.";
         return RedirectToPage(new { id });
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid id, Result result, CancellationToken ct)
+    {
+        if (result.Outcome == Outcome.NotFound || !await LoadAsync(id, ct)) return NotFound();
+        ModelState.AddErrors(result.Errors, nameof(Note));
+        return Page();
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>The document checklist: the COM package, then DS-260, civil documents and medical for each family member.</summary>
-public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, ILogger<Documents> logger) : PageModel
+public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, ILogger<Documents> logger) : PageModel
 {
     public sealed record Command
     {
@@ -20,6 +20,59 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvi
     }
 
     public sealed record Row(Guid Id, DocumentKind Kind, Guid? PersonId, string? PersonName, DocumentStatus Status, DateOnly? StatusOn, string? Statement, uint Version);
+
+    public enum Outcome { Done, Conflict, NotFound, Refused }
+
+    public sealed record Result(Outcome Outcome, IReadOnlyList<FieldError> Errors, DocumentKind? Kind = null);
+
+    /// <summary>
+    /// A document's status for the pages and the API: the date it came in, the applicant's statement when it is not
+    /// available, a timeline entry and an audit row when the status moves, and the item's row version, so two people
+    /// changing the same document conflict instead of one silently undoing the other.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit)
+    {
+        public async Task<Result> HandleAsync(Guid caseId, Command command, Guid? userId, CancellationToken ct)
+        {
+            var item = await db.DocumentItems.FirstOrDefaultAsync(d => d.Id == command.ItemId && d.CaseId == caseId, ct);
+            if (item is null) return new Result(Outcome.NotFound, []);
+            var today = await calendar.TodayAsync(ct);
+            // These two concern the item as a whole (field ""): the checklist shows them beside the item's row.
+            var errors = new List<FieldError>();
+            if (command.StatusOn > today) errors.Add(new FieldError("", "The date cannot be in the future."));
+            if (command.Status == DocumentStatus.NotAvailable && string.IsNullOrWhiteSpace(command.Statement))
+            {
+                errors.Add(new FieldError("", "Not available needs the applicant's written statement of unavailability."));
+            }
+            errors.AddRange(new FluentValidation.InlineValidator<Command> { v => v.RuleFor(c => c.Statement).PlainText(4000, multiline: true) }.Validate(command).ToFieldErrors());
+            if (errors.Count > 0) return new Result(Outcome.Refused, errors);
+
+            var from = item.Status;
+            db.Entry(item).Property(d => d.Version).OriginalValue = command.Version;
+            item.Status = command.Status;
+            item.StatusOn = command.StatusOn ?? today;
+            item.UnavailabilityStatement = command.Status == DocumentStatus.NotAvailable ? command.Statement!.Trim() : null;
+            if (from != item.Status)
+            {
+                audit.Record("case.document-changed", "case", caseId, $"{item.Kind}: {from} to {item.Status}", organisationId: item.OrganisationId, userId: userId);
+                db.DocumentChanges.Add(new DocumentChange
+                {
+                    OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, Kind = item.Kind, PersonId = item.PersonId,
+                    From = from, To = item.Status, At = time.GetUtcNow(), ById = userId,
+                });
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return new Result(Outcome.Conflict, []);
+            }
+            return new Result(Outcome.Done, [], item.Kind);
+        }
+    }
 
     [BindProperty]
     public Command Input { get; set; } = new();
@@ -35,44 +88,28 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, TimeProvi
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        var item = await db.DocumentItems.FirstOrDefaultAsync(d => d.Id == Input.ItemId && d.CaseId == id, ct);
-        if (item is null) return NotFound();
-        var today = await calendar.TodayAsync(ct);
+        // A value the binder could not read (a malformed date or status) stops here: the handler would see a default in its place.
+        if (!ModelState.IsValid) return Page();
+        var result = await handler.HandleAsync(id, Input, User.UserId(), ct);
+        // Each row shows the messages under its own key, beside its form.
         var key = $"Input_{Input.ItemId}";
-        if (Input.StatusOn > today) ModelState.AddModelError(key, "The date cannot be in the future.");
-        if (Input.Status == DocumentStatus.NotAvailable && string.IsNullOrWhiteSpace(Input.Statement))
-            ModelState.AddModelError(key, "Not available needs the applicant's written statement of unavailability.");
-        if (!ModelState.Validate(new FluentValidation.InlineValidator<Command> { v => v.RuleFor(c => c.Statement).PlainText(4000, multiline: true) }, Input, key))
+        switch (result.Outcome)
         {
-            return Page();
+            case Outcome.NotFound:
+                return NotFound();
+            case Outcome.Refused:
+                foreach (var error in result.Errors)
+                {
+                    ModelState.AddModelError(error.Field.Length == 0 ? key : $"{key}.{error.Field}", error.Message);
+                }
+                return Page();
+            case Outcome.Conflict:
+                await LoadAsync(id, ct);
+                ModelState.AddModelError(key, "Someone else changed this document a moment ago. Nothing was saved; here is their version.");
+                return Page();
         }
-        var from = item.Status;
-        db.Entry(item).Property(d => d.Version).OriginalValue = Input.Version;
-        item.Status = Input.Status;
-        item.StatusOn = Input.StatusOn ?? today;
-        item.UnavailabilityStatement = Input.Status == DocumentStatus.NotAvailable ? Input.Statement!.Trim() : null;
-        if (from != item.Status)
-        {
-            audit.Record("case.document-changed", "case", id, $"{item.Kind}: {from} to {item.Status}");
-            db.DocumentChanges.Add(new DocumentChange
-            {
-                OrganisationId = item.OrganisationId, CaseId = id, DocumentItemId = item.Id, Kind = item.Kind, PersonId = item.PersonId,
-                From = from, To = item.Status, At = time.GetUtcNow(), ById = User.UserId(),
-            });
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            await LoadAsync(id, ct);
-            ModelState.AddModelError(key, "Someone else changed this document a moment ago. Nothing was saved; here is their version.");
-            return Page();
-        }
-        logger.LogInformation("Document {ItemId} of case {CaseId} set to {Status} by {UserId}", item.Id, id, item.Status, User.UserId());
-        TempData["Flash"] = $"{Checklist.Label(item.Kind)}: {item.Status}.";
+        logger.LogInformation("Document {ItemId} of case {CaseId} set to {Status} by {UserId}", Input.ItemId, id, Input.Status, User.UserId());
+        TempData["Flash"] = $"{Checklist.Label(result.Kind!.Value)}: {Input.Status}.";
         return RedirectToPage(new { id });
     }
 

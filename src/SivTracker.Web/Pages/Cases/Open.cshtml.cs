@@ -49,7 +49,7 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
         {
             var today = await calendar.TodayAsync(ct);
             var validation = new Validator(today).Validate(command);
-            if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(e.PropertyName, e.ErrorMessage)).ToArray());
+            if (!validation.IsValid) return Refused(validation.ToFieldErrors());
             var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Opening a case needs an organisation.");
             var family = await db.Persons.Where(p => (p.Id == principalId || p.PrincipalId == principalId) && p.MergedIntoId == null)
                 .Select(p => new { p.Id, p.Relationship, p.PrincipalId }).ToListAsync(ct);

@@ -10,7 +10,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Case numbers (kept with history), caseworker and priority; the high-risk flag for admins.</summary>
-public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, ILogger<Settings> logger) : PageModel
+public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Settings> logger) : PageModel
 {
     public sealed record NumberCommand
     {
@@ -44,6 +44,84 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
         public uint Version { get; init; }
     }
 
+    public enum Outcome { Done, Conflict, NotFound, Refused }
+
+    public sealed record Result(Outcome Outcome, IReadOnlyList<FieldError> Errors);
+
+    /// <summary>
+    /// A case's numbers, caseworker, priority and high-risk mark for the pages and the API. Numbers keep their history;
+    /// the other settings carry the case's row version, so a stale form conflicts instead of undoing a newer change.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, Audit audit)
+    {
+        public async Task<Result> AddNumberAsync(Guid caseId, NumberCommand command, Guid? userId, CancellationToken ct)
+        {
+            var organisationId = await db.Cases.Where(c => c.Id == caseId).Select(c => (Guid?)c.OrganisationId).FirstOrDefaultAsync(ct);
+            if (organisationId is null) return new Result(Outcome.NotFound, []);
+            var validation = new NumberValidator(await calendar.TodayAsync(ct)).Validate(command);
+            if (!validation.IsValid) return Refused(validation.ToFieldErrors());
+            var number = Identifiers.Compact(command.Number);
+            // Cases move between posts: the old number stays, marked earlier, so searches by it still find the case.
+            await db.CaseNumbers.Where(n => n.CaseId == caseId && n.Kind == command.Kind && n.IsCurrent)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsCurrent, false), ct);
+            db.CaseNumbers.Add(new CaseNumber { OrganisationId = organisationId.Value, CaseId = caseId, Kind = command.Kind, Number = number, AssignedOn = command.AssignedOn });
+            await db.SaveChangesAsync(ct);
+            return new Result(Outcome.Done, []);
+        }
+
+        public async Task<Result> AssignAsync(Guid caseId, AssignCommand command, Guid? userId, CancellationToken ct)
+        {
+            var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct);
+            if (@case is null) return new Result(Outcome.NotFound, []);
+            if (command.CaseworkerId is { } caseworker && !await db.Users.AnyAsync(u => u.Id == caseworker && u.OrganisationId == @case.OrganisationId, ct))
+            {
+                return Refused(new FieldError(nameof(AssignCommand.CaseworkerId), "Choose a caseworker of your organisation."));
+            }
+            db.Entry(@case).Property(c => c.Version).OriginalValue = command.Version;
+            @case.CaseworkerId = command.CaseworkerId;
+            @case.Priority = command.Priority;
+            return await SaveAsync(@case, ct);
+        }
+
+        public async Task<Result> SetHighRiskAsync(Guid caseId, HighRiskCommand command, Guid? userId, CancellationToken ct)
+        {
+            var @case = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct);
+            if (@case is null) return new Result(Outcome.NotFound, []);
+            if (string.IsNullOrWhiteSpace(command.Reason))
+            {
+                return Refused(new FieldError(nameof(HighRiskCommand.Reason), "Give the reason; it is kept with the case."));
+            }
+            var validation = new InlineValidator<HighRiskCommand> { v => v.RuleFor(c => c.Reason).PlainText(1000, multiline: true) }.Validate(command);
+            if (!validation.IsValid) return Refused(validation.ToFieldErrors());
+            db.Entry(@case).Property(c => c.Version).OriginalValue = command.Version;
+            @case.HighRisk = command.HighRisk;
+            @case.HighRiskReason = command.Reason.Trim();
+            // A high-risk case is counted but never flagged as a breach: the stored clock changes with the mark.
+            await clocks.ApplyAsync(@case, ct);
+            audit.Record(command.HighRisk ? "case.high-risk.set" : "case.high-risk.cleared", "case", caseId, organisationId: @case.OrganisationId, userId: userId);
+            return await SaveAsync(@case, ct);
+        }
+
+        private async Task<Result> SaveAsync(Case @case, CancellationToken ct)
+        {
+            // Touching the row puts its version into the UPDATE even when the values come out the same, so a stale form
+            // that happens to match the newer values still conflicts instead of reporting "saved".
+            db.Entry(@case).Property(c => c.UpdatedAt).IsModified = true;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return new Result(Outcome.Conflict, []);
+            }
+            return new Result(Outcome.Done, []);
+        }
+
+        private static Result Refused(params FieldError[] errors) => new(Outcome.Refused, errors);
+    }
+
     [BindProperty] public NumberCommand NumberInput { get; set; } = new();
     [BindProperty] public AssignCommand AssignInput { get; set; } = new();
     [BindProperty] public HighRiskCommand HighRiskInput { get; set; } = new();
@@ -63,13 +141,15 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
     public async Task<IActionResult> OnPostNumberAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        if (!ModelState.Validate(new NumberValidator(await calendar.TodayAsync(ct)), NumberInput, nameof(NumberInput))) return Page();
-        var number = Identifiers.Compact(NumberInput.Number);
-        // Cases move between posts: the old number stays, marked earlier, so searches by it still find the case.
-        await db.CaseNumbers.Where(n => n.CaseId == id && n.Kind == NumberInput.Kind && n.IsCurrent)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsCurrent, false), ct);
-        db.CaseNumbers.Add(new CaseNumber { OrganisationId = Case.OrganisationId, CaseId = id, Kind = NumberInput.Kind, Number = number, AssignedOn = NumberInput.AssignedOn });
-        await db.SaveChangesAsync(ct);
+        // A value the binder could not read (a malformed date or choice) stops here: the handler would see a default in its place.
+        if (!ModelState.IsValid) return Page();
+        var result = await handler.AddNumberAsync(id, NumberInput, User.UserId(), ct);
+        if (result.Outcome == Outcome.NotFound) return NotFound();
+        if (result.Outcome == Outcome.Refused)
+        {
+            ModelState.AddErrors(result.Errors, nameof(NumberInput));
+            return Page();
+        }
         logger.LogInformation("Case number added to case {CaseId} by {UserId}", id, User.UserId());
         TempData["Flash"] = "Case number saved.";
         return RedirectToPage(new { id });
@@ -78,15 +158,7 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
     public async Task<IActionResult> OnPostAssignAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        if (AssignInput.CaseworkerId is { } caseworker && !await db.Users.AnyAsync(u => u.Id == caseworker && u.OrganisationId == Case.OrganisationId, ct))
-        {
-            ModelState.AddModelError("AssignInput.CaseworkerId", "Choose a caseworker of your organisation.");
-            return Page();
-        }
-        db.Entry(Case).Property(c => c.Version).OriginalValue = AssignInput.Version;
-        Case.CaseworkerId = AssignInput.CaseworkerId;
-        Case.Priority = AssignInput.Priority;
-        return await SaveAsync(id, "Caseworker and priority saved.", ct);
+        return await ShowAsync(id, await handler.AssignAsync(id, AssignInput, User.UserId(), ct), nameof(AssignInput), "Caseworker and priority saved.", ct);
     }
 
     /// <summary>Admins only: the statute lets national-security cases take longer, so these are counted but not flagged as breaches.</summary>
@@ -94,44 +166,26 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
     {
         if (!IsAdmin) return Forbid();
         if (!await LoadAsync(id, ct)) return NotFound();
-        if (string.IsNullOrWhiteSpace(HighRiskInput.Reason))
-        {
-            ModelState.AddModelError("HighRiskInput.Reason", "Give the reason; it is kept with the case.");
-            return Page();
-        }
-        if (!ModelState.Validate(new InlineValidator<HighRiskCommand> { v => v.RuleFor(c => c.Reason).PlainText(1000, multiline: true) }, HighRiskInput, nameof(HighRiskInput)))
-        {
-            return Page();
-        }
-        db.Entry(Case).Property(c => c.Version).OriginalValue = HighRiskInput.Version;
-        Case.HighRisk = HighRiskInput.HighRisk;
-        Case.HighRiskReason = HighRiskInput.Reason.Trim();
-        await clocks.ApplyAsync(Case, ct);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OrganisationId = Case.OrganisationId, At = time.GetUtcNow(), UserId = User.UserId(), Action = HighRiskInput.HighRisk ? "case.high-risk.set" : "case.high-risk.cleared",
-            EntityType = "case", EntityId = id.ToString(),
-        });
-        return await SaveAsync(id, HighRiskInput.HighRisk ? "Marked high-risk." : "High-risk mark removed.", ct);
+        if (!ModelState.IsValid) return Page();
+        return await ShowAsync(id, await handler.SetHighRiskAsync(id, HighRiskInput, User.UserId(), ct), nameof(HighRiskInput),
+            HighRiskInput.HighRisk ? "Marked high-risk." : "High-risk mark removed.", ct);
     }
 
-    private async Task<IActionResult> SaveAsync(Guid id, string done, CancellationToken ct)
+    private async Task<IActionResult> ShowAsync(Guid id, Result result, string prefix, string done, CancellationToken ct)
     {
-        // Touching the row puts its version into the UPDATE even when the values come out the same, so a stale form
-        // that happens to match the newer values still conflicts instead of reporting "saved".
-        db.Entry(Case).Property(c => c.UpdatedAt).IsModified = true;
-        try
+        switch (result.Outcome)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            await LoadAsync(id, ct);
-            ModelState.AddModelError(string.Empty, "Someone else changed this case a moment ago. Nothing was saved; the page now shows their version.");
-            AssignInput = new AssignCommand { CaseworkerId = Case.CaseworkerId, Priority = Case.Priority, Version = Case.Version };
-            HighRiskInput = HighRiskInput with { Version = Case.Version };
-            return Page();
+            case Outcome.NotFound:
+                return NotFound();
+            case Outcome.Refused:
+                ModelState.AddErrors(result.Errors, prefix);
+                return Page();
+            case Outcome.Conflict:
+                await LoadAsync(id, ct);
+                ModelState.AddModelError(string.Empty, "Someone else changed this case a moment ago. Nothing was saved; the page now shows their version.");
+                AssignInput = new AssignCommand { CaseworkerId = Case.CaseworkerId, Priority = Case.Priority, Version = Case.Version };
+                HighRiskInput = HighRiskInput with { Version = Case.Version };
+                return Page();
         }
         logger.LogInformation("Settings of case {CaseId} changed by {UserId}", id, User.UserId());
         TempData["Flash"] = done;
@@ -140,7 +194,7 @@ public class Settings(AppDbContext db, OrganisationCalendar calendar, ClockRecom
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        var @case = await db.Cases.Include(c => c.CaseNumbers).FirstOrDefaultAsync(c => c.Id == id, ct);
+        var @case = await db.Cases.AsNoTracking().Include(c => c.CaseNumbers).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (@case is null) return false;
         Case = @case;
         Caseworkers = await Choices.UsersAsync(db, @case.OrganisationId, activeOnly: true, ct);

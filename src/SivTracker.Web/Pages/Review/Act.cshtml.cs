@@ -13,7 +13,7 @@ namespace SivTracker.Web.Pages.Review;
 /// A reviewer's actions on one case: acknowledge with a note, set the next review date, escalate, snooze a
 /// non-statutory flag. Each lands in the case timeline. None touches personal data or the case row itself.
 /// </summary>
-public class Act(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, ILogger<Act> logger) : PageModel
+public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : PageModel
 {
     public sealed record Command
     {
@@ -22,6 +22,77 @@ public class Act(AppDbContext db, OrganisationCalendar calendar, TimeProvider ti
         public EscalationReason? Reason { get; init; }
         public Guid? AssigneeId { get; init; }
         public Guid? FlagId { get; init; }
+    }
+
+    public enum Outcome { Done, NotFound, Refused }
+
+    public sealed record Result(Outcome Outcome, IReadOnlyList<FieldError> Errors);
+
+    /// <summary>
+    /// A reviewer's action for the pages and the API: each kind asks for what it records, a statutory breach is never
+    /// snoozed, and an escalation is assigned only within the organisation.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time)
+    {
+        public async Task<Result> RecordAsync(Guid caseId, ReviewActionKind kind, Command command, Guid? userId, CancellationToken ct)
+        {
+            if (!await db.Cases.AnyAsync(c => c.Id == caseId, ct)) return new Result(Outcome.NotFound, []);
+            var validation = RulesFor(kind, await calendar.TodayAsync(ct)).Validate(command);
+            if (!validation.IsValid) return Refused(validation.ToFieldErrors());
+            var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Recording a review action needs an organisation.");
+
+            CaseFlag? flag = null;
+            if (kind == ReviewActionKind.Snoozed)
+            {
+                flag = await db.CaseFlags.FirstOrDefaultAsync(f => f.Id == command.FlagId && f.CaseId == caseId && f.ClearedOn == null, ct);
+                if (flag is null) return new Result(Outcome.NotFound, []);
+                if (flag.IsStatutoryBreach)
+                {
+                    return Refused(new FieldError(nameof(Command.FlagId), "A statutory breach cannot be snoozed; acknowledge it with a note instead."));
+                }
+                flag.SnoozedUntil = command.Date;
+            }
+            if (kind == ReviewActionKind.Escalated && command.AssigneeId is { } assignee && !await db.Users.AnyAsync(u => u.Id == assignee && u.OrganisationId == organisationId, ct))
+            {
+                return Refused(new FieldError(nameof(Command.AssigneeId), "Choose someone in your organisation."));
+            }
+            db.ReviewActions.Add(new ReviewAction
+            {
+                OrganisationId = organisationId, CaseId = caseId, Kind = kind, At = time.GetUtcNow(), ById = userId,
+                Note = string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim(), Reason = kind == ReviewActionKind.Escalated ? command.Reason : null,
+                AssigneeId = kind == ReviewActionKind.Escalated ? command.AssigneeId : null, FlagId = flag?.Id, Date = command.Date,
+            });
+            await db.SaveChangesAsync(ct);
+            return new Result(Outcome.Done, []);
+        }
+
+        private static InlineValidator<Command> RulesFor(ReviewActionKind kind, DateOnly today)
+        {
+            var validator = new InlineValidator<Command> { v => v.RuleFor(c => c.Note).PlainText(4000, multiline: true) };
+            switch (kind)
+            {
+                case ReviewActionKind.Acknowledged:
+                    validator.RuleFor(c => c.Note).NotEmpty().WithMessage("Say what you checked or decided.");
+                    break;
+                case ReviewActionKind.NextReviewSet:
+                    validator.RuleFor(c => c.Date).NotNull().WithMessage("Choose the next review date.");
+                    break;
+                case ReviewActionKind.Escalated:
+                    validator.RuleFor(c => c.Reason).NotNull().WithMessage("Choose why you escalate.");
+                    break;
+                case ReviewActionKind.Snoozed:
+                    validator.RuleFor(c => c.FlagId).NotNull().WithMessage("Choose the flag to snooze.");
+                    validator.RuleFor(c => c.Date).NotNull().WithMessage("Choose until when.");
+                    break;
+            }
+            if (kind is ReviewActionKind.NextReviewSet or ReviewActionKind.Snoozed)
+            {
+                validator.RuleFor(c => c.Date).GreaterThan(today).When(c => c.Date is not null).WithMessage("Choose a date after today.");
+            }
+            return validator;
+        }
+
+        private static Result Refused(params FieldError[] errors) => new(Outcome.Refused, errors);
     }
 
     [BindProperty]
@@ -34,58 +105,27 @@ public class Act(AppDbContext db, OrganisationCalendar calendar, TimeProvider ti
 
     public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken ct) => await LoadAsync(caseId, ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostAcknowledgeAsync(Guid caseId, CancellationToken ct) =>
-        RecordAsync(caseId, ReviewActionKind.Acknowledged, v => v.RuleFor(c => c.Note).NotEmpty().WithMessage("Say what you checked or decided."), ct);
+    public Task<IActionResult> OnPostAcknowledgeAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.Acknowledged, ct);
 
-    public Task<IActionResult> OnPostNextReviewAsync(Guid caseId, CancellationToken ct) =>
-        RecordAsync(caseId, ReviewActionKind.NextReviewSet, v => v.RuleFor(c => c.Date).NotNull().WithMessage("Choose the next review date."), ct);
+    public Task<IActionResult> OnPostNextReviewAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.NextReviewSet, ct);
 
-    public Task<IActionResult> OnPostEscalateAsync(Guid caseId, CancellationToken ct) =>
-        RecordAsync(caseId, ReviewActionKind.Escalated, v => v.RuleFor(c => c.Reason).NotNull().WithMessage("Choose why you escalate."), ct);
+    public Task<IActionResult> OnPostEscalateAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.Escalated, ct);
 
-    public Task<IActionResult> OnPostSnoozeAsync(Guid caseId, CancellationToken ct) =>
-        RecordAsync(caseId, ReviewActionKind.Snoozed, v =>
-        {
-            v.RuleFor(c => c.FlagId).NotNull().WithMessage("Choose the flag to snooze.");
-            v.RuleFor(c => c.Date).NotNull().WithMessage("Choose until when.");
-        }, ct);
+    public Task<IActionResult> OnPostSnoozeAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.Snoozed, ct);
 
-    private async Task<IActionResult> RecordAsync(Guid caseId, ReviewActionKind kind, Action<InlineValidator<Command>> rules, CancellationToken ct)
+    private async Task<IActionResult> RecordAsync(Guid caseId, ReviewActionKind kind, CancellationToken ct)
     {
         if (!await LoadAsync(caseId, ct)) return NotFound();
-        var validator = new InlineValidator<Command> { v => v.RuleFor(c => c.Note).PlainText(4000, multiline: true) };
-        rules(validator);
-        var today = await calendar.TodayAsync(ct);
-        if (kind is ReviewActionKind.NextReviewSet or ReviewActionKind.Snoozed)
+        // A value the binder could not read (a malformed date or choice) stops here: the handler would see a default in its place.
+        if (!ModelState.IsValid) return Page();
+        var result = await handler.RecordAsync(caseId, kind, Input, User.UserId(), ct);
+        if (result.Outcome == Outcome.NotFound) return NotFound();
+        if (result.Outcome == Outcome.Refused)
         {
-            validator.RuleFor(c => c.Date).GreaterThan(today).When(c => c.Date is not null).WithMessage("Choose a date after today.");
-        }
-        if (!ModelState.Validate(validator, Input, kind.ToString())) return Page();
-
-        CaseFlag? flag = null;
-        if (kind == ReviewActionKind.Snoozed)
-        {
-            flag = await db.CaseFlags.FirstOrDefaultAsync(f => f.Id == Input.FlagId && f.CaseId == caseId && f.ClearedOn == null, ct);
-            if (flag is null) return NotFound();
-            if (flag.IsStatutoryBreach)
-            {
-                ModelState.AddModelError($"{kind}.FlagId", "A statutory breach cannot be snoozed; acknowledge it with a note instead.");
-                return Page();
-            }
-            flag.SnoozedUntil = Input.Date;
-        }
-        if (kind == ReviewActionKind.Escalated && Input.AssigneeId is { } assignee && !await db.Users.AnyAsync(u => u.Id == assignee && u.OrganisationId == User.OrganisationId(), ct))
-        {
-            ModelState.AddModelError($"{kind}.AssigneeId", "Choose someone in your organisation.");
+            // Each action's form shows the messages under its own name.
+            ModelState.AddErrors(result.Errors, kind.ToString());
             return Page();
         }
-        db.ReviewActions.Add(new ReviewAction
-        {
-            OrganisationId = User.OrganisationId()!.Value, CaseId = caseId, Kind = kind, At = time.GetUtcNow(), ById = User.UserId(),
-            Note = string.IsNullOrWhiteSpace(Input.Note) ? null : Input.Note.Trim(), Reason = kind == ReviewActionKind.Escalated ? Input.Reason : null,
-            AssigneeId = kind == ReviewActionKind.Escalated ? Input.AssigneeId : null, FlagId = flag?.Id, Date = Input.Date,
-        });
-        await db.SaveChangesAsync(ct);
         logger.LogInformation("Review action {Kind} on case {CaseId} by {UserId}", kind, caseId, User.UserId());
         TempData["Flash"] = kind switch
         {
