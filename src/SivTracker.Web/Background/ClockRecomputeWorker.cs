@@ -14,6 +14,13 @@ public sealed class ClockRecomputeJobs
     public DateTimeOffset? FinishedAt;
     public string? Error;
 
+    private TaskCompletionSource _nextRun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the next run (the one a request made now will start) has finished.</summary>
+    public Task NextRunFinished => Volatile.Read(ref _nextRun).Task;
+
+    internal void RunFinished() => Interlocked.Exchange(ref _nextRun, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
     /// <summary>Queues a recompute; a request while one is queued is folded into it.</summary>
     public void Request() => _requests.Writer.TryWrite(true);
 
@@ -46,6 +53,7 @@ public sealed class ClockRecomputeWorker(IServiceScopeFactory scopes, ClockRecom
             {
                 jobs.Running = false;
                 jobs.FinishedAt = time.GetUtcNow();
+                jobs.RunFinished();
             }
         }
     }

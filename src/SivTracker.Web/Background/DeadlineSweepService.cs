@@ -3,8 +3,19 @@ namespace SivTracker.Web.Background;
 /// <summary>When the last sweep succeeded, for the readiness probe.</summary>
 public sealed class SweepStatus
 {
-    public DateTimeOffset? LastSuccessAt { get; set; }
+    private TaskCompletionSource<bool> _nextAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public DateTimeOffset? LastSuccessAt { get; private set; }
     public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Completes after the next tick, with whether it succeeded: what a caller waits on instead of a timer.</summary>
+    public Task<bool> NextAttempt => Volatile.Read(ref _nextAttempt).Task;
+
+    public void Attempted(bool succeeded, DateTimeOffset at)
+    {
+        if (succeeded) LastSuccessAt = at;
+        Interlocked.Exchange(ref _nextAttempt, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(succeeded);
+    }
 }
 
 /// <summary>
@@ -31,7 +42,7 @@ public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSetti
                     await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(ct: stoppingToken);
                     await scope.ServiceProvider.GetRequiredService<DigestMailer>().SendDueAsync(stoppingToken);
                 }
-                status.LastSuccessAt = time.GetUtcNow();
+                status.Attempted(succeeded: true, time.GetUtcNow());
                 failures = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -42,6 +53,7 @@ public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSetti
             {
                 failures++;
                 logger.LogWarning("Deadline sweep failed ({Error}); retry {Attempt} soon", exception.GetType().Name, failures);
+                status.Attempted(succeeded: false, time.GetUtcNow());
             }
             // After a failure: 5 s, 10 s, 20 s... up to the interval; otherwise the interval.
             var delay = failures == 0 ? settings.Interval : TimeSpan.FromSeconds(Math.Min(settings.Interval.TotalSeconds, 5 * Math.Pow(2, failures - 1)));

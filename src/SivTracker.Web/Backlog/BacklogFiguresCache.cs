@@ -33,6 +33,10 @@ public sealed class BacklogFiguresCache(IServiceScopeFactory scopes, IMemoryCach
         return await Computation(organisationId, today).WaitAsync(ct);
     }
 
+    /// <summary>The computation in flight for an organisation and day, if any: what a caller waits on to see fresh figures.</summary>
+    public Task<BacklogFigures.Figures>? InFlight(Guid organisationId, DateOnly today) =>
+        _computing.TryGetValue((organisationId, today), out var computing) && computing.IsValueCreated ? computing.Value : null;
+
     /// <summary>
     /// The one computation in flight for an organisation and day, started if there is none. It runs in its own scope,
     /// outside any request: everyone waiting shares it, and a visitor who gives up neither cancels nor restarts it.

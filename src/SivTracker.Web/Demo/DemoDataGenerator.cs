@@ -203,6 +203,8 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
         if (random.Next(100) < 80)
         {
             var spouseBorn = principalMale ? principalBorn.AddYears(random.Next(1, 11)).AddDays(random.Next(365)) : principalBorn.AddYears(-random.Next(0, 8)).AddDays(-random.Next(365));
+            // A young principal's spouse is young too, but an adult by now.
+            spouseBorn = Min(spouseBorn, today.AddYears(-19).AddDays(-random.Next(365)));
             var (spouse, given, _) = NewPerson(random, names, !principalMale, spouseBorn, today, iraqi, principal);
             Stamp(spouse);
             spouse.Relationship = Relationship.Spouse;

@@ -14,6 +14,17 @@ public sealed class ImportJobs(TimeProvider time)
 {
     private readonly ConcurrentDictionary<Guid, (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At)> _checked = new();
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _finished = new();
+
+    /// <summary>
+    /// Completes when the worker has finished the import, however it ended: a signal to wait on, never a poll. Kept for
+    /// the life of the process (one small entry per import), so asking after the end still answers.
+    /// </summary>
+    public Task Finished(Guid importId) => Signal(importId).Task;
+
+    internal void Finish(Guid importId) => Signal(importId).TrySetResult();
+
+    private TaskCompletionSource Signal(Guid importId) => _finished.GetOrAdd(importId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public void Keep(Guid importId, ImportFile.Sheet sheet, Guid organisationId, Guid? userId)
     {
@@ -64,6 +75,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportJobs jobs, T
             }
             record.FinishedAt = time.GetUtcNow();
             await db.SaveChangesAsync(stoppingToken);
+            jobs.Finish(importId);
         }
     }
 

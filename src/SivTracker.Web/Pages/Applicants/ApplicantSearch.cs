@@ -85,7 +85,7 @@ public static class ApplicantSearch
             .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth })
             .ToListAsync(ct);
         return people
-            .Select(p => new Hit(p.Id, string.IsNullOrEmpty(p.FamilyName) ? p.GivenNames : $"{p.GivenNames} {p.FamilyName}", p.NativeName,
+            .Select(p => new Hit(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.Relationship, p.DateOfBirth?.Year, reasons[p.Id].Reason, reasons[p.Id].Score))
             .OrderByDescending(h => h.Score).ThenBy(h => h.Name).Take(Limit).ToList();
     }

@@ -82,6 +82,11 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
         if (!await LoadPrincipalAsync(ct)) return NotFound();
         if (PrincipalId is null) Input = Input with { Relationship = Relationship.Principal };
         else if (Input.Relationship == Relationship.Principal) Input = Input with { Relationship = Relationship.Child };
+        if (!ModelState.IsValid)
+        {
+            Input = PersonForm.WithEmptyRows(Input);
+            return Page();
+        }
         var result = await handler.HandleAsync(Input, PrincipalId, User.UserId(), ct);
         if (result.PersonId is not { } personId)
         {

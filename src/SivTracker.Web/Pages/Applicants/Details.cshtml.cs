@@ -15,7 +15,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
         TazkiraType? TazkiraType, string? TazkiraNumber, string? TazkiraVolume, string? TazkiraPage, string? TazkiraRegister,
         string? CurrentCountry, string? CurrentProvince, SafetyStatus SafetyStatus, DateOnly? MarriageDate, Guid? MergedIntoId)
     {
-        public string Name => string.IsNullOrEmpty(FamilyName) ? GivenNames : $"{GivenNames} {FamilyName}";
+        public string Name => Domain.Person.FormatName(GivenNames, FamilyName);
     }
 
     public sealed record FamilyRow(Guid Id, Relationship Relationship, string Name, string? NativeName, DateOnly? DateOfBirth, DatePrecision Precision, DateOnly? MarriageDate);
@@ -60,7 +60,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
         Family = await db.Persons.AsNoTracking()
             .Where(p => (p.PrincipalId == principalId || p.Id == principalId) && p.Id != id && p.MergedIntoId == null)
             .OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth)
-            .Select(p => new FamilyRow(p.Id, p.Relationship, p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName, p.NativeName,
+            .Select(p => new FamilyRow(p.Id, p.Relationship, Domain.Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.DateOfBirth, p.DateOfBirthPrecision, p.MarriageDate))
             .ToListAsync(ct);
         Service = await db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == id).OrderBy(s => s.StartDate)

@@ -117,7 +117,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, ILogger<Merge> logger
     private static async Task<(Candidate Duplicate, IReadOnlyList<Candidate> Candidates)?> FindCandidatesAsync(AppDbContext db, Guid id, CancellationToken ct)
     {
         var duplicate = await db.Persons.AsNoTracking().Where(p => p.Id == id && p.MergedIntoId == null)
-            .Select(p => new Candidate(p.Id, p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName, p.NativeName,
+            .Select(p => new Candidate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.DateOfBirth == null ? null : p.DateOfBirth.Value.Year, p.Relationship))
             .FirstOrDefaultAsync(ct);
         if (duplicate is null) return null;
@@ -131,7 +131,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, ILogger<Merge> logger
         var nameHits = (await ApplicantSearch.RunAsync(db, duplicate.Name, ct)).Where(h => h.Id != id).Select(h => h.Id).Take(20);
         var ids = likely.Concat(nameHits).Distinct().ToList();
         IReadOnlyList<Candidate> candidates = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
-            .Select(p => new Candidate(p.Id, p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName, p.NativeName,
+            .Select(p => new Candidate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.DateOfBirth == null ? null : p.DateOfBirth.Value.Year, p.Relationship))
             .ToListAsync(ct);
         return (duplicate, candidates);

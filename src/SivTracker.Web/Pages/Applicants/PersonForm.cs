@@ -250,7 +250,7 @@ public static class PersonForm
         var ids = reasons.Keys.ToList();
         var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
             .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.DateOfBirth }).ToListAsync(ct);
-        return people.Select(p => new Duplicate(p.Id, string.IsNullOrEmpty(p.FamilyName) ? p.GivenNames : $"{p.GivenNames} {p.FamilyName}",
+        return people.Select(p => new Duplicate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName),
                 p.NativeName, p.DateOfBirth?.Year, reasons[p.Id].Distinct().ToList()))
             .OrderByDescending(d => d.Reasons.Count).ToList();
     }

@@ -176,7 +176,7 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogg
         }
         if (record is null) return null;
         PersonId = record.PersonId;
-        PersonName = await db.Persons.Where(p => p.Id == record.PersonId).Select(p => p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName).FirstAsync(ct);
+        PersonName = await db.Persons.Where(p => p.Id == record.PersonId).Select(p => Person.FormatName(p.GivenNames, p.FamilyName)).FirstAsync(ct);
         return record;
     }
 }

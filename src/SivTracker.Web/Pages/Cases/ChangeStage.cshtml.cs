@@ -171,11 +171,12 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
         return Page();
     }
 
+    // A value the binder could not read (a malformed date) is already an error beside its field; the handler would see a default.
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct) =>
-        await ShowAsync(id, Input.Corrects, await handler.RecordAsync(id, Input, User.UserId(), ct), "Input", ct);
+        await ShowAsync(id, Input.Corrects, ModelState.IsValid ? await handler.RecordAsync(id, Input, User.UserId(), ct) : new Result(Outcome.Refused, []), "Input", ct);
 
     public async Task<IActionResult> OnPostVoidAsync(Guid id, CancellationToken ct) =>
-        await ShowAsync(id, VoidInput.EventId, await handler.VoidAsync(id, VoidInput, User.UserId(), ct), "VoidInput", ct);
+        await ShowAsync(id, VoidInput.EventId, ModelState.IsValid ? await handler.VoidAsync(id, VoidInput, User.UserId(), ct) : new Result(Outcome.Refused, []), "VoidInput", ct);
 
     private async Task<IActionResult> ShowAsync(Guid id, Guid? correct, Result result, string prefix, CancellationToken ct)
     {

@@ -129,7 +129,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         var header = await db.Cases.AsNoTracking().Where(c => c.Id == id)
             .Select(c => new Header(c.Id, c.Reference, c.Program, c.StepModel, c.StepModelOverrideReason, c.CurrentStageCode,
                 db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.CurrentStageEnteredOn, c.PrincipalId,
-                c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName, c.Principal.NativeName,
+                Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName), c.Principal.NativeName,
                 db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.AnonymisedOn, c.Version))
             .FirstOrDefaultAsync(ct);
         if (header is null) return false;
@@ -143,7 +143,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .Select(n => new NumberRow(n.Kind, n.Number, n.AssignedOn, n.IsCurrent)).ToListAsync(ct);
         Family = await db.Persons.AsNoTracking().Where(p => p.PrincipalId == header.PrincipalId && p.MergedIntoId == null)
             .OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth)
-            .Select(p => new FamilyRow(p.Id, p.Relationship, p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName, p.DateOfBirth, p.DateOfBirthPrecision))
+            .Select(p => new FamilyRow(p.Id, p.Relationship, Person.FormatName(p.GivenNames, p.FamilyName), p.DateOfBirth, p.DateOfBirthPrecision))
             .ToListAsync(ct);
         Documents = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
             .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)).ToListAsync(ct);

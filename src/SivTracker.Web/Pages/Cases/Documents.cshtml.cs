@@ -120,11 +120,12 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
         CaseId = @case.Id;
         Reference = @case.Reference;
         ClockStartStage = StageCatalog.ClockStartStage(@case.StepModel);
-        Items = (await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id)
-            .Select(d => new Row(d.Id, d.Kind, d.PersonId,
-                db.Persons.Where(p => p.Id == d.PersonId).Select(p => p.FamilyName == null ? p.GivenNames : p.GivenNames + " " + p.FamilyName).FirstOrDefault(),
+        var items = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).ToListAsync(ct);
+        var personIds = items.Where(d => d.PersonId is not null).Select(d => d.PersonId!.Value).Distinct().ToList();
+        var names = await db.Persons.AsNoTracking().Where(p => personIds.Contains(p.Id)).Select(p => new { p.Id, p.GivenNames, p.FamilyName })
+            .ToDictionaryAsync(p => p.Id, p => Person.FormatName(p.GivenNames, p.FamilyName), ct);
+        Items = items.Select(d => new Row(d.Id, d.Kind, d.PersonId, d.PersonId is { } who ? names.GetValueOrDefault(who) : null,
                 d.Status, d.StatusOn, d.UnavailabilityStatement, d.Version))
-            .ToListAsync(ct))
             // In checklist order: kinds are stored by name, so the database would sort them alphabetically.
             .OrderBy(d => d.PersonId is null ? 0 : 1).ThenBy(d => d.PersonName).ThenBy(d => d.PersonId).ThenBy(d => (int)d.Kind)
             .ToList();

@@ -59,7 +59,7 @@ public class Index(AppDbContext db, ClockSettings settings) : PageModel
             cases = cases.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.DaysOver ?? -1, c.GovernmentDays, c.Id), ValueTuple.Create(cursor.Over, cursor.GovernmentDays, cursor.Id)));
         }
         var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(PageSize + 1)
-            .Select(c => new Row(c.Id, c.Reference, c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
+            .Select(c => new Row(c.Id, c.Reference, Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
                 c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, c.GovernmentDays, c.LimitDays, c.DaysOver,
                 c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
                 db.CaseFlags.Count(f => f.CaseId == c.Id && f.ClearedOn == null)))

@@ -127,6 +127,8 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
     public async Task<IActionResult> OnPostAsync(Guid principalId, CancellationToken ct)
     {
         if (!await LoadAsync(principalId, ct)) return NotFound();
+        // A value the binder could not read (a malformed date) is already an error beside its field; the handler would see a default.
+        if (!ModelState.IsValid) return Page();
         var result = await handler.HandleAsync(principalId, Input, User.UserId(), ct);
         if (result.CaseId is not { } caseId)
         {

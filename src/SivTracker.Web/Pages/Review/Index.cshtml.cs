@@ -120,7 +120,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
                     && (afterSort == null || EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(afterSort.Value, afterId))))
                 .OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1)
                 .Select(c => new Row(c.Id, c.Reference,
-                    c.Principal!.FamilyName == null ? c.Principal.GivenNames : c.Principal.GivenNames + " " + c.Principal.FamilyName,
+                    Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
                     c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.GovernmentDays, c.LimitDays,
                     c.DaysOver, c.PastLimitSince, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
                     db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
