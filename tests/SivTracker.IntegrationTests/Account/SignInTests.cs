@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
@@ -65,14 +64,16 @@ public class SignInTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var client = new AppClient(Fixture.Factory);
         await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
 
-        var setup = await client.GetHtmlAsync("/Account/TwoFactor");
-        Assert.Contains("data:image/png;base64,", setup);
-        var key = Regex.Match(setup, "<code class=\"key\">([a-z0-9 ]+)</code>").Groups[1].Value;
+        var setup = Html.Parse(await client.GetHtmlAsync("/Account/TwoFactor"));
+        Assert.Contains(setup.QuerySelectorAll("img"), image => image.GetAttribute("src")?.StartsWith("data:image/png;base64,", StringComparison.Ordinal) == true);
+        var key = setup.QuerySelector("code.key")?.TextContent;
+        Assert.NotNull(key);
         var enabled = await client.PostFormAsync("/Account/TwoFactor?handler=Enable", [new("Input.Code", Totp.Code(key, DateTimeOffset.UtcNow))]);
         var enabledHtml = await enabled.Content.ReadAsStringAsync();
         Assert.Contains("Two-factor sign-in is on", enabledHtml);
-        Assert.Equal(10, Regex.Matches(enabledHtml, "<li><code>").Count);
-        var recoveryCode = Regex.Match(enabledHtml, "<li><code>([^<]+)</code>").Groups[1].Value;
+        var recoveryCodes = Html.Texts(enabledHtml, "ul.codes li code");
+        Assert.Equal(10, recoveryCodes.Count);
+        var recoveryCode = recoveryCodes[0];
 
         using var fresh = new AppClient(Fixture.Factory);
         var password = await fresh.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);

@@ -72,7 +72,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         var search = await client.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "Muhamad Kareemi")), tokenSource: "/Applicants");
         var results = await search.Content.ReadAsStringAsync();
-        Assert.Contains($"/Applicants/Details?id={id}", results);
+        Assert.Contains($"/Applicants/Details?id={id}", Html.Links(results));
         Assert.DoesNotContain("Kareemi", search.RequestMessage!.RequestUri!.ToString());
         Assert.Contains("Mohammad Karimi", await client.GetHtmlAsync("/Interpreters"));
     }
@@ -95,7 +95,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         Assert.Equal(HttpStatusCode.OK, warned.StatusCode);
         Assert.Contains("This may be someone already registered", html);
-        Assert.Contains($"/Applicants/Details?id={existing}", html);
+        Assert.Contains($"/Applicants/Details?id={existing}", Html.Links(html));
         Assert.Contains(reason, html);
         await using (var scope = Fixture.Scope())
         {
@@ -124,7 +124,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var id = field.Replace('.', '_').Replace('[', '_').Replace(']', '_');
-        Assert.Matches($"id=\"{Regex.Escape(id)}-error\"[^>]*>[^<]*{Regex.Escape(message)}", html);
+        Assert.Contains(message, Html.FieldError(html, id));
         await using var scope = Fixture.Scope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
     }
@@ -148,7 +148,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var second = await SignedInAsync(_users.AdminA);
         var id = await RegisterInterpreterAsync(first);
         var staleForm = await first.GetHtmlAsync($"/Applicants/Edit?id={id}");
-        var staleVersion = Regex.Match(staleForm, "name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        var staleVersion = Html.HiddenValue(staleForm, "Input.Version");
 
         var theirs = await second.PostFormAsync($"/Applicants/Edit?id={id}", AppClient.Form(Interpreter).Where(f => f.Key != "Input.FatherName")
             .Append(new("Input.FatherName", "Sakhi Jan")).Append(new("Input.Version", (await VersionAsync(id)).ToString())));
@@ -159,10 +159,10 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var html = await mine.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
-        Assert.Contains("Someone else saved this record while you were editing", html);
+        Assert.Contains("Someone else saved this record while you were editing", Html.Text(html));
         Assert.Contains("admin", html);
         Assert.Contains("FatherName", html);
-        Assert.Contains("value=\"Tajik\"", html);
+        Assert.Equal("Tajik", Html.Parse(html).QuerySelector("input[name='Input.ClanOrTribe']")?.GetAttribute("value"));
         await using var scope = Fixture.Scope();
         var saved = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.SingleAsync(p => p.Id == id);
         Assert.Equal("Sakhi Jan", saved.FatherName);
@@ -204,7 +204,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         }
         using var admin = await SignedInAsync(_users.AdminA);
         var page = await admin.GetHtmlAsync($"/Applicants/Merge?id={duplicateId}");
-        Assert.Contains($"value=\"{survivor}\"", page);
+        Assert.Contains(survivor.ToString(), Html.Parse(page).QuerySelectorAll("input[name='Input.SurvivorId']").Select(choice => choice.GetAttribute("value")));
 
         var merged = await admin.PostFormAsync($"/Applicants/Merge?id={duplicateId}", AppClient.Form(("Input.SurvivorId", survivor.ToString())));
 
@@ -239,7 +239,8 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var client = await SignedInAsync(_users.ReviewerA);
 
         var first = await client.GetHtmlAsync("/Applicants");
-        var next = Regex.Match(first, "href=\"(/Applicants\\?[^\"]*After=[^\"]+)\"").Groups[1].Value.Replace("&amp;", "&");
+        var next = Html.LinkTarget(first, "Next page");
+        Assert.NotNull(next);
         var second = await client.GetHtmlAsync(next);
         var interpreters = await client.GetHtmlAsync("/Applicants?Filters.Interpreters=true");
 
@@ -249,16 +250,22 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("Person50 Test", second);
         Assert.Contains("Person59 Test", second);
         Assert.DoesNotContain("Person49 Test", second);
-        Assert.Equal(20, Regex.Matches(interpreters, "Person\\d\\d Test").Count);
+        // Everyone this test registers is a "PersonNN Test", so every name listed counts.
+        Assert.Equal(20, NamesListed(interpreters).Count);
         foreach (var sort in new[] { "stage", "updated" })
         {
             var page1 = await client.GetHtmlAsync($"/Applicants?Filters.Sort={sort}");
-            var page2 = await client.GetHtmlAsync(Regex.Match(page1, "href=\"(/Applicants\\?[^\"]*After=[^\"]+)\"").Groups[1].Value.Replace("&amp;", "&"));
-            var seen = Regex.Matches(page1 + page2, "Person(\\d\\d) Test").Select(m => m.Groups[1].Value).ToList();
+            var nextPage = Html.LinkTarget(page1, "Next page");
+            Assert.NotNull(nextPage);
+            var page2 = await client.GetHtmlAsync(nextPage);
+            var seen = NamesListed(page1).Concat(NamesListed(page2)).ToList();
             Assert.Equal(60, seen.Count);
             Assert.Equal(60, seen.Distinct().Count());
         }
     }
+
+    /// <summary>The names in the applicant list, top to bottom.</summary>
+    private static IReadOnlyList<string> NamesListed(string html) => Html.Texts(html, "table.data tbody td:first-child > a");
 
     private async Task<uint> VersionAsync(Guid id)
     {

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Reflection;
+using System.Web;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Razor.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
@@ -23,23 +27,42 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     /// Every page handler × every kind of user. A new page joins with one line. "{caseworker-a}" stands for the id of a
     /// user of organisation A and "{person-a}" for a person of A, so AdminB asking for them is another organisation's
     /// record: 404, like a missing one.
-    /// POSTs send an empty form: an allowed user gets the page back with validation messages.
+    /// POSTs send an empty form: an allowed user gets the page back with validation messages, or 404 where the form
+    /// must name a record (a document, an event, a note, an import) and names none.
     /// </summary>
     public static readonly (string Method, string Path, Expect Anonymous, Expect CaseworkerA, Expect ReviewerA, Expect AdminA, Expect System, Expect AdminB)[] Matrix =
     [
         ("GET", "/", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("GET", "/Error", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Error", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Account/Login", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Account/Login", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        // Without the password step first there is no pending two-factor sign-in, so these send everyone back to sign in.
+        ("GET", "/Account/LoginWith2fa", Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn),
+        ("POST", "/Account/LoginWith2fa", Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn),
+        ("GET", "/Account/LoginWithRecoveryCode", Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn),
+        ("POST", "/Account/LoginWithRecoveryCode", Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn),
+        ("GET", "/Account/Logout", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Account/ForgotPassword", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Account/ForgotPassword", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("GET", "/Account/ResetPassword", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Account/ResetPassword", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Account/ChangePassword", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Account/ChangePassword", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Account/TwoFactor", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Account/TwoFactor?handler=Enable", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Account/TwoFactor?handler=RecoveryCodes", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Account/TwoFactor?handler=Disable", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("GET", "/Admin/Audit", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Users", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Users/Create", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/Users/Create", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Users/Edit?id={caseworker-a}", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Admin/Users/Edit?id={caseworker-a}&handler=Roles", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        // Disable comes right before Enable, which undoes it, so the caseworker keeps a working account for the rows after.
+        ("POST", "/Admin/Users/Edit?id={caseworker-a}&handler=Disable", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Admin/Users/Edit?id={caseworker-a}&handler=Enable", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Admin/Users/Edit?id={caseworker-a}&handler=OneTimePassword", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Applicants", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Applicants?handler=Search", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Applicants/Create", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
@@ -58,6 +81,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("POST", "/Cases/Open?principalId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/Details?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/Details?id={case-a}&handler=Note", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Details?id={case-a}&handler=EditNote", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/ChangeStage?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/ChangeStage?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/ChangeStage?id={case-a}&handler=Void", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
@@ -65,12 +89,14 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("POST", "/Cases/Documents?id={case-a}", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/Settings?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/Settings?id={case-a}&handler=Number", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Settings?id={case-a}&handler=Assign", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/Settings?id={case-a}&handler=HighRisk", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Notifications", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Notifications?handler=MarkAllRead", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Review", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Review/Act?caseId={case-a}", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Review/Act?caseId={case-a}&handler=Acknowledge", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Review/Act?caseId={case-a}&handler=NextReview", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Review/Act?caseId={case-a}&handler=Escalate", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Review/Act?caseId={case-a}&handler=Snooze", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Reports", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
@@ -80,6 +106,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Reports/Export?Query.Name=overdue&Format=Xlsx", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Import", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/Import?handler=Check", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Admin/Import?handler=Confirm", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Admin/Import?handler=Template&format=csv", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Retention", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/Retention", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
@@ -158,6 +185,101 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         Assert.Empty(unprotected);
         Assert.Empty(anonymous.Except(allowList, StringComparer.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public void EveryPageHandler_IsInTheMatrix()
+    {
+        // Handlers that cannot run in the matrix, each with the reason; every other handler needs a row deciding who may use it.
+        var exempt = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            // Signing out ends the session every later row runs in, and its answer (a redirect to the sign-in page) would
+            // read as SignIn for everyone, allowed or not.
+            "POST /Account/Logout",
+        };
+        var inMatrix = Matrix.Select(row => HandlerOfRow(row.Method, row.Path)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var pathsByModel = PagePathsByModel();
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
+
+        var models = typeof(Program).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(PageModel)) && !t.IsAbstract
+            && t.Namespace is { } ns && (ns == PagesNamespace || ns.StartsWith(PagesNamespace + ".", StringComparison.Ordinal)));
+        foreach (var model in models)
+        {
+            if (!pathsByModel.Contains(model))
+            {
+                problems.Add($"{model.FullName}: no page renders it, so it has no route");
+            }
+            foreach (var path in pathsByModel[model])
+            {
+                foreach (var method in model.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+                {
+                    if (HandlerOf(method) is not { } handler) continue;
+                    var described = Describe(handler.Method, path, handler.Name);
+                    found.Add(described);
+                    if (!inMatrix.Contains(described) && !exempt.Contains(described))
+                    {
+                        problems.Add($"{described} ({model.Name}.{method.Name}) is not in the matrix");
+                    }
+                }
+            }
+        }
+        // A stale exemption would silently cover whatever handler later takes its name.
+        problems.AddRange(exempt.Where(e => !found.Contains(e) || inMatrix.Contains(e)).Select(e => $"{e} is exempt, but {(found.Contains(e) ? "also in the matrix" : "no such handler exists")}"));
+
+        Assert.True(problems.Count == 0, "Every page handler needs a matrix row (or a reasoned exemption):" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+    }
+
+    private const string PagesNamespace = "SivTracker.Web.Pages";
+
+    /// <summary>
+    /// Each page model's route, read from the compiled page that renders it rather than from the model's namespace, because
+    /// the two part ways: Pages/System/ is namespace Pages.Instance, and Admin/Audit.cshtml's model is AuditLog.
+    /// </summary>
+    private static ILookup<Type, string> PagePathsByModel() =>
+        typeof(Program).Assembly.GetCustomAttributes<RazorCompiledItemAttribute>()
+            .Where(item => item.Kind == "mvc.1.0.razor-page")
+            .Select(item => (Model: item.Type.GetProperty("Model", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)?.PropertyType, Path: RouteOf(item.Identifier)))
+            .Where(page => page.Model is not null)
+            .ToLookup(page => page.Model!, page => page.Path);
+
+    /// <summary>"/Pages/Cases/ChangeStage.cshtml" answers at /Cases/ChangeStage; an Index page answers at its folder.</summary>
+    private static string RouteOf(string file)
+    {
+        var route = file["/Pages".Length..^".cshtml".Length];
+        if (route.EndsWith("/Index", StringComparison.Ordinal)) route = route[..^"/Index".Length];
+        return route.Length == 0 ? "/" : route;
+    }
+
+    /// <summary>
+    /// The HTTP method and handler name Razor Pages gives a public page model method, by its naming rule
+    /// On{Method}[{Handler}][Async]: OnGetAsync is GET with no handler name, OnPostEditNoteAsync is POST with "EditNote".
+    /// </summary>
+    private static (string Method, string Name)? HandlerOf(MethodInfo method)
+    {
+        var name = method.Name;
+        // What PageModel itself declares (OnPageHandlerExecuting and the like) is never a handler, overridden or not.
+        if (method.IsSpecialName || method.IsGenericMethod || method.GetBaseDefinition().DeclaringType is not { } origin || origin.IsAssignableFrom(typeof(PageModel))
+            || method.IsDefined(typeof(NonHandlerAttribute)) || name.Length < 3 || !name.StartsWith("On", StringComparison.Ordinal) || !char.IsUpper(name[2]))
+        {
+            return null;
+        }
+        var end = name.EndsWith("Async", StringComparison.Ordinal) ? name.Length - "Async".Length : name.Length;
+        var methodEnd = 3;
+        while (methodEnd < end && !char.IsUpper(name[methodEnd])) methodEnd++;
+        return (name[2..methodEnd].ToUpperInvariant(), name[methodEnd..end]);
+    }
+
+    /// <summary>A matrix row as the handler it reaches: the path without its query, and the handler the query names, if any.</summary>
+    private static string HandlerOfRow(string method, string template)
+    {
+        var query = template.IndexOf('?');
+        return query < 0
+            ? Describe(method, template, "")
+            : Describe(method, template[..query], HttpUtility.ParseQueryString(template[query..])["handler"] ?? "");
+    }
+
+    private static string Describe(string method, string path, string handler) =>
+        handler.Length == 0 ? $"{method} {path}" : $"{method} {path}?handler={handler}";
 
     private static Expect Classify(HttpResponseMessage response) => response.StatusCode switch
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using System.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
@@ -42,7 +43,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         client ??= _caseworker;
         var form = await client.GetHtmlAsync($"/Cases/ChangeStage?id={caseId}");
-        var fields = AppClient.Form(("Input.To", to), ("Input.EffectiveOn", on), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(form, "Input.Version")));
+        var fields = AppClient.Form(("Input.To", to), ("Input.EffectiveOn", on), ("Input.IdempotencyKey", Html.HiddenValue(form, "Input.IdempotencyKey")), ("Input.Version", Html.HiddenValue(form, "Input.Version")));
         if (reason is not null) fields.Add(new("Input.Reason", reason));
         return await client.PostFormAsync($"/Cases/ChangeStage?id={caseId}", fields);
     }
@@ -57,13 +58,14 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     public async Task Caseworker_OpensACase_CompletesThePackage_RecordsTenMonths_AndSeesOverdueWithThePause()
     {
         var id = await OpenCaseAsync();
-        var documents = await _caseworker.GetHtmlAsync($"/Cases/Documents?id={id}");
-        var package = new[] { "DS-157 petition / application", "HR employment letter", "Supervisor&#x27;s recommendation letter", "Proof of nationality" };
-        foreach (var itemId in package.Select(label => Regex.Match(documents, $"{Regex.Escape(label)}</th>[\\s\\S]*?name=\"Input.ItemId\" value=\"([^\"]+)\"").Groups[1].Value))
+        var documents = Html.Parse(await _caseworker.GetHtmlAsync($"/Cases/Documents?id={id}"));
+        var package = new[] { "DS-157 petition / application", "HR employment letter", "Supervisor's recommendation letter", "Proof of nationality" };
+        foreach (var label in package)
         {
-            var version = Regex.Match(documents, $"value=\"{itemId}\" />\\s*<input type=\"hidden\" name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
-            var saved = await _caseworker.PostFormAsync($"/Cases/Documents?id={id}",
-                AppClient.Form(("Input.ItemId", itemId), ("Input.Status", "Received"), ("Input.StatusOn", "2026-01-26"), ("Input.Version", version)));
+            var row = Html.Row(documents, "table.data", label);
+            Assert.NotNull(row);
+            var saved = await _caseworker.PostFormAsync($"/Cases/Documents?id={id}", AppClient.Form(("Input.ItemId", Html.HiddenValue(row, "Input.ItemId")),
+                ("Input.Status", "Received"), ("Input.StatusOn", "2026-01-26"), ("Input.Version", Html.HiddenValue(row, "Input.Version"))));
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         }
         var offer = await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}");
@@ -76,7 +78,9 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, (await RecordAsync(id, "COM_REVIEW", "2026-03-26")).StatusCode);
 
         var page = await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}");
-        Assert.Contains("<strong>276</strong> of 273 government days", page);
+        var clock = Html.Parse(page).QuerySelector(".clock-figure");
+        Assert.Equal("276", clock?.QuerySelector("strong")?.TextContent);
+        Assert.Contains("276 of 273 government days", clock?.TextContent);
         Assert.Contains("Overdue by 3 days", page);
         Assert.Contains("28 days paused", page);
         var stored = await CaseAsync(id);
@@ -96,7 +100,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // Correct: the RFI really began a month later.
         var form = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}&correct={rfiEvent}");
         var corrected = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", AppClient.Form(("Input.To", "COM_RFI"), ("Input.EffectiveOn", "2026-07-01"),
-            ("Input.Reason", "Wrong month typed"), ("Input.Corrects", rfiEvent.ToString()), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(form, "Input.Version"))));
+            ("Input.Reason", "Wrong month typed"), ("Input.Corrects", rfiEvent.ToString()), ("Input.IdempotencyKey", Html.HiddenValue(form, "Input.IdempotencyKey")), ("Input.Version", Html.HiddenValue(form, "Input.Version"))));
         Assert.Equal(HttpStatusCode.Redirect, corrected.StatusCode);
         var afterCorrection = await CaseAsync(id);
         Assert.Equal((ClockState.Paused, 156), (afterCorrection.ClockState, afterCorrection.GovernmentDays));
@@ -105,12 +109,12 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var newRfi = await FirstEventIdAsync(id, "COM_RFI");
         var voidForm = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}&correct={newRfi}");
         var voided = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}&handler=Void", AppClient.Form(("VoidInput.EventId", newRfi.ToString()),
-            ("VoidInput.Reason", "No RFI was ever sent"), ("VoidInput.Version", AppClient.Hidden(voidForm, "VoidInput.Version"))));
+            ("VoidInput.Reason", "No RFI was ever sent"), ("VoidInput.Version", Html.HiddenValue(voidForm, "VoidInput.Version"))));
         Assert.Equal(HttpStatusCode.Redirect, voided.StatusCode);
         var afterVoid = await CaseAsync(id);
         Assert.Equal((ClockState.Running, 304, "COM_SUBMITTED"), (afterVoid.ClockState, afterVoid.GovernmentDays, afterVoid.CurrentStageCode));
         var timeline = await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}");
-        Assert.Equal(2, Regex.Matches(timeline, "<span class=\"badge\">voided</span>").Count);
+        Assert.Equal(2, Html.Texts(timeline, "ol.timeline span.badge").Count(badge => badge == "voided"));
         Assert.Contains("No RFI was ever sent", timeline);
     }
 
@@ -136,7 +140,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var id = await OpenCaseAsync(comSubmittedOn: "2026-01-26");
         var form = await _caseworker.GetHtmlAsync($"/Cases/ChangeStage?id={id}");
-        var fields = AppClient.Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"), ("Input.IdempotencyKey", AppClient.Hidden(form, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(form, "Input.Version")));
+        var fields = AppClient.Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"), ("Input.IdempotencyKey", Html.HiddenValue(form, "Input.IdempotencyKey")), ("Input.Version", Html.HiddenValue(form, "Input.Version")));
 
         var first = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", fields);
         var second = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", fields);
@@ -156,13 +160,13 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var theirs = await admin.GetHtmlAsync($"/Cases/ChangeStage?id={id}");
 
         var first = await admin.PostFormAsync($"/Cases/ChangeStage?id={id}", AppClient.Form(("Input.To", "COM_REVIEW"), ("Input.EffectiveOn", "2026-02-01"),
-            ("Input.IdempotencyKey", AppClient.Hidden(theirs, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(theirs, "Input.Version"))));
+            ("Input.IdempotencyKey", Html.HiddenValue(theirs, "Input.IdempotencyKey")), ("Input.Version", Html.HiddenValue(theirs, "Input.Version"))));
         var second = await _caseworker.PostFormAsync($"/Cases/ChangeStage?id={id}", AppClient.Form(("Input.To", "COM_RFI"), ("Input.EffectiveOn", "2026-02-01"),
-            ("Input.IdempotencyKey", AppClient.Hidden(mine, "Input.IdempotencyKey")), ("Input.Version", AppClient.Hidden(mine, "Input.Version"))));
+            ("Input.IdempotencyKey", Html.HiddenValue(mine, "Input.IdempotencyKey")), ("Input.Version", Html.HiddenValue(mine, "Input.Version"))));
 
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Contains("Someone else recorded a change on this case at the same moment", await second.Content.ReadAsStringAsync());
+        Assert.Contains("Someone else recorded a change on this case at the same moment", Html.Text(await second.Content.ReadAsStringAsync()));
         await using var scope = Fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.Equal(["COM_REVIEW"], await db.StageEvents.Where(e => e.CaseId == id && e.FromStageCode == "COM_SUBMITTED").Select(e => e.ToStageCode).ToListAsync());
@@ -176,8 +180,9 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await RecordAsync(id, "COM_RFI", "2026-06-01");
         Assert.Equal(ClockState.Paused, (await CaseAsync(id)).ClockState);
         using var system = await SignedInAsync(_users.System);
-        var catalog = await system.GetHtmlAsync("/System/Stages");
-        var version = Regex.Match(catalog, "value=\"COM_RFI\" />\\s*<input type=\"hidden\" name=\"Input.Version\" value=\"(\\d+)\"").Groups[1].Value;
+        var rfiForm = Html.Parse(await system.GetHtmlAsync("/System/Stages")).QuerySelector("input[name='Input.Code'][value='COM_RFI']")?.Closest("form");
+        Assert.NotNull(rfiForm);
+        var version = Html.HiddenValue(rfiForm, "Input.Version");
 
         try
         {
@@ -210,13 +215,13 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.True((await CaseAsync(id)).DaysOver > 0);
         var settings = await _caseworker.GetHtmlAsync($"/Cases/Settings?id={id}");
         var denied = await _caseworker.PostFormAsync($"/Cases/Settings?id={id}&handler=HighRisk",
-            AppClient.Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "x"), ("HighRiskInput.Version", AppClient.Hidden(settings, "AssignInput.Version"))));
+            AppClient.Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "x"), ("HighRiskInput.Version", Html.HiddenValue(settings, "AssignInput.Version"))));
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
 
         using var admin = await SignedInAsync(_users.AdminA);
         var adminSettings = await admin.GetHtmlAsync($"/Cases/Settings?id={id}");
         var marked = await admin.PostFormAsync($"/Cases/Settings?id={id}&handler=HighRisk",
-            AppClient.Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "Security review announced"), ("HighRiskInput.Version", AppClient.Hidden(adminSettings, "HighRiskInput.Version"))));
+            AppClient.Form(("HighRiskInput.HighRisk", "true"), ("HighRiskInput.Reason", "Security review announced"), ("HighRiskInput.Version", Html.HiddenValue(adminSettings, "HighRiskInput.Version"))));
 
         Assert.Equal(HttpStatusCode.Redirect, marked.StatusCode);
         Assert.True((await CaseAsync(id)).HighRisk);
@@ -247,7 +252,9 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var id = await OpenCaseAsync();
         await _caseworker.PostFormAsync($"/Cases/Details?id={id}&handler=Note", AppClient.Form(("Note.Body", "Called the applicant; all well.")));
-        var noteId = Regex.Match(await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}"), "noteId=([0-9a-f-]+)").Groups[1].Value;
+        var editNote = Html.Parse(await _caseworker.GetHtmlAsync($"/Cases/Details?id={id}")).QuerySelector("form[action*='handler=EditNote']")?.GetAttribute("action");
+        Assert.NotNull(editNote);
+        var noteId = HttpUtility.ParseQueryString(editNote[editNote.IndexOf('?')..])["noteId"];
 
         var changed = await _caseworker.PostFormAsync($"/Cases/Details?id={id}&noteId={noteId}&handler=EditNote", AppClient.Form(("Note.Body", "Called the applicant; family safe.")));
         Fixture.Time.Advance(TimeSpan.FromMinutes(16));

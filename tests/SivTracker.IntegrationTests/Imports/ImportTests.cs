@@ -214,9 +214,11 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             { new ByteArrayContent(Encoding.UTF8.GetBytes(templateCsv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "template.csv" },
         };
         var checkedPage = await (await admin.PostAsync("/Admin/Import?handler=Check", form)).Content.ReadAsStringAsync();
-        Assert.True(checkedPage.Contains("cases: 1 new"), Regex.Match(checkedPage, "<main.*</main>", RegexOptions.Singleline).Value);
+        var checkedDocument = Html.Parse(checkedPage);
+        Assert.True(checkedPage.Contains("cases: 1 new"), checkedDocument.QuerySelector("main")?.OuterHtml);
         Assert.Equal((0, 0, 0), await CountsAsync());
-        var action = Regex.Match(checkedPage, "action=\"([^\"]*handler=Confirm[^\"]*)\"").Groups[1].Value;
+        var action = checkedDocument.QuerySelector("form[action*='handler=Confirm']")?.GetAttribute("action");
+        Assert.NotNull(action);
         var id = Regex.Match(action, "id=([0-9a-f-]{36})").Groups[1].Value;
 
         var confirmed = await admin.PostFormAsync($"/Admin/Import?handler=Confirm&id={id}", [], tokenSource: "/Admin/Import");

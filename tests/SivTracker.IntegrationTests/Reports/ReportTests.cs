@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
@@ -129,9 +128,8 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             var xlsxResponse = await admin.GetAsync($"/Reports/Export?Query.Name={report.Name}&Format=Xlsx");
             var xlsx = ReadXlsx(await xlsxResponse.Content.ReadAsByteArrayAsync());
             var page = await admin.GetHtmlAsync($"/Reports?Query.Name={report.Name}");
-            var pageRows = Regex.Matches(page, "<tr>(.*?)</tr>", RegexOptions.Singleline)
-                .Select(m => Regex.Matches(m.Groups[1].Value, "<t[dh][^>]*>(.*?)</t[dh]>").Select(c => System.Net.WebUtility.HtmlDecode(c.Groups[1].Value)).ToArray())
-                .Where(r => r.Length == csv[0].Length).ToList();
+            var pageRows = Html.Parse(page).QuerySelectorAll("table.report tr")
+                .Select(row => row.QuerySelectorAll("th, td").Select(cell => cell.TextContent).ToArray()).ToList();
             var path = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.csv");
             var exit = await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services,
                 ["export", report.Name, "--format", "csv", "--out", path, "--org", "ngo-a"], new StringReader(""), new StringWriter(), new StringWriter());

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -57,8 +56,10 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return client;
     }
 
+    private const string CaseLink = "/Cases/Details?id=";
+
     private static IReadOnlyList<string> CaseIdsIn(string html) =>
-        Regex.Matches(html, "<td><a href=\"/Cases/Details\\?id=([0-9a-f-]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Html.Parse(html).QuerySelectorAll($"table.data td > a[href^='{CaseLink}']").Select(a => a.GetAttribute("href")![CaseLink.Length..]).ToList();
 
     [Fact]
     public async Task Queue_ShowsTheOrganisationsFlaggedCases_GroupedByUrgency_MostDaysOverFirst()
@@ -68,10 +69,11 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var html = await reviewer.GetHtmlAsync("/Review");
 
         Assert.Equal(new[] { _overdueBig, _overdueSmall, _within30, _within90, _highRisk, _appeal }.Select(c => c.Id.ToString()), CaseIdsIn(html));
-        Assert.Contains("<dt>Past the statutory limit</dt><dd>2</dd>", html);
-        Assert.Contains("<dt>Limit within 30 days</dt><dd>1</dd>", html);
-        Assert.Contains("<dt>Limit within 90 days</dt><dd>1</dd>", html);
-        Assert.Contains("<dt>Other deadlines</dt><dd>2</dd>", html);
+        var counts = Html.Stats(html);
+        Assert.Equal(2, counts["Past the statutory limit"]);
+        Assert.Equal(1, counts["Limit within 30 days"]);
+        Assert.Equal(1, counts["Limit within 90 days"]);
+        Assert.Equal(2, counts["Other deadlines"]);
         Assert.DoesNotContain(_otherOrg.Id.ToString(), html);
     }
 
@@ -92,7 +94,7 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         Assert.Equal(expected.Length == 0 ? [] : [byName[expected].Id.ToString()], CaseIdsIn(html));
         // The counts above the table follow the same filters.
-        Assert.Equal(expected.Length == 0 ? 0 : 1, Regex.Matches(html, "<dd>(\\d+)</dd>").Sum(m => int.Parse(m.Groups[1].Value)));
+        Assert.Equal(expected.Length == 0 ? 0 : 1, Html.Stats(html).Values.Sum());
     }
 
     [Fact]
@@ -117,11 +119,11 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         {
             var html = await reviewer.GetHtmlAsync(path);
             pages.Add(CaseIdsIn(html));
-            daysOver.AddRange(Regex.Matches(html, "\\+(\\d+) over").Select(m => int.Parse(m.Groups[1].Value)));
-            Assert.Contains("<dt>Past the statutory limit</dt><dd>112</dd>", html);
-            if (pages.Count > 1) Assert.Contains(">First page</a>", html);
-            var next = Regex.Match(html, "<a href=\"([^\"]+)\">Next page</a>");
-            path = next.Success ? System.Net.WebUtility.HtmlDecode(next.Groups[1].Value) : null;
+            // Each row past the limit shows "+N over".
+            daysOver.AddRange(Html.Texts(html, "table.data strong.over").Select(over => int.Parse(over.TrimStart('+').Split(' ')[0])));
+            Assert.Equal(112, Html.Stats(html)["Past the statutory limit"]);
+            if (pages.Count > 1) Assert.NotNull(Html.LinkTarget(html, "First page"));
+            path = Html.LinkTarget(html, "Next page");
         }
 
         Assert.Equal([50, 50, 15], pages.Select(p => p.Count));
