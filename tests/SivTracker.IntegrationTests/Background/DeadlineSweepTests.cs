@@ -314,18 +314,22 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         await Fixture.Server.StopClusterAsync("immediate");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var firstTick = status.NextAttempt;
         await service.StartAsync(stop.Token);
         try
         {
-            await Task.Delay(1500);
+            Assert.False(await firstTick.WaitAsync(TimeSpan.FromSeconds(30)), "a sweep succeeded with the database stopped");
             Assert.Null(status.LastSuccessAt);
             await Fixture.Server.StartClusterAsync();
             NpgsqlConnection.ClearAllPools();
-            for (var wait = 0; wait < 150 && status.LastSuccessAt is null; wait++)
+            // Each failed tick retries soon after; wait on the ticks themselves until one succeeds.
+            var succeeded = false;
+            for (var tick = 0; tick < 100 && !succeeded; tick++)
             {
-                await Task.Delay(200);
+                succeeded = await status.NextAttempt.WaitAsync(TimeSpan.FromSeconds(30));
             }
 
+            Assert.True(succeeded);
             Assert.NotNull(status.LastSuccessAt);
             Assert.Contains(await FlagsAsync(@case.Id), f => f.Type == FlagType.StatutoryOverdue);
         }

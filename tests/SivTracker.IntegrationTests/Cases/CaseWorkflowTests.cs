@@ -184,16 +184,13 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.NotNull(rfiForm);
         var version = Html.HiddenValue(rfiForm, "Input.Version");
 
+        var recomputeDone = Fixture.Factory.Services.GetRequiredService<ClockRecomputeJobs>().NextRunFinished;
         try
         {
             var saved = await system.PostFormAsync("/System/Stages", AppClient.Form(("Input.Code", "COM_RFI"), ("Input.Name", "Request for information"),
                 ("Input.SortOrder", "40"), ("Input.ClockOwner", "Government"), ("Input.Version", version)));
             Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-            var jobs = Fixture.Factory.Services.GetRequiredService<ClockRecomputeJobs>();
-            for (var wait = 0; wait < 100 && (await CaseAsync(id)).ClockState != ClockState.Running; wait++)
-            {
-                await Task.Delay(100);
-            }
+            await recomputeDone.WaitAsync(TimeSpan.FromMinutes(2));
 
             var recomputed = await CaseAsync(id);
             Assert.Equal((ClockState.Running, 304), (recomputed.ClockState, recomputed.GovernmentDays));

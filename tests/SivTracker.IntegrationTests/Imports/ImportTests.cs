@@ -223,12 +223,8 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         var confirmed = await admin.PostFormAsync($"/Admin/Import?handler=Confirm&id={id}", [], tokenSource: "/Admin/Import");
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
-        string status = "";
-        for (var wait = 0; wait < 100 && !status.Contains("Succeeded"); wait++)
-        {
-            await Task.Delay(100);
-            status = await admin.GetHtmlAsync($"/Admin/Import?id={id}");
-        }
+        await Fixture.Factory.Services.GetRequiredService<ImportJobs>().Finished(Guid.Parse(id)).WaitAsync(TimeSpan.FromMinutes(2));
+        var status = await admin.GetHtmlAsync($"/Admin/Import?id={id}");
 
         Assert.Contains("Succeeded", status);
         Assert.Equal(1, (await CountsAsync()).Cases);
