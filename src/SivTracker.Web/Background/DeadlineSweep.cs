@@ -61,14 +61,13 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             var organisations = await db.Organisations.AsNoTracking().IgnoreQueryFilters().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
             // Open and closed come from the catalog an admin keeps, never from a list of codes typed here.
             var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
-            var terminal = stages.Where(s => s.IsTerminal).Select(s => s.Code).ToArray();
             var clockStopped = stages.Where(s => s.ClockOwner == ClockOwner.Stopped).Select(s => s.Code).ToArray();
             int raised = 0, cleared = 0, advanced = 0, notifications = 0;
             foreach (var organisation in organisations)
             {
                 var day = today ?? StatutoryClock.Today(time, StatutoryClock.ZoneOrUtc(organisation.TimeZone));
                 advanced += await AdvanceClocksAsync(connection, organisation.Id, day, ct);
-                var (r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, terminal, clockStopped, ct);
+                var (r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, clockStopped, ct);
                 raised += r;
                 cleared += c;
                 notifications += n;
@@ -108,7 +107,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             """, ("org", organisationId), ("today", today)).ExecuteNonQueryAsync(ct);
 
     private async Task<(int Raised, int Cleared, int Notifications)> SweepFlagsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today,
-        string[] terminal, string[] clockStopped, CancellationToken ct)
+        string[] clockStopped, CancellationToken ct)
     {
         (string, object)[] parameters =
         [
@@ -116,8 +115,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             ("appealDays", settings.AppealWindowDays), ("appealWarn", settings.AppealWarningDays),
             ("medicalMonths", settings.MedicalValidMonths), ("medicalWarn", settings.MedicalWarningDays),
             ("passportMonths", settings.PassportWarningMonths), ("refusalDays", settings.Refusal221gDays), ("refusalWarn", settings.Refusal221gWarningDays),
-            ("inactivityDays", settings.InactivityDays), ("noContactDays", settings.NoContactDays), ("terminal", terminal),
-            ("clockStopped", clockStopped),
+            ("inactivityDays", settings.InactivityDays), ("noContactDays", settings.NoContactDays), ("clockStopped", clockStopped),
         ];
         await Command(connection, """
             create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date, past_limit_since date) on commit drop;
@@ -157,7 +155,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             from cases c
             join persons m on (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null
             join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
-            where c.organisation_id = @org and not (c.current_stage_code = any(@terminal))
+            where c.organisation_id = @org and {CaseStatus.OpenCaseSql("c")}
                 and p.newest <= (@today + make_interval(months => @passportMonths))::date
             group by c.id
             union all
@@ -166,12 +164,12 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             cross join lateral (select greatest(
                 (select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
                 (select max(created_at)::date from case_notes n where n.case_id = c.id)) as last) a
-            where c.organisation_id = @org and not (c.current_stage_code = any(@terminal)) and a.last <= @today - @inactivityDays
+            where c.organisation_id = @org and {CaseStatus.OpenCaseSql("c")} and a.last <= @today - @inactivityDays
             union all
             select c.id, 'NoContact', null, coalesce(k.last + @noContactDays, @today), null
             from cases c
             left join lateral (select max(last_successful_contact_on) as last from contact_channels where person_id = c.principal_id) k on true
-            where c.organisation_id = @org and not (c.current_stage_code = any(@terminal))
+            where c.organisation_id = @org and {CaseStatus.OpenCaseSql("c")}
                 and (k.last is null or k.last <= @today - @noContactDays)
             """, parameters).ExecuteNonQueryAsync(ct);
 

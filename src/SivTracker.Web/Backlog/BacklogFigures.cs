@@ -27,18 +27,6 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
 
     public sealed record CaseworkerRow(string Name, int OpenCases);
 
-    public static readonly string[] Buckets = ["0-90", "91-180", "181-270", "271-365", "1-2 years", "over 2 years"];
-
-    public static string Bucket(int governmentDays) => governmentDays switch
-    {
-        <= 90 => Buckets[0],
-        <= 180 => Buckets[1],
-        <= 270 => Buckets[2],
-        <= 365 => Buckets[3],
-        <= 730 => Buckets[4],
-        _ => Buckets[5],
-    };
-
     public async Task<Figures> ComputeAsync(DateOnly today, CancellationToken ct)
     {
         var programs = await db.Cases.AsNoTracking().GroupBy(c => c.Program).OrderBy(g => g.Key)
@@ -62,19 +50,9 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
             .ToList();
     }
 
-    public async Task<IReadOnlyList<AgingRow>> AgingAsync(CancellationToken ct)
-    {
-        var rows = await db.Cases.AsNoTracking()
-            .Where(c => c.ClockState == ClockState.Running || c.ClockState == ClockState.Paused)
-            .GroupBy(c => new
-            {
-                c.Program,
-                Bucket = c.GovernmentDays <= 90 ? 0 : c.GovernmentDays <= 180 ? 1 : c.GovernmentDays <= 270 ? 2 : c.GovernmentDays <= 365 ? 3 : c.GovernmentDays <= 730 ? 4 : 5,
-            })
-            .Select(g => new { g.Key.Program, g.Key.Bucket, Cases = g.Count() })
-            .ToListAsync(ct);
-        return rows.Select(r => new AgingRow(r.Program, Buckets[r.Bucket], r.Cases)).ToList();
-    }
+    /// <summary>Open cases by program and government-days bucket: the aging report's own rows.</summary>
+    public async Task<IReadOnlyList<AgingRow>> AgingAsync(CancellationToken ct) =>
+        await ReportRowsAsync("aging", row => new AgingRow(Enum.Parse<SivProgram>((string)row[0]!), (string)row[1]!, (int)row[2]!), ct);
 
     /// <summary>
     /// Cases past the statutory limit at the end of each of the last twelve months, from the histories themselves: a case
@@ -108,15 +86,21 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
     /// <summary>Completed visits to each stage and their mean and median length: the backlog report's own rows.</summary>
     public async Task<IReadOnlyList<StageDaysRow>> DaysInStageAsync(CancellationToken ct)
     {
-        var rows = new List<StageDaysRow>();
+        var order = 0;
+        return await ReportRowsAsync("backlog", row => new StageDaysRow((string)row[0]!, (string)row[1]!, order++, (int)row[5]!, (double?)row[6], (double?)row[7]), ct);
+    }
+
+    /// <summary>A report's rows, read through the same query its page and exports use, so the dashboard cannot disagree with them.</summary>
+    private async Task<IReadOnlyList<T>> ReportRowsAsync<T>(string report, Func<object?[], T> row, CancellationToken ct)
+    {
+        var rows = new List<T>();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-            var order = 0;
-            await foreach (var row in Exports.Report.Find("backlog")!.RowsAsync(connection, db.OrganisationId!.Value, new Exports.ReportFilter(), ct))
+            await foreach (var values in Exports.Report.Find(report)!.RowsAsync(connection, db.OrganisationId!.Value, new Exports.ReportFilter(), ct))
             {
-                rows.Add(new StageDaysRow((string)row[0]!, (string)row[1]!, order++, (int)row[5]!, (double?)row[6], (double?)row[7]));
+                rows.Add(row(values));
             }
         }
         finally

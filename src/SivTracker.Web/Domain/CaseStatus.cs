@@ -36,6 +36,16 @@ public static class CaseStatus
 
     public static string OpenClockSql(string alias) => $"{alias}.clock_state in ({List(OpenClock)})";
 
+    /// <summary>The aging buckets of DOMAIN.md §7, in government days, for the dashboard and the aging report alike.</summary>
+    public static readonly (string Label, int From, int To)[] AgingBuckets =
+    [
+        ("0-90", 0, 90), ("91-180", 91, 180), ("181-270", 181, 270), ("271-365", 271, 365), ("1-2 years", 366, 730), ("over 2 years", 731, int.MaxValue),
+    ];
+
+    /// <summary>The buckets as a SQL VALUES list: (bucket, low, high, ord).</summary>
+    public static string AgingBucketsSql() =>
+        string.Join(", ", AgingBuckets.Select((b, i) => $"('{b.Label}', {b.From}, {b.To}, {i + 1})"));
+
     /// <summary>A quoted SQL literal of an enum stored by name.</summary>
     public static string Sql<T>(T value) where T : struct, Enum => $"'{value}'";
 

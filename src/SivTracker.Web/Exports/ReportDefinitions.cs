@@ -96,8 +96,8 @@ public sealed class Report
                 open_cases as (
                     select c.current_stage_code as code, count(*)::int as cases,
                            coalesce(sum((select count(*) from persons p where p.principal_id = c.principal_id and p.merged_into_id is null)), 0)::int as family
-                    from cases c join stages s on s.code = c.current_stage_code
-                    where not s.is_terminal and {CaseFilter}
+                    from cases c
+                    where {Domain.CaseStatus.OpenCaseSql("c")} and {CaseFilter}
                     group by c.current_stage_code)
                 select s.code, s.name, coalesce(o.cases, 0), coalesce(o.cases, 0), coalesce(o.family, 0), coalesce(x.exits, 0), x.mean_days, x.median_days
                 from stages s left join open_cases o on o.code = s.code left join exits x on x.code = s.code
@@ -110,11 +110,10 @@ public sealed class Report
             Description = "Open cases whose clock has started, by program and government-days bucket (clock start within the date range).",
             Columns = _ => ["program", "bucket", "open_cases"],
             Sql = _ => $"""
-                with buckets(bucket, low, high, ord) as (values ('0-90', 0, 90, 1), ('91-180', 91, 180, 2), ('181-270', 181, 270, 3),
-                    ('271-365', 271, 365, 4), ('1-2 years', 366, 730, 5), ('over 2 years', 731, 2147483647, 6)),
-                programs(program, ord) as (values ('AF602B', 1), ('S1059', 2), ('IQ1244', 3))
+                with buckets(bucket, low, high, ord) as (values {Domain.CaseStatus.AgingBucketsSql()}),
+                programs(program, ord) as (values {string.Join(", ", Enum.GetValues<Domain.SivProgram>().Select((p, i) => $"('{p}', {i + 1})"))})
                 select p.program, b.bucket,
-                    (select count(*)::int from cases c where {CaseFilter} and c.program = p.program and c.clock_state in ('Running', 'Paused')
+                    (select count(*)::int from cases c where {CaseFilter} and c.program = p.program and {Domain.CaseStatus.OpenClockSql("c")}
                         and c.government_days between b.low and b.high
                         and (@from is null or c.clock_started_on >= @from) and (@to is null or c.clock_started_on <= @to))
                 from programs p cross join buckets b
