@@ -37,6 +37,10 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
     /// <summary>An arbitrary constant naming the sweep's advisory lock.</summary>
     internal const long LockKey = 0x5157_5745_4550;
 
+    /// <summary>The limit flags whose raising notifies reviewers, admins and the case's caseworker.</summary>
+    private static readonly FlagType[] NotifiedFlags =
+        [FlagType.StatutoryOverdue, FlagType.StatutoryApproaching90, FlagType.StatutoryApproaching30, FlagType.InternalTargetOverdue];
+
     /// <summary>
     /// Review queue groups: 1 past the statutory limit, 2 within 30 days, 3 within 90 days, 4 any other deadline (an
     /// S1059 case past its internal target among them: it is never counted as a statutory breach).
@@ -193,13 +197,13 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 and not exists (select 1 from sweep_conditions s where s.case_id = f.case_id and s.type = f.type)
             """, parameters).ExecuteNonQueryAsync(ct);
         // Reviewers and admins hear of every newly overdue or approaching case; caseworkers of their own.
-        var notified = await Command(connection, """
+        var notified = await Command(connection, $"""
             insert into notifications (id, organisation_id, user_id, case_id, flag_id, type, raised_on)
             select gen_random_uuid(), @org, u.id, r.case_id, r.id, r.type, r.raised_on
             from sweep_raised r
             join cases c on c.id = r.case_id
             join users u on u.organisation_id = @org and not u.is_disabled
-            where r.type in ('StatutoryOverdue', 'StatutoryApproaching90', 'StatutoryApproaching30', 'InternalTargetOverdue')
+            where r.type in ({string.Join(", ", NotifiedFlags.Select(CaseStatus.Sql))})
                 and (exists (select 1 from user_roles ur join roles ro on ro.id = ur.role_id where ur.user_id = u.id and ro.name in ('Reviewer', 'Admin'))
                      or c.caseworker_id = u.id)
             on conflict do nothing

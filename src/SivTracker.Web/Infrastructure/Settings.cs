@@ -1,4 +1,5 @@
 using FluentValidation;
+using FluentValidation.Results;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -40,9 +41,17 @@ public static class Settings
         public ValidateOptionsResult Validate(string? name, T options)
         {
             var result = validator.Validate(options);
-            return result.IsValid
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(result.Errors.Select(e => $"{section}:{e.PropertyName} {e.ErrorMessage} (it is '{e.AttemptedValue}')."));
+            return result.IsValid ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(result.Errors.Select(e => Message(section, e)));
+        }
+
+        /// <summary>The validator's message with the configuration key in place of the property's display name.</summary>
+        private static string Message(string section, ValidationFailure failure)
+        {
+            var key = $"{section}:{failure.PropertyName}";
+            var shown = failure.FormattedMessagePlaceholderValues?.TryGetValue("PropertyName", out var name) == true ? $"'{name}'" : null;
+            return shown is not null && failure.ErrorMessage.Contains(shown)
+                ? failure.ErrorMessage.Replace(shown, key)
+                : $"{key} {failure.ErrorMessage} (it is '{failure.AttemptedValue}').";
         }
     }
 }

@@ -291,17 +291,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         {
             using (var import = StartCli("import", file, "--org", "ngo-kill"))
             {
-                await using var watcher = new NpgsqlConnection(Fixture.ConnectionString);
-                await watcher.OpenAsync();
-                // Wait until the import is writing inside its transaction, then kill it without warning.
-                var writing = false;
-                for (var i = 0; i < 600 && !writing && !import.HasExited; i++)
-                {
-                    writing = (long)(await new NpgsqlCommand(
-                        "select count(*) from pg_stat_activity where pid <> pg_backend_pid() and xact_start is not null and query ilike 'copy%'", watcher).ExecuteScalarAsync())! > 0;
-                    if (!writing) await Task.Delay(50);
-                }
-                Assert.True(writing, "the import never started writing");
+                // Once the import is writing inside its transaction, kill it without warning.
+                Assert.True(await ImportIsWritingAsync(import), "the import never started writing");
                 import.Kill(entireProcessTree: true);
                 await import.WaitForExitAsync();
             }
@@ -341,11 +332,67 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     /// <summary>The CLI as its own process (the test's environment carries the connection string and keys).</summary>
-    private static Process StartCli(params string[] args)
+    private static Process StartCli(params string[] args) => StartCli(new Dictionary<string, string>(), args);
+
+    private static Process StartCli(Dictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SivTracker.Web.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
+    }
+
+    /// <summary>Waits until a process other than the watcher is inside a COPY: an import writing in its transaction.</summary>
+    private async Task<bool> ImportIsWritingAsync(Process import)
+    {
+        await using var watcher = new NpgsqlConnection(Fixture.ConnectionString);
+        await watcher.OpenAsync();
+        var writing = false;
+        for (var i = 0; i < 600 && !writing && !import.HasExited; i++)
+        {
+            writing = (long)(await new NpgsqlCommand(
+                "select count(*) from pg_stat_activity where pid <> pg_backend_pid() and xact_start is not null and query ilike 'copy%'", watcher).ExecuteScalarAsync())! > 0;
+            if (!writing) await Task.Delay(50);
+        }
+        return writing;
+    }
+
+    [Fact]
+    public async Task CtrlCDuringAnImport_StopsItCleanly_WritingNothing()
+    {
+        var organisation = await TestData.OrganisationAsync(Fixture, "ngo-interrupt");
+        var file = Path.Combine(Path.GetTempPath(), $"interrupt-import-{Guid.NewGuid():N}.csv");
+        await WriteImportFileAsync(file, families: 3000);
+        try
+        {
+            using var import = StartCli("import", file, "--org", "ngo-interrupt");
+            Assert.True(await ImportIsWritingAsync(import), "the import never started writing");
+            using (var interrupt = Process.Start("kill", ["-INT", import.Id.ToString()]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+            await import.WaitForExitAsync();
+
+            Assert.Equal(130, import.ExitCode);
+            Assert.Equal(0, await CountAsync(organisation.Id));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task AWrongSetting_StopsACommand_WithTheKeyAndWhatIsWrong()
+    {
+        using var command = StartCli(new Dictionary<string, string> { ["Clock__LimitMonths"] = "0", ["Sweep__BaseUrl"] = "not a url" }, "migrate");
+        var error = await command.StandardError.ReadToEndAsync();
+        await command.WaitForExitAsync();
+
+        Assert.Equal(1, command.ExitCode);
+        Assert.Contains("Clock:LimitMonths must be between 1 and 60", error);
+        Assert.Contains("Sweep:BaseUrl must be an absolute http or https address", error);
+        Assert.DoesNotContain("   at ", error);
     }
 }
