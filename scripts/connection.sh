@@ -15,5 +15,15 @@ for part in "${connection_parts[@]}"; do
   esac
 done
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-# A passphrase file, outside the backups: BACKUP_KEY_FILE, or .data/backup-key (made on first use, mode 600).
+# The age identity that decrypts backups (BACKUP_KEY_FILE, keep it off the machine holding the backups) and the public
+# recipient that encrypts them (BACKUP_RECIPIENT_FILE).
 key_file=${BACKUP_KEY_FILE:-$root/.data/backup-key}
+recipient_file=${BACKUP_RECIPIENT_FILE:-$root/.data/backup-recipient}
+if ! command -v age >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age >/dev/null
+  else
+    echo "age is needed for encrypted backups: sudo apt-get install age" >&2
+    exit 1
+  fi
+fi

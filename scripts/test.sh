@@ -11,18 +11,22 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 if [ -z "${SIVTRACKER_TEST_DB:-}" ]; then
   "$root/scripts/pg.sh" install || exit 1
 fi
-# The browser tests drive the system Chromium (Playwright cannot download a browser here).
-if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+# The browser tests drive the system Chromium (Playwright cannot download a browser here); the backup test needs age.
+missing=()
+[ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null && missing+=(chromium)
+command -v age >/dev/null || missing+=(age)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "Installing Chromium for the browser tests..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
+    echo "Installing ${missing[*]} for the tests..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || exit 1
   else
-    echo "Chromium not found. Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH)." >&2
+    echo "Missing: ${missing[*]}. Install with: sudo apt-get install ${missing[*]} (or set CHROMIUM_PATH)." >&2
     exit 1
   fi
 fi
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 
+started=$(date +%s)
 work=$(mktemp -d /tmp/sivtracker-test.XXXXXX)
 chmod 755 "$work"
 cleanup() {
@@ -57,6 +61,8 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without a failed test (a crashed test host): count it, never report green.
   failed=1
 fi
+elapsed=$(( $(date +%s) - started ))
+echo "duration: $((elapsed / 60)) min $((elapsed % 60)) s"
 if [ "$skipped" -gt 0 ]; then
   echo "tests: $passed passed, $failed failed, $skipped skipped"
 else

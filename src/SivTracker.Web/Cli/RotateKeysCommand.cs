@@ -16,7 +16,7 @@ internal static class RotateKeysCommand
     public static Command Create(IServiceProvider services)
     {
         var command = new Command("rotate-keys",
-            "Re-encrypt every protected field with the current key (FieldEncryption__CurrentKeyId), in batches; values still unencrypted are encrypted too.");
+            "Re-encrypt every protected field with the current key (FieldEncryption__CurrentKeyId) and recompute every blind index with the current index key (FieldEncryption__IndexKey), in batches; values still unencrypted are encrypted too.");
         command.SetAction((parse, ct) => RunAsync(services, parse.InvocationConfiguration.Output, ct));
         return command;
     }
@@ -27,6 +27,7 @@ internal static class RotateKeysCommand
         var db = services.GetRequiredService<AppDbContext>();
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var rotateTable = typeof(RotateKeysCommand).GetMethod(nameof(RotateTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+        var rotateWhole = typeof(RotateKeysCommand).GetMethod(nameof(RotateWholeTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
         var total = 0;
         // The protected columns come from the model, so a newly encrypted column is rotated without being listed here.
         foreach (var entity in db.Model.GetEntityTypes().Where(e => e.BaseType is null))
@@ -35,15 +36,36 @@ internal static class RotateKeysCommand
                 .Where(p => FieldProtection.IsSealed(p) || FieldProtection.IsBlindIndex(p))
                 .ToList();
             if (columns.Count == 0) continue;
-            var key = entity.FindPrimaryKey()?.Properties is [var single]
-                ? single
-                : throw new InvalidOperationException($"{entity.DisplayName()} has protected columns but no single-column key to rotate them by.");
+            if (entity.FindPrimaryKey()?.Properties is not [var key])
+            {
+                // Identity's tokens (authenticator keys, recovery codes): a few rows a user, rewritten whole.
+                var whole = (Task<int>)rotateWhole.MakeGenericMethod(entity.ClrType).Invoke(null, [db, entity, output, ct])!;
+                total += await whole;
+                continue;
+            }
             // EF loads entities only through a typed set, hence the generic method made for each entity and key type.
             var rotation = (Task<int>)rotateTable.MakeGenericMethod(entity.ClrType, key.ClrType).Invoke(null, [db, entity, key, columns, current, output, ct])!;
             total += await rotation;
         }
         output.WriteLine($"Rotated {total} row(s) to key {current}.");
         return 0;
+    }
+
+    private static async Task<int> RotateWholeTableAsync<TEntity>(AppDbContext db, IEntityType entity, TextWriter output, CancellationToken ct)
+        where TEntity : class
+    {
+        var rows = await db.Set<TEntity>().IgnoreQueryFilters().ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            foreach (var property in db.Entry(row).Properties.Where(p => FieldProtection.IsSealed(p.Metadata) || FieldProtection.IsBlindIndex(p.Metadata)))
+            {
+                property.IsModified = true;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        output.WriteLine($"{entity.GetTableName()}: {rows.Count} row(s) rotated");
+        return rows.Count;
     }
 
     private static async Task<int> RotateTableAsync<TEntity, TKey>(AppDbContext db, IEntityType entity, IProperty key, List<IProperty> columns,
@@ -59,18 +81,20 @@ internal static class RotateKeysCommand
             var column = sql.DelimitIdentifier(p.GetColumnName());
             return FieldProtection.IsSealed(p)
                 ? "(" + column + " is not null and " + column + " not like {0})"
-                : "(" + column + " is not null and " + column + " not like 'hmac:%')";
+                : "(" + column + " is not null and " + column + " not like {1})";
         }));
         var query = "select " + sql.DelimitIdentifier(key.GetColumnName()) + " as value from " + sql.DelimitIdentifier(table, entity.GetSchema())
             + " where " + condition + " limit " + BatchSize;
         var rotated = 0;
         while (true)
         {
-            var ids = await db.Database.SqlQueryRaw<TKey>(query, $"enc:{currentKeyId}:%").ToListAsync(ct);
+            var ids = await db.Database.SqlQueryRaw<TKey>(query, $"enc:{currentKeyId}:%", FieldProtection.CurrentIndexPrefix + "%").ToListAsync(ct);
             if (ids.Count == 0) break;
             var rows = await db.Set<TEntity>().IgnoreQueryFilters().Where(r => ids.Contains(EF.Property<TKey>(r, key.Name))).ToListAsync(ct);
             foreach (var row in rows)
             {
+                // Index values cannot be decrypted: they are made again from the sealed values they stand for.
+                (row as Domain.IHasLookups)?.RefreshLookups();
                 // Marking the fields modified writes them again through the converters: current key, fresh index.
                 foreach (var property in db.Entry(row).Properties.Where(p => FieldProtection.IsSealed(p.Metadata) || FieldProtection.IsBlindIndex(p.Metadata)))
                 {

@@ -94,7 +94,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
         modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
         modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
-        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        // Authenticator keys and recovery codes live here: sealed like every other secret.
+        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens").Property(t => t.Value).HasConversion(FieldProtection.Encrypted!);
         modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

@@ -16,6 +16,12 @@ public sealed class FieldKeys
     public required string CurrentKeyId { get; init; }
     public required byte[] IndexKey { get; init; }
 
+    /// <summary>
+    /// A short fingerprint of the index key, stored with every index value: after the key is replaced, rotate-keys
+    /// finds the values made with the old one, and nothing about the key itself is revealed.
+    /// </summary>
+    public string IndexKeyId => Convert.ToHexStringLower(SHA256.HashData(IndexKey))[..8];
+
     /// <summary>The keys in use. Static because EF Core value converters are part of a model that is built once.</summary>
     public static FieldKeys? Current { get; set; }
 
@@ -112,12 +118,21 @@ public static class FieldProtection
     public static string KeyIdOf(string stored) => stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored.Split(':', 3)[1] : "";
 
     /// <summary>Deterministic, so equal values match; keyed, so the index cannot be recomputed from a guess without the key.</summary>
-    public static string BlindIndex(string value) => "hmac:" + Convert.ToBase64String(HMACSHA256.HashData(Keys.IndexKey, Encoding.UTF8.GetBytes(value)));
+    public static string BlindIndex(string value)
+    {
+        var keys = Keys;
+        return $"{IndexPrefix}{keys.IndexKeyId}:{Convert.ToBase64String(HMACSHA256.HashData(keys.IndexKey, Encoding.UTF8.GetBytes(value)))}";
+    }
+
+    public const string IndexPrefix = "hmac:";
+
+    /// <summary>The stored form every index value made with the current index key starts with.</summary>
+    public static string CurrentIndexPrefix => $"{IndexPrefix}{Keys.IndexKeyId}:";
 
     public static readonly ValueConverter<string, string> Encrypted = new(v => Protect(v), v => Unprotect(v));
 
     /// <summary>One way: a lookup column is only ever compared, never shown.</summary>
-    public static readonly ValueConverter<string, string> Indexed = new(v => v.StartsWith("hmac:") ? v : BlindIndex(v), v => v);
+    public static readonly ValueConverter<string, string> Indexed = new(v => v.StartsWith(IndexPrefix) ? v : BlindIndex(v), v => v);
 
     /// <summary>Stored through <see cref="Encrypted"/>: how key rotation finds the encrypted columns in the model.</summary>
     public static bool IsSealed(IReadOnlyProperty property) => ReferenceEquals(property.GetValueConverter(), Encrypted);

@@ -15,6 +15,12 @@ public interface IOrganisationOwned
     Guid OrganisationId { get; set; }
 }
 
+/// <summary>Rows with lookup columns derived from sealed values; recomputed when the index key changes.</summary>
+public interface IHasLookups
+{
+    void RefreshLookups();
+}
+
 public abstract class OwnedEntity : IAuditable, IOrganisationOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -44,7 +50,7 @@ public class Organisation : IAuditable
     public uint Version { get; set; }
 }
 
-public class Person : OwnedEntity
+public class Person : OwnedEntity, IHasLookups
 {
     /// <summary>As written in the passport or tazkira; "FNU" when U.S. documents say so.</summary>
     public required string GivenNames { get; set; }
@@ -119,12 +125,14 @@ public class Person : OwnedEntity
     {
         SearchName = NameNormaliser.SearchText(
             new[] { $"{GivenNames} {FamilyName}", NativeName }.Concat(Aliases.Select(a => a.Spelling)));
-        TazkiraLookup = string.IsNullOrWhiteSpace(TazkiraNumber) ? null : Identifiers.Compact(TazkiraNumber);
-        foreach (var passport in Passports) passport.Lookup = Identifiers.Compact(passport.Number);
-        foreach (var channel in ContactChannels)
-        {
-            channel.Lookup = channel.Kind == ContactChannelKind.Email ? channel.Value.Trim().ToLowerInvariant() : Identifiers.CompactPhone(channel.Value);
-        }
+        RefreshLookups();
+        foreach (var passport in Passports) passport.RefreshLookups();
+        foreach (var channel in ContactChannels) channel.RefreshLookups();
+    }
+
+    public void RefreshLookups()
+    {
+        TazkiraLookup = string.IsNullOrWhiteSpace(TazkiraNumber) ? null : Identifiers.TazkiraLookup(OrganisationId, TazkiraNumber);
     }
 }
 
@@ -154,7 +162,7 @@ public class PersonAlias : OwnedEntity
     public required string Spelling { get; set; }
 }
 
-public class Passport : OwnedEntity
+public class Passport : OwnedEntity, IHasLookups
 {
     public Guid PersonId { get; set; }
     public required string Number { get; set; }
@@ -166,9 +174,11 @@ public class Passport : OwnedEntity
 
     /// <summary>The number in lookup form, for exact search and duplicate detection.</summary>
     public string Lookup { get; set; } = "";
+
+    public void RefreshLookups() => Lookup = Identifiers.PassportLookup(OrganisationId, Number);
 }
 
-public class ContactChannel : OwnedEntity
+public class ContactChannel : OwnedEntity, IHasLookups
 {
     public Guid PersonId { get; set; }
     public ContactChannelKind Kind { get; set; }
@@ -177,6 +187,8 @@ public class ContactChannel : OwnedEntity
 
     /// <summary>The value in lookup form (digits of a phone number, lower-case email).</summary>
     public string Lookup { get; set; } = "";
+
+    public void RefreshLookups() => Lookup = Identifiers.ContactLookup(OrganisationId, Kind, Value);
 }
 
 public class ServiceRecord : OwnedEntity

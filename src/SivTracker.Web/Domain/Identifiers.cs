@@ -17,6 +17,20 @@ public static partial class Identifiers
 
     public static bool IsInternationalPhone(string? value) => PhonePattern().IsMatch(CompactPhone(value));
 
+    /// <summary>
+    /// What a blind index is computed over: the organisation and the value in lookup form. Two NGOs holding the same
+    /// passport number store unrelated index values, so a dump does not show which NGOs share a person.
+    /// </summary>
+    public static string Lookup(Guid organisationId, string value) => $"{organisationId:N}|{value}";
+
+    public static string TazkiraLookup(Guid organisationId, string? tazkira) => Lookup(organisationId, Compact(tazkira));
+
+    public static string PassportLookup(Guid organisationId, string? number) => Lookup(organisationId, Compact(number));
+
+    /// <summary>Emails compare in lower case; phone and messaging numbers by their digits.</summary>
+    public static string ContactLookup(Guid organisationId, ContactChannelKind kind, string? value) =>
+        Lookup(organisationId, kind == ContactChannelKind.Email ? (value ?? "").Trim().ToLowerInvariant() : CompactPhone(value));
+
     [GeneratedRegex(@"[\s\-./]")]
     private static partial Regex Separators();
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Hosting;
@@ -54,6 +55,8 @@ public static class SivSettings
         services.AddSettings<Pages.Admin.RetentionSettings>("Retention", v => v.RuleFor(s => s.Years).InclusiveBetween(1, 100));
         services.AddSettings<Imports.ImportSettings>("Import", v => v.RuleFor(s => s.MaxBytes).InclusiveBetween(1024, 1L << 30));
         services.AddSettings<DatabaseSettings>("Database", _ => { });
+        services.AddSettings<SecuritySettings>("Security", v => v.RuleForEach(s => s.RolesRequiringTwoFactor)
+            .Must(role => Roles.All.Contains(role)).WithMessage("names a role that does not exist"));
         return services;
     }
 }

@@ -12,7 +12,11 @@ public static class WebPipeline
     {
         services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions))
             // Page validators own every rule; MVC's implicit [Required] for non-nullable strings would add a second, vaguer message.
-            .AddMvcOptions(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true);
+            .AddMvcOptions(options =>
+            {
+                options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+                options.Filters.Add<TwoFactorRequirement>();
+            });
         // Every feature's use cases: a page's nested Handler, reached alike by its page, the import, the CLI and tests.
         foreach (var handler in typeof(WebPipeline).Assembly.GetTypes().Where(t => t is { Name: "Handler", IsNested: true, IsAbstract: false }))
         {

@@ -205,6 +205,7 @@ public sealed class SivClaimsPrincipalFactory(UserManager<AppUser> users, RoleMa
             identity.AddClaim(new Claim(Auth.OrganisationClaim, organisationId.ToString()));
         }
         identity.AddClaim(new Claim("sivtracker:name", user.DisplayName));
+        identity.AddClaim(new Claim(TwoFactorRequirement.Claim, user.TwoFactorEnabled ? "on" : "off"));
         return identity;
     }
 }

@@ -93,6 +93,38 @@ public class SignInTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task Admins_MustEnrolASecondFactorBeforeAnythingElse_OtherRolesNeedNot()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        await using var strict = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Security:RequireTwoFactorForRoles", "Admin,SystemAdmin"));
+        using var admin = new AppClient(strict);
+        using var caseworker = new AppClient(strict);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        var blocked = await admin.GetAsync("/Admin/Users");
+        Assert.Equal(HttpStatusCode.Redirect, blocked.StatusCode);
+        Assert.StartsWith("/Account/TwoFactor?required=", blocked.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await caseworker.GetAsync("/Cases")).StatusCode);
+
+        var setup = Html.Parse(await admin.GetHtmlAsync("/Account/TwoFactor?required=true"));
+        Assert.Contains("needs a second factor", setup.Body!.TextContent);
+        var key = setup.QuerySelector("code.key")!.TextContent;
+        await admin.PostFormAsync("/Account/TwoFactor?handler=Enable", [new("Input.Code", Totp.Code(key, DateTimeOffset.UtcNow))]);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/Admin/Users")).StatusCode);
+        // The authenticator key and the recovery codes are sealed at rest like every other secret.
+        await using var connection = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var reader = await new Npgsql.NpgsqlCommand($"select value from user_tokens where user_id = '{users.AdminA.Id}'", connection).ExecuteReaderAsync();
+        var stored = new List<string>();
+        while (await reader.ReadAsync()) stored.Add(reader.GetString(0));
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, value => Assert.StartsWith("enc:", value));
+        Assert.DoesNotContain(stored, value => value.Contains(key.Replace(" ", "")));
+    }
+
+    [Fact]
     public async Task DisabledUser_ExistingCookieIsRejectedWithinAMinute_AndTheyCannotSignInAgain()
     {
         var users = await TestUsers.CreateAsync(Fixture);

@@ -28,22 +28,39 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             personId = person.Id;
         }
         var folder = Directory.CreateTempSubdirectory("sivtracker-backup-").FullName;
-        var backup = Path.Combine(folder, "test.dump.enc");
+        var backup = Path.Combine(folder, "test.dump.age");
         var key = Path.Combine(folder, "backup-key");
+        var recipient = Path.Combine(folder, "backup-recipient");
         var restored = $"restored_{Guid.NewGuid():N}"[..20];
         try
         {
-            var made = await RunAsync("backup.sh", key, backup);
+            var made = await RunAsync("backup.sh", key, recipient, backup);
             Assert.True(made.ExitCode == 0, made.Output);
             Assert.DoesNotContain("Restored", await File.ReadAllTextAsync(backup));
+            // Only the public recipient is needed to make the next backup: the identity can leave this machine.
+            File.Move(key, key + ".away");
+            Assert.Equal(0, (await RunAsync("backup.sh", key, recipient, backup + ".second")).ExitCode);
+            Assert.False(File.Exists(key), "a second backup made a new identity instead of using the recipient");
+            File.Move(key + ".away", key);
 
             var wrongKey = Path.Combine(folder, "wrong-key");
-            await File.WriteAllTextAsync(wrongKey, "not the passphrase");
-            var refused = await RunAsync("restore.sh", wrongKey, backup, restored);
+            var madeWrong = await RunAsync("backup.sh", wrongKey, Path.Combine(folder, "wrong-recipient"), Path.Combine(folder, "other.dump.age"));
+            Assert.Equal(0, madeWrong.ExitCode);
+            var refused = await RunAsync("restore.sh", wrongKey, recipient, backup, restored);
             Assert.NotEqual(0, refused.ExitCode);
             Assert.False(await DatabaseExistsAsync(restored), "a failed restore left a half-made database");
 
-            var done = await RunAsync("restore.sh", key, backup, restored);
+            // One byte changed in the middle of the file: authenticated encryption refuses it, and nothing is restored.
+            var tampered = backup + ".tampered";
+            var bytes = await File.ReadAllBytesAsync(backup);
+            bytes[bytes.Length / 2] ^= 0x01;
+            await File.WriteAllBytesAsync(tampered, bytes);
+            var altered = await RunAsync("restore.sh", key, recipient, tampered, restored);
+            Assert.NotEqual(0, altered.ExitCode);
+            Assert.Contains("altered", altered.Output);
+            Assert.False(await DatabaseExistsAsync(restored), "a tampered backup left a database behind");
+
+            var done = await RunAsync("restore.sh", key, recipient, backup, restored);
             Assert.True(done.ExitCode == 0, done.Output);
 
             var restoredConnection = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString) { Database = restored }.ConnectionString;
@@ -92,13 +109,14 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return await new NpgsqlCommand($"select count(*) from pg_database where datname = '{name}'", admin).ExecuteScalarAsync() is 1L;
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string script, string keyFile, params string[] args)
+    private async Task<(int ExitCode, string Output)> RunAsync(string script, string keyFile, string recipientFile, params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(PostgresServer.RepositoryRoot(), "scripts", script));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ConnectionStrings__Default"] = Fixture.ConnectionString;
         start.Environment["BACKUP_KEY_FILE"] = keyFile;
+        start.Environment["BACKUP_RECIPIENT_FILE"] = recipientFile;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();

@@ -363,7 +363,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var organisation = await TestData.OrganisationAsync(Fixture, "ngo-interrupt");
         var file = Path.Combine(Path.GetTempPath(), $"interrupt-import-{Guid.NewGuid():N}.csv");
-        await WriteImportFileAsync(file, families: 3000);
+        // Large enough that the interrupt lands while the import is still writing, however busy the machine.
+        await WriteImportFileAsync(file, families: 12000);
         try
         {
             using var import = StartCli("import", file, "--org", "ngo-interrupt");

@@ -67,6 +67,73 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         }
     }
 
+    private async Task<List<string>> StoredLookupsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+
+    [Fact]
+    public async Task TheSameIdentifiersInTwoOrganisations_HaveUnrelatedIndexValues_AndEachFindsItsOwn()
+    {
+        var a = await TestData.OrganisationAsync(Fixture, "ngo-a");
+        var b = await TestData.OrganisationAsync(Fixture, "ngo-b");
+        var inA = await PersonWithIdentifiersAsync(a.Id);
+        var inB = await PersonWithIdentifiersAsync(b.Id);
+
+        var passports = await StoredLookupsAsync("select lookup from passports");
+        var tazkiras = await StoredLookupsAsync("select tazkira_lookup from persons");
+
+        // A dump does not show that both NGOs hold the same passport and tazkira.
+        Assert.Equal(2, passports.Distinct().Count());
+        Assert.Equal(2, tazkiras.Distinct().Count());
+        foreach (var (organisation, person) in new[] { (a.Id, inA.Id), (b.Id, inB.Id) })
+        {
+            await using var scope = Fixture.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.OrganisationId = organisation;
+            Assert.Equal([person], (await ApplicantSearch.RunAsync(db, "P5550001", CancellationToken.None)).Select(h => h.Id));
+        }
+    }
+
+    [Fact]
+    public async Task RotatingTheIndexKey_RemakesEveryIndexValue_AndSearchStillFinds()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        var person = await PersonWithIdentifiersAsync(org.Id);
+        var original = FieldKeys.Current!;
+        var replacement = new FieldKeys { Keys = original.Keys, CurrentKeyId = original.CurrentKeyId, IndexKey = Enumerable.Range(200, 32).Select(i => (byte)i).ToArray() };
+        try
+        {
+            FieldKeys.Current = replacement;
+
+            var exit = await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["rotate-keys"], new StringReader(""), new StringWriter(), new StringWriter());
+
+            Assert.Equal(0, exit);
+            var lookups = (await StoredLookupsAsync("select tazkira_lookup from persons where tazkira_lookup is not null"))
+                .Concat(await StoredLookupsAsync("select lookup from passports")).Concat(await StoredLookupsAsync("select lookup from contact_channels")).ToList();
+            Assert.Equal(4, lookups.Count);
+            Assert.All(lookups, value => Assert.StartsWith($"hmac:{replacement.IndexKeyId}:", value));
+            Assert.NotEqual(original.IndexKeyId, replacement.IndexKeyId);
+            await using var scope = Fixture.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.OrganisationId = org.Id;
+            foreach (var query in new[] { "tz 5550001", "P5550001", "+93 70 555 0001", "hamid5550001@example.org" })
+            {
+                Assert.Contains(await ApplicantSearch.RunAsync(db, query, CancellationToken.None), h => h.Id == person.Id);
+            }
+        }
+        finally
+        {
+            FieldKeys.Current = original;
+            await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["rotate-keys"], new StringReader(""), new StringWriter(), new StringWriter());
+        }
+    }
+
     [Fact]
     public async Task RotatingKeys_ReencryptsEveryValue_AndKeepsThemReadable()
     {

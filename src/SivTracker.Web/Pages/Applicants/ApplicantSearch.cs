@@ -24,6 +24,10 @@ public static class ApplicantSearch
         var compact = Identifiers.Compact(query);
         var phone = Identifiers.CompactPhone(query);
         var email = query.ToLowerInvariant();
+        var tazkiraLookup = Identifiers.TazkiraLookup(organisationId, query);
+        var passportLookup = Identifiers.PassportLookup(organisationId, query);
+        var phoneLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Phone, query);
+        var emailLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query);
         var reasons = new Dictionary<Guid, (string Reason, double Score)>();
         void Add(IEnumerable<Guid> ids, string reason, double score = 1.0)
         {
@@ -35,8 +39,8 @@ public static class ApplicantSearch
 
         if (compact.Length >= 3)
         {
-            Add(await db.Persons.Where(p => p.TazkiraLookup == compact).Select(p => p.Id).Take(Limit).ToListAsync(ct), "tazkira");
-            Add(await db.Passports.Where(p => p.Lookup == compact).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), "passport");
+            Add(await db.Persons.Where(p => p.TazkiraLookup == tazkiraLookup).Select(p => p.Id).Take(Limit).ToListAsync(ct), "tazkira");
+            Add(await db.Passports.Where(p => p.Lookup == passportLookup).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), "passport");
             Add(await db.Cases.Where(c => c.Reference.ToUpper() == compact || c.Reference.ToUpper() == query.ToUpper())
                 .Select(c => c.PrincipalId).Take(Limit).ToListAsync(ct), "case reference");
             Add(await db.CaseNumbers.Where(n => n.Number == compact)
@@ -44,11 +48,11 @@ public static class ApplicantSearch
         }
         if (phone.Length >= 7)
         {
-            Add(await db.ContactChannels.Where(c => c.Lookup == phone || c.Lookup == email).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "phone or email");
+            Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup || c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "phone or email");
         }
         else if (email.Contains('@'))
         {
-            Add(await db.ContactChannels.Where(c => c.Lookup == email).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "email");
+            Add(await db.ContactChannels.Where(c => c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "email");
         }
 
         var name = NameNormaliser.Normalise(query);

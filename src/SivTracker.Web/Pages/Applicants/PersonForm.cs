@@ -213,9 +213,10 @@ public static class PersonForm
     {
         var name = NameNormaliser.Normalise($"{command.GivenNames} {command.FamilyName}");
         var birthYear = command.ParsedDateOfBirth.Date?.Year;
-        var tazkira = string.IsNullOrWhiteSpace(command.TazkiraNumber) ? null : Identifiers.Compact(command.TazkiraNumber);
-        var passports = command.FilledPassports.Select(p => Identifiers.Compact(p.Number)).ToList();
-        var phones = command.FilledContacts.Where(c => c.Kind != ContactChannelKind.Email).Select(c => Identifiers.CompactPhone(c.Value)).Distinct().ToList();
+        var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Duplicates are looked for within one organisation.");
+        var tazkira = string.IsNullOrWhiteSpace(command.TazkiraNumber) ? null : Identifiers.TazkiraLookup(organisationId, command.TazkiraNumber);
+        var passports = command.FilledPassports.Select(p => Identifiers.PassportLookup(organisationId, p.Number)).ToList();
+        var phones = command.FilledContacts.Where(c => c.Kind != ContactChannelKind.Email).Select(c => Identifiers.ContactLookup(organisationId, c.Kind, c.Value)).Distinct().ToList();
 
         var reasons = new Dictionary<Guid, List<string>>();
         void Add(IEnumerable<Guid> ids, string reason)
