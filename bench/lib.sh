@@ -43,6 +43,8 @@ key() { head -c 32 /dev/urandom | base64; }
 printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(key)" > "$work/keys.json"
 export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
 export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
+# Required by the app and its commands; the commands run as Production, which takes only https. No mail is sent here.
+export App__PublicUrl=https://localhost
 export RateLimits__SignInsPerMinute=1000000 RateLimits__SearchesPerMinute=1000000 RateLimits__ExportsPerMinute=1000000
 # The bench signs in by password alone to measure pages; enrolling a second factor for the demo admin is not what it measures.
 export Security__RequireTwoFactorForRoles=" "

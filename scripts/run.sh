@@ -3,7 +3,7 @@
 #   scripts/run.sh          start (safe to run again)
 #   scripts/run.sh stop     stop the database cluster
 # Settings (environment): SIVTRACKER_PORT (5080), SIVTRACKER_PG_PORT (55432), SIVTRACKER_DEMO_SCALE (300),
-# ConnectionStrings__Default (use that database and start no cluster).
+# ConnectionStrings__Default (use that database and start no cluster), App__PublicUrl (http://localhost:PORT).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -51,6 +51,11 @@ if [ ! -f .data/field-keys.json ]; then
 fi
 export FieldEncryption__KeyFile="$root/.data/field-keys.json"
 
+# The commands below check the same settings as the app, in the same environment: plain http on localhost is allowed
+# for mailed links only in Development.
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+export App__PublicUrl=${App__PublicUrl:-http://localhost:$app_port}
+
 dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
 dll="src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
 dotnet "$dll" migrate
@@ -68,6 +73,5 @@ else demo_password="(not generated here: the database already had users)"; fi
 echo "Demo sign-in: admin@ngo-a.demo, caseworker@ngo-a.demo, reviewer@ngo-a.demo (and ngo-b), system@demo.local"
 echo "Demo password: $demo_password"
 echo "SivTracker is starting at http://localhost:$app_port (Ctrl+C to stop; 'scripts/run.sh stop' stops the database)."
-export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Database__MigrateAtStartup=true
 exec dotnet "$dll" --urls "http://localhost:$app_port" --contentRoot "$root/src/SivTracker.Web"

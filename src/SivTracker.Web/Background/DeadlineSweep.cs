@@ -20,9 +20,6 @@ public sealed record SweepSettings
     public int Refusal221gWarningDays { get; init; } = 60;
     public int InactivityDays { get; init; } = 60;
     public int NoContactDays { get; init; } = 90;
-
-    /// <summary>Where links in digest emails point.</summary>
-    public string BaseUrl { get; init; } = "http://localhost:5080";
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace SivTracker.Web.Background;
 /// One email a day per user with open flags in their scope: counts and a link, never a name, number or note, because
 /// mail crosses servers SivTracker does not control.
 /// </summary>
-public sealed class DigestMailer(AppDbContext db, IEmailSender email, SweepSettings settings, TimeProvider time, ILogger<DigestMailer> logger)
+public sealed class DigestMailer(AppDbContext db, IEmailSender email, PublicLinks links, TimeProvider time, ILogger<DigestMailer> logger)
 {
     public async Task<int> SendDueAsync(CancellationToken ct)
     {
@@ -38,7 +38,7 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, SweepSetti
                 Open deadline flags {(user.SeesAll ? "in your organisation" : "on your cases")}:
                 {string.Join("\n", lines)}
 
-                Review them in SivTracker: {settings.BaseUrl.TrimEnd('/')}/Cases?Filters.Overdue=true
+                Review them in SivTracker: {links.OverdueCases()}
 
                 This message holds counts only. Sign in to see the cases.
                 """;

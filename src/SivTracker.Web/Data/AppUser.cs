@@ -11,7 +11,7 @@ public class AppUser : IdentityUser<Guid>
 
     public string DisplayName { get; set; } = "";
 
-    /// <summary>A disabled user cannot sign in and their open sessions end at the next security stamp check.</summary>
+    /// <summary>A disabled user cannot sign in and their open sessions end at their next request.</summary>
     public bool IsDisabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

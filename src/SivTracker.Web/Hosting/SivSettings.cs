@@ -1,5 +1,6 @@
 using FluentValidation;
 using SivTracker.Web.Data;
+using MailKit.Security;
 using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Hosting;
@@ -9,6 +10,18 @@ public static class SivSettings
     /// <summary>Every section SivTracker reads, with what a valid value is.</summary>
     public static IServiceCollection AddSivSettings(this IServiceCollection services)
     {
+        services.AddSettings<AppSettings>("App", (v, environment) =>
+        {
+            // Plain http only where the app serves itself on loopback: anywhere else a reset link over http hands its token
+            // to every network it crosses.
+            var plainHttpAllowed = AppSettings.IsLocal(environment);
+            v.RuleFor(s => s.PublicUrl).Cascade(CascadeMode.Stop)
+                .NotEmpty().WithMessage("is required: the address people open SivTracker at, such as https://tracker.example.org")
+                .Must(url => AppSettings.IsValidPublicUrl(url, plainHttpAllowed))
+                .WithMessage(plainHttpAllowed
+                    ? "must be an absolute http or https address with no query or fragment"
+                    : "must be an absolute https address with no query or fragment, such as https://tracker.example.org");
+        });
         services.AddSettings<Domain.ClockSettings>("Clock", v =>
         {
             v.RuleFor(s => s.LimitMode).IsInEnum();
@@ -30,14 +43,13 @@ public static class SivSettings
             v.RuleFor(s => s.Refusal221gWarningDays).GreaterThanOrEqualTo(0).LessThanOrEqualTo(s => s.Refusal221gDays);
             v.RuleFor(s => s.InactivityDays).GreaterThan(0);
             v.RuleFor(s => s.NoContactDays).GreaterThan(0);
-            v.RuleFor(s => s.BaseUrl).Must(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                .WithMessage("must be an absolute http or https address");
         });
         services.AddSettings<SmtpSettings>("Smtp", v =>
         {
             v.RuleFor(s => s.Port).InclusiveBetween(1, 65535);
             v.RuleFor(s => s.From).Must(from => System.Net.Mail.MailAddress.TryCreate(from, out _)).WithMessage("must be an email address");
-            v.RuleFor(s => s.Security).IsInEnum();
+            v.RuleFor(s => s.Security).Must(security => security is SecureSocketOptions.StartTls or SecureSocketOptions.SslOnConnect or SecureSocketOptions.None)
+                .WithMessage("must be StartTls, SslOnConnect or None (for a local mail sink only): the other choices send in clear when the server offers no TLS");
         });
         services.AddSettings<SessionSettings>("Session", v =>
         {

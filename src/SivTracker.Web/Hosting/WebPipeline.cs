@@ -22,6 +22,7 @@ public static class WebPipeline
         {
             services.AddScoped(handler);
         }
+        services.AddSivPublicAddress();
         services.AddScoped<UserAccounts>();
         services.AddScoped<OrganisationCalendar>();
         services.AddScoped<Audit>();

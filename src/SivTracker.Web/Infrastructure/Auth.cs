@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SivTracker.Web.Data;
 
@@ -28,7 +29,10 @@ public sealed record SessionSettings
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
     public TimeSpan AbsoluteLifetime { get; init; } = TimeSpan.FromHours(12);
 
-    /// <summary>How soon a disabled user or a role change takes effect on open sessions.</summary>
+    /// <summary>
+    /// How often an open session's roles and name are reloaded. Sign-out, disabling, a role or password change end
+    /// other sessions at once whatever this is: every request compares its cookie's security stamp with the user's.
+    /// </summary>
     public TimeSpan SecurityStampInterval { get; init; } = TimeSpan.FromMinutes(1);
 }
 
@@ -108,8 +112,10 @@ public static class Auth
                 var signedInAt = context.Properties.Items.TryGetValue(SignedInAtItem, out var value) && long.TryParse(value, out var seconds)
                     ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                     : DateTimeOffset.MinValue;
-                // Sliding renewal alone would keep a session alive forever; this caps it however active it is.
-                if (signedInAt + session.AbsoluteLifetime < time.GetUtcNow())
+                // Sliding renewal alone would keep a session alive forever: the absolute lifetime caps it however active
+                // it is. And a copied cookie must die the moment its owner signs out, not at the interval check below: the
+                // stamp is read on every request (one indexed row), where a server-side session store would need a table.
+                if (signedInAt + session.AbsoluteLifetime < time.GetUtcNow() || !await StampIsCurrentAsync(context))
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
@@ -147,6 +153,22 @@ public static class Auth
             .AddPolicy(Policies.Admin, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Admin))
             .AddPolicy(Policies.SystemAdmin, policy => policy.RequireRole(Roles.SystemAdmin));
         return services;
+    }
+
+    /// <summary>
+    /// Whether the cookie's user is still enabled and still has the security stamp the cookie was issued with. Signing
+    /// out, disabling the user and changing their roles or password all renew the stamp.
+    /// </summary>
+    private static async Task<bool> StampIsCurrentAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        if (context.Principal is not { } principal || principal.UserId() is not { } userId || principal.FindFirstValue(stampClaim) is not { } stamp)
+        {
+            return false;
+        }
+        var db = services.GetRequiredService<AppDbContext>();
+        return await db.Users.AnyAsync(u => u.Id == userId && u.SecurityStamp == stamp && !u.IsDisabled, context.HttpContext.RequestAborted);
     }
 
     /// <summary>Authorization by folder, in one place. Pages join a folder's rule by living in it.</summary>

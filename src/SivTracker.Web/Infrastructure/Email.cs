@@ -12,8 +12,11 @@ public sealed record SmtpSettings
     public string? Password { get; init; }
     public string From { get; init; } = "sivtracker@localhost";
 
-    /// <summary>StartTls for port 587, None for a local development sink.</summary>
-    public SecureSocketOptions Security { get; init; } = SecureSocketOptions.StartTlsWhenAvailable;
+    /// <summary>
+    /// StartTls (port 587) or SslOnConnect (465): either fails rather than sending in clear when the server offers no TLS,
+    /// as StartTlsWhenAvailable would to anyone who strips the STARTTLS offer. None only when set, for a local sink.
+    /// </summary>
+    public SecureSocketOptions Security { get; init; } = SecureSocketOptions.StartTls;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }

@@ -11,12 +11,19 @@ namespace SivTracker.Web.Infrastructure;
 /// </summary>
 public static class Settings
 {
-    public static IServiceCollection AddSettings<T>(this IServiceCollection services, string section, Action<InlineValidator<T>> rules) where T : class
+    public static IServiceCollection AddSettings<T>(this IServiceCollection services, string section, Action<InlineValidator<T>> rules) where T : class =>
+        services.AddSettings<T>(section, (validator, _) => rules(validator));
+
+    /// <summary>Settings whose valid values depend on where the app runs (plain http only on a developer's machine, say).</summary>
+    public static IServiceCollection AddSettings<T>(this IServiceCollection services, string section, Action<InlineValidator<T>, IHostEnvironment> rules) where T : class
     {
         services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
-        var validator = new InlineValidator<T>();
-        rules(validator);
-        services.AddSingleton<IValidateOptions<T>>(new Checked<T>(section, validator));
+        services.AddSingleton<IValidateOptions<T>>(sp =>
+        {
+            var validator = new InlineValidator<T>();
+            rules(validator, sp.GetRequiredService<IHostEnvironment>());
+            return new Checked<T>(section, validator);
+        });
         // Consumers take the settings record itself; options stay the plumbing.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
         return services;

@@ -8,16 +8,16 @@ using SivTracker.Web.Data;
 namespace SivTracker.Web.Infrastructure;
 
 /// <summary>Creating accounts and issuing first passwords, shared by the admin pages, the CLI and the demo seed.</summary>
-public sealed class UserAccounts(UserManager<AppUser> users, IEmailSender email, TimeProvider time)
+public sealed class UserAccounts(UserManager<AppUser> users, IEmailSender email, PublicLinks links, TimeProvider time)
 {
     public sealed record Created(AppUser? User, IdentityResult Result, string? OneTimePassword, bool InvitationSent);
 
     /// <summary>
-    /// Creates a user. With a password, that is the password; without one, an invitation link is mailed when SMTP is
-    /// configured, else a one-time password is generated for the caller to show once.
+    /// Creates a user. With a password, that is the password; without one, an invitation link is mailed when asked for
+    /// and SMTP is configured, else a one-time password is generated for the caller to show once.
     /// </summary>
     public async Task<Created> CreateAsync(string emailAddress, string displayName, Guid? organisationId, IEnumerable<string> roles,
-        string? password = null, Func<AppUser, string, string>? invitationLink = null, CancellationToken ct = default)
+        string? password = null, bool sendInvitation = false, CancellationToken ct = default)
     {
         var user = new AppUser
         {
@@ -28,7 +28,7 @@ public sealed class UserAccounts(UserManager<AppUser> users, IEmailSender email,
             OrganisationId = organisationId,
             CreatedAt = time.GetUtcNow(),
         };
-        var invite = password is null && email.IsConfigured && invitationLink is not null;
+        var invite = password is null && email.IsConfigured && sendInvitation;
         var oneTime = password is null && !invite ? GeneratePassword() : null;
         var result = await users.CreateAsync(user, password ?? oneTime ?? GeneratePassword());
         if (!result.Succeeded)
@@ -42,7 +42,7 @@ public sealed class UserAccounts(UserManager<AppUser> users, IEmailSender email,
         }
         if (invite)
         {
-            var link = invitationLink!(user, await ResetCodeAsync(user));
+            var link = links.PasswordReset(user.Id, await ResetCodeAsync(user));
             await email.SendAsync(user.Email!, "Your SivTracker account",
                 $"An account on SivTracker was made for you. Set your password within a day with this link:\n\n{link}\n", ct);
         }

@@ -275,7 +275,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         {
             var body = mail.MessageParts[0].BodyData;
             Assert.Contains("Past the nine-month statutory limit: 1", body);
-            Assert.Contains("/Cases?Filters.Overdue=true", body);
+            Assert.Contains($"{DatabaseFixture.PublicUrl}/Cases?Filters.Overdue=true", body);
             foreach (var secret in new[] { "Canaryname", "TZ-CANARY-1", "PCANARY9", "+93799999999", @case.Reference })
             {
                 Assert.DoesNotContain(secret, body);

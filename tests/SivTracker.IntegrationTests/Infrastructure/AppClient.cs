@@ -48,6 +48,9 @@ public sealed class AppClient : IDisposable
 
     public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => _client.PostAsync(path, content);
 
+    /// <summary>A request made by hand, for headers a browser would not send (a forged Host, say); it carries this client's cookies.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _client.SendAsync(request);
+
     public Task<HttpResponseMessage> PostWithoutTokenAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>
         _client.PostAsync(path, new FormUrlEncodedContent(fields));
 

@@ -16,6 +16,9 @@ public sealed class DatabaseFixture : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     public SivWebFactory Factory { get; private set; } = null!;
 
+    /// <summary>Where mailed links point (App:PublicUrl). Test requests go to localhost, so a link built from the request would show.</summary>
+    public const string PublicUrl = "https://sivtracker.test";
+
     /// <summary>Starts at a fixed instant so date rules are reproducible; tests move it as they need.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
@@ -29,6 +32,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("FieldEncryption__Keys__test1", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
         Environment.SetEnvironmentVariable("FieldEncryption__CurrentKeyId", "test1");
         Environment.SetEnvironmentVariable("FieldEncryption__IndexKey", Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray()));
+        Environment.SetEnvironmentVariable("App__PublicUrl", PublicUrl);
         // Tests run the sweep themselves, on the days they choose.
         Environment.SetEnvironmentVariable("Sweep__Enabled", "false");
         // Each test reads the dashboard figures of the data it just made.

@@ -387,13 +387,17 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [Fact]
     public async Task AWrongSetting_StopsACommand_WithTheKeyAndWhatIsWrong()
     {
-        using var command = StartCli(new Dictionary<string, string> { ["Clock__LimitMonths"] = "0", ["Sweep__BaseUrl"] = "not a url" }, "migrate");
+        // In Production mailed links over plain http are refused (a developer's machine allows them).
+        using var command = StartCli(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Clock__LimitMonths"] = "0", ["App__PublicUrl"] = "http://tracker.example.org",
+        }, "migrate");
         var error = await command.StandardError.ReadToEndAsync();
         await command.WaitForExitAsync();
 
         Assert.Equal(1, command.ExitCode);
         Assert.Contains("Clock:LimitMonths must be between 1 and 60", error);
-        Assert.Contains("Sweep:BaseUrl must be an absolute http or https address", error);
+        Assert.Contains("App:PublicUrl must be an absolute https address", error);
         Assert.DoesNotContain("   at ", error);
     }
 }

@@ -45,12 +45,29 @@ public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> s
         {
             return Challenge();
         }
+        // Whoever holds an open session may guess at the password it was opened with; those guesses count like sign-ins.
+        if (await users.IsLockedOutAsync(user))
+        {
+            ModelState.AddModelError(string.Empty, Login.LockedOutMessage);
+            return Page();
+        }
         var result = await users.ChangePasswordAsync(user, Input.CurrentPassword, Input.NewPassword);
         if (!result.Succeeded)
         {
-            ModelState.AddIdentityErrors(result, result.Errors.Any(e => e.Code == "PasswordMismatch") ? "Input.CurrentPassword" : "Input.NewPassword");
+            var wrongCurrentPassword = result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch));
+            if (wrongCurrentPassword)
+            {
+                await users.AccessFailedAsync(user);
+                if (await users.IsLockedOutAsync(user))
+                {
+                    ModelState.AddModelError(string.Empty, Login.LockedOutMessage);
+                    return Page();
+                }
+            }
+            ModelState.AddIdentityErrors(result, wrongCurrentPassword ? "Input.CurrentPassword" : "Input.NewPassword");
             return Page();
         }
+        await users.ResetAccessFailedCountAsync(user);
         // Changing the password renews the security stamp, which ends the user's other sessions; keep this one.
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Your password is changed.";

@@ -1,16 +1,14 @@
-using System.Text;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
-public class ForgotPassword(UserManager<AppUser> users, IEmailSender email, ILogger<ForgotPassword> logger) : PageModel
+public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, PublicLinks links, IEmailSender email, ILogger<ForgotPassword> logger) : PageModel
 {
     public sealed record Command
     {
@@ -42,9 +40,7 @@ public class ForgotPassword(UserManager<AppUser> users, IEmailSender email, ILog
         var user = await users.FindByEmailAsync(Input.Email.Trim());
         if (user is { IsDisabled: false })
         {
-            var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-            // The link names the account by its id, never by email: URLs end up in logs and browser history.
-            var link = Url.Page("/Account/ResetPassword", null, new { userId = user.Id, code = token }, Request.Scheme);
+            var link = links.PasswordReset(user.Id, await accounts.ResetCodeAsync(user));
             try
             {
                 await email.SendAsync(user.Email!, "Reset your SivTracker password",

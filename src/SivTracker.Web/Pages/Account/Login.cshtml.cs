@@ -25,6 +25,8 @@ public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Au
         }
     }
 
+    public const string LockedOutMessage = "This account is locked after too many failed attempts. Try again in 15 minutes.";
+
     [BindProperty]
     public Command Input { get; set; } = new();
 
@@ -53,7 +55,7 @@ public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Au
         }
         // One message for a wrong password, an unknown email and a disabled account: none reveals which accounts exist.
         ModelState.AddModelError(string.Empty, result.IsLockedOut
-            ? "This account is locked after too many failed attempts. Try again in 15 minutes."
+            ? LockedOutMessage
             : "The email or password is not right, or the account is disabled.");
         return Page();
     }

@@ -100,6 +100,8 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         if (string.IsNullOrEmpty(key))
         {
             await users.ResetAuthenticatorKeyAsync(user);
+            // A new key renews the security stamp, which ends every session still carrying the old one: keep this one.
+            await signIn.RefreshSignInAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user) ?? "";
         }
         SharedKey = FormatKey(key);

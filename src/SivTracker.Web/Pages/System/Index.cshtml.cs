@@ -60,8 +60,7 @@ public class Index(AppDbContext db, UserAccounts accounts, ILogger<Index> logger
         var organisation = new Organisation { Slug = Input.Slug, Name = Input.Name.Trim(), TimeZone = Input.TimeZone };
         db.Organisations.Add(organisation);
         await db.SaveChangesAsync(ct);
-        var created = await accounts.CreateAsync(Input.AdminEmail, Input.AdminName, organisation.Id, [Roles.Admin],
-            invitationLink: (user, code) => Url.Page("/Account/ResetPassword", null, new { userId = user.Id, code }, Request.Scheme)!, ct: ct);
+        var created = await accounts.CreateAsync(Input.AdminEmail, Input.AdminName, organisation.Id, [Roles.Admin], sendInvitation: true, ct: ct);
         if (created.User is null)
         {
             // Nothing half-made: the organisation goes with the failed admin.

@@ -43,8 +43,7 @@ public class Create(UserAccounts accounts, Audit audit, ILogger<Create> logger) 
         {
             return Page();
         }
-        var created = await accounts.CreateAsync(Input.Email, Input.DisplayName, User.OrganisationId(), Input.Roles,
-            invitationLink: (user, code) => Url.Page("/Account/ResetPassword", null, new { userId = user.Id, code }, Request.Scheme)!, ct: ct);
+        var created = await accounts.CreateAsync(Input.Email, Input.DisplayName, User.OrganisationId(), Input.Roles, sendInvitation: true, ct: ct);
         if (created.User is null)
         {
             ModelState.AddIdentityErrors(created.Result, created.Result.Errors.Any(e => e.Code.Contains("Email") || e.Code.Contains("UserName")) ? "Input.Email" : string.Empty);

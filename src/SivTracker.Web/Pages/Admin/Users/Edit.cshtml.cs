@@ -49,7 +49,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         var current = await users.GetRolesAsync(Subject);
         await users.RemoveFromRolesAsync(Subject, current.Except(Input.Roles).Intersect(Data.Roles.Organisation));
         await users.AddToRolesAsync(Subject, Input.Roles.Except(current));
-        // A new security stamp makes open sessions pick up the new roles at their next check (within a minute).
+        // A new security stamp ends the user's open sessions at their next request; they sign in again with the new roles.
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("Roles of user {UserId} changed by {ActorId}", Subject.Id, User.UserId());
         await audit.RecordNowAsync("user.roles-changed", "user", Subject.Id, $"roles: {string.Join(", ", Input.Roles)}");
@@ -82,11 +82,11 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         }
         Subject.IsDisabled = disabled;
         await users.UpdateAsync(Subject);
-        // Ends the user's open sessions at their next security stamp check.
+        // Ends the user's open sessions at their next request.
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("User {UserId} {Change} by {ActorId}", Subject.Id, disabled ? "disabled" : "enabled", User.UserId());
         await audit.RecordNowAsync(disabled ? "user.disabled" : "user.enabled", "user", Subject.Id);
-        TempData["Flash"] = disabled ? "User disabled. Their open sessions end within a minute." : "User enabled.";
+        TempData["Flash"] = disabled ? "User disabled. Their open sessions have ended." : "User enabled.";
         return RedirectToPage(new { id });
     }
 
