@@ -99,7 +99,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains(reason, html);
         await using (var scope = Fixture.Scope())
         {
-            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.CountAsync());
         }
         var confirmed = await client.PostFormAsync("/Applicants/Create", second.Append(new("Input.ConfirmedNotDuplicate", "true")));
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
@@ -126,7 +126,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var id = field.Replace('.', '_').Replace('[', '_').Replace(']', '_');
         Assert.Contains(message, Html.FieldError(html, id));
         await using var scope = Fixture.Scope();
-        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.CountAsync());
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("FatherName", html);
         Assert.Equal("Tajik", Html.Parse(html).QuerySelector("input[name='Input.ClanOrTribe']")?.GetAttribute("value"));
         await using var scope = Fixture.Scope();
-        var saved = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.SingleAsync(p => p.Id == id);
+        var saved = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.SingleAsync(p => p.Id == id);
         Assert.Equal("Sakhi Jan", saved.FatherName);
         Assert.Null(saved.ClanOrTribe);
     }
@@ -211,7 +211,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             Assert.Equal(survivor, (await db.Persons.SingleAsync(p => p.GivenNames == "Sima")).PrincipalId);
             Assert.Equal(survivor, (await db.ServiceRecords.SingleAsync(s => s.Employer == "USAID Afghanistan")).PersonId);
             Assert.Equal(survivor, (await db.Cases.SingleAsync()).PrincipalId);
@@ -270,6 +270,6 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<uint> VersionAsync(Guid id)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Where(p => p.Id == id).Select(p => p.Version).SingleAsync();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.Where(p => p.Id == id).Select(p => p.Version).SingleAsync();
     }
 }

@@ -25,6 +25,7 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await using (var scope = Fixture.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.OrganisationId = a;
             var principal = await db.Persons.SingleAsync(p => p.Id == old.PrincipalId);
             principal.GivenNames = "Canarygul";
             principal.TazkiraNumber = "9988776655";
@@ -69,6 +70,7 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         await using var check = Fixture.Scope();
         var after = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        after.OrganisationId = a;
         Assert.Equal(today, (await after.Cases.SingleAsync(c => c.Id == old.Id)).AnonymisedOn);
         Assert.Null((await after.Cases.SingleAsync(c => c.Id == recent.Id)).AnonymisedOn);
         Assert.Equal(4, await after.StageEvents.CountAsync(e => e.CaseId == old.Id));
