@@ -186,6 +186,47 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task Reviewer_SeesNamesButNoIdentifiersOrWhereabouts_AndCannotSearchByThem_WhileACaseworkerDoes()
+    {
+        using var caseworker = await SignedInAsync(_users.CaseworkerA);
+        var registered = await caseworker.PostFormAsync("/Applicants/Create", AppClient.Form(
+            ("Input.GivenNames", "Canaryperson"), ("Input.FamilyName", "Reviewtest"), ("Input.FatherName", "Fathercanary"), ("Input.ClanOrTribe", "Clancanary"),
+            ("Input.PlaceOfBirth", "Birthplacecanary"), ("Input.DateOfBirth", "1990-04-02"), ("Input.DateOfBirthPrecision", "Exact"),
+            ("Input.TazkiraType", "Paper"), ("Input.TazkiraNumber", "TZ-8086-4471"), ("Input.TazkiraVolume", "Vol8086"), ("Input.TazkiraPage", "Pg8086"),
+            ("Input.TazkiraRegister", "Reg8086"), ("Input.Passports[0].Number", "P80864471"), ("Input.Passports[0].Country", "AF"),
+            ("Input.Contacts[0].Kind", "Phone"), ("Input.Contacts[0].Value", "+93 70 808 6447"), ("Input.CurrentCountry", "PK"),
+            ("Input.CurrentProvince", "Provincecanary"), ("Input.SafetyStatus", "InHiding"), ("Input.SafetyNotes", "Notescanary")));
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        var id = Guid.Parse(Regex.Match(registered.Headers.Location!.ToString(), "id=([0-9a-f-]+)").Groups[1].Value);
+        string[] hidden = ["TZ-8086-4471", "Vol8086", "Pg8086", "Reg8086", "P80864471", "808 6447", "Provincecanary", "Notescanary", "Fathercanary", "Clancanary", "Birthplacecanary"];
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+
+        var reviewerPage = await reviewer.GetHtmlAsync($"/Applicants/Details?id={id}");
+        var caseworkerPage = await caseworker.GetHtmlAsync($"/Applicants/Details?id={id}");
+
+        // Who the case is about, the country and how urgent the danger is stay: reviewers act on them.
+        Assert.Contains("Canaryperson Reviewtest", Html.Text(reviewerPage));
+        Assert.Contains(Html.Texts(reviewerPage, "dl.facts dd"), fact => fact.Trim() == "PK");
+        Assert.Contains(Html.Texts(reviewerPage, "dl.facts dd"), fact => fact.Trim() == "In hiding");
+        Assert.All(hidden, canary =>
+        {
+            Assert.DoesNotContain(canary, reviewerPage);
+            Assert.DoesNotContain(canary, Html.Text(reviewerPage));
+            Assert.Contains(canary, Html.Text(caseworkerPage));
+        });
+        // A hit would say whose the identifier is as surely as showing it; the name still finds the person.
+        foreach (var identifier in new[] { "TZ-8086-4471", "P80864471", "+93 70 808 6447" })
+        {
+            var byReviewer = await reviewer.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", identifier)), tokenSource: "/Applicants");
+            Assert.DoesNotContain($"/Applicants/Details?id={id}", Html.Links(await byReviewer.Content.ReadAsStringAsync()));
+            var byCaseworker = await caseworker.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", identifier)), tokenSource: "/Applicants");
+            Assert.Contains($"/Applicants/Details?id={id}", Html.Links(await byCaseworker.Content.ReadAsStringAsync()));
+        }
+        var byName = await reviewer.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "Canaryperson Reviewtest")), tokenSource: "/Applicants");
+        Assert.Contains($"/Applicants/Details?id={id}", Html.Links(await byName.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Merge_MovesFamilyServiceCasesAndSpellings_AndBothRecordsShowIt()
     {
         using var caseworker = await SignedInAsync(_users.CaseworkerA);
