@@ -159,7 +159,7 @@ public class Journeys(BrowserFixture fixture)
     private async Task<string> Reference(Guid caseId)
     {
         await using var scope = fixture.Database.Scope();
-        return scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.Where(c => c.Id == caseId).Select(c => c.Reference).Single();
+        return scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.Where(c => c.Id == caseId).Select(c => c.Reference).Single();
     }
 
     private async Task<IPage> SignInWithTwoFactorAsync(AppUser user)

@@ -30,7 +30,7 @@ public class DashboardTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         List<Case> cases; List<Person> persons; List<StageEvent> events; List<Stage> stages;
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             cases = await db.Cases.AsNoTracking().Where(c => c.OrganisationId == organisation).ToListAsync();
             persons = await db.Persons.AsNoTracking().Where(p => p.OrganisationId == organisation).ToListAsync();
             events = await db.StageEvents.AsNoTracking().Where(e => e.OrganisationId == organisation && e.VoidedAt == null).ToListAsync();

@@ -40,6 +40,8 @@ public sealed class ClockRecomputeWorker(IServiceScopeFactory scopes, ClockRecom
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                // A catalog change moves the clocks of every organisation's cases.
+                scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
                 var changed = await scope.ServiceProvider.GetRequiredService<ClockRecompute>()
                     .RecomputeAllAsync(progress: (done, total) => (jobs.Done, jobs.Total) = (done, total), ct: stoppingToken);
                 logger.LogInformation("Recomputed clocks after a catalog change: {Changed} of {Total} cases changed", changed, jobs.Total);

@@ -22,6 +22,11 @@ internal static class RecomputeClocksCommand
         {
             organisationId = await CommandLine.FindOrganisationAsync(db, slug, error, ct);
             if (organisationId is null) return 1;
+            db.OrganisationId = organisationId;
+        }
+        else
+        {
+            db.AllOrganisations();
         }
         var lastReport = -1;
         var changed = await services.GetRequiredService<ClockRecompute>().RecomputeAllAsync(organisationId, (done, total) =>

@@ -24,7 +24,8 @@ internal static class RotateKeysCommand
     private static async Task<int> RunAsync(IServiceProvider services, TextWriter output, CancellationToken ct)
     {
         var current = FieldKeys.Current!.CurrentKeyId;
-        var db = services.GetRequiredService<AppDbContext>();
+        // Every organisation's protected fields are under the same key.
+        var db = services.GetRequiredService<AppDbContext>().AllOrganisations();
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var rotateTable = typeof(RotateKeysCommand).GetMethod(nameof(RotateTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
         var rotateWhole = typeof(RotateKeysCommand).GetMethod(nameof(RotateWholeTableAsync), BindingFlags.NonPublic | BindingFlags.Static)!;

@@ -18,14 +18,16 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
 
     private Guid? _organisationOverride;
     private bool _hasOrganisationOverride;
+    private bool _allOrganisations;
 
     /// <summary>Who is acting in this scope. Read at query and save time, not when the context is made: within one
     /// request the context may be created (by the cookie's security stamp check) before the user is known.</summary>
     public ICurrentActor? Actor { get; private set; }
 
     /// <summary>
-    /// The organisation whose rows queries see. Null means no filter: CLI commands, seeders and the sweep work across
-    /// organisations on purpose. Tests and background work may set it explicitly.
+    /// The organisation whose rows queries see. Null means no organisation, and then queries see nothing: work without a
+    /// signed-in user (background jobs, the CLI, tests) sets this, or says with <see cref="AllOrganisations"/> that it
+    /// spans every organisation on purpose.
     /// </summary>
     public Guid? OrganisationId
     {
@@ -37,6 +39,24 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         }
     }
 
+    /// <summary>
+    /// Lets queries see the rows of every organisation, for work that spans them by design: the demo generator, key
+    /// rotation, recomputing every clock. An organisation, the actor's or one set explicitly, still narrows the filter,
+    /// so a signed-in user never gains other organisations' rows through this. Returns the context, for chaining.
+    /// </summary>
+    public AppDbContext AllOrganisations()
+    {
+        _allOrganisations = true;
+        return this;
+    }
+
+    /// <summary>
+    /// What the organisation filter compares with: the organisation when there is one; otherwise null, which lets every
+    /// row through, only after <see cref="AllOrganisations"/>, and an id no organisation has when nobody said so.
+    /// Forgetting to name the organisation then shows nothing instead of everything.
+    /// </summary>
+    private Guid? FilterOrganisationId => OrganisationId ?? (_allOrganisations ? null : Guid.Empty);
+
     /// <summary>Whoever is acting, for the created/updated stamps.</summary>
     public Guid? ActingUserId => Actor?.UserId;
 
@@ -46,6 +66,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         Actor = actor;
         _organisationOverride = null;
         _hasOrganisationOverride = false;
+        _allOrganisations = false;
     }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -100,7 +121,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
-        // Isolation lives here, once: every organisation-owned entity is filtered by the current organisation.
+        // Isolation lives here, once: every organisation-owned entity is filtered by the current organisation, and with
+        // none set, to nothing (see FilterOrganisationId).
         foreach (var entityType in modelBuilder.Model.GetEntityTypes()
                      .Where(t => typeof(IOrganisationOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null))
         {
@@ -111,10 +133,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     }
 
     private void ApplyOrganisationFilter<TEntity>(ModelBuilder modelBuilder) where TEntity : class, IOrganisationOwned =>
-        modelBuilder.Entity<TEntity>().HasQueryFilter(e => OrganisationId == null || e.OrganisationId == OrganisationId);
+        modelBuilder.Entity<TEntity>().HasQueryFilter(e => FilterOrganisationId == null || e.OrganisationId == FilterOrganisationId);
 }
 
-/// <summary>Who is acting in this scope: the signed-in user in a request, nobody (null) in the CLI and background work.</summary>
+/// <summary>
+/// Who is acting in this scope: the signed-in user in a request, nobody (null) in the CLI and background work, which
+/// then name their organisation on the context or call <see cref="AppDbContext.AllOrganisations"/>.
+/// </summary>
 public interface ICurrentActor
 {
     Guid? UserId { get; }

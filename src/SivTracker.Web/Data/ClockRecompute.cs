@@ -51,6 +51,8 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
     /// <summary>
     /// Recomputes every case (of one organisation, or all) in keyset batches: read a batch with its events, compute in
     /// memory, write back with one UPDATE ... FROM unnest(...). Memory stays flat; returns how many cases changed.
+    /// The total for progress is counted through the context's filter, so the caller names the organisation on the
+    /// context or opens it to all of them.
     /// </summary>
     public async Task<int> RecomputeAllAsync(Guid? organisationId = null, Action<int, int>? progress = null, CancellationToken ct = default)
     {

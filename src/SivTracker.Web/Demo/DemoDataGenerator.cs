@@ -10,6 +10,7 @@ namespace SivTracker.Web.Demo;
 /// Generates a realistic, reproducible data set: principals with families and service histories, cases over every stage
 /// of both step models and S1059, backdated histories so some cases are overdue, some paused, some closed.
 /// Rows go in through binary COPY in batches, so memory stays flat and 100,000 cases load in well under a minute.
+/// It fills every demo organisation, so it opens its context to all of them.
 /// </summary>
 public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockSettings clockSettings, UserAccounts accounts)
 {
@@ -38,6 +39,7 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
     /// <summary>Creates the demo accounts that are missing and gives each organisation's unassigned cases to its caseworker.</summary>
     public async Task<int> EnsureDemoUsersAsync(string password, CancellationToken ct = default)
     {
+        db.AllOrganisations();
         var created = 0;
         foreach (var (email, name, slug, role) in DemoUsers)
         {
@@ -61,6 +63,7 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
     public async Task<Result> GenerateAsync(int scale, int seed = 20_090_101, Action<string>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        db.AllOrganisations();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         if (catalog.Count == 0)

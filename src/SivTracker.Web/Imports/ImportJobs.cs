@@ -51,14 +51,20 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportJobs jobs, T
         await foreach (var importId in jobs.Queued.ReadAllAsync(stoppingToken))
         {
             await using var scope = scopes.CreateAsyncScope();
+            if (!jobs.TryTake(importId, out var entry)) continue;
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            // No signed-in user here: the organisation that checked the file is named before anything is read.
+            db.OrganisationId = entry.OrganisationId;
             var record = await db.Imports.FirstOrDefaultAsync(r => r.Id == importId, stoppingToken);
-            if (record is null || !jobs.TryTake(importId, out var entry)) continue;
+            if (record is null)
+            {
+                jobs.Finish(importId);
+                continue;
+            }
             record.Status = ImportStatus.Running;
             await db.SaveChangesAsync(stoppingToken);
             try
             {
-                db.OrganisationId = entry.OrganisationId;
                 var outcome = await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(entry.Sheet, entry.OrganisationId, entry.UserId, commit: true, stoppingToken);
                 record.Status = outcome.Committed ? ImportStatus.Succeeded : ImportStatus.Failed;
                 record.Problems = outcome.Problems.Count;

@@ -205,8 +205,9 @@ public static class Auth
 
 /// <summary>
 /// The acting user of a request. Requests without an organisation (anonymous, system administrators) get an
-/// organisation id that matches nothing, so the data filter shows them no case data; only the CLI and background
-/// work, which have no request, see across organisations.
+/// organisation id that matches nothing, so the data filter shows them no case data. Outside a request there is no
+/// organisation either: the CLI and background work see nothing until they name one or declare that they span all
+/// (<see cref="AppDbContext.AllOrganisations"/>), which a request cannot do because its organisation id always narrows.
 /// </summary>
 public sealed class HttpCurrentActor(IHttpContextAccessor accessor) : ICurrentActor
 {

@@ -99,7 +99,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains(reason, html);
         await using (var scope = Fixture.Scope())
         {
-            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.CountAsync());
         }
         var confirmed = await client.PostFormAsync("/Applicants/Create", second.Append(new("Input.ConfirmedNotDuplicate", "true")));
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
@@ -126,7 +126,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var id = field.Replace('.', '_').Replace('[', '_').Replace(']', '_');
         Assert.Contains(message, Html.FieldError(html, id));
         await using var scope = Fixture.Scope();
-        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.CountAsync());
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.CountAsync());
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("FatherName", html);
         Assert.Equal("Tajik", Html.Parse(html).QuerySelector("input[name='Input.ClanOrTribe']")?.GetAttribute("value"));
         await using var scope = Fixture.Scope();
-        var saved = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.SingleAsync(p => p.Id == id);
+        var saved = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.SingleAsync(p => p.Id == id);
         Assert.Equal("Sakhi Jan", saved.FatherName);
         Assert.Null(saved.ClanOrTribe);
     }
@@ -183,6 +183,47 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.DoesNotContain("+93 70 123 4567", html);
         Assert.DoesNotContain("P7654321", html);
         Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostFormAsync($"/Applicants/Edit?id={id}", AppClient.Form(Interpreter), tokenSource: "/Applicants")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reviewer_SeesNamesButNoIdentifiersOrWhereabouts_AndCannotSearchByThem_WhileACaseworkerDoes()
+    {
+        using var caseworker = await SignedInAsync(_users.CaseworkerA);
+        var registered = await caseworker.PostFormAsync("/Applicants/Create", AppClient.Form(
+            ("Input.GivenNames", "Canaryperson"), ("Input.FamilyName", "Reviewtest"), ("Input.FatherName", "Fathercanary"), ("Input.ClanOrTribe", "Clancanary"),
+            ("Input.PlaceOfBirth", "Birthplacecanary"), ("Input.DateOfBirth", "1990-04-02"), ("Input.DateOfBirthPrecision", "Exact"),
+            ("Input.TazkiraType", "Paper"), ("Input.TazkiraNumber", "TZ-8086-4471"), ("Input.TazkiraVolume", "Vol8086"), ("Input.TazkiraPage", "Pg8086"),
+            ("Input.TazkiraRegister", "Reg8086"), ("Input.Passports[0].Number", "P80864471"), ("Input.Passports[0].Country", "AF"),
+            ("Input.Contacts[0].Kind", "Phone"), ("Input.Contacts[0].Value", "+93 70 808 6447"), ("Input.CurrentCountry", "PK"),
+            ("Input.CurrentProvince", "Provincecanary"), ("Input.SafetyStatus", "InHiding"), ("Input.SafetyNotes", "Notescanary")));
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        var id = Guid.Parse(Regex.Match(registered.Headers.Location!.ToString(), "id=([0-9a-f-]+)").Groups[1].Value);
+        string[] hidden = ["TZ-8086-4471", "Vol8086", "Pg8086", "Reg8086", "P80864471", "808 6447", "Provincecanary", "Notescanary", "Fathercanary", "Clancanary", "Birthplacecanary"];
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+
+        var reviewerPage = await reviewer.GetHtmlAsync($"/Applicants/Details?id={id}");
+        var caseworkerPage = await caseworker.GetHtmlAsync($"/Applicants/Details?id={id}");
+
+        // Who the case is about, the country and how urgent the danger is stay: reviewers act on them.
+        Assert.Contains("Canaryperson Reviewtest", Html.Text(reviewerPage));
+        Assert.Contains(Html.Texts(reviewerPage, "dl.facts dd"), fact => fact.Trim() == "PK");
+        Assert.Contains(Html.Texts(reviewerPage, "dl.facts dd"), fact => fact.Trim() == "In hiding");
+        Assert.All(hidden, canary =>
+        {
+            Assert.DoesNotContain(canary, reviewerPage);
+            Assert.DoesNotContain(canary, Html.Text(reviewerPage));
+            Assert.Contains(canary, Html.Text(caseworkerPage));
+        });
+        // A hit would say whose the identifier is as surely as showing it; the name still finds the person.
+        foreach (var identifier in new[] { "TZ-8086-4471", "P80864471", "+93 70 808 6447" })
+        {
+            var byReviewer = await reviewer.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", identifier)), tokenSource: "/Applicants");
+            Assert.DoesNotContain($"/Applicants/Details?id={id}", Html.Links(await byReviewer.Content.ReadAsStringAsync()));
+            var byCaseworker = await caseworker.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", identifier)), tokenSource: "/Applicants");
+            Assert.Contains($"/Applicants/Details?id={id}", Html.Links(await byCaseworker.Content.ReadAsStringAsync()));
+        }
+        var byName = await reviewer.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "Canaryperson Reviewtest")), tokenSource: "/Applicants");
+        Assert.Contains($"/Applicants/Details?id={id}", Html.Links(await byName.Content.ReadAsStringAsync()));
     }
 
     [Fact]
@@ -211,7 +252,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             Assert.Equal(survivor, (await db.Persons.SingleAsync(p => p.GivenNames == "Sima")).PrincipalId);
             Assert.Equal(survivor, (await db.ServiceRecords.SingleAsync(s => s.Employer == "USAID Afghanistan")).PersonId);
             Assert.Equal(survivor, (await db.Cases.SingleAsync()).PrincipalId);
@@ -270,6 +311,6 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<uint> VersionAsync(Guid id)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Where(p => p.Id == id).Select(p => p.Version).SingleAsync();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.Where(p => p.Id == id).Select(p => p.Version).SingleAsync();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 using SivTracker.Web.Pages.Applicants;
 
 namespace SivTracker.IntegrationTests.Applicants;
@@ -95,13 +96,13 @@ public class SearchQualityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         searchDb.OrganisationId = org.Id;
         foreach (var (registered, typed) in MustFind)
         {
-            var hits = await ApplicantSearch.RunAsync(searchDb, typed, CancellationToken.None);
+            var hits = await ApplicantSearch.RunAsync(searchDb, typed, PersonalDataAccess.Everything, CancellationToken.None);
             var rank = hits.Select(h => h.Id).ToList().IndexOf(ids[registered]);
             if (rank is < 0 or > 2) failures.Add($"'{typed}' should find '{registered}' in the top 3 (rank {rank}).");
         }
         foreach (var (registered, typed) in MustNotFind)
         {
-            var hits = await ApplicantSearch.RunAsync(searchDb, typed, CancellationToken.None);
+            var hits = await ApplicantSearch.RunAsync(searchDb, typed, PersonalDataAccess.Everything, CancellationToken.None);
             if (hits.Any(h => h.Id == ids[registered])) failures.Add($"'{typed}' should not find '{registered}'.");
         }
 

@@ -27,13 +27,13 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<List<CaseFlag>> FlagsAsync(Guid caseId)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().CaseFlags.AsNoTracking().Where(f => f.CaseId == caseId).ToListAsync();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().CaseFlags.AsNoTracking().Where(f => f.CaseId == caseId).ToListAsync();
     }
 
     private async Task<Case> StoredAsync(Guid caseId)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.AsNoTracking().SingleAsync(c => c.Id == caseId);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.AsNoTracking().SingleAsync(c => c.Id == caseId);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await SweepAsync("2026-03-15");
 
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code);
         foreach (var id in new[] { running.Id, paused.Id })
         {
@@ -170,7 +170,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // The conditions end: the appeal is filed, the passport renewed, a note added, the contact made, the visa issued.
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             db.StageEvents.Add(new StageEvent { OrganisationId = org.Id, CaseId = denied.Id, FromStageCode = "COM_DENIED", ToStageCode = "COM_APPEAL", EffectiveOn = D("2026-06-12"), RecordedAt = Fixture.Time.GetUtcNow() });
             db.StageEvents.Add(new StageEvent { OrganisationId = org.Id, CaseId = medical.Id, FromStageCode = "MEDICAL", ToStageCode = "VISA_ISSUED", EffectiveOn = D("2026-06-12"), RecordedAt = Fixture.Time.GetUtcNow() });
             db.Passports.Add(new Passport { OrganisationId = org.Id, PersonId = denied.PrincipalId, Number = "P2", Country = "AF", ExpiresOn = D("2036-06-30") });
@@ -210,7 +210,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains(results, r => r.Ran);
         Assert.Equal(0, again.Raised);
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         Assert.Equal(20, await db.CaseFlags.CountAsync(f => f.Type == FlagType.StatutoryOverdue));
         Assert.False(await db.CaseFlags.GroupBy(f => new { f.CaseId, f.Type }).AnyAsync(g => g.Count() > 1));
     }
@@ -223,7 +223,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var mine = await CaseBuilder.CaseAsync(Fixture, users.OrganisationA.Id, D("2026-01-01"), ("COM_SUBMITTED", "2024-01-01"));
         await using (var scope = Fixture.Scope())
         {
-            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.Where(c => c.Id == mine.Id)
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.Where(c => c.Id == mine.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.CaseworkerId, users.CaseworkerA.Id));
         }
 
@@ -231,7 +231,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await SweepAsync("2026-02-02");
 
         await using var check = Fixture.Scope();
-        var notices = await check.ServiceProvider.GetRequiredService<AppDbContext>().Notifications.AsNoTracking().ToListAsync();
+        var notices = await check.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Notifications.AsNoTracking().ToListAsync();
         Assert.Equal(1, notices.Count(n => n.UserId == users.CaseworkerA.Id));
         Assert.Equal(1, notices.Count(n => n.UserId == users.ReviewerA.Id));
         Assert.Equal(1, notices.Count(n => n.UserId == users.AdminA.Id));
@@ -248,7 +248,7 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var @case = await CaseBuilder.CaseAsync(Fixture, users.OrganisationA.Id, D("2026-01-01"), ("COM_SUBMITTED", "2024-01-01"));
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             var person = await db.Persons.SingleAsync(p => p.Id == @case.PrincipalId);
             person.GivenNames = "Canaryname";
             person.TazkiraNumber = "TZ-CANARY-1";

@@ -51,7 +51,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<Case> CaseAsync(Guid id)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.AsNoTracking().SingleAsync(c => c.Id == id);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.AsNoTracking().SingleAsync(c => c.Id == id);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
         await using var scope = Fixture.Scope();
-        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().StageEvents.CountAsync(e => e.CaseId == id && e.ToStageCode == "COM_REVIEW"));
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().StageEvents.CountAsync(e => e.CaseId == id && e.ToStageCode == "COM_REVIEW"));
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Contains("Someone else recorded a change on this case at the same moment", Html.Text(await second.Content.ReadAsStringAsync()));
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         Assert.Equal(["COM_REVIEW"], await db.StageEvents.Where(e => e.CaseId == id && e.FromStageCode == "COM_SUBMITTED").Select(e => e.ToStageCode).ToListAsync());
         Assert.Equal("COM_REVIEW", (await CaseAsync(id)).CurrentStageCode);
     }
@@ -238,7 +238,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
         await using var scope = Fixture.Scope();
-        var numbers = await scope.ServiceProvider.GetRequiredService<AppDbContext>().CaseNumbers.Where(n => n.CaseId == id).OrderBy(n => n.IsCurrent).ToListAsync();
+        var numbers = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().CaseNumbers.Where(n => n.CaseId == id).OrderBy(n => n.IsCurrent).ToListAsync();
         Assert.Equal([("KBL2017456789", false), ("ISL2018000011", true)], numbers.Select(n => (n.Number, n.IsCurrent)));
         var search = await _caseworker.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "KBL-2017-456789")), tokenSource: "/Applicants");
         Assert.Contains("case or receipt number", await search.Content.ReadAsStringAsync());
@@ -261,7 +261,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         Assert.Contains("within 15 minutes", await tooLate.Content.ReadAsStringAsync());
         await using var scope = Fixture.Scope();
-        Assert.Equal("Called the applicant; family safe.", (await scope.ServiceProvider.GetRequiredService<AppDbContext>().CaseNotes.SingleAsync()).Body);
+        Assert.Equal("Called the applicant; family safe.", (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().CaseNotes.SingleAsync()).Body);
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<Guid> FirstEventIdAsync(Guid caseId, string stage)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().StageEvents
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().StageEvents
             .Where(e => e.CaseId == caseId && e.ToStageCode == stage && e.VoidedAt == null).Select(e => e.Id).SingleAsync();
     }
 

@@ -62,7 +62,7 @@ public class CommandLineTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("already holds organisations", second.Output);
         await using var scope = Fixture.Scope();
-        Assert.Equal(12, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.CountAsync());
+        Assert.Equal(12, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.CountAsync());
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class CommandLineTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var client = new AppClient(Fixture.Factory);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await client.SignInAsync("reviewer@ngo-b.demo", password)).StatusCode);
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         Assert.Equal(7, await db.Users.CountAsync());
         Assert.False(await db.Cases.AnyAsync(c => c.CaseworkerId == null));
     }

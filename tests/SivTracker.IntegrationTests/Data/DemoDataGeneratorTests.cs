@@ -17,7 +17,7 @@ public class DemoDataGeneratorTests(DatabaseFixture fixture) : DatabaseTest(fixt
 
         var result = await generator.GenerateAsync(scale: 240);
 
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         Assert.Equal(240, result.Cases);
         Assert.Equal(240, await db.Cases.CountAsync());
         Assert.Equal(["ngo-a", "ngo-b"], await db.Organisations.OrderBy(o => o.Slug).Select(o => o.Slug).ToListAsync());
@@ -40,7 +40,7 @@ public class DemoDataGeneratorTests(DatabaseFixture fixture) : DatabaseTest(fixt
     {
         await using var scope = Fixture.Scope();
         await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 1500);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var people = await db.Persons.AsNoTracking().ToListAsync();
         var byId = people.ToDictionary(p => p.Id);
         var service = await db.ServiceRecords.AsNoTracking().ToListAsync();
@@ -94,7 +94,7 @@ public class DemoDataGeneratorTests(DatabaseFixture fixture) : DatabaseTest(fixt
     {
         await using var scope = Fixture.Scope();
         await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 60);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code);
         var settings = scope.ServiceProvider.GetRequiredService<ClockSettings>();
         var today = DateOnly.FromDateTime(Fixture.Time.GetUtcNow().UtcDateTime);
@@ -116,7 +116,7 @@ public class DemoDataGeneratorTests(DatabaseFixture fixture) : DatabaseTest(fixt
     {
         await using var scope = Fixture.Scope();
         await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 20, seed: 7);
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var first = await db.Cases.OrderBy(c => c.Reference).Select(c => new { c.Reference, c.CurrentStageCode, c.GovernmentDays }).ToListAsync();
         await Fixture.ResetAsync();
 

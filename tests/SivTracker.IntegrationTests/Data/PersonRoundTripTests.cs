@@ -63,7 +63,7 @@ public class PersonRoundTripTests(DatabaseFixture fixture) : DatabaseTest(fixtur
 
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             var loaded = await db.Persons.AsNoTracking()
                 .Include(p => p.Aliases).Include(p => p.Passports).Include(p => p.ContactChannels)
                 .Include(p => p.ServiceRecords).Include(p => p.FamilyMembers)
@@ -94,8 +94,8 @@ public class PersonRoundTripTests(DatabaseFixture fixture) : DatabaseTest(fixtur
 
         await using var first = Fixture.Scope();
         await using var second = Fixture.Scope();
-        var firstDb = first.ServiceProvider.GetRequiredService<AppDbContext>();
-        var secondDb = second.ServiceProvider.GetRequiredService<AppDbContext>();
+        var firstDb = first.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        var secondDb = second.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var mine = await firstDb.Persons.SingleAsync(p => p.Id == person.Id);
         var theirs = await secondDb.Persons.SingleAsync(p => p.Id == person.Id);
 
@@ -105,7 +105,7 @@ public class PersonRoundTripTests(DatabaseFixture fixture) : DatabaseTest(fixtur
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => firstDb.SaveChangesAsync());
         await using var check = Fixture.Scope();
-        Assert.Equal("Karimi", (await check.ServiceProvider.GetRequiredService<AppDbContext>().Persons.SingleAsync(p => p.Id == person.Id)).FamilyName);
+        Assert.Equal("Karimi", (await check.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.SingleAsync(p => p.Id == person.Id)).FamilyName);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class PersonRoundTripTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         Fixture.Time.Advance(TimeSpan.FromDays(3));
 
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var loaded = await db.Persons.SingleAsync(p => p.Id == person.Id);
         loaded.FatherName = "Sakhi";
         await db.SaveChangesAsync();

@@ -19,7 +19,7 @@ public class SchemaTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await db.Database.MigrateAsync();
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Equal(0, await db.Cases.CountAsync());
+        Assert.Equal(0, await db.AllOrganisations().Cases.CountAsync());
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("select count(*) from pg_extension where extname = 'pg_trgm'", connection);

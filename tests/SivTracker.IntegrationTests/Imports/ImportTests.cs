@@ -46,7 +46,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<(int Cases, int People, int Events)> CountsAsync()
     {
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         return (await db.Cases.CountAsync(), await db.Persons.CountAsync(), await db.StageEvents.CountAsync());
     }
 
@@ -62,7 +62,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.True(committed.Committed);
         await using (var scope = Fixture.Scope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             var imported = await db.Cases.AsNoTracking().SingleAsync(c => c.Reference == "A-100");
             Assert.Equal((StepModel.DS157, "COM_REVIEW", ClockState.Running, _users.CaseworkerA.Id), (imported.StepModel, imported.CurrentStageCode, imported.ClockState, imported.CaseworkerId!.Value));
             Assert.Equal(new DateOnly(2023, 1, 10), imported.ClockStartedOn);
@@ -105,7 +105,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         Assert.Equal(1, outcome.Summary.CasesUpdated);
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var reviews = await db.StageEvents.AsNoTracking().Where(e => e.ToStageCode == "COM_REVIEW").ToListAsync();
         Assert.Equal(2, reviews.Count);
         var old = reviews.Single(e => e.VoidedAt != null);

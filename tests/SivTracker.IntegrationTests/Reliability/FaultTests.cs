@@ -117,7 +117,7 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             Assert.DoesNotContain("Exception", answer.Body);
         });
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var notes = await db.CaseNotes.Where(n => n.CaseId == @case.Id).Select(n => n.Body).ToListAsync();
         Assert.NotEmpty(acknowledgedNotes);
         Assert.All(acknowledgedNotes, note => Assert.Contains(note, notes));
@@ -276,7 +276,7 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
                     Html.Parse(page).QuerySelector("main")?.TextContent.Trim());
             }
             await using var scope = Fixture.Scope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             var events = await db.StageEvents.CountAsync(e => e.CaseId == @case.Id && e.ToStageCode == "COM_REVIEW");
             var stored = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == @case.Id);
             // Either the one stage change landed with its case update, or the one settings change did: never a mix.

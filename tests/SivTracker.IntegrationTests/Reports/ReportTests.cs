@@ -36,7 +36,7 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await CaseBuilder.CaseAsync(Fixture, _users.OrganisationB.Id, today, ("COM_SUBMITTED", "2020-01-01"));
         var formulaName = await TestUsers.UserAsync(Fixture, "formula@a.test", a, Roles.Caseworker);
         await using var scope = Fixture.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         await db.Users.Where(u => u.Id == formulaName.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayName, "=HYPERLINK(\"http://x\")"));
         await db.Cases.Where(c => c.Id == _c1.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.CaseworkerId, formulaName.Id));
         // The RFI of case 2 was recorded by mistake and voided: it counts nowhere.

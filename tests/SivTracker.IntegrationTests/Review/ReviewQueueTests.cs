@@ -141,7 +141,7 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         await using (var scope = Fixture.Scope())
         {
-            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Cases.Where(c => c.Id == _within30.Id)
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.Where(c => c.Id == _within30.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.CaseworkerId, _users.CaseworkerA.Id));
         }
         using var reviewer = await SignedInAsync(_users.ReviewerA);
@@ -223,7 +223,7 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<List<CaseFlag>> FlagsAsync(Guid caseId)
     {
         await using var scope = Fixture.Scope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().CaseFlags.AsNoTracking().Where(f => f.CaseId == caseId && f.ClearedOn == null).ToListAsync();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().CaseFlags.AsNoTracking().Where(f => f.CaseId == caseId && f.ClearedOn == null).ToListAsync();
     }
 
     private sealed class CommandCounter : DbCommandInterceptor

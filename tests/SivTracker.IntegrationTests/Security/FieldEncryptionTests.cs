@@ -63,7 +63,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         Assert.Equal(("TZ-5550001", "Hiding with an uncle in Jalalabad", "P5550001"), (loaded.TazkiraNumber, loaded.SafetyNotes, loaded.Passports.Single().Number));
         foreach (var query in new[] { "tz 5550001", "P5550001", "+93 70 555 0001", "hamid5550001@example.org" })
         {
-            Assert.Contains(await ApplicantSearch.RunAsync(db, query, CancellationToken.None), h => h.Id == person.Id);
+            Assert.Contains(await ApplicantSearch.RunAsync(db, query, PersonalDataAccess.Everything, CancellationToken.None), h => h.Id == person.Id);
         }
     }
 
@@ -157,7 +157,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             Assert.DoesNotContain("enc:test1:", dump);
             Assert.Contains("enc:test2:", dump);
             await using var scope = Fixture.Scope();
-            var loaded = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Include(p => p.ContactChannels).SingleAsync(p => p.Id == person.Id);
+            var loaded = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.Include(p => p.ContactChannels).SingleAsync(p => p.Id == person.Id);
             Assert.Equal("TZ-5550001", loaded.TazkiraNumber);
             Assert.Contains(loaded.ContactChannels, c => c.Value == "+93705550001");
         }
@@ -181,7 +181,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             FieldKeys.Current = new FieldKeys { Keys = new Dictionary<string, byte[]> { ["other"] = new byte[32] }, CurrentKeyId = "other", IndexKey = original.IndexKey };
             await using var scope = Fixture.Scope();
             await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(() =>
-                scope.ServiceProvider.GetRequiredService<AppDbContext>().Persons.Where(p => p.TazkiraNumber != null).ToListAsync());
+                scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.Where(p => p.TazkiraNumber != null).ToListAsync());
         }
         finally
         {
@@ -196,7 +196,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         await using (var scope = Fixture.Scope())
         {
             await scope.ServiceProvider.GetRequiredService<DemoDataGenerator>().GenerateAsync(scale: 60);
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
             identifiers = [
                 .. await db.Persons.Where(p => p.TazkiraNumber != null).Select(p => p.TazkiraNumber!).ToListAsync(),
                 .. await db.Passports.Select(p => p.Number).ToListAsync(),

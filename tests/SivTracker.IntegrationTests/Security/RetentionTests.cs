@@ -25,6 +25,7 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await using (var scope = Fixture.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.OrganisationId = a;
             var principal = await db.Persons.SingleAsync(p => p.Id == old.PrincipalId);
             principal.GivenNames = "Canarygul";
             principal.TazkiraNumber = "9988776655";
@@ -69,6 +70,7 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         await using var check = Fixture.Scope();
         var after = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        after.OrganisationId = a;
         Assert.Equal(today, (await after.Cases.SingleAsync(c => c.Id == old.Id)).AnonymisedOn);
         Assert.Null((await after.Cases.SingleAsync(c => c.Id == recent.Id)).AnonymisedOn);
         Assert.Equal(4, await after.StageEvents.CountAsync(e => e.CaseId == old.Id));
@@ -76,6 +78,65 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.False(await after.AuditEvents.AnyAsync(e => e.Action == "case.anonymised" && e.EntityId == recent.Id.ToString()));
         Assert.Contains("Anonymised on 26 Nov 2026", await admin.GetHtmlAsync($"/Cases/Details?id={old.Id}"));
         Assert.Contains("No case is past the retention period", await admin.GetHtmlAsync("/Admin/Retention"));
+    }
+
+    [Fact]
+    public async Task AnonymisingAFamily_AlsoAnonymisesTheRecordsMergedIntoItsMembers()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var a = users.OrganisationA.Id;
+        var today = D("2026-11-26");
+        var old = await CaseBuilder.CaseAsync(Fixture, a, today, ("COM_SUBMITTED", "2016-01-10"), ("COM_APPROVED", "2016-09-01"), ("VISA_ISSUED", "2017-03-01"), ("ARRIVED", "2018-01-15"));
+        var spouse = new Person { OrganisationId = a, GivenNames = "Spouse", Relationship = Relationship.Spouse, PrincipalId = old.PrincipalId };
+        // The spouse was registered twice and merged; that duplicate had itself absorbed a third record earlier.
+        var duplicate = new Person
+        {
+            OrganisationId = a, GivenNames = "Canarymerged", FatherName = "Canaryfather", TazkiraNumber = "9911223344", CurrentProvince = "Canaryprovince",
+            SafetyNotes = "Canary hiding place", Aliases = [new PersonAlias { OrganisationId = a, Spelling = "Canaryalias" }],
+        };
+        var olderDuplicate = new Person { OrganisationId = a, GivenNames = "Canaryolder", ClanOrTribe = "Canaryclan" };
+        // Merged into someone outside the family: not the retention's to touch.
+        var outsider = await TestData.PersonAsync(Fixture, a, "Keptsurvivor");
+        var unrelated = new Person { OrganisationId = a, GivenNames = "Keptduplicate" };
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.Persons.AddRange(spouse, duplicate, olderDuplicate, unrelated);
+            db.Passports.Add(new Passport { OrganisationId = a, PersonId = duplicate.Id, Number = "P11223344", Country = "AF" });
+            db.ContactChannels.Add(new ContactChannel { OrganisationId = a, PersonId = olderDuplicate.Id, Kind = ContactChannelKind.Phone, Value = "+93701122334" });
+            db.ServiceRecords.Add(new ServiceRecord { OrganisationId = a, PersonId = olderDuplicate.Id, Employer = "Canary Battalion", StartDate = D("2010-01-01") });
+            await db.SaveChangesAsync();
+            db.OrganisationId = a;
+            await db.Persons.Where(p => p.Id == duplicate.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergedIntoId, spouse.Id));
+            await db.Persons.Where(p => p.Id == olderDuplicate.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergedIntoId, duplicate.Id));
+            await db.Persons.Where(p => p.Id == unrelated.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MergedIntoId, outsider.Id));
+        }
+
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        var done = await admin.PostFormAsync("/Admin/Retention", [new("Selected", old.Id.ToString()), new("Confirmed", "true")]);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        var dump = (string)(await new NpgsqlCommand(
+            """
+            select concat_ws('|', (select string_agg(p::text, '|') from persons p), (select string_agg(x::text, '|') from person_aliases x),
+              (select string_agg(x::text, '|') from service_records x))
+            """, connection).ExecuteScalarAsync())!;
+        Assert.DoesNotContain("Canary", dump);
+        Assert.Contains("Keptduplicate", dump);
+        var mergedIds = $"'{duplicate.Id}', '{olderDuplicate.Id}'";
+        Assert.Equal(0L, await new NpgsqlCommand($"select count(*) from passports where person_id in ({mergedIds})", connection).ExecuteScalarAsync());
+        Assert.Equal(0L, await new NpgsqlCommand($"select count(*) from contact_channels where person_id in ({mergedIds})", connection).ExecuteScalarAsync());
+        Assert.Equal(0L, await new NpgsqlCommand(
+            $"select count(*) from persons where id in ({mergedIds}) and (tazkira_number is not null or current_province is not null or safety_notes is not null)",
+            connection).ExecuteScalarAsync());
+        // The merged records stay, for the history of the merge.
+        Assert.Equal(2L, await new NpgsqlCommand($"select count(*) from persons where id in ({mergedIds})", connection).ExecuteScalarAsync());
+        await using var check = Fixture.Scope();
+        var audit = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.True(await audit.AuditEvents.AnyAsync(e => e.Action == "case.anonymised" && e.EntityId == old.Id.ToString() && e.Details == "people=4"));
     }
 
     private async Task<Dictionary<string, List<string>>> AllReportsAsync(Guid organisationId)

@@ -16,7 +16,8 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
     /// Removes the personal data of long-closed cases while keeping what the reports count: the stage history with its
     /// dates, the stored clock, the program and the number and relationships of family members.
     /// A case is eligible when it, and every other case of the same principal, has been in a terminal stage for the
-    /// configured number of years; a family shared with a still-active case is never touched.
+    /// configured number of years; a family shared with a still-active case is never touched. Records merged into a
+    /// member of the family are anonymised with it.
     /// </summary>
     public sealed class Handler(AppDbContext db, Audit audit, RetentionSettings settings)
     {
@@ -47,8 +48,9 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
             var cases = await Eligible(today).Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.PrincipalId }).ToListAsync(ct);
             var caseIdList = cases.Select(c => c.Id).ToList();
             var principals = cases.Select(c => c.PrincipalId).Distinct().ToList();
-            var people = await db.Persons.Where(p => principals.Contains(p.Id) || (p.PrincipalId != null && principals.Contains(p.PrincipalId.Value)))
+            var family = await db.Persons.Where(p => principals.Contains(p.Id) || (p.PrincipalId != null && principals.Contains(p.PrincipalId.Value)))
                 .Select(p => p.Id).ToListAsync(ct);
+            var people = await WithRecordsMergedIntoAsync(family, ct);
 
             await db.Persons.Where(p => people.Contains(p.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.GivenNames, Placeholder).SetProperty(p => p.FamilyName, (string?)null).SetProperty(p => p.FatherName, (string?)null)
@@ -82,6 +84,26 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return caseIdList.Count;
+        }
+
+        /// <summary>
+        /// The people and every record merged into any of them, directly or through a chain of merges. A merged record
+        /// keeps the duplicate's names, identifiers and whereabouts for the history, so it is the same person's data and
+        /// goes with the record it was merged into.
+        /// </summary>
+        private async Task<List<Guid>> WithRecordsMergedIntoAsync(List<Guid> people, CancellationToken ct)
+        {
+            var all = new List<Guid>(people);
+            var reached = people;
+            while (reached.Count > 0)
+            {
+                var survivors = reached;
+                var known = all.ToList();
+                reached = await db.Persons.Where(p => p.MergedIntoId != null && survivors.Contains(p.MergedIntoId.Value) && !known.Contains(p.Id))
+                    .Select(p => p.Id).ToListAsync(ct);
+                all.AddRange(reached);
+            }
+            return all;
         }
     }
 

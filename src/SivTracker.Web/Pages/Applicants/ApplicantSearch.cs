@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>
 /// One search box for names in any spelling or script, tazkira, passport, phone, email, case reference, NVC case
 /// number and USCIS receipt number. Identifiers match exactly in lookup form; names by trigram word similarity on
-/// the folded spellings, best first.
+/// the folded spellings, best first. Identifiers the user may not see cannot be searched either: a hit would tell
+/// whose they are as surely as showing them.
 /// </summary>
 public static class ApplicantSearch
 {
@@ -17,7 +19,7 @@ public static class ApplicantSearch
 
     public const int Limit = 50;
 
-    public static async Task<IReadOnlyList<Hit>> RunAsync(AppDbContext db, string query, CancellationToken ct)
+    public static async Task<IReadOnlyList<Hit>> RunAsync(AppDbContext db, string query, PersonalDataAccess access, CancellationToken ct)
     {
         var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
         query = query.Trim();
@@ -39,18 +41,21 @@ public static class ApplicantSearch
 
         if (compact.Length >= 3)
         {
-            Add(await db.Persons.Where(p => p.TazkiraLookup == tazkiraLookup).Select(p => p.Id).Take(Limit).ToListAsync(ct), "tazkira");
-            Add(await db.Passports.Where(p => p.Lookup == passportLookup).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), "passport");
+            if (access.Identifiers)
+            {
+                Add(await db.Persons.Where(p => p.TazkiraLookup == tazkiraLookup).Select(p => p.Id).Take(Limit).ToListAsync(ct), "tazkira");
+                Add(await db.Passports.Where(p => p.Lookup == passportLookup).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), "passport");
+            }
             Add(await db.Cases.Where(c => c.Reference.ToUpper() == compact || c.Reference.ToUpper() == query.ToUpper())
                 .Select(c => c.PrincipalId).Take(Limit).ToListAsync(ct), "case reference");
             Add(await db.CaseNumbers.Where(n => n.Number == compact)
                 .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), "case or receipt number");
         }
-        if (phone.Length >= 7)
+        if (access.Whereabouts && phone.Length >= 7)
         {
             Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup || c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "phone or email");
         }
-        else if (email.Contains('@'))
+        else if (access.Whereabouts && email.Contains('@'))
         {
             Add(await db.ContactChannels.Where(c => c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "email");
         }

@@ -9,14 +9,25 @@ namespace SivTracker.Web.Pages.Applicants;
 
 public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit) : PageModel
 {
+    /// <summary>What every member of the organisation sees of the person.</summary>
     public sealed record PersonView(
-        Guid Id, Relationship Relationship, Guid? PrincipalId, string GivenNames, string? FamilyName, string? NativeName, string? FatherName,
-        string? ClanOrTribe, DateOnly? DateOfBirth, DatePrecision DateOfBirthPrecision, string? PlaceOfBirth, Sex? Sex,
-        TazkiraType? TazkiraType, string? TazkiraNumber, string? TazkiraVolume, string? TazkiraPage, string? TazkiraRegister,
-        string? CurrentCountry, string? CurrentProvince, SafetyStatus SafetyStatus, DateOnly? MarriageDate, Guid? MergedIntoId)
+        Guid Id, Relationship Relationship, Guid? PrincipalId, string GivenNames, string? FamilyName, string? NativeName,
+        DateOnly? DateOfBirth, DatePrecision DateOfBirthPrecision, Sex? Sex, string? CurrentCountry, SafetyStatus SafetyStatus,
+        DateOnly? MarriageDate, Guid? MergedIntoId)
     {
         public string Name => Domain.Person.FormatName(GivenNames, FamilyName);
     }
+
+    /// <summary>What an identity document holds: loaded only when <see cref="PersonalDataAccess.Identifiers"/> allows.</summary>
+    public sealed record IdentityView(string? FatherName, string? ClanOrTribe, string? PlaceOfBirth, TazkiraType? TazkiraType, string? TazkiraNumber,
+        string? TazkiraVolume, string? TazkiraPage, string? TazkiraRegister);
+
+    public sealed record PassportRow(string Number, string Country, DateOnly? ExpiresOn);
+
+    public sealed record ContactRow(ContactChannelKind Kind, string Value, DateOnly? LastSuccessfulContactOn);
+
+    /// <summary>How to reach or find the person: loaded only when <see cref="PersonalDataAccess.Whereabouts"/> allows.</summary>
+    public sealed record WhereaboutsView(string? CurrentProvince, IReadOnlyList<ContactRow> Contacts, string? SafetyNotes);
 
     public sealed record FamilyRow(Guid Id, Relationship Relationship, string Name, string? NativeName, DateOnly? DateOfBirth, DatePrecision Precision, DateOnly? MarriageDate);
 
@@ -25,8 +36,6 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
         bool HrLetterObtained, bool RecommendationLetterObtained, string? PrimeContractNumber, string? SubcontractNumber);
 
     public sealed record CaseRow(Guid Id, string Reference, SivProgram Program, string Stage, ClockState ClockState, int GovernmentDays, int? DaysOver, DateOnly? ClockStartedOn);
-
-    public sealed record Restricted(IReadOnlyList<Passport> Passports, IReadOnlyList<ContactChannel> Contacts, string? SafetyNotes);
 
     public sealed record HistoryRow(PersonHistoryKind Kind, DateTimeOffset At, string? By, Guid? OtherPersonId, string? Fields);
 
@@ -37,8 +46,14 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     public IReadOnlyList<CaseRow> Cases { get; private set; } = [];
     public IReadOnlyList<HistoryRow> History { get; private set; } = [];
 
-    /// <summary>Contact details, passports and safety notes: loaded only for caseworkers and admins.</summary>
-    public Restricted? RestrictedDetails { get; private set; }
+    /// <summary>Null when the user may not see identity documents.</summary>
+    public IdentityView? Identity { get; private set; }
+
+    /// <summary>Empty when the user may not see identity documents.</summary>
+    public IReadOnlyList<PassportRow> Passports { get; private set; } = [];
+
+    /// <summary>Null when the user may not see how to reach or find the person.</summary>
+    public WhereaboutsView? Whereabouts { get; private set; }
 
     public int QualifyingMonths { get; private set; }
     public int MinimumMonths { get; private set; }
@@ -47,13 +62,29 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
+        var access = PersonalDataAccess.For(User);
         var person = await db.Persons.AsNoTracking().Where(p => p.Id == id)
-            .Select(p => new PersonView(p.Id, p.Relationship, p.PrincipalId, p.GivenNames, p.FamilyName, p.NativeName, p.FatherName, p.ClanOrTribe,
-                p.DateOfBirth, p.DateOfBirthPrecision, p.PlaceOfBirth, p.Sex, p.TazkiraType, p.TazkiraNumber, p.TazkiraVolume, p.TazkiraPage,
-                p.TazkiraRegister, p.CurrentCountry, p.CurrentProvince, p.SafetyStatus, p.MarriageDate, p.MergedIntoId))
+            .Select(p => new PersonView(p.Id, p.Relationship, p.PrincipalId, p.GivenNames, p.FamilyName, p.NativeName,
+                p.DateOfBirth, p.DateOfBirthPrecision, p.Sex, p.CurrentCountry, p.SafetyStatus, p.MarriageDate, p.MergedIntoId))
             .FirstOrDefaultAsync(ct);
         if (person is null) return NotFound();
         Person = person;
+        if (access.Identifiers)
+        {
+            Identity = await db.Persons.AsNoTracking().Where(p => p.Id == id)
+                .Select(p => new IdentityView(p.FatherName, p.ClanOrTribe, p.PlaceOfBirth, p.TazkiraType, p.TazkiraNumber, p.TazkiraVolume,
+                    p.TazkiraPage, p.TazkiraRegister))
+                .FirstAsync(ct);
+            Passports = await db.Passports.AsNoTracking().Where(p => p.PersonId == id).OrderBy(p => p.ExpiresOn)
+                .Select(p => new PassportRow(p.Number, p.Country, p.ExpiresOn)).ToListAsync(ct);
+        }
+        if (access.Whereabouts)
+        {
+            var whereabouts = await db.Persons.AsNoTracking().Where(p => p.Id == id).Select(p => new { p.CurrentProvince, p.SafetyNotes }).FirstAsync(ct);
+            var contacts = await db.ContactChannels.AsNoTracking().Where(c => c.PersonId == id).OrderBy(c => c.Kind)
+                .Select(c => new ContactRow(c.Kind, c.Value, c.LastSuccessfulContactOn)).ToListAsync(ct);
+            Whereabouts = new WhereaboutsView(whereabouts.CurrentProvince, contacts, whereabouts.SafetyNotes);
+        }
         Today = await calendar.TodayAsync(ct);
         Spellings = await db.PersonAliases.AsNoTracking().Where(a => a.PersonId == id).OrderBy(a => a.Spelling).Select(a => a.Spelling).ToListAsync(ct);
         var principalId = person.PrincipalId ?? person.Id;
@@ -63,26 +94,24 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
             .Select(p => new FamilyRow(p.Id, p.Relationship, Domain.Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.DateOfBirth, p.DateOfBirthPrecision, p.MarriageDate))
             .ToListAsync(ct);
-        Service = await db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == id).OrderBy(s => s.StartDate)
-            .Select(s => new ServiceRow(s.Id, s.EmployerType, s.Employer, s.Role, s.StartDate, s.EndDate, s.Location, s.SupervisorName,
-                s.SupervisorEmail, s.SupervisorEmailVerified, s.SupervisorIsUsCitizen, s.HrLetterObtained, s.RecommendationLetterObtained,
-                s.PrimeContractNumber, s.SubcontractNumber))
-            .ToListAsync(ct);
+        var service = db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == id).OrderBy(s => s.StartDate);
+        Service = access.Whereabouts
+            ? await service.Select(s => new ServiceRow(s.Id, s.EmployerType, s.Employer, s.Role, s.StartDate, s.EndDate, s.Location, s.SupervisorName,
+                    s.SupervisorEmail, s.SupervisorEmailVerified, s.SupervisorIsUsCitizen, s.HrLetterObtained, s.RecommendationLetterObtained,
+                    s.PrimeContractNumber, s.SubcontractNumber))
+                .ToListAsync(ct)
+            : await service.Select(s => new ServiceRow(s.Id, s.EmployerType, s.Employer, s.Role, s.StartDate, s.EndDate, s.Location, s.SupervisorName,
+                    null, s.SupervisorEmailVerified, s.SupervisorIsUsCitizen, s.HrLetterObtained, s.RecommendationLetterObtained,
+                    s.PrimeContractNumber, s.SubcontractNumber))
+                .ToListAsync(ct);
         Cases = await db.Cases.AsNoTracking().Where(c => c.PrincipalId == principalId)
             .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new CaseRow(c.Id, c.Reference, c.Program, s.Name, c.ClockState, c.GovernmentDays, c.DaysOver, c.ClockStartedOn))
             .ToListAsync(ct);
         History = await db.PersonHistory.AsNoTracking().Where(h => h.PersonId == id).OrderByDescending(h => h.At)
             .Select(h => new HistoryRow(h.Kind, h.At, db.Users.Where(u => u.Id == h.ById).Select(u => u.DisplayName).FirstOrDefault(), h.OtherPersonId, h.Fields))
             .ToListAsync(ct);
-        if (CanEdit)
-        {
-            RestrictedDetails = new Restricted(
-                await db.Passports.AsNoTracking().Where(p => p.PersonId == id).OrderBy(p => p.ExpiresOn).ToListAsync(ct),
-                await db.ContactChannels.AsNoTracking().Where(c => c.PersonId == id).OrderBy(c => c.Kind).ToListAsync(ct),
-                await db.Persons.Where(p => p.Id == id).Select(p => p.SafetyNotes).FirstAsync(ct));
-        }
         // Every look at a person's details is accounted for.
-        await audit.RecordNowAsync("person.viewed", "person", id, CanEdit ? "with contact details" : null, ct: ct);
+        await audit.RecordNowAsync("person.viewed", "person", id, access.Whereabouts ? "with contact details" : null, ct: ct);
         QualifyingMonths = ServiceHistory.QualifyingMonths(Service.Select(s => (s.StartDate, s.EndDate)), Today);
         var program = await db.Cases.Where(c => c.PrincipalId == principalId).Select(c => (SivProgram?)c.Program).FirstOrDefaultAsync(ct) ?? SivProgram.AF602B;
         var comSubmitted = await db.StageEvents.Where(e => e.ToStageCode == StageCatalog.ComSubmitted && e.VoidedAt == null

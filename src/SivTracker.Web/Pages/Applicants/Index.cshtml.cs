@@ -46,7 +46,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
     public sealed class SearchValidator : AbstractValidator<SearchCommand>
     {
         public SearchValidator() =>
-            RuleFor(c => c.Query).NotEmpty().WithMessage("Type a name, tazkira, passport, phone or case number.").PlainText(200);
+            RuleFor(c => c.Query).NotEmpty().WithMessage("Type a name or a case reference to search for.").PlainText(200);
     }
 
     [BindProperty(SupportsGet = true)]
@@ -68,7 +68,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
     {
         if (ModelState.Validate(new SearchValidator(), Search, nameof(Search)))
         {
-            Hits = await ApplicantSearch.RunAsync(db, Search.Query, ct);
+            Hits = await ApplicantSearch.RunAsync(db, Search.Query, PersonalDataAccess.For(User), ct);
             logger.LogInformation("Applicant search by {UserId} returned {Count} results", User.UserId(), Hits.Count);
             // That a search happened and how many it found: never the term.
             await audit.RecordNowAsync("applicant.searched", details: $"results={Hits.Count}", ct: ct);

@@ -128,7 +128,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, ILogger<Merge> logger
             DateOfBirth = duplicate.BirthYear?.ToString("D4"),
         };
         var likely = (await PersonForm.FindDuplicatesAsync(db, command, id, ct)).Select(d => d.Id).ToList();
-        var nameHits = (await ApplicantSearch.RunAsync(db, duplicate.Name, ct)).Where(h => h.Id != id).Select(h => h.Id).Take(20);
+        var nameHits = (await ApplicantSearch.RunAsync(db, duplicate.Name, PersonalDataAccess.Everything, ct)).Where(h => h.Id != id).Select(h => h.Id).Take(20);
         var ids = likely.Concat(nameHits).Distinct().ToList();
         IReadOnlyList<Candidate> candidates = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
             .Select(p => new Candidate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
