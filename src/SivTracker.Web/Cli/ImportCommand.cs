@@ -37,10 +37,17 @@ internal static class ImportCommand
             return 1;
         }
         db.OrganisationId = organisationId;
+        var limits = services.GetRequiredService<ImportSettings>();
+        // Refused before it is read: a file over the limit would otherwise be held whole in memory first.
+        if (new FileInfo(path).Length > limits.MaxBytes)
+        {
+            error.WriteLine(ImportFile.TooLarge(limits));
+            return 1;
+        }
         ImportFile.Sheet sheet;
         try
         {
-            sheet = ImportFile.Read(await File.ReadAllBytesAsync(path, ct), path);
+            sheet = ImportFile.Read(await File.ReadAllBytesAsync(path, ct), path, limits);
         }
         catch (ImportFile.FileProblem problem)
         {

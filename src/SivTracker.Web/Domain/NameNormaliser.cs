@@ -8,7 +8,8 @@ namespace SivTracker.Web.Domain;
 /// Folds the many Latin transliterations of Afghan names into one searchable form: case, diacritics, hyphens and
 /// apostrophes go; common spelling variants (Mohammad/Muhammad/Mohd, Abdul Rahman/Abdur Rahman, -ullah/-ulla,
 /// ee/i, oo/ou/u, o/u, e/i, v/w, q/k, gh/g, doubled letters) map to one spelling. Trigram similarity then absorbs
-/// what is left. Native-script names pass through with only case and spacing folded.
+/// what is left. Native-script names pass through with only case and spacing folded. Characters the text fields
+/// refuse (TextSafety) and the zero-width non-joiner go first, so nothing invisible can tell two spellings apart.
 /// </summary>
 public static partial class NameNormaliser
 {
@@ -23,11 +24,12 @@ public static partial class NameNormaliser
     public static string Normalise(string? name)
     {
         if (string.IsNullOrWhiteSpace(name)) return "";
-        var text = RemoveDiacritics(name.Trim().ToLowerInvariant());
+        var text = RemoveDiacritics(TextSafety.WithoutInvisible(name).Trim().ToLowerInvariant());
         if (text.Any(c => c is >= '\u0600' and <= '\u06FF'))
         {
-            // Arabic-script names: fold Arabic and Persian forms of the same letters and drop spacing inside compounds.
-            return Whitespace().Replace(text.Replace('ي', 'ی').Replace('ك', 'ک').Replace('ة', 'ه').Replace('\u200c', ' '), " ").Trim();
+            // Arabic-script names: fold Arabic and Persian forms of the same letters; a compound joined with or without
+            // ZWNJ is one spelling (removed above), one written apart is left to trigram similarity.
+            return Whitespace().Replace(text.Replace('ي', 'ی').Replace('ك', 'ک').Replace('ة', 'ه'), " ").Trim();
         }
         text = NonLetters().Replace(text.Replace("'", "").Replace("`", "").Replace("’", ""), " ");
         var words = Whitespace().Split(text.Trim()).Select(w => Words.TryGetValue(w, out var canonical) ? canonical : w).Where(w => w.Length > 0);

@@ -65,7 +65,16 @@ public static class SivSettings
         });
         services.AddSettings<Backlog.DashboardSettings>("Dashboard", v => v.RuleFor(s => s.CacheSeconds).InclusiveBetween(0, 86_400));
         services.AddSettings<Pages.Admin.RetentionSettings>("Retention", v => v.RuleFor(s => s.Years).InclusiveBetween(1, 100));
-        services.AddSettings<Imports.ImportSettings>("Import", v => v.RuleFor(s => s.MaxBytes).InclusiveBetween(1024, 1L << 30));
+        services.AddSettings<Imports.ImportSettings>("Import", v =>
+        {
+            v.RuleFor(s => s.MaxBytes).InclusiveBetween(1024, 1L << 30);
+            v.RuleFor(s => s.MaxUncompressedBytes).InclusiveBetween(1024, 1L << 32);
+            v.RuleFor(s => s.MaxCompressionRatio).InclusiveBetween(2, 10_000);
+            v.RuleFor(s => s.MaxRows).InclusiveBetween(1, 10_000_000);
+            // XFD, the last column a spreadsheet has.
+            v.RuleFor(s => s.MaxColumns).InclusiveBetween(1, 16_384);
+            v.RuleFor(s => s.MaxCells).InclusiveBetween(1, 100_000_000);
+        });
         services.AddSettings<DatabaseSettings>("Database", _ => { });
         services.AddSettings<SecuritySettings>("Security", v => v.RuleForEach(s => s.RolesRequiringTwoFactor)
             .Must(role => Roles.All.Contains(role)).WithMessage("names a role that does not exist"));

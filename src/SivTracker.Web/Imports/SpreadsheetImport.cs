@@ -7,10 +7,29 @@ using SivTracker.Web.Domain;
 
 namespace SivTracker.Web.Imports;
 
+/// <summary>
+/// Limits that keep one spreadsheet from taking the server down: each is checked before the memory it guards is
+/// allocated (ImportFile), and each refusal names its key.
+/// </summary>
 public sealed record ImportSettings
 {
-    /// <summary>The largest file the import page accepts.</summary>
+    /// <summary>The largest file an import accepts, from the page or the command line.</summary>
     public long MaxBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>The most all the parts of an XLSX workbook may unpack to together.</summary>
+    public long MaxUncompressedBytes { get; init; } = 100 * 1024 * 1024;
+
+    /// <summary>How many times its packed size a part of an XLSX workbook may unpack to; real sheets stay far below.</summary>
+    public int MaxCompressionRatio { get; init; } = 100;
+
+    /// <summary>Rows below the header; in XLSX also the largest row number a cell may have (the header's row and this many more).</summary>
+    public int MaxRows { get; init; } = 200_000;
+
+    /// <summary>Columns of a row; in XLSX also the furthest column a cell reference may name.</summary>
+    public int MaxColumns { get; init; } = 200;
+
+    /// <summary>Cells of the rows kept (rows with any text), every cell a row spans counting, empty or not.</summary>
+    public int MaxCells { get; init; } = 2_000_000;
 }
 
 /// <summary>
@@ -53,7 +72,16 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         new("service_end", "YYYY-MM-DD.", PrincipalOnly: true),
     ];
 
-    public sealed record Problem(int Row, string Column, string Value, string Message);
+    /// <summary>
+    /// A refused cell. Its text is shown with invisible and direction-changing characters written as code points, so
+    /// echoing a value back on the page or the terminal cannot reorder what is around it.
+    /// </summary>
+    public sealed record Problem(int Row, string Column, string Value, string Message)
+    {
+        public string Column { get; init; } = TextSafety.Revealed(Column);
+        public string Value { get; init; } = TextSafety.Revealed(Value);
+        public string Message { get; init; } = TextSafety.Revealed(Message);
+    }
 
     public sealed record Summary(int CasesCreated, int CasesUpdated, int CasesUnchanged, int PeopleCreated, int PeopleUpdated, int PeopleUnchanged, int StageEventsAdded);
 
@@ -140,6 +168,10 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             if (group.Key.Length > 40 || group.Key.Any(char.IsControl))
             {
                 problems.Add(new Problem(group.First().Row, "case_ref", group.Key, "A case reference has at most 40 characters and no control characters."));
+            }
+            else if (TextSafety.FirstRefused(group.Key) is { } hidden)
+            {
+                problems.Add(new Problem(group.First().Row, "case_ref", group.Key, TextSafety.Refusal(hidden, "this cell")));
             }
             var principalRow = principalRows[0];
             var principal = Person(principalRow.Row, principalRow.Get, today, problems);
@@ -265,6 +297,11 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         if (value.Any(char.IsControl))
         {
             problems.Add(new Problem(row, column, value.Replace("\0", "\\0"), "Remove control characters (such as NUL bytes)."));
+            return null;
+        }
+        if (TextSafety.FirstRefused(value) is { } hidden)
+        {
+            problems.Add(new Problem(row, column, value, TextSafety.Refusal(hidden, "this cell")));
             return null;
         }
         if (value.Length > max)

@@ -1,6 +1,7 @@
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using SivTracker.Web.Domain;
 
 namespace SivTracker.Web.Infrastructure;
 
@@ -17,11 +18,16 @@ public static class Validation
         return result.IsValid && modelState.IsValid;
     }
 
-    /// <summary>Text fields reject control characters and NUL bytes, which PostgreSQL text cannot hold.</summary>
+    /// <summary>
+    /// Text fields reject control characters and NUL bytes, which PostgreSQL text cannot hold, and the invisible and
+    /// direction-changing characters that would make the text display as something it is not (TextSafety).
+    /// </summary>
     public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, int maxLength, bool multiline = false) =>
         rule.MaximumLength(maxLength).WithMessage($"Use at most {maxLength} characters.")
             .Must(value => value is null || !value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
-            .WithMessage("Remove control characters (such as NUL bytes) from this field.");
+            .WithMessage("Remove control characters (such as NUL bytes) from this field.")
+            .Must(value => TextSafety.FirstRefused(value) is null)
+            .WithMessage((_, value) => TextSafety.Refusal(TextSafety.FirstRefused(value) ?? '\uFFFD'));
 
     public static void AddIdentityErrors(this ModelStateDictionary modelState, Microsoft.AspNetCore.Identity.IdentityResult result, string key)
     {

@@ -113,6 +113,10 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [InlineData("Input.Contacts[0].Value", "0701234567", "country code")]
     [InlineData("Input.CurrentCountry", "Afghanistan", "two-letter country code")]
     [InlineData("Input.GivenNames", "", "Enter the given names")]
+    [InlineData("Input.GivenNames", "Hamid\u202Egnp.exe", "Remove the invisible or direction-changing character (U+202E) from this field.")]
+    [InlineData("Input.NativeName", "\uFEFF\u062D\u0627\u0645\u062F", "(U+FEFF)")]
+    [InlineData("Input.FatherName", "Ghulam\u200BSakhi", "(U+200B)")]
+    [InlineData("Input.SafetyNotes", "Moves every \u2066week\u2069.", "(U+2066)")]
     public async Task BadInput_GetsAMessageNextToTheField_AndNothingIsSaved(string field, string value, string message)
     {
         using var client = await SignedInAsync(_users.CaseworkerA);
@@ -127,6 +131,22 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains(message, Html.FieldError(html, id));
         await using var scope = Fixture.Scope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.CountAsync());
+    }
+
+    [Fact]
+    public async Task DariNameWithTheZeroWidthNonJoiner_Registers_AsWritten()
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+        const string nativeName = "\u0639\u0628\u062F\u200C\u0627\u0644\u0644\u0647 \u06A9\u0631\u06CC\u0645\u06CC";
+
+        var response = await client.PostFormAsync("/Applicants/Create",
+            AppClient.Form(("Input.GivenNames", "Abdullah"), ("Input.FamilyName", "Karimi"), ("Input.NativeName", nativeName), ("Input.Contacts[0].Kind", "Phone")));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.OrganisationId = _users.OrganisationA.Id;
+        Assert.Equal(nativeName, await db.Persons.Select(p => p.NativeName).SingleAsync());
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class CaseCoreTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
     private async Task<SpreadsheetImport.Outcome> ImportAsync(string csv)
     {
-        var sheet = ImportFile.Read(Encoding.UTF8.GetBytes(csv), "backlog.csv");
+        var sheet = ImportFile.Read(Encoding.UTF8.GetBytes(csv), "backlog.csv", new ImportSettings());
         await using var scope = Fixture.Scope();
         scope.ServiceProvider.GetRequiredService<AppDbContext>().OrganisationId = _users.OrganisationA.Id;
         return await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(sheet, _users.OrganisationA.Id, _users.AdminA.Id, commit: true, CancellationToken.None);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -8,12 +9,19 @@ using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Imports;
+using SivTracker.Web.Pages.Admin;
 
 namespace SivTracker.IntegrationTests.Imports;
 
 public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 {
     private TestUsers _users = null!;
+
+    /// <summary>The defaults: what an installation gets unless it sets Import__*.</summary>
+    private static readonly ImportSettings Limits = new();
+
+    /// <summary>What reading one hostile file may allocate, all of it counted, however short-lived.</summary>
+    private const long MemoryBound = 50L * 1024 * 1024;
 
     private const string Header = "case_ref,relationship,given_names,family_name,native_name,date_of_birth,tazkira,passport_number,phone,program,caseworker_email,employer,role,service_start,COM_SUBMITTED,COM_REVIEW";
 
@@ -34,7 +42,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     private async Task<SpreadsheetImport.Outcome> RunAsync(string csv, bool commit, Encoding? encoding = null)
     {
         var bytes = (encoding ?? new UTF8Encoding(false)).GetPreamble().Concat((encoding ?? Encoding.UTF8).GetBytes(csv)).ToArray();
-        var sheet = ImportFile.Read(bytes, "cases.csv");
+        var sheet = ImportFile.Read(bytes, "cases.csv", Limits);
         await using var scope = Fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         db.OrganisationId = _users.OrganisationA.Id;
@@ -128,6 +136,8 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [InlineData("A-1,principal,Hamid,,,1975,,,0701234567,AF602B,,,,,,", 2, "phone", "country code")]
     [InlineData("A-1,principal,,,,1975,,,,AF602B,,,,,,", 2, "given_names", "required")]
     [InlineData("A-1,principal,Hamid,,,1975,,,,S1059,,,,,2023-01-01,", 2, "COM_SUBMITTED", "not a stage of the S1059 process")]
+    [InlineData("A-1,principal,Hamid,,\u062D\u0627\u0645\u062F\u200B,1975,,,,AF602B,,,,,,", 2, "native_name", "(U+200B)")]
+    [InlineData("A-1,principal,Hamid,Kar\u2067imi,,1975,,,,AF602B,,,,,,", 2, "family_name", "(U+2067)")]
     public async Task BadRows_AreReportedByRowAndColumn_AndNothingIsWritten(string rows, int row, string column, string message)
     {
         var outcome = await RunAsync(Csv(rows.Split('\n')), commit: true);
@@ -157,7 +167,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Empty(utf16.Problems);
         Assert.Equal("Read as UTF-16.", utf16.Notice);
 
-        var sheet = ImportFile.Read(Encoding.GetEncoding(1256).GetBytes(Csv(Good)), "cases.csv");
+        var sheet = ImportFile.Read(Encoding.GetEncoding(1256).GetBytes(Csv(Good)), "cases.csv", Limits);
         Assert.Contains("Windows-1256", sheet.Notice);
         // Windows-1256 has no Persian yeh, so the Arabic yeh comes back: the letters differ in code, not in meaning.
         Assert.Contains(sheet.Rows, r => r.Any(cell => cell.StartsWith("محمد ")));
@@ -181,7 +191,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             await workbook.FinishAsync();
         }
 
-        var sheet = ImportFile.Read(file.ToArray(), "cases.xlsx");
+        var sheet = ImportFile.Read(file.ToArray(), "cases.xlsx", Limits);
 
         Assert.Equal(["X-1", "principal", "Hamid", "45000", "AF602B", "2023-01-10", "2023-03-15"], sheet.Rows.Single());
     }
@@ -189,10 +199,10 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [Fact]
     public async Task NotACsvOrXlsx_AndEmptyFiles_AreRefusedWithAMessage()
     {
-        Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read([], "empty.csv"));
-        var binary = Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xD8, 0xFF, 0x00, 0x91, 0x92], "photo.csv"));
+        Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read([], "empty.csv", Limits));
+        var binary = Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xD8, 0xFF, 0x00, 0x91, 0x92], "photo.csv", Limits));
         Assert.Contains("CSV", binary.Message);
-        Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read(Encoding.UTF8.GetBytes("not really a workbook"), "cases.xlsx"));
+        Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read(Encoding.UTF8.GetBytes("not really a workbook"), "cases.xlsx", Limits));
         await Task.CompletedTask;
     }
 
@@ -205,7 +215,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var templateCsv = await template.Content.ReadAsStringAsync();
         Assert.Contains("# case_ref:", templateCsv);
         var xlsxTemplate = await admin.GetAsync("/Admin/Import?handler=Template&format=xlsx");
-        Assert.Equal(2, ImportFile.Read(await xlsxTemplate.Content.ReadAsByteArrayAsync(), "t.xlsx").Rows.Count);
+        Assert.Equal(2, ImportFile.Read(await xlsxTemplate.Content.ReadAsByteArrayAsync(), "t.xlsx", Limits).Rows.Count);
 
         var token = await admin.AntiforgeryTokenAsync("/Admin/Import");
         using var form = new MultipartFormDataContent
@@ -228,5 +238,200 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         Assert.Contains("Succeeded", status);
         Assert.Equal(1, (await CountsAsync()).Cases);
+    }
+
+    [Fact]
+    public async Task HiddenCharacterInACell_IsARowProblem_ShownAsItsCodePoint_AndNothingIsWritten()
+    {
+        var outcome = await RunAsync(Csv("A-1,principal,Ha\u202Emid,,,1975,,,,AF602B,,,,,,"), commit: true);
+
+        var problem = Assert.Single(outcome.Problems);
+        Assert.Equal((2, "given_names", "Ha[U+202E]mid"), (problem.Row, problem.Column, problem.Value));
+        Assert.Equal("Remove the invisible or direction-changing character (U+202E) from this cell.", problem.Message);
+        Assert.Equal((0, 0, 0), await CountsAsync());
+    }
+
+    [Fact]
+    public async Task DariNameWrittenWithTheZeroWidthNonJoiner_ImportsAsWritten()
+    {
+        const string nativeName = "\u0639\u0628\u062F\u200C\u0627\u0644\u0644\u0647";
+
+        var outcome = await RunAsync(Csv($"A-1,principal,Abdullah,,{nativeName},1975,,,,AF602B,,,,,,"), commit: true);
+
+        Assert.Empty(outcome.Problems);
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.OrganisationId = _users.OrganisationA.Id;
+        Assert.Equal(nativeName, await db.Persons.Select(p => p.NativeName).SingleAsync());
+    }
+
+    [Fact]
+    public void ZipBomb_IsRefusedFromTheSizesItDeclares_WithinTheMemoryBound()
+    {
+        // 64 MB of spaces in the sheet's XML pack to some 64 KB.
+        var bomb = Workbook(rows =>
+        {
+            var spaces = Encoding.ASCII.GetBytes(new string(' ', 1024 * 1024));
+            for (var i = 0; i < 64; i++) rows.Write(spaces);
+        });
+        Assert.True(bomb.Length < 256 * 1024, $"the bomb is {bomb.Length} bytes");
+
+        var byRatio = Refused(bomb, Limits);
+        var bySize = Refused(bomb, Limits with { MaxCompressionRatio = 10_000, MaxUncompressedBytes = 16L * 1024 * 1024 });
+
+        Assert.Contains("Import__MaxCompressionRatio", byRatio);
+        Assert.Contains("Import__MaxUncompressedBytes", bySize);
+    }
+
+    [Theory]
+    [InlineData("ZZZZZZ1", "Import__MaxColumns")]
+    [InlineData("A99999999", "Import__MaxRows")]
+    public void TinyWorkbookWithACellFarOut_IsRefusedBeforeTheRowIsPaddedOutToIt(string reference, string setting)
+    {
+        var workbook = Workbook(rows => rows.Write(Encoding.UTF8.GetBytes($"""<row><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>""")));
+        Assert.True(workbook.Length < 4096, $"the workbook is {workbook.Length} bytes");
+
+        var message = Refused(workbook, Limits);
+
+        Assert.Contains(reference, message);
+        Assert.Contains(setting, message);
+    }
+
+    [Fact]
+    public void WorkbookOfTheSameMake_WithSharedStringsAndGaps_IsRead()
+    {
+        const string rows = """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>
+            <row r="2"/>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>A-1</t></is></c><c r="C3" t="s"><v>2</v></c></row>
+            """;
+        const string strings = """
+            <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+            <si><t>case_ref</t></si><si><t>given_names</t></si><si><r><t>Ha</t></r><r><t>mid</t></r><rPh sb="0" eb="2"><t>x</t></rPh></si>
+            </sst>
+            """;
+
+        var sheet = ImportFile.Read(Workbook(sheetRows => sheetRows.Write(Encoding.UTF8.GetBytes(rows)), strings), "cases.xlsx", Limits);
+
+        Assert.Equal(["case_ref", "", "given_names"], sheet.Headers.ToArray());
+        Assert.Equal(["A-1", "", "Hamid"], sheet.Rows.Single());
+    }
+
+    [Theory]
+    [InlineData(3, 200, 2_000_000, "Import__MaxRows")]
+    [InlineData(200_000, 5, 2_000_000, "Import__MaxColumns")]
+    [InlineData(200_000, 200, 20, "Import__MaxCells")]
+    public void CsvBeyondALimit_IsRefusedNamingItsSetting(int maxRows, int maxColumns, int maxCells, string setting)
+    {
+        var limits = Limits with { MaxRows = maxRows, MaxColumns = maxColumns, MaxCells = maxCells };
+
+        var refused = Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read(Encoding.UTF8.GetBytes(FiveBySix()), "cases.csv", limits));
+
+        Assert.Contains(setting, refused.Message);
+    }
+
+    [Fact]
+    public void CsvExactlyAtItsLimits_IsRead()
+    {
+        var sheet = ImportFile.Read(Encoding.UTF8.GetBytes(FiveBySix()), "cases.csv", Limits with { MaxRows = 4, MaxColumns = 6, MaxCells = 30 });
+
+        Assert.Equal(4, sheet.Rows.Count);
+    }
+
+    /// <summary>A header and four rows of six cells: thirty cells.</summary>
+    private static string FiveBySix() =>
+        string.Join("\n", Enumerable.Range(0, 5).Select(row => string.Join(",", Enumerable.Range(0, 6).Select(column => $"r{row}c{column}")))) + "\n";
+
+    [Fact]
+    public async Task UploadOverTheLimit_IsTurnedAwayWithTheMessage_BeforeItsBodyIsRead()
+    {
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+        var limits = Fixture.Factory.Services.GetRequiredService<ImportSettings>();
+        var token = await admin.AntiforgeryTokenAsync("/Admin/Import");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token!), "__RequestVerificationToken" },
+            { new ByteArrayContent(new byte[limits.MaxBytes + 128 * 1024]) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "big.csv" },
+        };
+
+        var response = await admin.PostAsync("/Admin/Import?handler=Check", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = await admin.GetHtmlAsync(response.Headers.Location!.ToString());
+        Assert.Equal(ImportFile.TooLarge(limits), Html.FieldError(page, "file"));
+    }
+
+    [Fact]
+    public void UploadFormLimits_RefuseAFileBeforeItWouldSpillFromMemoryToDisk()
+    {
+        var options = UploadInMemoryAttribute.FormOptionsFor(Limits);
+
+        // A file section moves to a temporary file past the memory threshold; the length limit refuses it first.
+        Assert.True(options.MemoryBufferThreshold >= options.MultipartBodyLengthLimit);
+        Assert.True(options.MultipartBodyLengthLimit >= Limits.MaxBytes);
+    }
+
+    /// <summary>Reads a hostile file expecting a refusal, and checks everything reading it allocated, however short-lived.</summary>
+    private static string Refused(byte[] file, ImportSettings limits)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var refused = Assert.Throws<ImportFile.FileProblem>(() => ImportFile.Read(file, "cases.xlsx", limits));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < MemoryBound, $"reading it allocated {allocated / 1024 / 1024} MB");
+        return refused.Message;
+    }
+
+    /// <summary>The fewest parts a workbook opens with: its first sheet's rows written by <paramref name="writeRows"/>.</summary>
+    private static byte[] Workbook(Action<Stream> writeRows, string? sharedStrings = null)
+    {
+        using var file = new MemoryStream();
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Part(string name, string xml)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+                writer.Write(xml);
+            }
+            var sharedStringsType = sharedStrings is null ? "" :
+                """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""";
+            Part("[Content_Types].xml", $"""
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+                <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+                <Default Extension="xml" ContentType="application/xml"/>
+                <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+                <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+                {sharedStringsType}
+                </Types>
+                """);
+            Part("_rels/.rels", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+                <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+                </Relationships>
+                """);
+            Part("xl/workbook.xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+                <sheets><sheet name="cases" sheetId="1" r:id="rId1"/></sheets>
+                </workbook>
+                """);
+            var sharedStringsRelationship = sharedStrings is null ? "" :
+                """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""";
+            Part("xl/_rels/workbook.xml.rels", $"""
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+                <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+                {sharedStringsRelationship}
+                </Relationships>
+                """);
+            if (sharedStrings is not null) Part("xl/sharedStrings.xml", sharedStrings);
+            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
+            sheet.Write("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"""u8);
+            writeRows(sheet);
+            sheet.Write("</sheetData></worksheet>"u8);
+        }
+        return file.ToArray();
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
@@ -10,6 +12,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Admin;
 
 /// <summary>Upload, check (dry run), then confirm: nothing is written before the admin has seen every problem and the summary.</summary>
+[UploadInMemory]
 public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs, TimeProvider time, ImportSettings settings, ILogger<Import> logger) : PageModel
 {
     public long MaxBytes => settings.MaxBytes;
@@ -19,8 +22,9 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
     public IReadOnlyList<ImportRecord> Recent { get; private set; } = [];
     public string? FileError { get; private set; }
 
-    public async Task OnGetAsync(Guid? id, CancellationToken ct)
+    public async Task OnGetAsync(Guid? id, bool tooLarge, CancellationToken ct)
     {
+        if (tooLarge) FileError = ImportFile.TooLarge(settings);
         if (id is { } importId) Record = await db.Imports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == importId, ct);
         Recent = await db.Imports.AsNoTracking().OrderByDescending(r => r.At).Take(10).ToListAsync(ct);
         if (Record is { Status: ImportStatus.Queued or ImportStatus.Running }) ViewData["Refresh"] = true;
@@ -28,7 +32,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
 
     public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, CancellationToken ct)
     {
-        await OnGetAsync(null, ct);
+        await OnGetAsync(null, tooLarge: false, ct);
         if (file is null || file.Length == 0)
         {
             FileError = "Choose a CSV or XLSX file.";
@@ -36,16 +40,17 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         }
         if (file.Length > MaxBytes)
         {
-            FileError = $"The file is larger than {MaxBytes / 1024 / 1024} MB. Split it, or ask your administrator to raise Import__MaxBytes.";
+            FileError = ImportFile.TooLarge(settings);
             return Page();
         }
+        // Already in memory (UploadInMemory): this copy never touches the disk either.
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
         var organisationId = User.OrganisationId()!.Value;
         ImportFile.Sheet sheet;
         try
         {
-            sheet = ImportFile.Read(buffer.ToArray(), file.FileName);
+            sheet = ImportFile.Read(buffer.ToArray(), file.FileName, settings);
         }
         catch (ImportFile.FileProblem problem)
         {
@@ -107,5 +112,54 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         buffer.Position = buffer.Length;
         await ReportWriters.WriteCsvAsync(buffer, headers, examples.ToAsyncEnumerable(), ct);
         return File(buffer.ToArray(), ReportExporter.ContentType(ExportFormat.Csv), "sivtracker-import-template.csv");
+    }
+}
+
+/// <summary>
+/// Keeps an uploaded spreadsheet in memory only. Reading a form, ASP.NET Core moves any uploaded file over 64 KB to a
+/// temporary file, and a list of Afghan applicants must never reach a disk in clear: a deleted temporary file lives on
+/// in free blocks, backups and snapshots. For this page the form is read into memory up to Import__MaxBytes (and a
+/// margin for the rest of the form); a larger request is turned away before its body is read. Ordered before the
+/// antiforgery check (1000), which is the first to read the form.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class UploadInMemoryAttribute : Attribute, IFilterFactory, IOrderedFilter
+{
+    /// <summary>Room for the antiforgery token, the multipart boundaries and headers besides the file itself.</summary>
+    private const long FormMarginBytes = 64 * 1024;
+
+    public int Order => 900;
+
+    public bool IsReusable => true;
+
+    public IFilterMetadata CreateInstance(IServiceProvider services) => new Filter(services.GetRequiredService<ImportSettings>());
+
+    /// <summary>
+    /// Form limits where a file that reaches the memory threshold (and would move to disk) has already passed the
+    /// length limit, which refuses it first.
+    /// </summary>
+    public static FormOptions FormOptionsFor(ImportSettings settings)
+    {
+        var limit = RequestLimit(settings);
+        return new FormOptions { MultipartBodyLengthLimit = limit, MemoryBufferThreshold = (int)Math.Min(limit, int.MaxValue) };
+    }
+
+    public static long RequestLimit(ImportSettings settings) => settings.MaxBytes + FormMarginBytes;
+
+    private sealed class Filter(ImportSettings settings) : IAuthorizationFilter
+    {
+        public void OnAuthorization(AuthorizationFilterContext context)
+        {
+            var http = context.HttpContext;
+            if (!http.Request.HasFormContentType) return;
+            var limit = RequestLimit(settings);
+            if (http.Request.ContentLength > limit)
+            {
+                context.Result = new RedirectToPageResult("/Admin/Import", new { tooLarge = true });
+                return;
+            }
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize) bodySize.MaxRequestBodySize = limit;
+            http.Features.Set<IFormFeature>(new FormFeature(http.Request, FormOptionsFor(settings)));
+        }
     }
 }
