@@ -96,7 +96,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             await using var scope = Fixture.Scope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             db.OrganisationId = organisation;
-            Assert.Equal([person], (await ApplicantSearch.RunAsync(db, "P5550001", CancellationToken.None)).Select(h => h.Id));
+            Assert.Equal([person], (await ApplicantSearch.RunAsync(db, "P5550001", PersonalDataAccess.Everything, CancellationToken.None)).Select(h => h.Id));
         }
     }
 
@@ -124,7 +124,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             db.OrganisationId = org.Id;
             foreach (var query in new[] { "tz 5550001", "P5550001", "+93 70 555 0001", "hamid5550001@example.org" })
             {
-                Assert.Contains(await ApplicantSearch.RunAsync(db, query, CancellationToken.None), h => h.Id == person.Id);
+                Assert.Contains(await ApplicantSearch.RunAsync(db, query, PersonalDataAccess.Everything, CancellationToken.None), h => h.Id == person.Id);
             }
         }
         finally
