@@ -93,6 +93,32 @@ public class SignInTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task ChangingTheSecondFactor_NeedsTheCurrentPassword_AndWrongGuessesCountTowardLockout()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        using var client = new AppClient(Fixture.Factory);
+        await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        var key = Html.Parse(await client.GetHtmlAsync("/Account/TwoFactor")).QuerySelector("code.key")!.TextContent;
+        await client.PostFormAsync("/Account/TwoFactor?handler=Enable", [new("Input.Code", Totp.Code(key, DateTimeOffset.UtcNow))]);
+
+        var withoutPassword = await client.PostFormAsync("/Account/TwoFactor?handler=Disable", []);
+        var newCodesWithoutPassword = await client.PostFormAsync("/Account/TwoFactor?handler=RecoveryCodes", []);
+
+        Assert.Contains(SivTracker.Web.Pages.Account.TwoFactor.PasswordNeeded, await withoutPassword.Content.ReadAsStringAsync());
+        Assert.Empty(Html.Texts(await newCodesWithoutPassword.Content.ReadAsStringAsync(), "ul.codes li code"));
+        Assert.Contains("Two-factor sign-in is on", await client.GetHtmlAsync("/Account/TwoFactor"));
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PostFormAsync("/Account/TwoFactor?handler=Disable", [new("CurrentPassword", "a wrong guess at it")]);
+        }
+        await using (var scope = Fixture.Scope())
+        {
+            var manager = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SivTracker.Web.Data.AppUser>>();
+            Assert.True(await manager.IsLockedOutAsync((await manager.FindByIdAsync(users.ReviewerA.Id.ToString()))!));
+        }
+    }
+
+    [Fact]
     public async Task Admins_MustEnrolASecondFactorBeforeAnythingElse_OtherRolesNeedNot()
     {
         var users = await TestUsers.CreateAsync(Fixture);

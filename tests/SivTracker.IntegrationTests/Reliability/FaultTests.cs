@@ -341,11 +341,22 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     /// <summary>The CLI as its own process (the test's environment carries the connection string and keys).</summary>
-    private static Process StartCli(params string[] args) => StartCli(new Dictionary<string, string>(), args);
+    private static Process StartCli(params string[] args) => StartCli(new Dictionary<string, string>(), interruptible: false, args);
 
-    private static Process StartCli(Dictionary<string, string> environment, params string[] args)
+    private static Process StartCli(Dictionary<string, string> environment, params string[] args) => StartCli(environment, interruptible: false, args);
+
+    /// <summary>
+    /// Runs the CLI as its own process. Interruptible: with SIGINT's default action restored, because a test run started
+    /// in the background inherits SIGINT ignored, and a process never hears a signal it started out ignoring.
+    /// </summary>
+    private static Process StartCli(Dictionary<string, string> environment, bool interruptible, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(interruptible ? "env" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (interruptible)
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SivTracker.Web.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment) start.Environment[name] = value;
@@ -376,7 +387,7 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await WriteImportFileAsync(file, families: 12000);
         try
         {
-            using var import = StartCli("import", file, "--org", "ngo-interrupt");
+            using var import = StartCli(new Dictionary<string, string>(), interruptible: true, "import", file, "--org", "ngo-interrupt");
             Assert.True(await ImportIsWritingAsync(import), "the import never started writing");
             using (var interrupt = Process.Start("kill", ["-INT", import.Id.ToString()]))
             {

@@ -67,10 +67,31 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         return Page();
     }
 
+    /// <summary>Asked again before a factor is changed: a session left open on a shared computer must not be enough.</summary>
+    [BindProperty]
+    public string? CurrentPassword { get; set; }
+
+    public const string PasswordNeeded = "Enter your current password to change how you sign in.";
+
+    /// <summary>Checks the password typed with a factor change; a wrong one counts toward the account's lockout like a sign-in.</summary>
+    private async Task<bool> ConfirmedAsync(AppUser user)
+    {
+        if (!string.IsNullOrEmpty(CurrentPassword) && !await users.IsLockedOutAsync(user) && await users.CheckPasswordAsync(user, CurrentPassword))
+        {
+            await users.ResetAccessFailedCountAsync(user);
+            return true;
+        }
+        if (!string.IsNullOrEmpty(CurrentPassword)) await users.AccessFailedAsync(user);
+        ModelState.AddModelError(nameof(CurrentPassword), PasswordNeeded);
+        await LoadAsync(user);
+        return false;
+    }
+
     public async Task<IActionResult> OnPostRecoveryCodesAsync()
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
+        if (!await ConfirmedAsync(user)) return Page();
         if (await users.GetTwoFactorEnabledAsync(user))
         {
             NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
@@ -83,6 +104,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
+        if (!await ConfirmedAsync(user)) return Page();
         await users.SetTwoFactorEnabledAsync(user, false);
         await audit.RecordNowAsync("two-factor.disabled", "user", user.Id);
         await users.ResetAuthenticatorKeyAsync(user);
