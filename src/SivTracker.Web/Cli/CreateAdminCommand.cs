@@ -69,6 +69,7 @@ internal static class CreateAdminCommand
         }
 
         var db = services.GetRequiredService<AppDbContext>();
+        var audit = services.GetRequiredService<Audit>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         Guid? organisationId = null;
         if (organisation is (var slug, var name))
@@ -79,12 +80,14 @@ internal static class CreateAdminCommand
                 existing = new Domain.Organisation { Slug = slug, Name = name };
                 db.Organisations.Add(existing);
                 await db.SaveChangesAsync(ct);
+                // No user runs the command: the row says where it came from instead of who.
+                audit.Record(AuditActions.OrganisationCreated, "organisation", existing.Id, "by the create-admin command", organisationId: existing.Id);
                 output.WriteLine($"Created organisation {slug}.");
             }
             organisationId = existing.Id;
         }
-        var created = await services.GetRequiredService<UserAccounts>()
-            .CreateAsync(email, displayName, organisationId, [organisation is null ? Roles.SystemAdmin : Roles.Admin], password, ct: ct);
+        var role = organisation is null ? Roles.SystemAdmin : Roles.Admin;
+        var created = await services.GetRequiredService<UserAccounts>().CreateAsync(email, displayName, organisationId, [role], password, ct: ct);
         if (created.User is null)
         {
             await transaction.RollbackAsync(ct);
@@ -94,6 +97,8 @@ internal static class CreateAdminCommand
             }
             return 1;
         }
+        audit.Record(AuditActions.UserCreated, "user", created.User.Id, $"roles: {role}; by the create-admin command", organisationId: organisationId);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         output.WriteLine(organisation is null ? $"Created system administrator {email}." : $"Created admin {email} for {organisation.Value.Slug}.");
         return 0;

@@ -1,7 +1,8 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SivTracker.Web.Data;
-using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Exports;
 
@@ -30,8 +31,11 @@ public sealed class ReportsDatabase(NpgsqlDataSource? replica)
     }
 }
 
-/// <summary>Streams a report to a file format and writes the audit row: who, which report, the filters, the row count.</summary>
-public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, TimeProvider time, ILogger<ReportExporter> logger)
+/// <summary>
+/// Streams a report to a file format and records it: an audit row when it starts (who, which report, the filters) and
+/// another when it finishes or is aborted, with the rows sent. The page and the CLI both come through here.
+/// </summary>
+public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Audit audit, ILogger<ReportExporter> logger)
 {
     public static string ContentType(ExportFormat format) =>
         format == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -41,25 +45,43 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Tim
 
     public async Task<int> ExportAsync(Report report, ReportFilter filter, Guid organisationId, ExportFormat format, Stream output, Guid? userId, CancellationToken ct)
     {
-        var connection = await reports.OpenAsync(db, ct);
+        // One id on the start and on its end, so a start with neither (a killed process) stands out in the log.
+        var export = $"export={Guid.CreateVersion7()}; format={format.ToString().ToLowerInvariant()}; filters: {(filter.ToString() is { Length: > 0 } f ? f : "none")}";
+        // Saved before the first row leaves, whatever happens to the rest.
+        await audit.RecordNowAsync(AuditActions.ExportStarted, "report", report.Name, export, organisationId, userId, ct);
+        var sent = new RowCount();
         int rows;
         try
         {
-            var data = report.RowsAsync(connection, organisationId, filter, ct);
-            rows = format == ExportFormat.Csv
-                ? await ReportWriters.WriteCsvAsync(output, report.Columns(filter), data, ct)
-                : await ReportWriters.WriteXlsxAsync(output, report.Name, report.Columns(filter), data, ct);
+            var connection = await reports.OpenAsync(db, ct);
+            try
+            {
+                var data = CountedAsync(report.RowsAsync(connection, organisationId, filter, ct), sent);
+                rows = format == ExportFormat.Csv
+                    ? await ReportWriters.WriteCsvAsync(output, report.Columns(filter), data, ct)
+                    : await ReportWriters.WriteXlsxAsync(output, report.Name, report.Columns(filter), data, ct);
+            }
+            finally
+            {
+                await reports.CloseAsync(db, connection);
+            }
         }
-        finally
+        catch (Exception exception)
         {
-            await reports.CloseAsync(db, connection);
+            var reason = exception is OperationCanceledException ? "cancelled" : exception.GetType().Name;
+            try
+            {
+                // Not the request's token: a dropped connection cancels it, and that is when this row matters most.
+                await audit.RecordNowAsync(AuditActions.ExportAborted, "report", report.Name, $"{export}; rows={sent.Rows}; {reason}", organisationId, userId, CancellationToken.None);
+            }
+            catch (Exception recording) when (recording is not OperationCanceledException)
+            {
+                // The failure that stopped the export is the one to report; the start row already says it began.
+                logger.LogError("The abort of an export of {Report} was not recorded: {Error}", report.Name, recording.GetType().Name);
+            }
+            throw;
         }
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OrganisationId = organisationId, At = time.GetUtcNow(), UserId = userId, Action = "report.exported", EntityType = "report", EntityId = report.Name,
-            Details = $"format={format.ToString().ToLowerInvariant()}; filters: {(filter.ToString() is { Length: > 0 } f ? f : "none")}; rows={rows}",
-        });
-        await db.SaveChangesAsync(ct);
+        await audit.RecordNowAsync(AuditActions.ExportFinished, "report", report.Name, $"{export}; rows={rows}", organisationId, userId, CancellationToken.None);
         logger.LogInformation("Report {Report} exported as {Format} by {UserId}: {Rows} rows", report.Name, format, userId, rows);
         return rows;
     }
@@ -81,6 +103,23 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Tim
         finally
         {
             await reports.CloseAsync(db, connection);
+        }
+    }
+
+    private sealed class RowCount
+    {
+        public int Rows { get; set; }
+    }
+
+    /// <summary>Counts the rows the writer has taken and written, so an abort can say how many left before it.</summary>
+    private static async IAsyncEnumerable<object?[]> CountedAsync(IAsyncEnumerable<object?[]> rows, RowCount count,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            yield return row;
+            // Runs when the writer asks for the next row, so only after it has written this one.
+            count.Rows++;
         }
     }
 }

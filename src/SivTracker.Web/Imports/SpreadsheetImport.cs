@@ -38,7 +38,7 @@ public sealed record ImportSettings
 /// writes everything or nothing. Re-importing the same file changes nothing; a changed stage date is recorded as a
 /// correction, the old event voided with its reason.
 /// </summary>
-public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, TimeProvider time, ILogger<SpreadsheetImport> logger)
+public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, TimeProvider time, Audit audit, ILogger<SpreadsheetImport> logger)
 {
     public sealed record Column(string Name, string Description, bool Required = false, bool PrincipalOnly = false);
 
@@ -508,11 +508,9 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             {
                 clocks.Apply(@case, @case.StageEvents, catalog, today);
             }
-            db.AuditEvents.Add(new AuditEvent
-            {
-                OrganisationId = organisationId, At = now, UserId = userId, Action = "import.committed", EntityType = "import",
-                Details = $"cases created={casesCreated}, updated={casesUpdated}, unchanged={casesUnchanged}; people created={peopleCreated}, updated={peopleUpdated}",
-            });
+            audit.Record(AuditActions.ImportCommitted, "import",
+                details: $"cases created={casesCreated}, updated={casesUpdated}, unchanged={casesUnchanged}; people created={peopleCreated}, updated={peopleUpdated}",
+                organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);
         }
         return new Summary(casesCreated, casesUpdated, casesUnchanged, peopleCreated, peopleUpdated, peopleUnchanged, eventsAdded);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages;
 
@@ -9,6 +10,7 @@ namespace SivTracker.Web.Pages;
 [AllowAnonymous]
 [IgnoreAntiforgeryToken(Order = 1001)]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+[NotAudited("A fixed message and a request id.")]
 public class ErrorModel : PageModel
 {
     public string RequestId { get; private set; } = "";

@@ -25,6 +25,7 @@ public class IndexModel(AppDbContext db, OrganisationCalendar calendar, BacklogF
     public IReadOnlyList<BacklogFigures.StageDaysRow> DaysInStage { get; private set; } = [];
     public IReadOnlyList<BacklogFigures.CaseworkerRow> ByCaseworker { get; private set; } = [];
 
+    [NotAudited("Counts, and a caseworker's own cases by reference and stage: no names or identifiers.")]
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (User.OrganisationId() is null)

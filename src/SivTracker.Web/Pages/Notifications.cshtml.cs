@@ -14,6 +14,7 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
+    [NotAudited("The user's own notices: case references and flag types, no personal data.")]
     public async Task OnGetAsync(CancellationToken ct)
     {
         var userId = User.UserId();
@@ -22,6 +23,7 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
             .ToListAsync(ct);
     }
 
+    [NotAudited("Marks the user's own notices read; no case or person changes.")]
     public async Task<IActionResult> OnPostMarkAllReadAsync(CancellationToken ct)
     {
         var userId = User.UserId();

@@ -202,28 +202,15 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         var inMatrix = Matrix.Select(row => HandlerOfRow(row.Method, row.Path)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var pathsByModel = PagePathsByModel();
         var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var problems = new List<string>();
+        var problems = PageModels().Where(model => !pathsByModel.Contains(model))
+            .Select(model => $"{model.FullName}: no page renders it, so it has no route").ToList();
 
-        var models = typeof(Program).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(PageModel)) && !t.IsAbstract
-            && t.Namespace is { } ns && (ns == PagesNamespace || ns.StartsWith(PagesNamespace + ".", StringComparison.Ordinal)));
-        foreach (var model in models)
+        foreach (var (model, method, described) in PageHandlers())
         {
-            if (!pathsByModel.Contains(model))
+            found.Add(described);
+            if (!inMatrix.Contains(described) && !exempt.Contains(described))
             {
-                problems.Add($"{model.FullName}: no page renders it, so it has no route");
-            }
-            foreach (var path in pathsByModel[model])
-            {
-                foreach (var method in model.GetMethods(BindingFlags.Public | BindingFlags.Instance))
-                {
-                    if (HandlerOf(method) is not { } handler) continue;
-                    var described = Describe(handler.Method, path, handler.Name);
-                    found.Add(described);
-                    if (!inMatrix.Contains(described) && !exempt.Contains(described))
-                    {
-                        problems.Add($"{described} ({model.Name}.{method.Name}) is not in the matrix");
-                    }
-                }
+                problems.Add($"{described} ({model.Name}.{method.Name}) is not in the matrix");
             }
         }
         // A stale exemption would silently cover whatever handler later takes its name.
@@ -233,6 +220,30 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     }
 
     private const string PagesNamespace = "SivTracker.Web.Pages";
+
+    /// <summary>Every page model of the app: each is a page, or a page without a route, which the test above reports.</summary>
+    private static IEnumerable<Type> PageModels() =>
+        typeof(Program).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(PageModel)) && !t.IsAbstract
+            && t.Namespace is { } ns && (ns == PagesNamespace || ns.StartsWith(PagesNamespace + ".", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Every page handler as a request reaches it, "GET /Cases/Details" or "POST /Cases/Details?handler=Note", with its
+    /// page model and method: for tests that hold each handler to a rule, as the matrix does here.
+    /// </summary>
+    internal static IEnumerable<(Type Model, MethodInfo Method, string Handler)> PageHandlers()
+    {
+        var pathsByModel = PagePathsByModel();
+        foreach (var model in PageModels())
+        {
+            foreach (var path in pathsByModel[model])
+            {
+                foreach (var method in model.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+                {
+                    if (HandlerOf(method) is { } handler) yield return (model, method, Describe(handler.Method, path, handler.Name));
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// Each page model's route, read from the compiled page that renders it rather than from the model's namespace, because

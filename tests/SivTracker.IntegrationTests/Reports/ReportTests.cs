@@ -10,6 +10,7 @@ using SivTracker.Web.Background;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Exports;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.IntegrationTests.Reports;
 
@@ -168,17 +169,61 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
-    public async Task EveryExport_WritesOneAuditRow_WithTheFiltersAndRowCount_AndNoData()
+    public async Task EveryExport_IsRecordedWhenItStartsAndWhenItFinishes_WithTheFiltersAndRowCount_AndNoData()
     {
         using var admin = new AppClient(Fixture.Factory);
         await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
 
         await CsvAsync(admin, "cases", "&Query.Program=AF602B&Query.IncludeNames=true");
 
+        var rows = await ExportRowsAsync(_users.AdminA.Id);
+        var started = Assert.Single(rows, a => a.Action == AuditActions.ExportStarted);
+        var finished = Assert.Single(rows, a => a.Action == AuditActions.ExportFinished);
+        Assert.DoesNotContain(rows, a => a.Action == AuditActions.ExportAborted);
+        Assert.Equal((_users.AdminA.Id, "report", "cases", _users.OrganisationA.Id), (started.UserId!.Value, started.EntityType!, started.EntityId!, started.OrganisationId!.Value));
+        Assert.Matches("^export=[0-9a-f-]{36}; format=csv; filters: program=AF602B, include_names$", started.Details!);
+        Assert.Equal((started.EntityId, started.OrganisationId, $"{started.Details}; rows=3"), (finished.EntityId, finished.OrganisationId, finished.Details));
+    }
+
+    [Fact]
+    public async Task AnExportThatFailsPartWay_IsRecordedAsAborted_WithTheRowsSentBeforeIt()
+    {
+        await using (var scope = Fixture.Scope())
+        {
+            var exporter = scope.ServiceProvider.GetRequiredService<ReportExporter>();
+            // The CSV writer hands its buffer to the stream at the end: every row is written before the failure.
+            await Assert.ThrowsAsync<IOException>(() => exporter.ExportAsync(Report.Find("cases")!, new ReportFilter { Program = SivProgram.AF602B },
+                _users.OrganisationA.Id, ExportFormat.Csv, new FailingStream(), _users.AdminA.Id, CancellationToken.None));
+        }
+
+        var rows = await ExportRowsAsync(_users.AdminA.Id);
+        var started = Assert.Single(rows, a => a.Action == AuditActions.ExportStarted);
+        var aborted = Assert.Single(rows, a => a.Action == AuditActions.ExportAborted);
+        Assert.DoesNotContain(rows, a => a.Action == AuditActions.ExportFinished);
+        Assert.Equal($"{started.Details}; rows=3; IOException", aborted.Details);
+    }
+
+    private async Task<List<AuditEvent>> ExportRowsAsync(Guid userId)
+    {
         await using var scope = Fixture.Scope();
-        var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents.SingleAsync(a => a.Action == "report.exported" && a.UserId == _users.AdminA.Id);
-        Assert.Equal((_users.AdminA.Id, "cases", _users.OrganisationA.Id), (audit.UserId!.Value, audit.EntityId!, audit.OrganisationId!.Value));
-        Assert.Equal("format=csv; filters: program=AF602B, include_names; rows=3", audit.Details);
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents.AsNoTracking()
+            .Where(a => a.UserId == userId && a.EntityType == "report").ToListAsync();
+    }
+
+    /// <summary>A response or file that breaks on the first write: a dropped connection, a full disk.</summary>
+    private sealed class FailingStream : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("The stream broke.");
+
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("The stream broke.");
+
+        public override void WriteByte(byte value) => throw new IOException("The stream broke.");
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromException(new IOException("The stream broke."));
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("The stream broke."));
     }
 
     [Fact]

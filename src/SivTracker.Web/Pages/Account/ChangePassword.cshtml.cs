@@ -7,7 +7,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
-public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> signIn) : PageModel
+public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> signIn, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -30,10 +30,12 @@ public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> s
     [BindProperty]
     public Command Input { get; set; } = new();
 
+    [NotAudited("The empty form.")]
     public void OnGet()
     {
     }
 
+    [Audited(AuditActions.PasswordChanged, AuditActions.PasswordChangeFailed)]
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.Validate(new Validator(), Input))
@@ -57,6 +59,8 @@ public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> s
             var wrongCurrentPassword = result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch));
             if (wrongCurrentPassword)
             {
+                // Someone holding an open session, guessing at the password it was opened with.
+                await audit.RecordNowAsync(AuditActions.PasswordChangeFailed, "user", user.Id);
                 await users.AccessFailedAsync(user);
                 if (await users.IsLockedOutAsync(user))
                 {
@@ -68,6 +72,7 @@ public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> s
             return Page();
         }
         await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordNowAsync(AuditActions.PasswordChanged, "user", user.Id);
         // Changing the password renews the security stamp, which ends the user's other sessions; keep this one.
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Your password is changed.";

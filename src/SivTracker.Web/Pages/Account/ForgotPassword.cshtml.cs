@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
-public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, PublicLinks links, IEmailSender email, ILogger<ForgotPassword> logger) : PageModel
+public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, PublicLinks links, IEmailSender email, Audit audit, ILogger<ForgotPassword> logger) : PageModel
 {
     public sealed record Command
     {
@@ -27,10 +27,12 @@ public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, P
     public bool EmailAvailable => email.IsConfigured;
     public bool Sent { get; private set; }
 
+    [NotAudited("The empty form.")]
     public void OnGet()
     {
     }
 
+    [Audited(AuditActions.PasswordResetRequested)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!email.IsConfigured || !ModelState.Validate(new Validator(), Input))
@@ -50,6 +52,8 @@ public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, P
             {
                 logger.LogWarning("Password reset mail for user {UserId} failed: {Error}", user.Id, exception.GetType().Name);
             }
+            // Against the account asked about; nobody is signed in, and the typed address is not kept.
+            await audit.RecordNowAsync(AuditActions.PasswordResetRequested, "user", user.Id, organisationId: user.OrganisationId, userId: user.Id, ct: ct);
         }
         // The same answer whether or not the account exists.
         Sent = true;

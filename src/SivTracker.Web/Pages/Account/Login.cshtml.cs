@@ -30,10 +30,12 @@ public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Au
     [BindProperty]
     public Command Input { get; set; } = new();
 
+    [NotAudited("The empty sign-in form.")]
     public void OnGet()
     {
     }
 
+    [Audited(AuditActions.SignInSucceeded, AuditActions.SignInPasswordAccepted, AuditActions.SignInLockedOut, AuditActions.SignInFailed)]
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         if (!ModelState.Validate(new Validator(), Input))
@@ -43,7 +45,8 @@ public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Au
         var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
         // Who tried is recorded by account id when the account exists; the typed email itself is never stored.
         var account = await users.FindByEmailAsync(Input.Email.Trim());
-        await audit.RecordNowAsync(result.Succeeded ? "sign-in.succeeded" : result.RequiresTwoFactor ? "sign-in.password-ok" : result.IsLockedOut ? "sign-in.locked-out" : "sign-in.failed",
+        await audit.RecordNowAsync(result.Succeeded ? AuditActions.SignInSucceeded : result.RequiresTwoFactor ? AuditActions.SignInPasswordAccepted
+                : result.IsLockedOut ? AuditActions.SignInLockedOut : AuditActions.SignInFailed,
             "user", account?.Id, organisationId: account?.OrganisationId, userId: account?.Id);
         if (result.Succeeded)
         {

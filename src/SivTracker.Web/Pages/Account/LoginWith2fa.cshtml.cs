@@ -25,9 +25,11 @@ public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageMode
     [BindProperty]
     public Command Input { get; set; } = new();
 
+    [NotAudited("The code form; the password step before it was recorded.")]
     public async Task<IActionResult> OnGetAsync() =>
         await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("./Login") : Page();
 
+    [Audited(AuditActions.SignInSucceeded, AuditActions.SignInLockedOut, AuditActions.SignInTwoFactorFailed)]
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
@@ -41,7 +43,7 @@ public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageMode
         var code = Input.Code.Replace(" ", "").Replace("-", "");
         var account = await signIn.GetTwoFactorAuthenticationUserAsync();
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
-        await audit.RecordNowAsync(result.Succeeded ? "sign-in.succeeded" : result.IsLockedOut ? "sign-in.locked-out" : "sign-in.two-factor-failed",
+        await audit.RecordNowAsync(result.Succeeded ? AuditActions.SignInSucceeded : result.IsLockedOut ? AuditActions.SignInLockedOut : AuditActions.SignInTwoFactorFailed,
             "user", account?.Id, organisationId: account?.OrganisationId, userId: account?.Id);
         if (result.Succeeded)
         {

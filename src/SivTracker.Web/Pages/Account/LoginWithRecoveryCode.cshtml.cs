@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
-public class LoginWithRecoveryCode(SignInManager<AppUser> signIn) : PageModel
+public class LoginWithRecoveryCode(SignInManager<AppUser> signIn, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -23,9 +23,11 @@ public class LoginWithRecoveryCode(SignInManager<AppUser> signIn) : PageModel
     [BindProperty]
     public Command Input { get; set; } = new();
 
+    [NotAudited("The code form; the password step before it was recorded.")]
     public async Task<IActionResult> OnGetAsync() =>
         await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("./Login") : Page();
 
+    [Audited(AuditActions.SignInWithRecoveryCode, AuditActions.SignInLockedOut, AuditActions.SignInRecoveryCodeFailed)]
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
@@ -36,7 +38,12 @@ public class LoginWithRecoveryCode(SignInManager<AppUser> signIn) : PageModel
         {
             return Page();
         }
+        var account = await signIn.GetTwoFactorAuthenticationUserAsync();
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync(Input.Code.Replace(" ", ""));
+        // A recovery code stands in for a lost or stolen phone: its use, and how few codes are left, is worth a look.
+        var left = result.Succeeded && account is not null ? $"recovery codes left={await signIn.UserManager.CountRecoveryCodesAsync(account)}" : null;
+        await audit.RecordNowAsync(result.Succeeded ? AuditActions.SignInWithRecoveryCode : result.IsLockedOut ? AuditActions.SignInLockedOut : AuditActions.SignInRecoveryCodeFailed,
+            "user", account?.Id, left, organisationId: account?.OrganisationId, userId: account?.Id);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");

@@ -2,14 +2,17 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
 /// <summary>Sign-out is a POST with an antiforgery token, so no link on another site can sign anyone out.</summary>
-public class Logout(SignInManager<AppUser> signIn, UserManager<AppUser> users) : PageModel
+public class Logout(SignInManager<AppUser> signIn, UserManager<AppUser> users, Audit audit) : PageModel
 {
+    [NotAudited("Sends the user to the dashboard; signs nobody out.")]
     public IActionResult OnGet() => RedirectToPage("/Index");
 
+    [Audited(AuditActions.SignedOut)]
     public async Task<IActionResult> OnPostAsync()
     {
         // Deleting the cookie here would leave any copy of it working; a new security stamp ends the session on the
@@ -17,6 +20,7 @@ public class Logout(SignInManager<AppUser> signIn, UserManager<AppUser> users) :
         if (await users.GetUserAsync(User) is { } user)
         {
             await users.UpdateSecurityStampAsync(user);
+            await audit.RecordNowAsync(AuditActions.SignedOut, "user", user.Id, organisationId: user.OrganisationId, userId: user.Id);
         }
         await signIn.SignOutAsync();
         TempData["Flash"] = "You are signed out.";

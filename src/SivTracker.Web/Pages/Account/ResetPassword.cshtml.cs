@@ -10,7 +10,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
-public class ResetPassword(UserManager<AppUser> users) : PageModel
+public class ResetPassword(UserManager<AppUser> users, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -37,8 +37,10 @@ public class ResetPassword(UserManager<AppUser> users) : PageModel
     [BindProperty(SupportsGet = true)]
     public string Code { get; set; } = "";
 
+    [NotAudited("The empty form; the link's code is checked, and the outcome recorded, when it is posted.")]
     public IActionResult OnGet() => Page();
 
+    [Audited(AuditActions.PasswordReset, AuditActions.PasswordResetRefused)]
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.Validate(new Validator(), Input))
@@ -58,6 +60,14 @@ public class ResetPassword(UserManager<AppUser> users) : PageModel
         var result = user is null || user.IsDisabled
             ? IdentityResult.Failed(new IdentityError { Description = "This link is not valid any more. Ask for a new one." })
             : await users.ResetPasswordAsync(user, token, Input.NewPassword);
+        // A refused link is recorded only for a real account: a row per made-up id would let anyone fill the log.
+        // A new password too weak to accept is the user's typing, not a use of the link.
+        var linkRefused = result.Errors.Any(e => e.Code == "InvalidToken") || user is { IsDisabled: true };
+        if (user is not null && (result.Succeeded || linkRefused))
+        {
+            await audit.RecordNowAsync(result.Succeeded ? AuditActions.PasswordReset : AuditActions.PasswordResetRefused, "user", user.Id,
+                organisationId: user.OrganisationId, userId: user.Id);
+        }
         if (!result.Succeeded)
         {
             ModelState.AddIdentityErrors(result, result.Errors.Any(e => e.Code == "InvalidToken") ? string.Empty : "Input.NewPassword");

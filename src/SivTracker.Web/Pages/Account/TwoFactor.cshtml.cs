@@ -35,6 +35,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
     /// <summary>Shown once, right after they are made; never stored in a readable form.</summary>
     public IReadOnlyList<string> NewRecoveryCodes { get; private set; } = [];
 
+    [Audited(AuditActions.TwoFactorAuthenticatorReset)]
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await users.GetUserAsync(User);
@@ -43,6 +44,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         return Page();
     }
 
+    [Audited(AuditActions.TwoFactorEnabled, AuditActions.TwoFactorAuthenticatorReset)]
     public async Task<IActionResult> OnPostEnableAsync()
     {
         var user = await users.GetUserAsync(User);
@@ -60,7 +62,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
             return Page();
         }
         await users.SetTwoFactorEnabledAsync(user, true);
-        await audit.RecordNowAsync("two-factor.enabled", "user", user.Id);
+        await audit.RecordNowAsync(AuditActions.TwoFactorEnabled, "user", user.Id);
         NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
         await signIn.RefreshSignInAsync(user);
         await LoadAsync(user);
@@ -81,12 +83,17 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
             await users.ResetAccessFailedCountAsync(user);
             return true;
         }
-        if (!string.IsNullOrEmpty(CurrentPassword)) await users.AccessFailedAsync(user);
+        if (!string.IsNullOrEmpty(CurrentPassword))
+        {
+            await audit.RecordNowAsync(AuditActions.TwoFactorChangeRefused, "user", user.Id);
+            await users.AccessFailedAsync(user);
+        }
         ModelState.AddModelError(nameof(CurrentPassword), PasswordNeeded);
         await LoadAsync(user);
         return false;
     }
 
+    [Audited(AuditActions.TwoFactorRecoveryCodesRegenerated, AuditActions.TwoFactorChangeRefused, AuditActions.TwoFactorAuthenticatorReset)]
     public async Task<IActionResult> OnPostRecoveryCodesAsync()
     {
         var user = await users.GetUserAsync(User);
@@ -95,18 +102,20 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         if (await users.GetTwoFactorEnabledAsync(user))
         {
             NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+            await audit.RecordNowAsync(AuditActions.TwoFactorRecoveryCodesRegenerated, "user", user.Id, $"codes={NewRecoveryCodes.Count}");
         }
         await LoadAsync(user);
         return Page();
     }
 
+    [Audited(AuditActions.TwoFactorDisabled, AuditActions.TwoFactorChangeRefused, AuditActions.TwoFactorAuthenticatorReset)]
     public async Task<IActionResult> OnPostDisableAsync()
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
         if (!await ConfirmedAsync(user)) return Page();
         await users.SetTwoFactorEnabledAsync(user, false);
-        await audit.RecordNowAsync("two-factor.disabled", "user", user.Id);
+        await audit.RecordNowAsync(AuditActions.TwoFactorDisabled, "user", user.Id, "authenticator key discarded");
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Two-factor sign-in is off. Turn it back on soon: it protects the people in your cases.";
@@ -122,6 +131,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         if (string.IsNullOrEmpty(key))
         {
             await users.ResetAuthenticatorKeyAsync(user);
+            await audit.RecordNowAsync(AuditActions.TwoFactorAuthenticatorReset, "user", user.Id);
             // A new key renews the security stamp, which ends every session still carrying the old one: keep this one.
             await signIn.RefreshSignInAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user) ?? "";

@@ -13,7 +13,7 @@ namespace SivTracker.Web.Pages.Admin;
 
 /// <summary>Upload, check (dry run), then confirm: nothing is written before the admin has seen every problem and the summary.</summary>
 [UploadInMemory]
-public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs, TimeProvider time, ImportSettings settings, ILogger<Import> logger) : PageModel
+public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs, TimeProvider time, ImportSettings settings, Audit audit, ILogger<Import> logger) : PageModel
 {
     public long MaxBytes => settings.MaxBytes;
 
@@ -22,6 +22,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
     public IReadOnlyList<ImportRecord> Recent { get; private set; } = [];
     public string? FileError { get; private set; }
 
+    [NotAudited("The organisation's recent imports: file names, counts and status.")]
     public async Task OnGetAsync(Guid? id, bool tooLarge, CancellationToken ct)
     {
         if (tooLarge) FileError = ImportFile.TooLarge(settings);
@@ -30,6 +31,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         if (Record is { Status: ImportStatus.Queued or ImportStatus.Running }) ViewData["Refresh"] = true;
     }
 
+    [Audited(AuditActions.ImportChecked)]
     public async Task<IActionResult> OnPostCheckAsync(IFormFile? file, CancellationToken ct)
     {
         await OnGetAsync(null, tooLarge: false, ct);
@@ -64,12 +66,14 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
             Status = ImportStatus.Checked, Problems = Checked.Problems.Count, Summary = ImportWorker.Describe(Checked.Summary),
         };
         db.Imports.Add(Record);
+        audit.Record(AuditActions.ImportChecked, "import", Record.Id, $"problems={Checked.Problems.Count}; {Record.Summary}");
         await db.SaveChangesAsync(ct);
         if (Checked.Problems.Count == 0) jobs.Keep(Record.Id, sheet, organisationId, User.UserId());
         logger.LogInformation("Import {ImportId} checked by {UserId}: {Problems} problems", Record.Id, User.UserId(), Checked.Problems.Count);
         return Page();
     }
 
+    [Audited(AuditActions.ImportConfirmed)]
     public async Task<IActionResult> OnPostConfirmAsync(Guid id, CancellationToken ct)
     {
         var record = await db.Imports.FirstOrDefaultAsync(r => r.Id == id && r.Status == ImportStatus.Checked && r.Problems == 0, ct);
@@ -80,11 +84,13 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
             return RedirectToPage();
         }
         record.Status = ImportStatus.Queued;
+        audit.Record(AuditActions.ImportConfirmed, "import", record.Id);
         await db.SaveChangesAsync(ct);
         return RedirectToPage(new { id });
     }
 
     /// <summary>The template: headers, two example rows and a note on every column.</summary>
+    [NotAudited("A blank template with two invented example rows.")]
     public async Task<IActionResult> OnGetTemplateAsync(string format, CancellationToken ct)
     {
         var stages = await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => s.Code).ToListAsync(ct);

@@ -80,7 +80,7 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
                 .SetProperty(c => c.AnonymisedOn, today).SetProperty(c => c.HighRiskReason, (string?)null)
                 .SetProperty(c => c.StepModelOverrideReason, c => c.StepModelOverrideReason == null ? null : Placeholder), ct);
 
-            foreach (var id in caseIdList) audit.Record("case.anonymised", "Case", id, $"people={people.Count}");
+            foreach (var id in caseIdList) audit.Record(AuditActions.CaseAnonymised, "case", id, $"people={people.Count}");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return caseIdList.Count;
@@ -118,6 +118,7 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
     [BindProperty]
     public bool Confirmed { get; set; }
 
+    [NotAudited("Case references, programs, stages and closing dates: no personal data.")]
     public async Task OnGetAsync(CancellationToken ct)
     {
         var today = await calendar.TodayAsync(ct);
@@ -125,6 +126,7 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
         Candidates = await retention.CandidatesAsync(today, Limit, ct);
     }
 
+    [Audited(AuditActions.CaseAnonymised)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (Selected.Count == 0 || !Confirmed)

@@ -54,7 +54,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
             {
                 OrganisationId = organisationId, PersonId = person.Id, Kind = PersonHistoryKind.Created, At = time.GetUtcNow(), ById = userId,
             });
-            audit.Record("person.created", "person", person.Id, organisationId: organisationId, userId: userId);
+            audit.Record(AuditActions.PersonCreated, "person", person.Id, organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);
             return new Result(person.Id, [], []);
         }
@@ -69,6 +69,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
     public string? PrincipalName { get; private set; }
     public IReadOnlyList<PersonForm.Duplicate> Duplicates { get; private set; } = [];
 
+    [NotAudited("An empty form; for a family member it adds only the principal's name, from the recorded person page that links here.")]
     public async Task<IActionResult> OnGetAsync(Relationship? relationship, CancellationToken ct)
     {
         if (!await LoadPrincipalAsync(ct)) return NotFound();
@@ -77,6 +78,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
         return Page();
     }
 
+    [Audited(AuditActions.PersonCreated)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!await LoadPrincipalAsync(ct)) return NotFound();

@@ -60,6 +60,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     public DateOnly Today { get; private set; }
     public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
 
+    [Audited(AuditActions.PersonViewed)]
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var access = PersonalDataAccess.For(User);
@@ -110,14 +111,18 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
         History = await db.PersonHistory.AsNoTracking().Where(h => h.PersonId == id).OrderByDescending(h => h.At)
             .Select(h => new HistoryRow(h.Kind, h.At, db.Users.Where(u => u.Id == h.ById).Select(u => u.DisplayName).FirstOrDefault(), h.OtherPersonId, h.Fields))
             .ToListAsync(ct);
-        // Every look at a person's details is accounted for.
-        await audit.RecordNowAsync("person.viewed", "person", id, access.Whereabouts ? "with contact details" : null, ct: ct);
         QualifyingMonths = ServiceHistory.QualifyingMonths(Service.Select(s => (s.StartDate, s.EndDate)), Today);
         var program = await db.Cases.Where(c => c.PrincipalId == principalId).Select(c => (SivProgram?)c.Program).FirstOrDefaultAsync(ct) ?? SivProgram.AF602B;
         var comSubmitted = await db.StageEvents.Where(e => e.ToStageCode == StageCatalog.ComSubmitted && e.VoidedAt == null
                 && db.Cases.Any(c => c.Id == e.CaseId && c.PrincipalId == principalId))
             .OrderBy(e => e.EffectiveOn).Select(e => (DateOnly?)e.EffectiveOn).FirstOrDefaultAsync(ct);
         MinimumMonths = ServiceHistory.MinimumMonths(program, comSubmitted);
+        // Every look at a person's details is accounted for. The restricted blocks are part of this page, not views of
+        // their own, so the row says which of them the user's role let through.
+        var sections = new List<string>();
+        if (Identity is not null) sections.Add("identity documents");
+        if (Whereabouts is not null) sections.Add("contact and safety details");
+        await audit.RecordNowAsync(AuditActions.PersonViewed, "person", id, sections.Count == 0 ? null : $"with {string.Join(", ", sections)}", ct: ct);
         return Page();
     }
 }

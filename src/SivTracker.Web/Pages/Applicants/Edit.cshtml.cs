@@ -7,7 +7,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Applicants;
 
-public class Edit(AppDbContext db, Edit.Handler handler, ILogger<Edit> logger) : PageModel
+public class Edit(AppDbContext db, Edit.Handler handler, Audit audit, ILogger<Edit> logger) : PageModel
 {
     public enum Outcome { Done, Conflict, NotFound, Refused }
 
@@ -48,7 +48,7 @@ public class Edit(AppDbContext db, Edit.Handler handler, ILogger<Edit> logger) :
                 OrganisationId = person.OrganisationId, PersonId = person.Id, Kind = PersonHistoryKind.Edited, At = time.GetUtcNow(),
                 ById = userId, Fields = changed.Count == 0 ? "other spellings, passports or contacts" : string.Join(", ", changed),
             });
-            audit.Record("person.edited", "person", person.Id, changed.Count == 0 ? "other spellings, passports or contacts" : $"fields: {string.Join(", ", changed)}",
+            audit.Record(AuditActions.PersonEdited, "person", person.Id, changed.Count == 0 ? "other spellings, passports or contacts" : $"fields: {string.Join(", ", changed)}",
                 organisationId: person.OrganisationId, userId: userId);
             try
             {
@@ -97,6 +97,7 @@ public class Edit(AppDbContext db, Edit.Handler handler, ILogger<Edit> logger) :
     /// <summary>Set when someone else saved this record after the user opened it.</summary>
     public (string By, DateTimeOffset At, IReadOnlyList<string> Fields)? Conflict { get; private set; }
 
+    [Audited(AuditActions.PersonEditFormViewed)]
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var person = await db.Persons.AsNoTracking().Include(p => p.Aliases).Include(p => p.Passports).Include(p => p.ContactChannels)
@@ -105,9 +106,12 @@ public class Edit(AppDbContext db, Edit.Handler handler, ILogger<Edit> logger) :
         Id = person.Id;
         Name = person.DisplayName;
         Input = PersonForm.WithEmptyRows(PersonForm.From(person));
+        // The form shows the whole record, identifiers and contacts included: as much a read as the person's page.
+        await audit.RecordNowAsync(AuditActions.PersonEditFormViewed, "person", person.Id, ct: ct);
         return Page();
     }
 
+    [Audited(AuditActions.PersonEdited)]
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         var person = await db.Persons.AsNoTracking().Where(p => p.Id == id && p.MergedIntoId == null)

@@ -61,9 +61,18 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
     public IEnumerable<SelectListItem> Stages { get; private set; } = [];
     public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadListAsync(ct);
+    [Audited(AuditActions.PersonListViewed)]
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        await LoadListAsync(ct);
+        // A page of names is a read too: paging through the whole list must leave a trail, as opening each record does.
+        var f = Filters;
+        await audit.RecordNowAsync(AuditActions.PersonListViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", f.Stage),
+            ("caseworker", f.Caseworker), ("safety", f.Safety), ("interpreters", f.Interpreters), ("sort", f.Sort), ("after", f.After)), ct: ct);
+    }
 
     /// <summary>Search terms travel in the POST body, never in the URL, which ends up in logs and browser history.</summary>
+    [Audited(AuditActions.ApplicantSearched)]
     public async Task<IActionResult> OnPostSearchAsync(CancellationToken ct)
     {
         if (ModelState.Validate(new SearchValidator(), Search, nameof(Search)))
@@ -71,7 +80,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
             Hits = await ApplicantSearch.RunAsync(db, Search.Query, PersonalDataAccess.For(User), ct);
             logger.LogInformation("Applicant search by {UserId} returned {Count} results", User.UserId(), Hits.Count);
             // That a search happened and how many it found: never the term.
-            await audit.RecordNowAsync("applicant.searched", details: $"results={Hits.Count}", ct: ct);
+            await audit.RecordNowAsync(AuditActions.ApplicantSearched, details: $"results={Hits.Count}", ct: ct);
         }
         await LoadChoicesAsync(ct);
         return Page();

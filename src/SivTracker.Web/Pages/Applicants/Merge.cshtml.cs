@@ -12,7 +12,7 @@ namespace SivTracker.Web.Pages.Applicants;
 /// Admins merge a duplicate record into the one that survives: family, service records, spellings, passports,
 /// contacts, cases and documents move; the duplicate stays, marked as merged, and both histories say so.
 /// </summary>
-public class Merge(AppDbContext db, Merge.Handler handler, ILogger<Merge> logger) : PageModel
+public class Merge(AppDbContext db, Merge.Handler handler, Audit audit, ILogger<Merge> logger) : PageModel
 {
     public sealed record Command
     {
@@ -74,7 +74,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, ILogger<Merge> logger
             var now = time.GetUtcNow();
             db.PersonHistory.Add(new PersonHistoryEntry { OrganisationId = survivor.OrganisationId, PersonId = duplicateId, Kind = PersonHistoryKind.MergedInto, At = now, ById = userId, OtherPersonId = survivorId });
             db.PersonHistory.Add(new PersonHistoryEntry { OrganisationId = survivor.OrganisationId, PersonId = survivorId, Kind = PersonHistoryKind.MergedFrom, At = now, ById = userId, OtherPersonId = duplicateId });
-            audit.Record("person.merged", "person", duplicateId, $"into {survivorId}", organisationId: survivor.OrganisationId, userId: userId);
+            audit.Record(AuditActions.PersonMerged, "person", duplicateId, $"into {survivorId}", organisationId: survivor.OrganisationId, userId: userId);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return new Result(Outcome.Done, []);
@@ -87,9 +87,16 @@ public class Merge(AppDbContext db, Merge.Handler handler, ILogger<Merge> logger
     public Candidate Duplicate { get; private set; } = null!;
     public IReadOnlyList<Candidate> Candidates { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
-        await LoadAsync(id, ct) ? Page() : NotFound();
+    [Audited(AuditActions.PersonMergeFormViewed)]
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        // Names and birth years of everyone the record may be a duplicate of, found by searching the whole organisation.
+        await audit.RecordNowAsync(AuditActions.PersonMergeFormViewed, "person", id, $"candidates={Candidates.Count}", ct: ct);
+        return Page();
+    }
 
+    [Audited(AuditActions.PersonMerged)]
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         var result = await handler.HandleAsync(id, Input, User.UserId(), ct);

@@ -9,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>Adds (personId) or edits (id) one service record.</summary>
-public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogger<ServiceRecord> logger) : PageModel
+public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, Audit audit, ILogger<ServiceRecord> logger) : PageModel
 {
     public sealed record Command
     {
@@ -56,24 +56,24 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogg
     /// Adding and editing a person's service records for the pages and the API. An edit carries the row version the form
     /// was made from, so a stale form conflicts instead of overwriting someone's newer change.
     /// </summary>
-    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar)
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, Audit audit)
     {
         public async Task<Result> AddAsync(Guid personId, Command command, Guid? userId, CancellationToken ct)
         {
             var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId && p.MergedIntoId == null)
                 .Select(p => new { p.Id, p.OrganisationId }).FirstOrDefaultAsync(ct);
             if (person is null) return new Result(Outcome.NotFound, []);
-            return await SaveAsync(new Domain.ServiceRecord { OrganisationId = person.OrganisationId, PersonId = person.Id, Employer = "" }, isNew: true, command, ct);
+            return await SaveAsync(new Domain.ServiceRecord { OrganisationId = person.OrganisationId, PersonId = person.Id, Employer = "" }, isNew: true, command, userId, ct);
         }
 
         public async Task<Result> EditAsync(Guid recordId, Command command, Guid? userId, CancellationToken ct)
         {
             var record = await db.ServiceRecords.FirstOrDefaultAsync(r => r.Id == recordId, ct);
             if (record is null) return new Result(Outcome.NotFound, []);
-            return await SaveAsync(record, isNew: false, command, ct);
+            return await SaveAsync(record, isNew: false, command, userId, ct);
         }
 
-        private async Task<Result> SaveAsync(Domain.ServiceRecord record, bool isNew, Command command, CancellationToken ct)
+        private async Task<Result> SaveAsync(Domain.ServiceRecord record, bool isNew, Command command, Guid? userId, CancellationToken ct)
         {
             var validation = new Validator(await calendar.TodayAsync(ct)).Validate(command);
             if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
@@ -95,7 +95,19 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogg
             record.SupervisorIsUsCitizen = command.SupervisorIsUsCitizen;
             record.HrLetterObtained = command.HrLetterObtained;
             record.RecommendationLetterObtained = command.RecommendationLetterObtained;
-            if (isNew) db.ServiceRecords.Add(record);
+            if (isNew)
+            {
+                db.ServiceRecords.Add(record);
+                audit.Record(AuditActions.ServiceRecordAdded, "person", record.PersonId, $"record={record.Id}", organisationId: record.OrganisationId, userId: userId);
+            }
+            else
+            {
+                var changed = db.Entry(record).Properties.Where(p => p.IsModified && !p.Metadata.IsShadowProperty()
+                        && p.Metadata.Name is not (nameof(Domain.ServiceRecord.Version) or nameof(Domain.ServiceRecord.UpdatedAt) or nameof(Domain.ServiceRecord.UpdatedById)))
+                    .Select(p => p.Metadata.Name).ToList();
+                audit.Record(AuditActions.ServiceRecordEdited, "person", record.PersonId,
+                    $"record={record.Id}; fields: {(changed.Count == 0 ? "none" : string.Join(", ", changed))}", organisationId: record.OrganisationId, userId: userId);
+            }
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -118,6 +130,7 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogg
     public string PersonName { get; private set; } = "";
     public bool IsNew { get; private set; }
 
+    [Audited(AuditActions.ServiceRecordViewed)]
     public async Task<IActionResult> OnGetAsync(Guid? id, Guid? personId, CancellationToken ct)
     {
         var record = await LoadAsync(id, personId, ct);
@@ -132,10 +145,13 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, ILogg
                 SupervisorEmailVerified = record.SupervisorEmailVerified, SupervisorIsUsCitizen = record.SupervisorIsUsCitizen,
                 HrLetterObtained = record.HrLetterObtained, RecommendationLetterObtained = record.RecommendationLetterObtained, Version = record.Version,
             };
+            // The form to add a record shows only the person's name; this one shows a supervisor, their email and contracts.
+            await audit.RecordNowAsync(AuditActions.ServiceRecordViewed, "person", record.PersonId, $"record={record.Id}", ct: ct);
         }
         return Page();
     }
 
+    [Audited(AuditActions.ServiceRecordAdded, AuditActions.ServiceRecordEdited)]
     public async Task<IActionResult> OnPostAsync(Guid? id, Guid? personId, CancellationToken ct)
     {
         if (await LoadAsync(id, personId, ct) is null) return NotFound();

@@ -126,7 +126,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             clocks.Apply(@case, @case.StageEvents, catalog, today);
             // Touching the row makes its version part of the UPDATE even when the stage and clock come out the same.
             db.Entry(@case).Property(c => c.UpdatedAt).IsModified = true;
-            audit.Record("case.history-changed", "case", @case.Id, done, @case.OrganisationId, userId);
+            audit.Record(AuditActions.CaseHistoryChanged, "case", @case.Id, done, @case.OrganisationId, userId);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -159,6 +159,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
     public StageEvent? Correcting { get; private set; }
     public DateOnly Today { get; private set; }
 
+    [NotAudited("The case reference, its stage and the moves allowed; an event being corrected shows its stage and date only.")]
     public async Task<IActionResult> OnGetAsync(Guid id, string? to, DateOnly? on, Guid? correct, CancellationToken ct)
     {
         if (!await LoadAsync(id, correct, ct)) return NotFound();
@@ -172,9 +173,11 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
     }
 
     // A value the binder could not read (a malformed date) is already an error beside its field; the handler would see a default.
+    [Audited(AuditActions.CaseHistoryChanged)]
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct) =>
         await ShowAsync(id, Input.Corrects, ModelState.IsValid ? await handler.RecordAsync(id, Input, User.UserId(), ct) : new Result(Outcome.Refused, []), "Input", ct);
 
+    [Audited(AuditActions.CaseHistoryChanged)]
     public async Task<IActionResult> OnPostVoidAsync(Guid id, CancellationToken ct) =>
         await ShowAsync(id, VoidInput.EventId, ModelState.IsValid ? await handler.VoidAsync(id, VoidInput, User.UserId(), ct) : new Result(Outcome.Refused, []), "VoidInput", ct);
 

@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Cases;
 
-public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Details.Handler handler, ILogger<Details> logger) : PageModel
+public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Details.Handler handler, Audit audit, ILogger<Details> logger) : PageModel
 {
     public static readonly TimeSpan NoteEditWindow = TimeSpan.FromMinutes(15);
 
@@ -58,7 +58,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
             var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Adding a note needs an organisation.");
             db.CaseNotes.Add(new CaseNote { OrganisationId = organisationId, CaseId = caseId, Body = command.Body.Trim() });
-            audit.Record("case.note-added", "case", caseId, organisationId: organisationId, userId: userId);
+            audit.Record(AuditActions.CaseNoteAdded, "case", caseId, organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);
             return new Result(Outcome.Done, []);
         }
@@ -75,6 +75,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             var validation = new NoteValidator().Validate(command);
             if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
             note.Body = command.Body.Trim();
+            audit.Record(AuditActions.CaseNoteEdited, "case", caseId, $"note={noteId}", organisationId: note.OrganisationId, userId: userId);
             await db.SaveChangesAsync(ct);
             return new Result(Outcome.Done, []);
         }
@@ -96,8 +97,16 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
     /// <summary>When every COM package document is in and the clock has not started: the date the last one arrived.</summary>
     public DateOnly? PackageCompleteOn { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    [Audited(AuditActions.CaseViewed)]
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        // The principal, the family, the case numbers and the notes: every look at them is accounted for.
+        await audit.RecordNowAsync(AuditActions.CaseViewed, "case", id, ct: ct);
+        return Page();
+    }
 
+    [Audited(AuditActions.CaseNoteAdded)]
     public async Task<IActionResult> OnPostNoteAsync(Guid id, CancellationToken ct)
     {
         if (!CanEdit) return Forbid();
@@ -108,6 +117,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         return RedirectToPage(new { id });
     }
 
+    [Audited(AuditActions.CaseNoteEdited)]
     public async Task<IActionResult> OnPostEditNoteAsync(Guid id, Guid noteId, CancellationToken ct)
     {
         if (!CanEdit) return Forbid();

@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>The document checklist: the COM package, then DS-260, civil documents and medical for each family member.</summary>
-public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, ILogger<Documents> logger) : PageModel
+public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, Audit audit, ILogger<Documents> logger) : PageModel
 {
     public sealed record Command
     {
@@ -47,14 +47,23 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             errors.AddRange(new FluentValidation.InlineValidator<Command> { v => v.RuleFor(c => c.Statement).PlainText(4000, multiline: true) }.Validate(command).ToFieldErrors());
             if (errors.Count > 0) return new Result(Outcome.Refused, errors);
 
-            var from = item.Status;
+            var (from, fromOn, fromStatement) = (item.Status, item.StatusOn, item.UnavailabilityStatement);
             db.Entry(item).Property(d => d.Version).OriginalValue = command.Version;
             item.Status = command.Status;
             item.StatusOn = command.StatusOn ?? today;
             item.UnavailabilityStatement = command.Status == DocumentStatus.NotAvailable ? command.Statement!.Trim() : null;
+            // The timeline shows status moves; the audit row covers a new date or statement under the same status too.
+            var changed = new List<string>();
+            if (from != item.Status) changed.Add($"{from} to {item.Status}");
+            if (fromOn != item.StatusOn) changed.Add("date");
+            if (fromStatement != item.UnavailabilityStatement) changed.Add("statement");
+            if (changed.Count > 0)
+            {
+                audit.Record(AuditActions.CaseDocumentChanged, "case", caseId, $"{item.Kind} (item {item.Id}): {string.Join(", ", changed)}",
+                    organisationId: item.OrganisationId, userId: userId);
+            }
             if (from != item.Status)
             {
-                audit.Record("case.document-changed", "case", caseId, $"{item.Kind}: {from} to {item.Status}", organisationId: item.OrganisationId, userId: userId);
                 db.DocumentChanges.Add(new DocumentChange
                 {
                     OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, Kind = item.Kind, PersonId = item.PersonId,
@@ -83,8 +92,16 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     public DateOnly? PackageCompleteOn { get; private set; }
     public string ClockStartStage { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    [Audited(AuditActions.CaseDocumentsViewed)]
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        // Every family member by name, with the statements of documents they could not get.
+        await audit.RecordNowAsync(AuditActions.CaseDocumentsViewed, "case", id, $"items={Items.Count}", ct: ct);
+        return Page();
+    }
 
+    [Audited(AuditActions.CaseDocumentChanged)]
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();

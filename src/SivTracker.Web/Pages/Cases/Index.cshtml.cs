@@ -9,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Cases from the stored clock, most overdue first, through indexed filters and keyset pages.</summary>
-public class Index(AppDbContext db, ClockSettings settings) : PageModel
+public class Index(AppDbContext db, ClockSettings settings, Audit audit) : PageModel
 {
     public const int PageSize = 50;
 
@@ -35,6 +35,7 @@ public class Index(AppDbContext db, ClockSettings settings) : PageModel
     public IEnumerable<SelectListItem> Stages { get; private set; } = [];
     public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
 
+    [Audited(AuditActions.CaseListViewed)]
     public async Task OnGetAsync(CancellationToken ct)
     {
         Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
@@ -66,6 +67,9 @@ public class Index(AppDbContext db, ClockSettings settings) : PageModel
             .ToListAsync(ct);
         HasMore = rows.Count > PageSize;
         Rows = rows.Take(PageSize).ToList();
+        // Each row names a principal: paging through the list must leave a trail, as opening each case does.
+        await audit.RecordNowAsync(AuditActions.CaseListViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", f.Stage),
+            ("state", f.State), ("caseworker", f.Caseworker), ("overdue", f.Overdue), ("approaching", f.Approaching), ("after", f.After)), ct: ct);
     }
 
     public object RouteFor(Guid? after) => new { Filters.Program, Filters.Stage, Filters.State, Filters.Caseworker, Filters.Overdue, Filters.Approaching, After = after };

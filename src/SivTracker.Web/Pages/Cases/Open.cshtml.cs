@@ -87,7 +87,7 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
                 }
                 clocks.Apply(@case, @case.StageEvents, catalog, today);
                 db.Cases.Add(@case);
-                audit.Record("case.opened", "case", @case.Id, organisationId: organisationId, userId: userId);
+                audit.Record(AuditActions.CaseOpened, "case", @case.Id, organisationId: organisationId, userId: userId);
                 try
                 {
                     await db.SaveChangesAsync(ct);
@@ -117,6 +117,7 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
     public string PrincipalName { get; private set; } = "";
     public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
 
+    [NotAudited("An empty form naming the principal, from the recorded person page that links here.")]
     public async Task<IActionResult> OnGetAsync(Guid principalId, CancellationToken ct)
     {
         if (!await LoadAsync(principalId, ct)) return NotFound();
@@ -124,6 +125,7 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
         return Page();
     }
 
+    [Audited(AuditActions.CaseOpened)]
     public async Task<IActionResult> OnPostAsync(Guid principalId, CancellationToken ct)
     {
         if (!await LoadAsync(principalId, ct)) return NotFound();

@@ -10,7 +10,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Case numbers (kept with history), caseworker and priority; the high-risk flag for admins.</summary>
-public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Settings> logger) : PageModel
+public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, ILogger<Settings> logger) : PageModel
 {
     public sealed record NumberCommand
     {
@@ -65,6 +65,8 @@ public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Setting
             await db.CaseNumbers.Where(n => n.CaseId == caseId && n.Kind == command.Kind && n.IsCurrent)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsCurrent, false), ct);
             db.CaseNumbers.Add(new CaseNumber { OrganisationId = organisationId.Value, CaseId = caseId, Kind = command.Kind, Number = number, AssignedOn = command.AssignedOn });
+            // The kind, never the number: a case number finds the family at the NVC or USCIS.
+            audit.Record(AuditActions.CaseNumberAdded, "case", caseId, $"kind={command.Kind}", organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);
             return new Result(Outcome.Done, []);
         }
@@ -80,6 +82,8 @@ public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Setting
             db.Entry(@case).Property(c => c.Version).OriginalValue = command.Version;
             @case.CaseworkerId = command.CaseworkerId;
             @case.Priority = command.Priority;
+            audit.Record(AuditActions.CaseAssigned, "case", caseId, $"caseworker={command.CaseworkerId?.ToString() ?? "none"}, priority={command.Priority}",
+                organisationId: @case.OrganisationId, userId: userId);
             return await SaveAsync(@case, ct);
         }
 
@@ -98,7 +102,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Setting
             @case.HighRiskReason = command.Reason.Trim();
             // A high-risk case is counted but never flagged as a breach: the stored clock changes with the mark.
             await clocks.ApplyAsync(@case, ct);
-            audit.Record(command.HighRisk ? "case.high-risk.set" : "case.high-risk.cleared", "case", caseId, organisationId: @case.OrganisationId, userId: userId);
+            audit.Record(command.HighRisk ? AuditActions.CaseHighRiskSet : AuditActions.CaseHighRiskCleared, "case", caseId, organisationId: @case.OrganisationId, userId: userId);
             return await SaveAsync(@case, ct);
         }
 
@@ -130,14 +134,18 @@ public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Setting
     public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
     public bool IsAdmin => User.IsInRole(Roles.Admin);
 
+    [Audited(AuditActions.CaseSettingsViewed)]
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         AssignInput = new AssignCommand { CaseworkerId = Case.CaseworkerId, Priority = Case.Priority, Version = Case.Version };
         HighRiskInput = new HighRiskCommand { HighRisk = Case.HighRisk, Version = Case.Version };
+        // Every case number the case has had, and the reason for a high-risk mark.
+        await audit.RecordNowAsync(AuditActions.CaseSettingsViewed, "case", id, ct: ct);
         return Page();
     }
 
+    [Audited(AuditActions.CaseNumberAdded)]
     public async Task<IActionResult> OnPostNumberAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
@@ -155,6 +163,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Setting
         return RedirectToPage(new { id });
     }
 
+    [Audited(AuditActions.CaseAssigned)]
     public async Task<IActionResult> OnPostAssignAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
@@ -162,6 +171,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, ILogger<Setting
     }
 
     /// <summary>Admins only: the statute lets national-security cases take longer, so these are counted but not flagged as breaches.</summary>
+    [Audited(AuditActions.CaseHighRiskSet, AuditActions.CaseHighRiskCleared)]
     public async Task<IActionResult> OnPostHighRiskAsync(Guid id, CancellationToken ct)
     {
         if (!IsAdmin) return Forbid();

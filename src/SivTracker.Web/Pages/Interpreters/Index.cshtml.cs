@@ -7,7 +7,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Interpreters;
 
 /// <summary>Everyone with an interpreter or translator service record: they face the worst threat and have the S1059 route.</summary>
-public class Index(AppDbContext db, OrganisationCalendar calendar) : PageModel
+public class Index(AppDbContext db, OrganisationCalendar calendar, Audit audit) : PageModel
 {
     public const int PageSize = 50;
 
@@ -26,6 +26,7 @@ public class Index(AppDbContext db, OrganisationCalendar calendar) : PageModel
     public bool HasMore { get; private set; }
     public Guid? After { get; private set; }
 
+    [Audited(AuditActions.InterpreterListViewed)]
     public async Task OnGetAsync(Guid? after, CancellationToken ct)
     {
         Today = await calendar.TodayAsync(ct);
@@ -47,6 +48,7 @@ public class Index(AppDbContext db, OrganisationCalendar calendar) : PageModel
             .ToListAsync(ct);
         HasMore = rows.Count > PageSize;
         Rows = rows.Take(PageSize).ToList();
+        await audit.RecordNowAsync(AuditActions.InterpreterListViewed, details: Audit.ListDetails(Rows.Count, ("after", after)), ct: ct);
     }
 
     public int Months(Row row) => ServiceHistory.QualifyingMonths(row.Service.Select(s => (s.StartDate, s.EndDate)), Today);

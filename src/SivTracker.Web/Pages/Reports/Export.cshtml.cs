@@ -19,6 +19,8 @@ public class Export(ReportExporter exporter, OrganisationCalendar calendar, ILog
     [BindProperty(SupportsGet = true)]
     public ExportFormat Format { get; set; }
 
+    /// <summary>The exporter records the start, and the finish or the abort, with the rows sent.</summary>
+    [Audited(AuditActions.ExportStarted, AuditActions.ExportFinished, AuditActions.ExportAborted)]
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var report = Exports.Report.Find(Query.Name);

@@ -9,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Reports;
 
 /// <summary>A report on screen (and in print), with links to the same rows as CSV and XLSX.</summary>
-public class Index(AppDbContext db, ReportExporter exporter) : PageModel
+public class Index(AppDbContext db, ReportExporter exporter, Audit audit) : PageModel
 {
     public const int PreviewRows = 500;
 
@@ -23,6 +23,7 @@ public class Index(AppDbContext db, ReportExporter exporter) : PageModel
     public bool More { get; private set; }
     public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
 
+    [Audited(AuditActions.ReportViewed)]
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Available = Exports.Report.All.Where(r => ReportQuery.Allowed(r, new ReportFilter(), User)).ToList();
@@ -34,6 +35,9 @@ public class Index(AppDbContext db, ReportExporter exporter) : PageModel
         if (!ReportQuery.Allowed(Report, Query.Filter, User)) return Forbid();
         Columns = Report.Columns(Query.Filter);
         (Rows, More) = await exporter.PreviewAsync(Report, Query.Filter, organisationId, PreviewRows, ct);
+        // Up to 500 case rows, with names when asked for: as much a read as an export of them.
+        await audit.RecordNowAsync(AuditActions.ReportViewed, "report", Report.Name,
+            $"filters: {(Query.Filter.ToString() is { Length: > 0 } filters ? filters : "none")}; rows={Rows.Count}", organisationId, ct: ct);
         return Page();
     }
 

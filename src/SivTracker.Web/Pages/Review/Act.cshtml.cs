@@ -32,7 +32,7 @@ public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : Pa
     /// A reviewer's action for the pages and the API: each kind asks for what it records, a statutory breach is never
     /// snoozed, and an escalation is assigned only within the organisation.
     /// </summary>
-    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time)
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit)
     {
         public async Task<Result> RecordAsync(Guid caseId, ReviewActionKind kind, Command command, Guid? userId, CancellationToken ct)
         {
@@ -62,6 +62,15 @@ public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : Pa
                 Note = string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim(), Reason = kind == ReviewActionKind.Escalated ? command.Reason : null,
                 AssigneeId = kind == ReviewActionKind.Escalated ? command.AssigneeId : null, FlagId = flag?.Id, Date = command.Date,
             });
+            // Codes, ids and dates; the note stays in the case's timeline.
+            (string Action, string? Details) audited = kind switch
+            {
+                ReviewActionKind.Acknowledged => (AuditActions.ReviewAcknowledged, null),
+                ReviewActionKind.NextReviewSet => (AuditActions.ReviewNextReviewSet, $"on={command.Date:yyyy-MM-dd}"),
+                ReviewActionKind.Escalated => (AuditActions.ReviewEscalated, $"reason={command.Reason}, assignee={command.AssigneeId?.ToString() ?? "none"}"),
+                _ => (AuditActions.ReviewFlagSnoozed, $"flag={flag?.Type}, until={command.Date:yyyy-MM-dd}"),
+            };
+            audit.Record(audited.Action, "case", caseId, audited.Details, organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);
             return new Result(Outcome.Done, []);
         }
@@ -103,14 +112,19 @@ public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : Pa
     public IReadOnlyList<CaseFlag> Flags { get; private set; } = [];
     public IEnumerable<SelectListItem> Assignees { get; private set; } = [];
 
+    [NotAudited("The case reference, its open flags and the organisation's staff to escalate to: no personal data of the applicant.")]
     public async Task<IActionResult> OnGetAsync(Guid caseId, CancellationToken ct) => await LoadAsync(caseId, ct) ? Page() : NotFound();
 
+    [Audited(AuditActions.ReviewAcknowledged)]
     public Task<IActionResult> OnPostAcknowledgeAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.Acknowledged, ct);
 
+    [Audited(AuditActions.ReviewNextReviewSet)]
     public Task<IActionResult> OnPostNextReviewAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.NextReviewSet, ct);
 
+    [Audited(AuditActions.ReviewEscalated)]
     public Task<IActionResult> OnPostEscalateAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.Escalated, ct);
 
+    [Audited(AuditActions.ReviewFlagSnoozed)]
     public Task<IActionResult> OnPostSnoozeAsync(Guid caseId, CancellationToken ct) => RecordAsync(caseId, ReviewActionKind.Snoozed, ct);
 
     private async Task<IActionResult> RecordAsync(Guid caseId, ReviewActionKind kind, CancellationToken ct)

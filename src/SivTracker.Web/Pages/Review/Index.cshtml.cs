@@ -13,7 +13,7 @@ namespace SivTracker.Web.Pages.Review;
 /// deadlines; within a group, most days over first. Served from the urgency the sweep keeps on each case (and its
 /// stored sort key) in a fixed number of queries, each an index range scan.
 /// </summary>
-public class Index(AppDbContext db, TimeProvider time) : PageModel
+public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
 {
     public const int PageSize = 50;
 
@@ -48,6 +48,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
     public IEnumerable<SelectListItem> Stages { get; private set; } = [];
     public IEnumerable<SelectListItem> Caseworkers { get; private set; } = [];
 
+    [Audited(AuditActions.ReviewQueueViewed)]
     public async Task OnGetAsync(CancellationToken ct)
     {
         var organisationId = User.OrganisationId();
@@ -68,6 +69,10 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
         Flags = (await FlagsQuery(db, caseIds).ToListAsync(ct)).ToLookup(f => f.CaseId, f => f.View);
         HasMore = rows.Count > PageSize;
         Rows = rows.Take(PageSize).ToList();
+        // Each row names a principal: paging through the queue must leave a trail, as opening each case does.
+        await audit.RecordNowAsync(AuditActions.ReviewQueueViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", stage),
+            ("caseworker", f.Caseworker), ("flag", f.Flag), ("high_risk", f.HighRisk is { } highRisk ? (highRisk ? "yes" : "no") : null), ("min_days_over", f.MinDaysOver), ("max_days_over", f.MaxDaysOver),
+            ("not_reviewed_days", f.NotReviewedDays), ("interpreters", f.Interpreters), ("after", f.After)), ct: ct);
     }
 
     // The queue is the reviewers' most used page, so its queries are compiled once instead of translated on every

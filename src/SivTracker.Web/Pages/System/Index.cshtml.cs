@@ -9,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Instance;
 
 /// <summary>Instance administration: organisations and their first admin. Shows no case data.</summary>
-public class Index(AppDbContext db, UserAccounts accounts, ILogger<Index> logger) : PageModel
+public class Index(AppDbContext db, UserAccounts accounts, Audit audit, ILogger<Index> logger) : PageModel
 {
     public sealed record Row(string Slug, string Name, string TimeZone, int Users);
 
@@ -43,8 +43,10 @@ public class Index(AppDbContext db, UserAccounts accounts, ILogger<Index> logger
     public IReadOnlyList<Row> Organisations { get; private set; } = [];
     public string? OneTimePassword { get; private set; }
 
+    [NotAudited("Organisations with their user counts: no case or personal data.")]
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
+    [Audited(AuditActions.OrganisationCreated, AuditActions.UserCreated)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (ModelState.Validate(new Validator(), Input) && await db.Organisations.AnyAsync(o => o.Slug == Input.Slug, ct))
@@ -70,6 +72,10 @@ public class Index(AppDbContext db, UserAccounts accounts, ILogger<Index> logger
             await LoadAsync(ct);
             return Page();
         }
+        // In the new organisation's own log, which starts with who made it and its first admin.
+        audit.Record(AuditActions.OrganisationCreated, "organisation", organisation.Id, organisationId: organisation.Id);
+        audit.Record(AuditActions.UserCreated, "user", created.User.Id, $"roles: {Roles.Admin}", organisationId: organisation.Id);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Organisation {OrganisationId} created with admin {UserId}", organisation.Id, created.User.Id);
         OneTimePassword = created.OneTimePassword;

@@ -13,7 +13,7 @@ namespace SivTracker.Web.Pages.Instance;
 /// The stage catalog: rename, reorder, change the clock owner. Codes never change. The catalog is shared by every
 /// organisation, so it belongs to the system administrator; each change is audited and recomputes every clock.
 /// </summary>
-public class Stages(AppDbContext db, ClockRecomputeJobs jobs, TimeProvider time, ILogger<Stages> logger) : PageModel
+public class Stages(AppDbContext db, ClockRecomputeJobs jobs, Audit audit, ILogger<Stages> logger) : PageModel
 {
     public sealed record Command
     {
@@ -39,8 +39,10 @@ public class Stages(AppDbContext db, ClockRecomputeJobs jobs, TimeProvider time,
     public IReadOnlyList<Stage> Catalog { get; private set; } = [];
     public ClockRecomputeJobs Jobs => jobs;
 
+    [NotAudited("The stage catalog every organisation shares: no case or personal data.")]
     public async Task OnGetAsync(CancellationToken ct) => Catalog = await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).ToListAsync(ct);
 
+    [Audited(AuditActions.StageCatalogChanged)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var stage = await db.Stages.FirstOrDefaultAsync(s => s.Code == Input.Code, ct);
@@ -58,11 +60,7 @@ public class Stages(AppDbContext db, ClockRecomputeJobs jobs, TimeProvider time,
         stage.Name = Input.Name.Trim();
         stage.SortOrder = Input.SortOrder;
         stage.ClockOwner = Input.ClockOwner;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = time.GetUtcNow(), UserId = User.UserId(), Action = "stage-catalog.changed", EntityType = "stage", EntityId = stage.Code,
-            Details = changed.Count == 0 ? "no change" : string.Join(", ", changed),
-        });
+        audit.Record(AuditActions.StageCatalogChanged, "stage", stage.Code, changed.Count == 0 ? "no change" : string.Join(", ", changed));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -33,10 +33,12 @@ public class Create(UserAccounts accounts, Audit audit, ILogger<Create> logger) 
     public string? OneTimePassword { get; private set; }
     public string? CreatedEmail { get; private set; }
 
+    [NotAudited("The empty form.")]
     public void OnGet()
     {
     }
 
+    [Audited(AuditActions.UserCreated)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.Validate(new Validator(), Input))
@@ -50,7 +52,7 @@ public class Create(UserAccounts accounts, Audit audit, ILogger<Create> logger) 
             return Page();
         }
         logger.LogInformation("User {UserId} created by {ActorId}", created.User.Id, User.UserId());
-        await audit.RecordNowAsync("user.created", "user", created.User.Id, $"roles: {string.Join(", ", Input.Roles)}", ct: ct);
+        await audit.RecordNowAsync(AuditActions.UserCreated, "user", created.User.Id, $"roles: {string.Join(", ", Input.Roles)}", ct: ct);
         if (created.InvitationSent)
         {
             TempData["Flash"] = "User added. An invitation to set a password is on its way by email.";

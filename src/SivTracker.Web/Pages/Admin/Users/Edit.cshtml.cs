@@ -28,6 +28,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
     public bool IsSelf => Subject.Id == User.UserId();
     public string? OneTimePassword { get; private set; }
 
+    [NotAudited("A colleague's account (name, email, roles), shown to their organisation's admin; each change to it is audited.")]
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         if (await LoadAsync(id) is { } notFound) return notFound;
@@ -35,6 +36,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         return Page();
     }
 
+    [Audited(AuditActions.UserRolesChanged)]
     public async Task<IActionResult> OnPostRolesAsync(Guid id)
     {
         if (await LoadAsync(id) is { } notFound) return notFound;
@@ -52,22 +54,25 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         // A new security stamp ends the user's open sessions at their next request; they sign in again with the new roles.
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("Roles of user {UserId} changed by {ActorId}", Subject.Id, User.UserId());
-        await audit.RecordNowAsync("user.roles-changed", "user", Subject.Id, $"roles: {string.Join(", ", Input.Roles)}");
+        await audit.RecordNowAsync(AuditActions.UserRolesChanged, "user", Subject.Id, $"roles: {string.Join(", ", Input.Roles)}");
         TempData["Flash"] = "Roles saved.";
         return RedirectToPage(new { id });
     }
 
+    [Audited(AuditActions.UserDisabled)]
     public async Task<IActionResult> OnPostDisableAsync(Guid id) => await SetDisabledAsync(id, disabled: true);
 
+    [Audited(AuditActions.UserEnabled)]
     public async Task<IActionResult> OnPostEnableAsync(Guid id) => await SetDisabledAsync(id, disabled: false);
 
+    [Audited(AuditActions.UserOneTimePasswordIssued)]
     public async Task<IActionResult> OnPostOneTimePasswordAsync(Guid id)
     {
         if (await LoadAsync(id) is { } notFound) return notFound;
         OneTimePassword = await accounts.IssueOneTimePasswordAsync(Subject);
         await users.SetLockoutEndDateAsync(Subject, null);
         logger.LogInformation("One-time password issued for user {UserId} by {ActorId}", Subject.Id, User.UserId());
-        await audit.RecordNowAsync("user.one-time-password-issued", "user", Subject.Id);
+        await audit.RecordNowAsync(AuditActions.UserOneTimePasswordIssued, "user", Subject.Id);
         Input = new Command { Roles = (await users.GetRolesAsync(Subject)).ToList() };
         return Page();
     }
@@ -85,7 +90,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         // Ends the user's open sessions at their next request.
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("User {UserId} {Change} by {ActorId}", Subject.Id, disabled ? "disabled" : "enabled", User.UserId());
-        await audit.RecordNowAsync(disabled ? "user.disabled" : "user.enabled", "user", Subject.Id);
+        await audit.RecordNowAsync(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, "user", Subject.Id);
         TempData["Flash"] = disabled ? "User disabled. Their open sessions have ended." : "User enabled.";
         return RedirectToPage(new { id });
     }

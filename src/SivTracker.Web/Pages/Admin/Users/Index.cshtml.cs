@@ -12,6 +12,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
 
     public IReadOnlyList<Row> Users { get; private set; } = [];
 
+    [NotAudited("The organisation's staff accounts, for its admin: no applicant data.")]
     public async Task OnGetAsync(CancellationToken ct)
     {
         var organisationId = User.OrganisationId();

@@ -1,0 +1,215 @@
+namespace SivTracker.Web.Infrastructure;
+
+/// <summary>
+/// Every action an audit row can name, in one place, so the log reads the same wherever a row comes from and a search
+/// of it by action finds everything. A unit test refuses an action written as a literal at a call site, and one listed
+/// here that nothing records. The values are stored in <c>audit_events.action</c>: renaming one splits the history,
+/// so add a new name rather than change an old one.
+/// </summary>
+public static class AuditActions
+{
+    // People.
+
+    /// <summary>A person's page was opened; details name the sections the user's role let through.</summary>
+    public const string PersonViewed = "person.viewed";
+
+    /// <summary>The edit form of a person was opened: it holds every field of the record, identifiers and contacts included.</summary>
+    public const string PersonEditFormViewed = "person.edit-form-viewed";
+
+    /// <summary>A page of the applicant list (names, family size, safety status) was shown; details give the filters and the row count.</summary>
+    public const string PersonListViewed = "person.list-viewed";
+
+    /// <summary>A search ran; details give the number of results, never the term.</summary>
+    public const string ApplicantSearched = "applicant.searched";
+
+    /// <summary>A page of the interpreter list (names and service history) was shown; details give the row count.</summary>
+    public const string InterpreterListViewed = "interpreter.list-viewed";
+
+    /// <summary>A principal or family member was registered.</summary>
+    public const string PersonCreated = "person.created";
+
+    /// <summary>A person was edited; details name the changed fields.</summary>
+    public const string PersonEdited = "person.edited";
+
+    /// <summary>The merge form was opened: the record and the people it may be a duplicate of; details give how many.</summary>
+    public const string PersonMergeFormViewed = "person.merge-form-viewed";
+
+    /// <summary>A duplicate record was merged into the one that survives.</summary>
+    public const string PersonMerged = "person.merged";
+
+    /// <summary>The edit form of a service record was opened (employer, supervisor, contract numbers).</summary>
+    public const string ServiceRecordViewed = "service-record.viewed";
+
+    /// <summary>A service record was added to a person.</summary>
+    public const string ServiceRecordAdded = "service-record.added";
+
+    /// <summary>A service record was changed; details name the changed fields.</summary>
+    public const string ServiceRecordEdited = "service-record.edited";
+
+    // Cases.
+
+    /// <summary>A case's page was opened: its principal, family, numbers, documents, notes and timeline.</summary>
+    public const string CaseViewed = "case.viewed";
+
+    /// <summary>A page of the case list (principal names, stages, clocks) was shown; details give the filters and the row count.</summary>
+    public const string CaseListViewed = "case.list-viewed";
+
+    /// <summary>A case's settings form was opened (its case numbers, caseworker, priority and high-risk mark).</summary>
+    public const string CaseSettingsViewed = "case.settings-viewed";
+
+    /// <summary>A case was opened for a principal.</summary>
+    public const string CaseOpened = "case.opened";
+
+    /// <summary>A stage change was recorded, corrected or voided; details say which.</summary>
+    public const string CaseHistoryChanged = "case.history-changed";
+
+    /// <summary>A note was added to a case.</summary>
+    public const string CaseNoteAdded = "case.note-added";
+
+    /// <summary>Its author changed a note within the edit window.</summary>
+    public const string CaseNoteEdited = "case.note-edited";
+
+    /// <summary>An NVC case or USCIS receipt number was added; details give its kind, never the number.</summary>
+    public const string CaseNumberAdded = "case.number-added";
+
+    /// <summary>A case's caseworker or priority was set; details give the caseworker's id and the priority.</summary>
+    public const string CaseAssigned = "case.assigned";
+
+    /// <summary>An admin marked a case high-risk.</summary>
+    public const string CaseHighRiskSet = "case.high-risk.set";
+
+    /// <summary>An admin removed a case's high-risk mark.</summary>
+    public const string CaseHighRiskCleared = "case.high-risk.cleared";
+
+    /// <summary>A closed case past the retention period had its personal data removed; details give how many people.</summary>
+    public const string CaseAnonymised = "case.anonymised";
+
+    /// <summary>A stage of the shared catalog was renamed, reordered or given another clock owner; details name what changed.</summary>
+    public const string StageCatalogChanged = "stage-catalog.changed";
+
+    // Documents.
+
+    /// <summary>A case's document checklist was opened: each family member's name with their documents and statements.</summary>
+    public const string CaseDocumentsViewed = "case.documents-viewed";
+
+    /// <summary>A checklist item changed; details give the document kind and what changed, never the statement.</summary>
+    public const string CaseDocumentChanged = "case.document-changed";
+
+    // Reviews.
+
+    /// <summary>A page of the review queue (principal names, clocks, flags) was shown; details give the filters and the row count.</summary>
+    public const string ReviewQueueViewed = "review.queue-viewed";
+
+    /// <summary>A reviewer acknowledged a case with a note.</summary>
+    public const string ReviewAcknowledged = "review.acknowledged";
+
+    /// <summary>A reviewer set the next review date of a case.</summary>
+    public const string ReviewNextReviewSet = "review.next-review-set";
+
+    /// <summary>A reviewer escalated a case; details give the reason code and the assignee's id.</summary>
+    public const string ReviewEscalated = "review.escalated";
+
+    /// <summary>A reviewer snoozed a flag that is not a statutory breach.</summary>
+    public const string ReviewFlagSnoozed = "review.flag-snoozed";
+
+    // Reports and exports.
+
+    /// <summary>A report was shown on screen; details give the filters and the rows shown.</summary>
+    public const string ReportViewed = "report.viewed";
+
+    /// <summary>An export began, before its first row left; details give the export's id, the format and the filters.</summary>
+    public const string ExportStarted = "export.started";
+
+    /// <summary>An export wrote its last row; details repeat the start's and add the rows sent.</summary>
+    public const string ExportFinished = "export.finished";
+
+    /// <summary>An export stopped part way (an error, a dropped connection, a cancel); details add the rows sent before it stopped.</summary>
+    public const string ExportAborted = "export.aborted";
+
+    // Imports.
+
+    /// <summary>A spreadsheet was checked without writing anything; details give its problems.</summary>
+    public const string ImportChecked = "import.checked";
+
+    /// <summary>An admin confirmed a checked spreadsheet, queueing it for import.</summary>
+    public const string ImportConfirmed = "import.confirmed";
+
+    /// <summary>An import was written; details count the cases and people created, updated and unchanged.</summary>
+    public const string ImportCommitted = "import.committed";
+
+    // Accounts.
+
+    /// <summary>An organisation was made, on the System page or by the create-admin command.</summary>
+    public const string OrganisationCreated = "organisation.created";
+
+    /// <summary>A user account was made; details give its roles.</summary>
+    public const string UserCreated = "user.created";
+
+    /// <summary>An admin changed a user's roles; details give the new ones.</summary>
+    public const string UserRolesChanged = "user.roles-changed";
+
+    /// <summary>An admin disabled a user, ending their sessions.</summary>
+    public const string UserDisabled = "user.disabled";
+
+    /// <summary>An admin enabled a user again.</summary>
+    public const string UserEnabled = "user.enabled";
+
+    /// <summary>An admin issued a user a one-time password, replacing theirs.</summary>
+    public const string UserOneTimePasswordIssued = "user.one-time-password-issued";
+
+    // Security.
+
+    /// <summary>A sign-in completed, with the password alone or with the second factor after it.</summary>
+    public const string SignInSucceeded = "sign-in.succeeded";
+
+    /// <summary>The password was right and the second factor is still to come.</summary>
+    public const string SignInPasswordAccepted = "sign-in.password-ok";
+
+    /// <summary>A wrong password, an unknown email or a disabled account; the typed email is never stored.</summary>
+    public const string SignInFailed = "sign-in.failed";
+
+    /// <summary>A sign-in was refused because the account is locked after too many failures.</summary>
+    public const string SignInLockedOut = "sign-in.locked-out";
+
+    /// <summary>A wrong authenticator code after a right password.</summary>
+    public const string SignInTwoFactorFailed = "sign-in.two-factor-failed";
+
+    /// <summary>A sign-in completed with a recovery code instead of the authenticator; details give how many codes are left.</summary>
+    public const string SignInWithRecoveryCode = "sign-in.recovery-code-used";
+
+    /// <summary>A wrong or already used recovery code after a right password.</summary>
+    public const string SignInRecoveryCodeFailed = "sign-in.recovery-code-failed";
+
+    /// <summary>A user signed out, ending every session of theirs.</summary>
+    public const string SignedOut = "sign-out";
+
+    /// <summary>A user changed their own password.</summary>
+    public const string PasswordChanged = "password.changed";
+
+    /// <summary>A wrong current password on Change password: a guess that counts toward lockout.</summary>
+    public const string PasswordChangeFailed = "password.change-failed";
+
+    /// <summary>A reset link was mailed for an existing, enabled account.</summary>
+    public const string PasswordResetRequested = "password.reset-requested";
+
+    /// <summary>A password was set through a reset or invitation link.</summary>
+    public const string PasswordReset = "password.reset";
+
+    /// <summary>A reset link for an existing account was refused (expired, used or altered).</summary>
+    public const string PasswordResetRefused = "password.reset-refused";
+
+    /// <summary>Two-factor sign-in was turned on, with a first set of recovery codes.</summary>
+    public const string TwoFactorEnabled = "two-factor.enabled";
+
+    /// <summary>Two-factor sign-in was turned off and the authenticator key discarded.</summary>
+    public const string TwoFactorDisabled = "two-factor.disabled";
+
+    /// <summary>A new authenticator key was made, so codes from any earlier key stop working.</summary>
+    public const string TwoFactorAuthenticatorReset = "two-factor.authenticator-reset";
+
+    /// <summary>New recovery codes were made, and every earlier one stopped working.</summary>
+    public const string TwoFactorRecoveryCodesRegenerated = "two-factor.recovery-codes-regenerated";
+
+    /// <summary>A wrong current password with a factor change: refused, and a guess that counts toward lockout.</summary>
+    public const string TwoFactorChangeRefused = "two-factor.change-refused";
+}
