@@ -66,7 +66,7 @@ public partial class AuditActionsTests
         var lines = File.ReadAllLines(list);
         // Every use but the declarations themselves and the [Audited] claims, which record nothing.
         var uses = string.Join('\n', Sources(source).Where(f => f != list)
-            .SelectMany(File.ReadAllLines).Where(line => !line.TrimStart().StartsWith("[Audited(", StringComparison.Ordinal)));
+            .SelectMany(file => File.ReadAllLines(file)).Where(line => !line.TrimStart().StartsWith("[Audited(", StringComparison.Ordinal)));
         var problems = new List<string>();
 
         foreach (var (name, _) in Actions())

@@ -4,10 +4,12 @@ using System.Text.RegularExpressions;
 using MailKit.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using netDumbster.smtp;
 using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.IntegrationTests.Account;
@@ -64,6 +66,14 @@ public class EmailTests(DatabaseFixture fixture) : DatabaseTest(fixture), IDispo
         // The link works once.
         var again = await client.PostFormAsync(path, [new("Input.NewPassword", "another long password"), new("Input.ConfirmPassword", "another long password")]);
         Assert.Contains("This link is not valid any more", await again.Content.ReadAsStringAsync());
+        // Each step is on record against the account; the typed address is not.
+        await using var scope = Fixture.Scope();
+        var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEvents.AsNoTracking()
+            .Where(a => a.UserId == users.CaseworkerA.Id).ToListAsync();
+        Assert.Contains(audit, a => a.Action == AuditActions.PasswordResetRequested);
+        Assert.Contains(audit, a => a.Action == AuditActions.PasswordReset);
+        Assert.Contains(audit, a => a.Action == AuditActions.PasswordResetRefused);
+        Assert.DoesNotContain(audit, a => (a.Details ?? "").Contains('@'));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.IntegrationTests.Admin;
 
@@ -76,6 +77,13 @@ public class UserManagementTests(DatabaseFixture fixture) : DatabaseTest(fixture
         using var newAdmin = new AppClient(Fixture.Factory);
         Assert.Equal(HttpStatusCode.Redirect, (await newAdmin.SignInAsync("admin@c.test", password)).StatusCode);
         Assert.Contains("admin@c.test", await newAdmin.GetHtmlAsync("/Admin/Users"));
+        // The new organisation's log starts with who made it and its first admin.
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var organisationId = await db.Organisations.Where(o => o.Slug == "ngo-c").Select(o => o.Id).SingleAsync();
+        var audit = await db.AuditEvents.AsNoTracking().Where(a => a.OrganisationId == organisationId && a.UserId == users.System.Id).ToListAsync();
+        Assert.Contains(audit, a => a.Action == AuditActions.OrganisationCreated && a.EntityId == organisationId.ToString());
+        Assert.Contains(audit, a => a.Action == AuditActions.UserCreated);
     }
 
     [Fact]

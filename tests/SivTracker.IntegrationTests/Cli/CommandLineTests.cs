@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Cli;
 using SivTracker.Web.Data;
+using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.IntegrationTests.Cli;
 
@@ -76,6 +77,12 @@ public class CommandLineTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var client = new AppClient(Fixture.Factory);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await client.SignInAsync("admin@z.test", "a long enough password")).StatusCode);
         Assert.Contains("admin@z.test", await client.GetHtmlAsync("/Admin/Users"));
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var organisationId = await db.Organisations.Where(o => o.Slug == "ngo-z").Select(o => o.Id).SingleAsync();
+        var actions = await db.AuditEvents.AsNoTracking().Where(a => a.OrganisationId == organisationId).Select(a => a.Action).ToListAsync();
+        Assert.Contains(AuditActions.OrganisationCreated, actions);
+        Assert.Contains(AuditActions.UserCreated, actions);
     }
 
     [Fact]

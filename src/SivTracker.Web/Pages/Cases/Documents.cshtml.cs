@@ -47,7 +47,8 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             errors.AddRange(new FluentValidation.InlineValidator<Command> { v => v.RuleFor(c => c.Statement).PlainText(4000, multiline: true) }.Validate(command).ToFieldErrors());
             if (errors.Count > 0) return new Result(Outcome.Refused, errors);
 
-            var (from, fromOn, fromStatement) = (item.Status, item.StatusOn, item.UnavailabilityStatement);
+            var from = item.Status;
+            var (fromOn, fromStatement) = (item.StatusOn, item.UnavailabilityStatement);
             db.Entry(item).Property(d => d.Version).OriginalValue = command.Version;
             item.Status = command.Status;
             item.StatusOn = command.StatusOn ?? today;
