@@ -37,11 +37,16 @@ psql_ -d postgres -c "alter system set shared_buffers = '4GB'" -c "alter system 
   -c "alter system set work_mem = '32MB'" -c "alter system set maintenance_work_mem = '1GB'" -c "alter system set max_wal_size = '8GB'" \
   -c "alter system set random_page_cost = 1.1" -c "alter system set jit = off"
 "$root/scripts/pg.sh" stop "$work/pg" && "$root/scripts/pg.sh" start "$work/pg" "$pg_port"
-psql_ -d postgres -c "create database bench"
-db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench"
+# The roles of a real server: bench_owner owns the database and migrates it, the app and the baseline connect as
+# bench_app with the grants `migrate` gives it (the cluster trusts local connections, so neither has a password).
+# bench/run.sh captures the app's SQL with log_statement, a superuser's setting unless granted.
+psql_ -d postgres -c "create role bench_owner login createdb" -c "create role bench_app login" -c "create database bench owner bench_owner" \
+  -c "grant set on parameter log_statement to bench_app"
+db="Host=127.0.0.1;Port=$pg_port;Username=bench_app;Database=bench"
 key() { head -c 32 /dev/urandom | base64; }
 printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(key)" > "$work/keys.json"
 export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
+export ConnectionStrings__Migrations="Host=127.0.0.1;Port=$pg_port;Username=bench_owner;Database=bench" Database__AppRole=bench_app
 export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
 # Required by the app and its commands; the commands run as Production, which takes only https. No mail is sent here.
 export App__PublicUrl=https://localhost

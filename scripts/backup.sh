@@ -5,6 +5,7 @@
 # Encrypting needs only the public recipient (BACKUP_RECIPIENT_FILE, default .data/backup-recipient); restoring needs
 # the private identity (BACKUP_KEY_FILE, default .data/backup-key). When neither exists, both are made here: move the
 # identity off this machine, away from the backups, and keep it with the field encryption key file.
+# Dumps as the owner role (ConnectionStrings__Migrations, see connection.sh): it can read every table.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/connection.sh"

@@ -1,8 +1,17 @@
-# Sourced by backup.sh and restore.sh: exports PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE from the app's
-# connection string (ConnectionStrings__Default, or the .data/connection-string that scripts/run.sh writes).
-connection_string=${ConnectionStrings__Default:-}
-if [ -z "$connection_string" ] && [ -f "$root/.data/connection-string" ]; then connection_string=$(cat "$root/.data/connection-string"); fi
-[ -n "$connection_string" ] || { echo "No database: set ConnectionStrings__Default (or run scripts/run.sh first)." >&2; exit 1; }
+# Sourced by backup.sh and restore.sh: exports PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE from the owner role's
+# connection string, ConnectionStrings__Migrations (a dump reads every table and a restore owns what it creates, which
+# the application role may not), as `migrate` picks it: else ConnectionStrings__Default, as in a single-role setup, else
+# the files scripts/run.sh writes in .data/. app_role is Database__AppRole, the role a restore grants again.
+connection_string=${ConnectionStrings__Migrations:-${ConnectionStrings__Default:-}}
+for local_file in migrations-connection-string connection-string; do
+  if [ -z "$connection_string" ] && [ -f "$root/.data/$local_file" ]; then connection_string=$(cat "$root/.data/$local_file"); fi
+done
+[ -n "$connection_string" ] || { echo "No database: set ConnectionStrings__Migrations (or run scripts/run.sh first)." >&2; exit 1; }
+app_role=${Database__AppRole:-}
+if [ -n "$app_role" ] && ! [[ $app_role =~ ^[a-z_][a-z0-9_]{0,62}$ ]]; then
+  echo "Database__AppRole must be a PostgreSQL role name in lower case (letters, digits and underscores), not '$app_role'." >&2
+  exit 1
+fi
 IFS=';' read -ra connection_parts <<< "$connection_string"
 for part in "${connection_parts[@]}"; do
   key=$(printf '%s' "${part%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]'); value=${part#*=}

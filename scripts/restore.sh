@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Restores an encrypted backup made by scripts/backup.sh into a new, empty database.
 #   scripts/restore.sh FILE DATABASE
-# Connects with the app's connection string (its database is only used to create DATABASE) and decrypts with the age
-# identity in BACKUP_KEY_FILE (default .data/backup-key). The whole file is authenticated before anything is restored:
-# a wrong identity or a backup altered by one byte restores nothing. Point the app at DATABASE afterwards; it needs
-# the same field encryption key file as the backed-up app, or the encrypted fields cannot be read.
+# Connects as the owner role (ConnectionStrings__Migrations, see connection.sh; its database is only used to create
+# DATABASE, so the role needs CREATEDB), which then owns everything restored, and decrypts with the age identity in
+# BACKUP_KEY_FILE (default .data/backup-key). The whole file is authenticated before anything is restored: a wrong
+# identity or a backup altered by one byte restores nothing. With Database__AppRole set, the application role is
+# granted what `migrate` grants it (src/SivTracker.Web/Data/AppRoleGrants.sql); a refusal there undoes the restore too.
+# Point the app at DATABASE afterwards; it needs the same field encryption key file as the backed-up app, or the
+# encrypted fields cannot be read.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -eq 2 ] || { echo "usage: scripts/restore.sh FILE DATABASE" >&2; exit 2; }
@@ -24,4 +27,15 @@ if ! age --decrypt --identity "$key_file" "$file" | "$pgbin/pg_restore" --no-own
   "$pgbin/dropdb" "$target"
   exit 1
 fi
-echo "Restored into $target. Start the app with ConnectionStrings__Default pointing at it and the same field keys."
+# The dump carries no privileges (--no-privileges): the application role gets its grants here, as after a migration.
+if [ -n "$app_role" ]; then
+  if ! "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 --single-transaction -v app_role="$app_role" -d "$target" \
+      -f "$root/src/SivTracker.Web/Data/AppRoleGrants.sql" >/dev/null; then
+    echo "The application role $app_role could not be granted its privileges; dropping $target." >&2
+    "$pgbin/dropdb" "$target"
+    exit 1
+  fi
+  echo "Restored into $target, and granted the application role $app_role. Start the app with ConnectionStrings__Default pointing at it as $app_role, and the same field keys."
+else
+  echo "Restored into $target. No Database__AppRole was set, so no application role was granted: for an app that connects as one, run \`migrate\` against $target with Database__AppRole set. Start the app with the same field keys."
+fi

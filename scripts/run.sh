@@ -3,7 +3,8 @@
 #   scripts/run.sh          start (safe to run again)
 #   scripts/run.sh stop     stop the database cluster
 # Settings (environment): SIVTRACKER_PORT (5080), SIVTRACKER_PG_PORT (55432), SIVTRACKER_DEMO_SCALE (300),
-# ConnectionStrings__Default (use that database and start no cluster), App__PublicUrl (http://localhost:PORT).
+# ConnectionStrings__Default (use that database and start no cluster; then ConnectionStrings__Migrations and
+# Database__AppRole as on a server, or neither for one role doing both), App__PublicUrl (http://localhost:PORT).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,19 +29,54 @@ fi
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not found)." >&2; exit 1; }
 
 if [ -z "${ConnectionStrings__Default:-}" ]; then
-  if [ ! -f .data/pg-password ]; then
-    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > .data/pg-password)
-  fi
+  # Passwords are made once and kept in .data/ (mode 600): the cluster's superuser, the owner role, the app role.
+  for secret in pg-password owner-password app-password; do
+    [ -f ".data/$secret" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > ".data/$secret")
+  done
   pwfile=$(mktemp); cp .data/pg-password "$pwfile"
   "$root/scripts/pg.sh" start "$data_dir" "$pg_port" "$pwfile"
   rm -f "$pwfile"
-  password=$(cat .data/pg-password)
-  export PGPASSWORD=$password
-  psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAc "select 1 from pg_database where datname='sivtracker'" | grep -q 1 \
-    || psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qc "create database sivtracker" >/dev/null
-  unset PGPASSWORD
-  # CLI commands run from the repository find the cluster through this file (mode 600).
-  (umask 077; echo "Host=127.0.0.1;Port=$pg_port;Database=sivtracker;Username=postgres;Password=$password" > .data/connection-string)
+  owner_password=$(cat .data/owner-password)
+  app_password=$(cat .data/app-password)
+  # Two roles, as on a server: sivtracker_owner owns the database and runs migrations; the app connects as
+  # sivtracker_app, which `migrate` grants reading and writing data and appending to the audit trail, and nothing more
+  # (src/SivTracker.Web/Data/AppRoleGrants.sql). Passwords are set on every run, so they always match .data/. A
+  # database made before the two roles (owned by postgres) is handed to the owner.
+  PGPASSWORD=$(cat .data/pg-password) psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
+    -v owner_password="$owner_password" -v app_password="$app_password" >/dev/null <<'SQL'
+select 'create role sivtracker_owner' where not exists (select from pg_roles where rolname = 'sivtracker_owner') \gexec
+select 'create role sivtracker_app' where not exists (select from pg_roles where rolname = 'sivtracker_app') \gexec
+alter role sivtracker_owner login nosuperuser nocreaterole createdb noreplication nobypassrls password :'owner_password';
+alter role sivtracker_app login nosuperuser nocreaterole nocreatedb noreplication nobypassrls password :'app_password';
+select 'create database sivtracker owner sivtracker_owner' where not exists (select from pg_database where datname = 'sivtracker') \gexec
+alter database sivtracker owner to sivtracker_owner;
+\connect sivtracker
+do $$
+declare
+    object record;
+begin
+    for object in
+        select format('alter table %s owner to sivtracker_owner', c.oid::regclass) as statement
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') and c.relowner <> 'sivtracker_owner'::regrole
+            -- Sequences of identity and serial columns follow their table.
+            and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i'))
+        union all
+        select format('alter function %s owner to sivtracker_owner', p.oid::regprocedure)
+        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' and p.proowner <> 'sivtracker_owner'::regrole
+            and not exists (select from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+    loop
+        execute object.statement;
+    end loop;
+end
+$$;
+SQL
+  # CLI commands run from the repository find the cluster through these files (mode 600): the app's connection, and the
+  # owner's, which only `migrate` uses.
+  (umask 077; echo "Host=127.0.0.1;Port=$pg_port;Database=sivtracker;Username=sivtracker_app;Password=$app_password" > .data/connection-string)
+  (umask 077; echo "Host=127.0.0.1;Port=$pg_port;Database=sivtracker;Username=sivtracker_owner;Password=$owner_password" > .data/migrations-connection-string)
+  export Database__AppRole=${Database__AppRole:-sivtracker_app}
   echo "PostgreSQL is running on 127.0.0.1:$pg_port (data in $data_dir)."
 fi
 

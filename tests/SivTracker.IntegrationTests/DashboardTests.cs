@@ -118,7 +118,8 @@ public class DashboardTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await CaseBuilder.CaseAsync(Fixture, users.OrganisationA.Id, DateOnly.Parse("2026-11-26"), ("COM_SUBMITTED", "2026-10-01"));
         using var client = new AppClient(factory);
         await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
-        await using var watcher = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
+        // Only a superuser sees what the application role's sessions are waiting for.
+        await using var watcher = new Npgsql.NpgsqlConnection(Fixture.Server.AdminConnectionString);
         await watcher.OpenAsync();
         async Task<long> WaitingOnTheLock() =>
             (long)(await new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%cases%'", watcher).ExecuteScalarAsync())!;

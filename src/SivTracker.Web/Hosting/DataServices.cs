@@ -11,6 +11,9 @@ public static class DataServices
     /// <summary>Where scripts/run.sh leaves the connection string of its local cluster, relative to the repository root.</summary>
     public const string LocalConnectionFile = ".data/connection-string";
 
+    /// <summary>Where scripts/run.sh leaves the owner role's connection string, for `migrate` run from the repository.</summary>
+    public const string LocalMigrationsConnectionFile = ".data/migrations-connection-string";
+
     public static IServiceCollection AddSivData(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = ResolveConnectionString(configuration);
@@ -43,6 +46,10 @@ public static class DataServices
             db.UseActor(sp.GetService<ICurrentActor>());
             return db;
         });
+        // Migrations run as the owner role, read only when `migrate` or Database:MigrateAtStartup needs them: the app serves
+        // every request through the application role's connection above.
+        services.AddSingleton(sp => new SchemaMigration(ResolveMigrationsConnectionString(sp.GetRequiredService<IConfiguration>()),
+            sp.GetRequiredService<DatabaseSettings>().AppRole, sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         services.AddScoped<Demo.DemoDataGenerator>();
         services.AddScoped<ClockRecompute>();
         return services;
@@ -62,16 +69,42 @@ public static class DataServices
         {
             return configured;
         }
+        return FindLocalFile(LocalConnectionFile) ?? throw new InvalidOperationException(
+            "No database configured: set ConnectionStrings__Default, or start the local cluster with scripts/run.sh.");
+    }
+
+    /// <summary>
+    /// The owner role's connection, for migrations and the application role's grants: ConnectionStrings:Migrations. When
+    /// that is unset, the app's own connection does both, as in a single-role development setup: ConnectionStrings:Default,
+    /// or the local cluster's owner file and then its app file.
+    /// </summary>
+    public static string ResolveMigrationsConnectionString(IConfiguration configuration)
+    {
+        var configured = configuration.GetConnectionString("Migrations");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+        // A database named in configuration is never swapped for the local cluster's.
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Default")) && FindLocalFile(LocalMigrationsConnectionFile) is { } local)
+        {
+            return local;
+        }
+        return ResolveConnectionString(configuration);
+    }
+
+    /// <summary>The contents of a file scripts/run.sh wrote, found by walking up from the working directory.</summary>
+    private static string? FindLocalFile(string relativePath)
+    {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            var file = Path.Combine(dir.FullName, LocalConnectionFile);
+            var file = Path.Combine(dir.FullName, relativePath);
             if (File.Exists(file))
             {
                 return File.ReadAllText(file).Trim();
             }
         }
-        throw new InvalidOperationException(
-            "No database configured: set ConnectionStrings__Default, or start the local cluster with scripts/run.sh.");
+        return null;
     }
 }
 
@@ -79,4 +112,11 @@ public sealed record DatabaseSettings
 {
     /// <summary>Apply pending migrations when the app starts (local use); in production `migrate` is its own step.</summary>
     public bool MigrateAtStartup { get; init; }
+
+    /// <summary>
+    /// The role the app connects as (ConnectionStrings:Default) when migrations run as a separate owner role
+    /// (ConnectionStrings:Migrations): after migrating, the owner grants it what Data/AppRoleGrants.sql lists and no more.
+    /// Unset: no grants, for a single-role development setup.
+    /// </summary>
+    public string? AppRole { get; init; }
 }

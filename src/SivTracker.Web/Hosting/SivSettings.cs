@@ -75,7 +75,9 @@ public static class SivSettings
             v.RuleFor(s => s.MaxColumns).InclusiveBetween(1, 16_384);
             v.RuleFor(s => s.MaxCells).InclusiveBetween(1, 100_000_000);
         });
-        services.AddSettings<DatabaseSettings>("Database", _ => { });
+        services.AddSettings<DatabaseSettings>("Database", v => v.RuleFor(s => s.AppRole)
+            .Must(role => string.IsNullOrWhiteSpace(role) || AppRoleGrants.IsValidRoleName(role))
+            .WithMessage("must be a PostgreSQL role name in lower case (letters, digits and underscores, not starting with a digit, at most 63 characters), such as sivtracker_app"));
         services.AddSettings<SecuritySettings>("Security", v => v.RuleForEach(s => s.RolesRequiringTwoFactor)
             .Must(role => Roles.All.Contains(role)).WithMessage("names a role that does not exist"));
         return services;

@@ -99,7 +99,8 @@ public static class WebPipeline
 
     /// <summary>
     /// Migrations run as their own step (`migrate`); the app will not serve a schema it does not know, unless
-    /// Database:MigrateAtStartup allows it (scripts/run.sh sets it for local use).
+    /// Database:MigrateAtStartup allows it (scripts/run.sh sets it for local use). Then they run as `migrate` runs them:
+    /// as the owner role of ConnectionStrings:Migrations, granting the application role its privileges afterwards.
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
@@ -126,8 +127,7 @@ public static class WebPipeline
             throw new InvalidOperationException(
                 $"The database has {pending.Count} pending migration(s). Run the `migrate` command first, or set Database__MigrateAtStartup=true.");
         }
-        await db.Database.MigrateAsync();
-        await ReferenceDataSeeder.SeedAsync(db);
-        logger.LogInformation("Applied {Count} pending migration(s) at startup.", pending.Count);
+        var result = await app.Services.GetRequiredService<SchemaMigration>().RunAsync();
+        logger.LogInformation("Applied {Count} pending migration(s) at startup.", result.Applied);
     }
 }

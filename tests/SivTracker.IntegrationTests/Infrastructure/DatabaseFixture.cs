@@ -7,13 +7,34 @@ using SivTracker.Web.Data;
 
 namespace SivTracker.IntegrationTests.Infrastructure;
 
-/// <summary>One migrated database for the whole run; Respawn empties it between tests, keeping reference data.</summary>
+/// <summary>
+/// One migrated database for the whole run; Respawn empties it between tests, keeping reference data. As in production,
+/// an owner role migrates it and the app under test connects as an application role holding only the grants of
+/// Data/AppRoleGrants.sql.
+/// </summary>
 public sealed class DatabaseFixture : IAsyncLifetime
 {
+    /// <summary>Owns the database and its schema, runs migrations; may create databases, for the restore test.</summary>
+    public const string OwnerRole = "sivtracker_test_owner";
+
+    /// <summary>What the app under test (<see cref="Factory"/>) and the CLI commands it runs connect as.</summary>
+    public const string AppRole = "sivtracker_test_app";
+
     private Respawner? _respawner;
+    private string _resetConnectionString = "";
 
     public PostgresServer Server { get; private set; } = null!;
+
+    /// <summary>
+    /// The owner's connection: for what the app may not do, such as raw reads of what the database holds, taking a
+    /// table lock, pg_dump and the backup scripts. Server-wide views and dropping databases need the superuser
+    /// (<see cref="PostgresServer.AdminConnectionString"/>).
+    /// </summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The application role's connection, the app's ConnectionStrings:Default.</summary>
+    public string AppConnectionString { get; private set; } = "";
+
     public SivWebFactory Factory { get; private set; } = null!;
 
     /// <summary>Where mailed links point (App:PublicUrl). Test requests go to localhost, so a link built from the request would show.</summary>
@@ -25,9 +46,16 @@ public sealed class DatabaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await PostgresServer.StartAsync();
-        ConnectionString = await Server.CreateDatabaseAsync("sivtracker_test");
-        // The app reads its connection string while Program builds, before any test hook could add it.
-        Environment.SetEnvironmentVariable("ConnectionStrings__Default", ConnectionString);
+        var owner = await Server.CreateLoginRoleAsync(OwnerRole, canCreateDatabases: true);
+        var app = await Server.CreateLoginRoleAsync(AppRole);
+        _resetConnectionString = await Server.CreateDatabaseAsync("sivtracker_test", OwnerRole);
+        ConnectionString = new NpgsqlConnectionStringBuilder(owner) { Database = "sivtracker_test" }.ConnectionString;
+        AppConnectionString = new NpgsqlConnectionStringBuilder(app) { Database = "sivtracker_test" }.ConnectionString;
+        // The app reads its connection strings while Program builds, before any test hook could add them. `migrate`
+        // (the CLI tests) runs as the owner and grants the application role, as in production.
+        Environment.SetEnvironmentVariable("ConnectionStrings__Default", AppConnectionString);
+        Environment.SetEnvironmentVariable("ConnectionStrings__Migrations", ConnectionString);
+        Environment.SetEnvironmentVariable("Database__AppRole", AppRole);
         // Fixed test keys for field encryption; production keys live in a key file outside the database.
         Environment.SetEnvironmentVariable("FieldEncryption__Keys__test1", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
         Environment.SetEnvironmentVariable("FieldEncryption__CurrentKeyId", "test1");
@@ -42,16 +70,14 @@ public sealed class DatabaseFixture : IAsyncLifetime
         // Tests sign in hundreds of times from one address; one test checks the limit on its own host.
         Environment.SetEnvironmentVariable("RateLimits__SignInsPerMinute", "100000");
         Environment.SetEnvironmentVariable("RateLimits__SearchesPerMinute", "100000");
-        // Migrations are a separate step in production too: the app refuses to start on a schema it does not know.
-        await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>()
-                         .UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options))
-        {
-            await db.Database.MigrateAsync();
-            await ReferenceDataSeeder.SeedAsync(db);
-        }
+        // Migrations are a separate step in production too (the app refuses to start on a schema it does not know), and
+        // this is the step `migrate` takes: migrations, reference data and the application role's grants, as the owner.
+        await new SchemaMigration(ConnectionString, AppRole, []).RunAsync();
         Factory = new SivWebFactory(Time);
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(_resetConnectionString);
         await connection.OpenAsync();
+        // Respawn truncates, and around self-referencing tables (persons) disables their foreign-key triggers, which
+        // takes a superuser: it runs on the admin connection.
         _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
@@ -64,7 +90,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
 
     public async Task ResetAsync()
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(_resetConnectionString);
         await connection.OpenAsync();
         await _respawner!.ResetAsync(connection);
         // AdjustTime may move backwards, unlike SetUtcNow.

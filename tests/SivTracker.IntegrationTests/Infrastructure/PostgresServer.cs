@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Npgsql;
 
 namespace SivTracker.IntegrationTests.Infrastructure;
@@ -46,7 +47,8 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public Task StopClusterAsync(string mode = "fast") => RunScriptAsync("stop", _clusterDir!, mode);
 
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <summary>Creates an empty database, owned by <paramref name="owner"/> when given; returns the superuser's connection string to it.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, string? owner = null)
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
@@ -54,11 +56,31 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             await drop.ExecuteNonQueryAsync();
         }
-        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection))
+        var ownedBy = owner is null ? "" : $" OWNER \"{owner}\"";
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{ownedBy}", connection))
         {
             await create.ExecuteNonQueryAsync();
         }
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Creates a login role with a fresh password, or resets one an earlier run left on the same server: never a
+    /// superuser, never able to create roles, able to create databases only when asked. Returns its connection string to
+    /// the maintenance database.
+    /// </summary>
+    public async Task<string> CreateLoginRoleAsync(string name, bool canCreateDatabases = false)
+    {
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = @name", connection) { Parameters = { new("name", name) } };
+        var verb = (long)(await exists.ExecuteScalarAsync())! > 0 ? "ALTER" : "CREATE";
+        var createDb = canCreateDatabases ? "CREATEDB" : "NOCREATEDB";
+        await using var create = new NpgsqlCommand(
+            $"{verb} ROLE \"{name}\" LOGIN NOSUPERUSER NOCREATEROLE {createDb} NOREPLICATION NOBYPASSRLS PASSWORD '{password}'", connection);
+        await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = name, Password = password, Pooling = true }.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

@@ -63,8 +63,11 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             var done = await RunAsync("restore.sh", key, recipient, backup, restored);
             Assert.True(done.ExitCode == 0, done.Output);
 
+            // The restore re-applied the application role's grants: the app serves the restored database as that role.
             var restoredConnection = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString) { Database = restored }.ConnectionString;
-            await using (var app = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Default", restoredConnection)))
+            var restoredForApp = new NpgsqlConnectionStringBuilder(Fixture.AppConnectionString) { Database = restored }.ConnectionString;
+            await using (var app = Fixture.Factory.WithWebHostBuilder(b => b
+                             .UseSetting("ConnectionStrings:Default", restoredForApp).UseSetting("ConnectionStrings:Migrations", restoredConnection)))
             {
                 using var client = new AppClient(app);
                 Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password)).StatusCode);
@@ -72,8 +75,15 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
                 Assert.Contains("TZ-7770001", page);
             }
 
+            await using (var asApp = new NpgsqlConnection(restoredForApp))
+            {
+                await asApp.OpenAsync();
+                var refused = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("delete from audit_events", asApp).ExecuteNonQueryAsync());
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+            }
             await using var connection = new NpgsqlConnection(restoredConnection);
             await connection.OpenAsync();
+            Assert.Equal(DatabaseFixture.OwnerRole, await new NpgsqlCommand("select tableowner from pg_tables where tablename = 'audit_events'", connection).ExecuteScalarAsync());
             var stored = (string)(await new NpgsqlCommand($"select tazkira_number from persons where id = '{personId}'", connection).ExecuteScalarAsync())!;
             Assert.StartsWith("enc:test1:", stored);
             var rightKeys = FieldKeys.Current;
@@ -114,7 +124,11 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(PostgresServer.RepositoryRoot(), "scripts", script));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__Default"] = Fixture.ConnectionString;
+        // As on a server: the scripts dump and restore as the owner (ConnectionStrings__Migrations), and the restore
+        // grants the application role (Database__AppRole) again.
+        start.Environment["ConnectionStrings__Default"] = Fixture.AppConnectionString;
+        start.Environment["ConnectionStrings__Migrations"] = Fixture.ConnectionString;
+        start.Environment["Database__AppRole"] = DatabaseFixture.AppRole;
         start.Environment["BACKUP_KEY_FILE"] = keyFile;
         start.Environment["BACKUP_RECIPIENT_FILE"] = recipientFile;
         using var process = Process.Start(start)!;

@@ -133,7 +133,7 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var users = await TestUsers.CreateAsync(Fixture);
         await using var tight = Fixture.Factory.WithWebHostBuilder(builder => builder.UseSetting("ConnectionStrings:Default",
-            Fixture.ConnectionString + ";Command Timeout=2;Timeout=2;Maximum Pool Size=3"));
+            Fixture.AppConnectionString + ";Command Timeout=2;Timeout=2;Maximum Pool Size=3"));
         using var client = new AppClient(tight);
         await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Cases")).StatusCode);
@@ -168,7 +168,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             await new NpgsqlCommand("lock table cases in access exclusive mode", holder, transaction).ExecuteNonQueryAsync();
             using var abandon = new CancellationTokenSource();
             var request = client.GetAsync("/Cases", abandon.Token);
-            await using (var watcher = new NpgsqlConnection(Fixture.ConnectionString))
+            // Only a superuser sees what another role's sessions are waiting for and running.
+            await using (var watcher = new NpgsqlConnection(Fixture.Server.AdminConnectionString))
             {
                 await watcher.OpenAsync();
                 var waiting = new NpgsqlCommand("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%cases%'", watcher);
@@ -222,7 +223,7 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     public async Task WebRequests_FailFast_WhenTheDatabaseIsDownOrBusy()
     {
         // The speed of a 503 is these two settings; the fault tests above check that it is a 503, and the bench how fast.
-        var plain = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString);
+        var plain = new NpgsqlConnectionStringBuilder(Fixture.AppConnectionString);
         plain.Remove("Timeout");
         plain.Remove("Command Timeout");
         await using var app = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("ConnectionStrings:Default", plain.ConnectionString));
@@ -366,7 +367,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     /// <summary>Waits until a process other than the watcher is inside a COPY: an import writing in its transaction.</summary>
     private async Task<bool> ImportIsWritingAsync(Process import)
     {
-        await using var watcher = new NpgsqlConnection(Fixture.ConnectionString);
+        // The import connects as the application role; only a superuser sees its query and transaction.
+        await using var watcher = new NpgsqlConnection(Fixture.Server.AdminConnectionString);
         await watcher.OpenAsync();
         var writing = false;
         for (var i = 0; i < 600 && !writing && !import.HasExited; i++)

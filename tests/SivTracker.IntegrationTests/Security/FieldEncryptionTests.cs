@@ -211,6 +211,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
             ArgumentList = { "-h", target.Host!, "-p", target.Port.ToString(), "-U", target.Username!, "--no-owner", target.Database! },
+            Environment = { ["PGPASSWORD"] = target.Password },
         };
         using var dump = System.Diagnostics.Process.Start(start)!;
         var text = await dump.StandardOutput.ReadToEndAsync();

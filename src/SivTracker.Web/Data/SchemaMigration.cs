@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace SivTracker.Web.Data;
+
+/// <summary>
+/// Brings the database up to date as the owner role: migrations, reference data, then the application role's grants
+/// (AppRoleGrants.sql) when an application role is named. The `migrate` command and Database:MigrateAtStartup both run
+/// this. The host hands it the owner's connection (ConnectionStrings:Migrations, or the app's own in a single-role
+/// setup), which the app itself never opens for anything else.
+/// </summary>
+public sealed class SchemaMigration(string ownerConnectionString, string? appRole, IEnumerable<IInterceptor> interceptors)
+{
+    public sealed record Result(int Applied, int Seeded, string? GrantedTo);
+
+    public async Task<Result> RunAsync(CancellationToken ct = default)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>()
+            .UseNpgsql(ownerConnectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(interceptors)
+            .Options;
+        int applied, seeded;
+        await using (var db = new AppDbContext(options))
+        {
+            db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
+            applied = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+            await db.Database.MigrateAsync(ct);
+            seeded = await ReferenceDataSeeder.SeedAsync(db, ct);
+        }
+        if (string.IsNullOrWhiteSpace(appRole))
+        {
+            return new Result(applied, seeded, null);
+        }
+        // After every migration, not only the first: tables a migration added are covered by the default privileges,
+        // but this also takes back anything granted since by hand, and checks the role once more.
+        await AppRoleGrants.ApplyAsync(ownerConnectionString, appRole, ct);
+        return new Result(applied, seeded, appRole);
+    }
+}
