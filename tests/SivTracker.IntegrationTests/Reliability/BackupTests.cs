@@ -78,8 +78,8 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             await using (var asApp = new NpgsqlConnection(restoredForApp))
             {
                 await asApp.OpenAsync();
-                var refused = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("delete from audit_events", asApp).ExecuteNonQueryAsync());
-                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+                var denied = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("delete from audit_events", asApp).ExecuteNonQueryAsync());
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
             }
             await using var connection = new NpgsqlConnection(restoredConnection);
             await connection.OpenAsync();
