@@ -213,7 +213,7 @@ public class Journeys(BrowserFixture fixture)
         }
 
         await admin.GotoAsync($"/Admin/Audit?Filters.User={fixture.Users.AdminA.Id}");
-        await Expect(admin.Locator("table.data")).ToContainTextAsync("report.exported");
+        await Expect(admin.Locator("table.data")).ToContainTextAsync("export.finished");
         await BrowserFixture.CheckPageAsync(admin, "23-audit-log");
 
         var leaver = await TestUsers.UserAsync(fixture.Database, $"leaver{Guid.NewGuid():N}"[..14] + "@a.test", fixture.Users.OrganisationA.Id, Roles.Caseworker);
