@@ -23,7 +23,7 @@ public partial class ArchitectureTests
     [Fact]
     public void EveryFolder_UsesOnlyTheLayersBelowIt()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "SivTracker.Web");
+        var source = Path.Combine(Repository.Root(), "src", "SivTracker.Web");
         var offenders = new List<string>();
         foreach (var (folder, allowed) in Allowed)
         {
@@ -33,7 +33,7 @@ public partial class ArchitectureTests
             Assert.True(files.Count > 0 || folder == "Demo", $"no sources in {folder}");
             foreach (var file in files)
             {
-                var code = Comment().Replace(File.ReadAllText(file), "");
+                var code = Repository.Comment().Replace(File.ReadAllText(file), "");
                 foreach (Match used in Reference().Matches(code))
                 {
                     var layer = used.Groups["layer"].Value;
@@ -58,16 +58,4 @@ public partial class ArchitectureTests
 
     [GeneratedRegex(@"SivTracker\.Web\.(?<layer>Background|Backlog|Cli|Data|Demo|Domain|Exports|Hosting|Imports|Infrastructure|Pages)\b|(?<![\w.])(?<layer>Background|Backlog|Cli|Data|Demo|Domain|Exports|Hosting|Imports|Infrastructure|Pages)\.[A-Z]")]
     private static partial Regex Reference();
-
-    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/", RegexOptions.Singleline)]
-    private static partial Regex Comment();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SivTracker.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("SivTracker.sln not found above the test binaries.");
-    }
 }

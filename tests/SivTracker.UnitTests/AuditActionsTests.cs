@@ -14,11 +14,11 @@ public partial class AuditActionsTests
     [Fact]
     public void EveryAuditRow_IsNamedByAConstant_AndWrittenThroughAudit()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "SivTracker.Web");
+        var source = Path.Combine(Repository.Root(), "src", "SivTracker.Web");
         var offenders = new List<string>();
         foreach (var file in Sources(source))
         {
-            var code = Comment().Replace(File.ReadAllText(file), "");
+            var code = Repository.Comment().Replace(File.ReadAllText(file), "");
             var name = Path.GetRelativePath(source, file);
             offenders.AddRange(LiteralActions(code).Select(call => $"{name}: {call}"));
             if (name != Path.Combine("Infrastructure", "Audit.cs"))
@@ -61,7 +61,7 @@ public partial class AuditActionsTests
     [Fact]
     public void EveryAction_HasASummary_AndIsRecordedSomewhere()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "SivTracker.Web");
+        var source = Path.Combine(Repository.Root(), "src", "SivTracker.Web");
         var list = Path.Combine(source, "Infrastructure", "AuditActions.cs");
         var lines = File.ReadAllLines(list);
         // Every use but the declarations themselves and the [Audited] claims, which record nothing.
@@ -144,16 +144,4 @@ public partial class AuditActionsTests
 
     [GeneratedRegex(@"\bnew\s+AuditEvent\b|\bAction\s*=\s*[$@]*""")]
     private static partial Regex DirectWrite();
-
-    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/", RegexOptions.Singleline)]
-    private static partial Regex Comment();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SivTracker.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("SivTracker.sln not found above the test binaries.");
-    }
 }

@@ -30,7 +30,7 @@ public class DomainPurityTests
     [Fact]
     public void DomainSources_ImportNoFrameworkNamespaces()
     {
-        var folder = Path.Combine(RepositoryRoot(), "src", "SivTracker.Web", "Domain");
+        var folder = Path.Combine(Repository.Root(), "src", "SivTracker.Web", "Domain");
         var files = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
 
@@ -47,13 +47,4 @@ public class DomainPurityTests
         ConstructorInfo c => c.GetParameters().Select(p => p.ParameterType),
         _ => [],
     };
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SivTracker.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("SivTracker.sln not found above the test binaries.");
-    }
 }
