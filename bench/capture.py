@@ -57,11 +57,24 @@ def inline(statement):
     # Highest numbers first, so $1 does not eat the start of $12.
     sql = statement["sql"]
     for i in range(len(params), 0, -1):
-        sql = sql.replace(f"${i}", literal(params[i - 1]))
+        fresh = statement.get("types") and statement["types"][i - 1] == "fresh-uuid"
+        sql = sql.replace(f"${i}", "gen_random_uuid()" if fresh else literal(params[i - 1]))
     return sql
+
+def fresh_key(statement):
+    """The position of the key of a row the page inserts (its audit row): the app makes a new one every time, so the
+    replay must too, or every replay after the first fails on the primary key and measures nothing."""
+    m = re.match(r'\s*INSERT INTO\s+"?(\w+)"?\s*\(([^)]*)\)', statement["sql"], flags=re.I)
+    if not m:
+        return None
+    columns = [c.strip().strip('"') for c in m.group(2).split(",")]
+    return columns.index("id") if "id" in columns else None
 
 for s in statements:
     s["types"] = [kind(v) for v in s["params"]]
+    key = fresh_key(s)
+    if key is not None and key < len(s["types"]):
+        s["types"][key] = "fresh-uuid"
 with open(f"{out_dir}/{name}.json", "w") as f:
     json.dump(statements, f, indent=1)
 with open(f"{out_dir}/{name}.sql", "w") as f:

@@ -55,6 +55,8 @@ static NpgsqlParameter Parameter(string? value, string? type) => value is null
         "timestamptz" => new NpgsqlParameter { Value = DateTimeOffset.Parse(value, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime },
         "integer" => new NpgsqlParameter { Value = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
         "bigint" => new NpgsqlParameter { Value = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
+        // The key of a row the page inserts (its audit row): new every time, as the app makes it.
+        "fresh-uuid" => new NpgsqlParameter { Value = Guid.CreateVersion7() },
         _ => new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown },
     };
 
