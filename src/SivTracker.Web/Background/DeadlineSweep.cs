@@ -59,7 +59,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 logger.LogInformation("Deadline sweep skipped: another instance is sweeping");
                 return new Result(false, 0, 0, 0, 0);
             }
-            var organisations = await db.Organisations.AsNoTracking().IgnoreQueryFilters().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
+            var organisations = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
             // Open and closed come from the catalog an admin keeps, never from a list of codes typed here.
             var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
             var clockStopped = stages.Where(s => s.ClockOwner == ClockOwner.Stopped).Select(s => s.Code).ToArray();
