@@ -178,7 +178,7 @@ public class Journeys(BrowserFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex("LoginWith2fa"));
         await BrowserFixture.CheckPageAsync(page, "00-two-factor");
         await page.GetByLabel("Authentication code", new() { Exact = false }).FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.Locator("nav[aria-label=Main]")).ToBeVisibleAsync();
         return page;
     }
@@ -245,6 +245,60 @@ public class Journeys(BrowserFixture fixture)
         await Expect(page.Locator("h1")).ToContainTextAsync("not found", new() { IgnoreCase = true });
         await Expect(page.Locator("main")).Not.ToContainTextAsync("Isolated");
         await BrowserFixture.CheckPageAsync(page, "30-not-found");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Staff_AddAPasskey_ThenSignInWithItAlone_OrAsTheSecondFactor()
+    {
+        var email = "passkey-holder@a.test";
+        await TestUsers.UserAsync(fixture.Database, email, fixture.Users.OrganisationA.Id, Roles.Caseworker);
+        var page = await fixture.SignedInAsync(email);
+        // Chromium's virtual authenticator stands in for a phone or security key: a real WebAuthn ceremony, real keys.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
+                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
+
+        await page.GotoAsync("/Account/TwoFactor");
+        await page.GetByLabel("Name for the new passkey").FillAsync("test laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        // Asked before the device makes a key, so a refused form leaves no orphan passkey on the device.
+        await Expect(page.Locator("#PasskeyName-error")).ToContainTextAsync("Fill in current password first.");
+        await page.Locator("#passkey-password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await FlashAsync(page, "Passkey \"test laptop\" added.");
+        await Expect(page.Locator(".codes li")).ToHaveCountAsync(10);
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Your passkeys" })).ToContainTextAsync("test laptop");
+        await BrowserFixture.CheckPageAsync(page, "60-passkeys");
+
+        // On its own: no email, no password.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/$"));
+
+        // After the password, the passkey is the second factor: the password alone no longer signs in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await BrowserFixture.SignInAsync(page, email);
+        await Expect(page).ToHaveURLAsync(new Regex("/Account/LoginWith2fa"));
+        await BrowserFixture.CheckPageAsync(page, "61-passkey-second-factor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use my passkey" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        await using (var scope = fixture.Database.Scope())
+        {
+            var audit = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().AuditEvents;
+            Assert.Equal(1, audit.Count(e => e.Action == SivTracker.Web.Infrastructure.AuditActions.PasskeyAdded));
+            Assert.Equal(2, audit.Count(e => e.Action == SivTracker.Web.Infrastructure.AuditActions.SignInSucceeded && e.Details == "passkey"));
+        }
         await page.Context.CloseAsync();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SivTracker.Web.Domain;
 
 namespace SivTracker.Web.Data;
@@ -99,6 +100,18 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     /// encrypted with the field encryption key before it is stored.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Identity's schema with passkeys. Identity reads it from the application's options (set in Auth).</summary>
+    public static readonly Version IdentitySchema = IdentitySchemaVersions.Version3;
+
+    /// <summary>
+    /// Application services for a context made outside the host (migrations, design time): Identity builds its part of
+    /// the model from these, so every context agrees with the migrations.
+    /// </summary>
+    public static readonly IServiceProvider StandaloneServices = new ServiceCollection()
+        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchema)
+        .BuildServiceProvider();
+
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Enums are stored by name so the database reads on its own and reordering members never corrupts data.
@@ -118,6 +131,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // Authenticator keys and recovery codes live here: sealed like every other secret.
         modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens").Property(t => t.Value).HasConversion(FieldProtection.Encrypted!);
         modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        // Passkeys hold public keys only: nothing here signs anyone in without the authenticator that made them.
+        modelBuilder.Entity<IdentityUserPasskey<Guid>>().ToTable("user_passkeys");
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 

@@ -13,5 +13,6 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<App
         new(new DbContextOptionsBuilder<AppDbContext>()
             .UseNpgsql("Host=localhost;Database=design_time_only")
             .UseSnakeCaseNamingConvention()
+            .UseApplicationServiceProvider(AppDbContext.StandaloneServices)
             .Options);
 }

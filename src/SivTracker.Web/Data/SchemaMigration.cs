@@ -18,6 +18,7 @@ public sealed class SchemaMigration(string ownerConnectionString, string? appRol
         var options = new DbContextOptionsBuilder<AppDbContext>()
             .UseNpgsql(ownerConnectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
             .UseSnakeCaseNamingConvention()
+            .UseApplicationServiceProvider(AppDbContext.StandaloneServices)
             .AddInterceptors(interceptors)
             .Options;
         int applied, seeded;

@@ -210,6 +210,15 @@ public static class AuditActions
     /// <summary>New recovery codes were made, and every earlier one stopped working.</summary>
     public const string TwoFactorRecoveryCodesRegenerated = "two-factor.recovery-codes-regenerated";
 
+    /// <summary>A passkey was added to the user's account; details give its name.</summary>
+    public const string PasskeyAdded = "two-factor.passkey-added";
+
+    /// <summary>A passkey was removed from the user's account.</summary>
+    public const string PasskeyRemoved = "two-factor.passkey-removed";
+
+    /// <summary>The browser offered a passkey that did not verify, or that belongs to someone else.</summary>
+    public const string SignInPasskeyFailed = "sign-in.passkey-failed";
+
     /// <summary>A wrong current password with a factor change: refused, and a guess that counts toward lockout.</summary>
     public const string TwoFactorChangeRefused = "two-factor.change-refused";
 }

@@ -72,11 +72,19 @@ public static class Auth
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false;
+                options.Stores.SchemaVersion = AppDbContext.IdentitySchema;
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<SivSignInManager>()
             .AddClaimsPrincipalFactory<SivClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+
+        // Form posts here carry "Origin: null" (Referrer-Policy: no-referrer), so Identity's default check, the request's
+        // Origin header against the passkey's, cannot pass. The passkey's origin is compared with this site's own address
+        // instead: the request's scheme and host, which host filtering (PublicAddress) limits to the public address.
+        services.Configure<IdentityPasskeyOptions>(options => options.ValidateOrigin = context => ValueTask.FromResult(
+            !context.CrossOrigin
+            && string.Equals(context.Origin, $"{context.HttpContext.Request.Scheme}://{context.HttpContext.Request.Host}", StringComparison.OrdinalIgnoreCase)));
 
         services.AddOptions<SecurityStampValidatorOptions>().Configure<TimeProvider>((options, time) =>
         {
@@ -228,7 +236,8 @@ public sealed class SivClaimsPrincipalFactory(UserManager<AppUser> users, RoleMa
             identity.AddClaim(new Claim(Auth.OrganisationClaim, organisationId.ToString()));
         }
         identity.AddClaim(new Claim("sivtracker:name", user.DisplayName));
-        identity.AddClaim(new Claim(TwoFactorRequirement.Claim, user.TwoFactorEnabled ? "on" : "off"));
+        var secondFactor = user.TwoFactorEnabled || (await UserManager.GetPasskeysAsync(user)).Count > 0;
+        identity.AddClaim(new Claim(TwoFactorRequirement.Claim, secondFactor ? "on" : "off"));
         return identity;
     }
 }
@@ -245,6 +254,26 @@ public sealed class SivSignInManager(
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     public override async Task<bool> CanSignInAsync(AppUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
+
+    /// <summary>Whose passkey a browser answered with, from the credential's id; null when unknown or malformed.</summary>
+    public async Task<AppUser?> PasskeyOwnerAsync(string? credentialJson)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(credentialJson ?? "");
+            return json.RootElement.GetProperty("id").GetString() is { } id
+                ? await UserManager.FindByPasskeyIdAsync(System.Buffers.Text.Base64Url.DecodeFromChars(id))
+                : null;
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A passkey is a second factor too: with one, a right password leads to the second step, never straight in.</summary>
+    public override async Task<bool> IsTwoFactorEnabledAsync(AppUser user) =>
+        await base.IsTwoFactorEnabledAsync(user) || (await UserManager.GetPasskeysAsync(user)).Count > 0;
 
     public override async Task<AppUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {

@@ -151,6 +151,60 @@ public class SignInTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task APasskey_IsASecondFactor_ThatAdminsMayEnrolInstead_AndRemovingItNeedsThePassword()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        await using var strict = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Security:RequireTwoFactorForRoles", "Admin,SystemAdmin"));
+        var credentialId = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        using var signedIn = new AppClient(strict);
+        await signedIn.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.GetAsync("/Admin/Users")).StatusCode);
+        await using (var scope = Fixture.Scope())
+        {
+            // The ceremony itself runs in the browser tests against Chromium's virtual authenticator; here the stored key
+            // is enough to show what having one means.
+            var manager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var admin = (await manager.FindByIdAsync(users.AdminA.Id.ToString()))!;
+            var passkey = new UserPasskeyInfo(credentialId, System.Security.Cryptography.RandomNumberGenerator.GetBytes(77), DateTimeOffset.UtcNow,
+                0, ["internal"], isUserVerified: true, isBackupEligible: false, isBackedUp: false, attestationObject: [], clientDataJson: []) { Name = "office key" };
+            Assert.True((await manager.AddOrUpdatePasskeyAsync(admin, passkey)).Succeeded);
+        }
+        // At the session's next check the passkey counts as the admin's second factor.
+        Fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/Admin/Users")).StatusCode);
+
+        using var client = new AppClient(strict);
+        var passwordStep = await client.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        Assert.StartsWith("/Account/LoginWith2fa", passwordStep.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);
+        var secondStep = await client.GetHtmlAsync("/Account/LoginWith2fa");
+        Assert.Contains("Use my passkey", secondStep);
+        Assert.DoesNotContain("Authentication code", secondStep);
+        // A credential that was never through the prompt does not complete the sign-in.
+        await client.PostFormAsync("/Account/LoginWith2fa?handler=PasskeyOptions", []);
+        var forged = await client.PostFormAsync("/Account/LoginWith2fa?handler=Passkey", [new("CredentialJson", $$"""{"id":"{{System.Buffers.Text.Base64Url.EncodeToString(credentialId)}}","type":"public-key"}""")]);
+        Assert.Contains("That passkey did not verify", await forged.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Admin/Users")).StatusCode);
+
+        var id = System.Buffers.Text.Base64Url.EncodeToString(credentialId);
+        var withoutPassword = await signedIn.PostFormAsync("/Account/TwoFactor?handler=RemovePasskey", [new("CredentialId", id)]);
+        Assert.Contains(SivTracker.Web.Pages.Account.TwoFactor.PasswordNeeded, await withoutPassword.Content.ReadAsStringAsync());
+        var added = await signedIn.PostFormAsync("/Account/TwoFactor?handler=AddPasskey", [new("PasskeyName", "stolen session key"), new("CurrentPassword", "a wrong guess at it")]);
+        Assert.Contains(SivTracker.Web.Pages.Account.TwoFactor.PasswordNeeded, await added.Content.ReadAsStringAsync());
+        var removed = await signedIn.PostFormAsync("/Account/TwoFactor?handler=RemovePasskey", [new("CredentialId", id), new("CurrentPassword", TestUsers.Password)]);
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+            Assert.Empty(db.Set<IdentityUserPasskey<Guid>>().Where(p => p.UserId == users.AdminA.Id));
+            Assert.Equal(1, db.AuditEvents.Count(e => e.Action == SivTracker.Web.Infrastructure.AuditActions.PasskeyRemoved && e.EntityId == users.AdminA.Id.ToString()));
+            Assert.Equal(1, db.AuditEvents.Count(e => e.Action == SivTracker.Web.Infrastructure.AuditActions.TwoFactorChangeRefused && e.EntityId == users.AdminA.Id.ToString()));
+        }
+        // With no second factor left, the admin is sent back to enrol one.
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.GetAsync("/Admin/Users")).StatusCode);
+    }
+
+    [Fact]
     public async Task DisabledUser_ExistingCookieIsRejectedAtOnce_AndTheyCannotSignInAgain()
     {
         var users = await TestUsers.CreateAsync(Fixture);

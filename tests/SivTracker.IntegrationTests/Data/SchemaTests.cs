@@ -14,7 +14,7 @@ public class SchemaTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var connectionString = await Fixture.Server.CreateDatabaseAsync("sivtracker_empty");
         await using var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>()
-            .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
+            .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().UseApplicationServiceProvider(AppDbContext.StandaloneServices).Options);
 
         await db.Database.MigrateAsync();
 

@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
-public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Audit audit) : PageModel
+public class Login(SivSignInManager signIn, UserManager<AppUser> users, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -60,6 +60,32 @@ public class Login(SignInManager<AppUser> signIn, UserManager<AppUser> users, Au
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? LockedOutMessage
             : "The email or password is not right, or the account is disabled.");
+        return Page();
+    }
+
+    /// <summary>The browser's answer to the passkey prompt, as JSON.</summary>
+    [BindProperty]
+    public string? CredentialJson { get; set; }
+
+    [NotAudited("Options for the browser's passkey prompt, naming no account: the browser offers whichever passkey the person picks.")]
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync() => Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json");
+
+    /// <summary>A passkey verifies both who holds the device and that they unlocked it: it signs in without the password.</summary>
+    [Audited(AuditActions.SignInSucceeded, AuditActions.SignInPasskeyFailed, AuditActions.SignInLockedOut)]
+    public async Task<IActionResult> OnPostPasskeyAsync(string? returnUrl)
+    {
+        ModelState.Clear();
+        var account = await signIn.PasskeyOwnerAsync(CredentialJson);
+        var result = account is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasskeySignInAsync(CredentialJson!);
+        await audit.RecordNowAsync(result.Succeeded ? AuditActions.SignInSucceeded : result.IsLockedOut ? AuditActions.SignInLockedOut : AuditActions.SignInPasskeyFailed,
+            "user", account?.Id, result.Succeeded ? "passkey" : null, organisationId: account?.OrganisationId, userId: account?.Id);
+        if (result.Succeeded)
+        {
+            return LocalRedirect(SafeReturnUrl(returnUrl));
+        }
+        ModelState.AddModelError(string.Empty, result.IsLockedOut
+            ? LockedOutMessage
+            : "That passkey did not sign you in. Use one you added to SivTracker, or sign in with your password.");
         return Page();
     }
 

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.SignIn)]
-public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageModel
+public class LoginWith2fa(SivSignInManager signIn, UserManager<AppUser> users, IPasskeyHandler<AppUser> passkeys, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -25,9 +26,70 @@ public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageMode
     [BindProperty]
     public Command Input { get; set; } = new();
 
+    /// <summary>Which second factors the account has, so the page offers only those.</summary>
+    public bool HasAuthenticator { get; private set; }
+    public bool HasPasskey { get; private set; }
+
+    /// <summary>The browser's answer to the passkey prompt, as JSON.</summary>
+    [BindProperty]
+    public string? CredentialJson { get; set; }
+
     [NotAudited("The code form; the password step before it was recorded.")]
-    public async Task<IActionResult> OnGetAsync() =>
-        await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("./Login") : Page();
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } account) return RedirectToPage("./Login");
+        await LoadAsync(account);
+        return Page();
+    }
+
+    /// <summary>
+    /// Identity keeps a passkey ceremony's state in the cookie that also names this half-signed-in account, and would
+    /// overwrite it; the state waits in TempData (a protected cookie, read once) instead, so the account stays known.
+    /// </summary>
+    private const string PasskeyStateKey = "sivtracker:2fa-passkey";
+
+    [NotAudited("Options for the passkey prompt of the account whose password was just accepted (recorded then).")]
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } account) return RedirectToPage("./Login");
+        var options = await passkeys.MakeRequestOptionsAsync(account, HttpContext);
+        TempData[PasskeyStateKey] = options.AssertionState;
+        return Content(options.RequestOptionsJson, "application/json");
+    }
+
+    [Audited(AuditActions.SignInSucceeded, AuditActions.SignInLockedOut, AuditActions.SignInPasskeyFailed)]
+    public async Task<IActionResult> OnPostPasskeyAsync(string? returnUrl)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } account) return RedirectToPage("./Login");
+        ModelState.Clear();
+        var state = TempData[PasskeyStateKey] as string;
+        var assertion = string.IsNullOrEmpty(CredentialJson) || state is null ? null
+            : await passkeys.PerformAssertionAsync(new PasskeyAssertionContext { CredentialJson = CredentialJson, AssertionState = state, HttpContext = HttpContext });
+        // Only this account's passkey completes this account's sign-in.
+        var verified = assertion is { Succeeded: true } && assertion.User.Id == account.Id;
+        var lockedOut = await users.IsLockedOutAsync(account);
+        if (verified && !lockedOut && await signIn.CanSignInAsync(account))
+        {
+            await users.AddOrUpdatePasskeyAsync(account, assertion!.Passkey!);
+            await HttpContext.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+            await signIn.SignInAsync(account, isPersistent: false, authenticationMethod: "passkey");
+            await audit.RecordNowAsync(AuditActions.SignInSucceeded, "user", account.Id, "passkey", organisationId: account.OrganisationId, userId: account.Id);
+            return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
+        }
+        await audit.RecordNowAsync(lockedOut ? AuditActions.SignInLockedOut : AuditActions.SignInPasskeyFailed,
+            "user", account.Id, organisationId: account.OrganisationId, userId: account.Id);
+        ModelState.AddModelError(string.Empty, lockedOut
+            ? "This account is locked after too many failed attempts. Try again in 15 minutes."
+            : "That passkey did not verify. Use a passkey you added to this account.");
+        await LoadAsync(account);
+        return Page();
+    }
+
+    private async Task LoadAsync(AppUser account)
+    {
+        HasAuthenticator = await users.GetTwoFactorEnabledAsync(account);
+        HasPasskey = (await users.GetPasskeysAsync(account)).Count > 0;
+    }
 
     [Audited(AuditActions.SignInSucceeded, AuditActions.SignInLockedOut, AuditActions.SignInTwoFactorFailed)]
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
@@ -38,6 +100,7 @@ public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageMode
         }
         if (!ModelState.Validate(new Validator(), Input))
         {
+            await LoadAsync((await signIn.GetTwoFactorAuthenticationUserAsync())!);
             return Page();
         }
         var code = Input.Code.Replace(" ", "").Replace("-", "");
@@ -52,6 +115,7 @@ public class LoginWith2fa(SignInManager<AppUser> signIn, Audit audit) : PageMode
         ModelState.AddModelError("Input.Code", result.IsLockedOut
             ? "This account is locked after too many failed attempts. Try again in 15 minutes."
             : "That code is not right. Codes change every 30 seconds; try the current one.");
+        if (account is not null) await LoadAsync(account);
         return Page();
     }
 }

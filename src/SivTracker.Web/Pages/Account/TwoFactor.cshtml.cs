@@ -9,7 +9,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Pages.Account;
 
-/// <summary>Set up, reset or turn off two-factor sign-in with an authenticator app (TOTP), and its recovery codes.</summary>
+/// <summary>Second factors: an authenticator app (TOTP), passkeys, and the recovery codes that stand in for either.</summary>
 public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn, Audit audit) : PageModel
 {
     public sealed record Command
@@ -93,13 +93,109 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         return false;
     }
 
+    /// <summary>A passkey's name as the user gives it, to tell their devices apart.</summary>
+    [BindProperty]
+    public string? PasskeyName { get; set; }
+
+    /// <summary>The browser's answer to the passkey prompt, as JSON.</summary>
+    [BindProperty]
+    public string? CredentialJson { get; set; }
+
+    /// <summary>Which passkey to remove: its credential id, base64url.</summary>
+    [BindProperty]
+    public string? CredentialId { get; set; }
+
+    public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
+
+    private static readonly InlineValidator<string> PasskeyNameRules = new()
+    {
+        v => v.RuleFor(name => name).NotEmpty().WithMessage("Name the passkey, for example \"work laptop\", to tell your devices apart.")
+            .PlainText(60),
+    };
+
+    [NotAudited("Options for the browser's passkey prompt; nothing is stored until the passkey is added.")]
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        var options = await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity
+        {
+            Id = user.Id.ToString(), Name = user.Email ?? user.Id.ToString(), DisplayName = user.DisplayName,
+        });
+        return Content(options, "application/json");
+    }
+
+    /// <summary>Adding a factor asks for the password too: a session left open must not let someone enrol their own key.</summary>
+    [Audited(AuditActions.PasskeyAdded, AuditActions.TwoFactorChangeRefused, AuditActions.TwoFactorAuthenticatorReset)]
+    public async Task<IActionResult> OnPostAddPasskeyAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        var name = PasskeyName?.Trim() ?? "";
+        if (!ModelState.Validate(PasskeyNameRules, name, nameof(PasskeyName)))
+        {
+            await LoadAsync(user);
+            return Page();
+        }
+        if (!await ConfirmedAsync(user)) return Page();
+        var attestation = string.IsNullOrEmpty(CredentialJson) ? null : await signIn.PerformPasskeyAttestationAsync(CredentialJson);
+        if (attestation is not { Succeeded: true } || attestation.UserEntity.Id != user.Id.ToString())
+        {
+            ModelState.AddModelError(nameof(PasskeyName), attestation?.Failure?.Message is { } why
+                ? $"The passkey was not added: {why}"
+                : "The passkey was not added. Use the button, and follow your browser's prompt.");
+            await LoadAsync(user);
+            return Page();
+        }
+        attestation.Passkey.Name = name;
+        await users.AddOrUpdatePasskeyAsync(user, attestation.Passkey);
+        await audit.RecordNowAsync(AuditActions.PasskeyAdded, "user", user.Id, $"name={name}");
+        // Someone whose only factor is a passkey still needs a way in when the device is lost.
+        if (await users.CountRecoveryCodesAsync(user) == 0)
+        {
+            NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+        }
+        await signIn.RefreshSignInAsync(user);
+        TempData["Flash"] = $"Passkey \"{name}\" added.";
+        if (NewRecoveryCodes.Count > 0)
+        {
+            PasskeyName = null;
+            await LoadAsync(user);
+            return Page();
+        }
+        return RedirectToPage();
+    }
+
+    [Audited(AuditActions.PasskeyRemoved, AuditActions.TwoFactorChangeRefused, AuditActions.TwoFactorAuthenticatorReset)]
+    public async Task<IActionResult> OnPostRemovePasskeyAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        if (!await ConfirmedAsync(user)) return Page();
+        byte[] id;
+        try
+        {
+            id = System.Buffers.Text.Base64Url.DecodeFromChars(CredentialId ?? "");
+        }
+        catch (FormatException)
+        {
+            return BadRequest();
+        }
+        if (await users.GetPasskeyAsync(user, id) is not { } passkey) return NotFound();
+        await users.RemovePasskeyAsync(user, id);
+        await audit.RecordNowAsync(AuditActions.PasskeyRemoved, "user", user.Id, $"name={passkey.Name}");
+        await signIn.RefreshSignInAsync(user);
+        TempData["Flash"] = $"Passkey \"{passkey.Name}\" removed.";
+        return RedirectToPage();
+    }
+
     [Audited(AuditActions.TwoFactorRecoveryCodesRegenerated, AuditActions.TwoFactorChangeRefused, AuditActions.TwoFactorAuthenticatorReset)]
     public async Task<IActionResult> OnPostRecoveryCodesAsync()
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
         if (!await ConfirmedAsync(user)) return Page();
-        if (await users.GetTwoFactorEnabledAsync(user))
+        if (await users.GetTwoFactorEnabledAsync(user) || (await users.GetPasskeysAsync(user)).Count > 0)
         {
             NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
             await audit.RecordNowAsync(AuditActions.TwoFactorRecoveryCodesRegenerated, "user", user.Id, $"codes={NewRecoveryCodes.Count}");
@@ -125,7 +221,8 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
     private async Task LoadAsync(AppUser user)
     {
         IsEnabled = await users.GetTwoFactorEnabledAsync(user);
-        RecoveryCodesLeft = IsEnabled ? await users.CountRecoveryCodesAsync(user) : 0;
+        Passkeys = [.. await users.GetPasskeysAsync(user)];
+        RecoveryCodesLeft = IsEnabled || Passkeys.Count > 0 ? await users.CountRecoveryCodesAsync(user) : 0;
         if (IsEnabled) return;
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))

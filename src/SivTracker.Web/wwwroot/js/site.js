@@ -5,3 +5,49 @@ document.addEventListener("submit", function (event) {
         event.preventDefault();
     }
 });
+
+// Passkeys: a form with data-passkey="create" or "get" first asks its page for options (POST ?handler=...), hands them to
+// the browser's passkey prompt, and then sends the form with the browser's answer in CredentialJson. The server makes
+// the options and checks the answer; this only carries them.
+document.querySelectorAll("form[data-passkey]").forEach(function (form) {
+    var status = form.querySelector("[data-passkey-status]");
+    var say = function (text) { if (status) { status.textContent = text; } };
+    if (!window.PublicKeyCredential || !PublicKeyCredential.parseCreationOptionsFromJSON) {
+        say("This browser cannot use passkeys. Update it, or use another sign-in method.");
+        form.querySelector("button[type=submit]").disabled = true;
+        return;
+    }
+    form.addEventListener("submit", async function (event) {
+        if (form.elements.CredentialJson.value) {
+            return;
+        }
+        event.preventDefault();
+        // A passkey made on the device but refused here would linger on the device: ask for what is missing first.
+        var empty = Array.prototype.find.call(form.querySelectorAll("[data-passkey-required]"), function (input) { return !input.value.trim(); });
+        if (empty) {
+            say("Fill in " + form.querySelector("label[for='" + empty.id + "']").textContent.toLowerCase() + " first.");
+            empty.focus();
+            return;
+        }
+        try {
+            var token = form.querySelector("input[name=__RequestVerificationToken]").value;
+            var response = await fetch("?handler=" + form.dataset.optionsHandler, {
+                method: "POST", credentials: "same-origin", headers: { "RequestVerificationToken": token },
+            });
+            if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("application/json")) {
+                say("SivTracker could not start the passkey prompt. Reload the page and try again.");
+                return;
+            }
+            var options = await response.json();
+            var credential = form.dataset.passkey === "create"
+                ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
+                : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+            form.elements.CredentialJson.value = JSON.stringify(credential);
+            form.requestSubmit(event.submitter);
+        } catch (error) {
+            say(error && error.name === "NotAllowedError"
+                ? "The passkey prompt was closed or timed out. Try again when ready."
+                : "The passkey did not work here: " + (error && error.message ? error.message : error));
+        }
+    });
+});
