@@ -19,7 +19,7 @@ internal static class MigrateCommand
         SchemaMigration.Result result;
         try
         {
-            result = await services.GetRequiredService<SchemaMigration>().RunAsync(ct);
+            result = await services.GetRequiredService<SchemaMigration>().RunAsync(ct, output);
         }
         catch (AppRoleGrants.Refused refused)
         {
@@ -27,7 +27,7 @@ internal static class MigrateCommand
             error.WriteLine($"Migrations applied, but the application role was not granted its privileges: {refused.Message}");
             return 1;
         }
-        output.WriteLine($"Applied {result.Applied} migration(s); seeded {result.Seeded} reference row(s).");
+        output.WriteLine($"Applied {result.Applied} migration(s); seeded {result.Seeded} reference row(s); sealed {result.Sealed} row(s) still in clear.");
         if (result.GrantedTo is { } role)
         {
             output.WriteLine($"Granted the application role {role} its privileges.");

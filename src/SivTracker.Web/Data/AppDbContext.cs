@@ -134,7 +134,17 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // Passkeys hold public keys only: nothing here signs anyone in without the authenticator that made them.
         modelBuilder.Entity<IdentityUserPasskey<Guid>>().ToTable("user_passkeys");
         modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.HasPostgresExtension("intarray");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        // Sealing lives here, once: every [Sealed] property is stored encrypted, as text of whatever length the
+        // ciphertext needs (forms keep the typed limits).
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetDeclaredProperties())
+                     .Where(p => p.PropertyInfo?.IsDefined(typeof(SealedAttribute), inherit: true) == true))
+        {
+            property.SetValueConverter(FieldProtection.SealedConverterFor(property.ClrType));
+            property.SetMaxLength(null);
+        }
 
         // Isolation lives here, once: every organisation-owned entity is filtered by the current organisation, and with
         // none set, to nothing (see FilterOrganisationId).

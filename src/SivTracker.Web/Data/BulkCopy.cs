@@ -51,6 +51,7 @@ public static class BulkCopy
         int v => writer.WriteAsync(v, NpgsqlDbType.Integer, ct),
         long v => writer.WriteAsync(v, NpgsqlDbType.Bigint, ct),
         bool v => writer.WriteAsync(v, NpgsqlDbType.Boolean, ct),
+        int[] v => writer.WriteAsync(v, NpgsqlDbType.Array | NpgsqlDbType.Integer, ct),
         _ => throw new NotSupportedException($"No COPY mapping for {value.GetType().Name}."),
     };
 }

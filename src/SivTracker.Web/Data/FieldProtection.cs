@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace SivTracker.Web.Data;
@@ -129,13 +131,68 @@ public static class FieldProtection
     /// <summary>The stored form every index value made with the current index key starts with.</summary>
     public static string CurrentIndexPrefix => $"{IndexPrefix}{Keys.IndexKeyId}:";
 
-    public static readonly ValueConverter<string, string> Encrypted = new(v => Protect(v), v => Unprotect(v));
+    public static readonly ValueConverter<string, string> Encrypted = new SealedConverter<string>(v => Protect(v), v => Unprotect(v));
+
+    /// <summary>Dates are sealed in ISO form; one written before sealing (a plain date cast to text) reads the same.</summary>
+    public static readonly ValueConverter<DateOnly, string> EncryptedDate = new SealedConverter<DateOnly>(
+        v => Protect(v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        v => DateOnly.ParseExact(Unprotect(v), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <summary>Enums are sealed by name, as they were stored in clear.</summary>
+    public static ValueConverter<TEnum, string> EncryptedEnum<TEnum>() where TEnum : struct, Enum =>
+        new SealedConverter<TEnum>(v => Protect(v.ToString()), v => Enum.Parse<TEnum>(Unprotect(v)));
+
+    /// <summary>The converter for a <see cref="Domain.SealedAttribute"/> property of this type.</summary>
+    public static ValueConverter SealedConverterFor(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string)) return Encrypted;
+        if (type == typeof(DateOnly)) return EncryptedDate;
+        if (type.IsEnum) return (ValueConverter)typeof(FieldProtection).GetMethod(nameof(EncryptedEnum))!.MakeGenericMethod(type).Invoke(null, null)!;
+        throw new NotSupportedException($"Sealing {type.Name} values is not supported.");
+    }
+
+    private sealed class SealedConverter<T>(
+        System.Linq.Expressions.Expression<Func<T, string>> toStore,
+        System.Linq.Expressions.Expression<Func<string, T>> fromStore) : ValueConverter<T, string>(toStore, fromStore);
+
+    /// <summary>
+    /// Search tokens (NameSearch) are stored as 32-bit keyed hashes, sorted, after one value that identifies the key,
+    /// so rotate-keys finds rows hashed with an earlier one. One way, like a blind index: what is read back are the
+    /// hashes, which are written again unchanged.
+    /// </summary>
+    public static readonly ValueConverter<string[], int[]> SearchHashed = new(
+        v => StoredSearchHashes(v),
+        v => v.Select(h => HashedTokenPrefix + h.ToString(CultureInfo.InvariantCulture)).ToArray());
+
+    private const string HashedTokenPrefix = "#";
+
+    public static int[] StoredSearchHashes(string[] tokens) =>
+        tokens.Length > 0 && tokens[0].StartsWith(HashedTokenPrefix, StringComparison.Ordinal)
+            ? tokens.Select(t => int.Parse(t.AsSpan(HashedTokenPrefix.Length), CultureInfo.InvariantCulture)).ToArray()
+            : [SearchKeyCheck, .. SearchHashes(tokens).Order()];
+
+    /// <summary>The hashes of search tokens, for a query to compare with the stored ones.</summary>
+    public static int[] SearchHashes(IEnumerable<string> tokens) => tokens.Select(SearchHash).Distinct().ToArray();
+
+    private static int SearchHash(string token) =>
+        BitConverter.ToInt32(HMACSHA256.HashData(Keys.IndexKey, Encoding.UTF8.GetBytes("search|" + token)), 0);
+
+    /// <summary>The first stored value of every row hashed with the current index key.</summary>
+    public static int SearchKeyCheck => SearchHash("key-check");
+
+    public static readonly ValueComparer<string[]> TokensComparer = new(
+        (a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (hash, token) => HashCode.Combine(hash, token)), v => v.ToArray());
 
     /// <summary>One way: a lookup column is only ever compared, never shown.</summary>
     public static readonly ValueConverter<string, string> Indexed = new(v => v.StartsWith(IndexPrefix) ? v : BlindIndex(v), v => v);
 
     /// <summary>Stored through <see cref="Encrypted"/>: how key rotation finds the encrypted columns in the model.</summary>
-    public static bool IsSealed(IReadOnlyProperty property) => ReferenceEquals(property.GetValueConverter(), Encrypted);
+    public static bool IsSealed(IReadOnlyProperty property) => property.GetValueConverter()?.GetType() is { IsGenericType: true } type
+        && type.GetGenericTypeDefinition() == typeof(SealedConverter<>);
+
+    /// <summary>Stored through <see cref="SearchHashed"/>.</summary>
+    public static bool IsSearchHash(IReadOnlyProperty property) => ReferenceEquals(property.GetValueConverter(), SearchHashed);
 
     /// <summary>Stored through <see cref="Indexed"/>: a lookup column beside an encrypted one.</summary>
     public static bool IsBlindIndex(IReadOnlyProperty property) => ReferenceEquals(property.GetValueConverter(), Indexed);

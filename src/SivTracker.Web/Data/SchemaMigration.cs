@@ -11,9 +11,10 @@ namespace SivTracker.Web.Data;
 /// </summary>
 public sealed class SchemaMigration(string ownerConnectionString, string? appRole, IEnumerable<IInterceptor> interceptors)
 {
-    public sealed record Result(int Applied, int Seeded, string? GrantedTo);
+    public sealed record Result(int Applied, int Seeded, int Sealed, string? GrantedTo);
 
-    public async Task<Result> RunAsync(CancellationToken ct = default)
+    /// <summary>Migrates, seeds reference data, seals what is still in clear (progress to <paramref name="progress"/>) and grants the app role.</summary>
+    public async Task<Result> RunAsync(CancellationToken ct = default, TextWriter? progress = null)
     {
         var options = new DbContextOptionsBuilder<AppDbContext>()
             .UseNpgsql(ownerConnectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
@@ -21,21 +22,23 @@ public sealed class SchemaMigration(string ownerConnectionString, string? appRol
             .UseApplicationServiceProvider(AppDbContext.StandaloneServices)
             .AddInterceptors(interceptors)
             .Options;
-        int applied, seeded;
+        int applied, seeded, sealedRows;
         await using (var db = new AppDbContext(options))
         {
             db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
             applied = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
             await db.Database.MigrateAsync(ct);
             seeded = await ReferenceDataSeeder.SeedAsync(db, ct);
+            // Columns a migration has just sealed still hold clear values: sealed here, in batches, before the app uses them.
+            sealedRows = await FieldSealing.SealAsync(db, progress ?? TextWriter.Null, ct);
         }
         if (string.IsNullOrWhiteSpace(appRole))
         {
-            return new Result(applied, seeded, null);
+            return new Result(applied, seeded, sealedRows, null);
         }
         // After every migration, not only the first: tables a migration added are covered by the default privileges,
         // but this also takes back anything granted since by hand, and checks the role once more.
         await AppRoleGrants.ApplyAsync(ownerConnectionString, appRole, ct);
-        return new Result(applied, seeded, appRole);
+        return new Result(applied, seeded, sealedRows, appRole);
     }
 }

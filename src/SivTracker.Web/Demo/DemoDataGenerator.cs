@@ -157,6 +157,8 @@ public sealed class DemoDataGenerator(AppDbContext db, TimeProvider time, ClockS
             entity.OrganisationId = org.Id;
             entity.CreatedAt = now;
             entity.UpdatedAt = now;
+            // People's lookups cover their aliases and are refreshed once those are added (RefreshSearchFields).
+            if (entity is IHasLookups lookups and not Person) lookups.RefreshLookups();
             return entity;
         }
 

@@ -53,31 +53,46 @@ public class Organisation : IAuditable
 public class Person : OwnedEntity, IHasLookups
 {
     /// <summary>As written in the passport or tazkira; "FNU" when U.S. documents say so.</summary>
+    [Sealed]
     public required string GivenNames { get; set; }
 
     /// <summary>Optional: many Afghans have no family name.</summary>
+    [Sealed]
     public string? FamilyName { get; set; }
 
+    [Sealed]
     public string? FatherName { get; set; }
+    [Sealed]
     public string? NativeName { get; set; }
+    [Sealed]
     public string? ClanOrTribe { get; set; }
+    [Sealed]
     public DateOnly? DateOfBirth { get; set; }
     public DatePrecision DateOfBirthPrecision { get; set; } = DatePrecision.Exact;
+    [Sealed]
     public string? PlaceOfBirth { get; set; }
     public Sex? Sex { get; set; }
 
     public TazkiraType? TazkiraType { get; set; }
 
     /// <summary>The number exactly as written; never hard-validated because paper tazkiras vary.</summary>
+    [Sealed]
     public string? TazkiraNumber { get; set; }
 
+    [Sealed]
     public string? TazkiraVolume { get; set; }
+    [Sealed]
     public string? TazkiraPage { get; set; }
+    [Sealed]
     public string? TazkiraRegister { get; set; }
 
+    [Sealed]
     public string? CurrentCountry { get; set; }
+    [Sealed]
     public string? CurrentProvince { get; set; }
+    [Sealed]
     public SafetyStatus SafetyStatus { get; set; } = SafetyStatus.Unknown;
+    [Sealed]
     public string? SafetyNotes { get; set; }
 
     /// <summary>Principal or derivative; a derivative points at its principal.</summary>
@@ -90,8 +105,14 @@ public class Person : OwnedEntity, IHasLookups
     /// <summary>Set when an admin merged this record into another; a merged record stays for its history but leaves lists.</summary>
     public Guid? MergedIntoId { get; set; }
 
-    /// <summary>Every spelling folded by <see cref="NameNormaliser"/>; trigram-indexed for search.</summary>
-    public string SearchName { get; set; } = "";
+    /// <summary>
+    /// The words and trigrams of every spelling (<see cref="NameSearch.Tokens"/>), stored only as keyed hashes: the
+    /// database finds candidates by shared hashes without ever holding a name.
+    /// </summary>
+    public string[] SearchTokens { get; set; } = [];
+
+    /// <summary>The safety status in lookup form, so lists can filter on it while the status itself is sealed.</summary>
+    public string SafetyLookup { get; set; } = "";
 
     /// <summary>The tazkira number in lookup form, for exact search and duplicate detection.</summary>
     public string? TazkiraLookup { get; set; }
@@ -123,17 +144,23 @@ public class Person : OwnedEntity, IHasLookups
     /// <summary>Recomputes the search and lookup fields from the names, aliases and identifiers; call before saving.</summary>
     public void RefreshSearchFields()
     {
-        SearchName = NameNormaliser.SearchText(
-            new[] { $"{GivenNames} {FamilyName}", NativeName }.Concat(Aliases.Select(a => a.Spelling)));
         RefreshLookups();
         foreach (var passport in Passports) passport.RefreshLookups();
         foreach (var channel in ContactChannels) channel.RefreshLookups();
     }
 
+    /// <summary>Every spelling search should find this person by: the name, the native-script name and the aliases.</summary>
+    public IEnumerable<string?> Spellings => new[] { FormatName(GivenNames, FamilyName), NativeName }.Concat(Aliases.Select(a => a.Spelling));
+
+    /// <summary>The person's own lookups; the aliases must be loaded, since their spellings are searched too.</summary>
     public void RefreshLookups()
     {
         TazkiraLookup = string.IsNullOrWhiteSpace(TazkiraNumber) ? null : Identifiers.TazkiraLookup(OrganisationId, TazkiraNumber);
+        SafetyLookup = SafetyStatusLookup(OrganisationId, SafetyStatus);
+        SearchTokens = NameSearch.Tokens(OrganisationId, Spellings);
     }
+
+    public static string SafetyStatusLookup(Guid organisationId, SafetyStatus status) => Identifiers.Lookup(organisationId, "safety:" + status);
 }
 
 public enum PersonHistoryKind { Created, Edited, MergedInto, MergedFrom }
@@ -159,12 +186,14 @@ public class PersonHistoryEntry : IOrganisationOwned
 public class PersonAlias : OwnedEntity
 {
     public Guid PersonId { get; set; }
+    [Sealed]
     public required string Spelling { get; set; }
 }
 
 public class Passport : OwnedEntity, IHasLookups
 {
     public Guid PersonId { get; set; }
+    [Sealed]
     public required string Number { get; set; }
 
     /// <summary>ISO 3166 alpha-2.</summary>
@@ -182,6 +211,7 @@ public class ContactChannel : OwnedEntity, IHasLookups
 {
     public Guid PersonId { get; set; }
     public ContactChannelKind Kind { get; set; }
+    [Sealed]
     public required string Value { get; set; }
     public DateOnly? LastSuccessfulContactOn { get; set; }
 
@@ -195,14 +225,20 @@ public class ServiceRecord : OwnedEntity
 {
     public Guid PersonId { get; set; }
     public EmployerType EmployerType { get; set; }
+    [Sealed]
     public required string Employer { get; set; }
+    [Sealed]
     public string? PrimeContractNumber { get; set; }
+    [Sealed]
     public string? SubcontractNumber { get; set; }
     public ServiceRole Role { get; set; }
     public DateOnly StartDate { get; set; }
     public DateOnly? EndDate { get; set; }
+    [Sealed]
     public string? Location { get; set; }
+    [Sealed]
     public string? SupervisorName { get; set; }
+    [Sealed]
     public string? SupervisorEmail { get; set; }
     public bool SupervisorEmailVerified { get; set; }
     public bool? SupervisorIsUsCitizen { get; set; }
@@ -219,12 +255,14 @@ public partial class Case : OwnedEntity
     public Person? Principal { get; set; }
     public SivProgram Program { get; set; }
     public StepModel StepModel { get; set; }
+    [Sealed]
     public string? StepModelOverrideReason { get; set; }
     public required string CurrentStageCode { get; set; }
     public DateOnly? CurrentStageEnteredOn { get; set; }
     public Guid? CaseworkerId { get; set; }
     public CasePriority Priority { get; set; } = CasePriority.Normal;
     public bool HighRisk { get; set; }
+    [Sealed]
     public string? HighRiskReason { get; set; }
 
     // The stored clock: derived from the stage history by StatutoryClock and recomputed whenever the history changes,
@@ -258,18 +296,24 @@ public partial class Case : OwnedEntity
 }
 
 /// <summary>An NVC/COM case number or USCIS receipt number; kept with history because cases move between posts.</summary>
-public class CaseNumber : OwnedEntity
+public class CaseNumber : OwnedEntity, IHasLookups
 {
     public Guid CaseId { get; set; }
     public CaseNumberKind Kind { get; set; }
 
     /// <summary>Normalised: upper case, no spaces or dashes, 3 letters + 10 digits.</summary>
+    [Sealed]
     public required string Number { get; set; }
 
     public DateOnly? AssignedOn { get; set; }
 
     /// <summary>False once a newer number of the same kind replaced it.</summary>
     public bool IsCurrent { get; set; } = true;
+
+    /// <summary>The number in lookup form, for search: the number itself is sealed.</summary>
+    public string Lookup { get; set; } = "";
+
+    public void RefreshLookups() => Lookup = Identifiers.Lookup(OrganisationId, Identifiers.Compact(Number));
 }
 
 /// <summary>Reference data: one stage of the process, editable by admins; codes are stable.</summary>
@@ -308,9 +352,11 @@ public class StageEvent : IOrganisationOwned
 
     public Guid? RecordedById { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+    [Sealed]
     public string? Note { get; set; }
 
     /// <summary>Why a backward move or a reopening was recorded.</summary>
+    [Sealed]
     public string? Reason { get; set; }
 
     /// <summary>Set when this event corrects an earlier one (which is voided by it).</summary>
@@ -321,6 +367,7 @@ public class StageEvent : IOrganisationOwned
 
     public DateTimeOffset? VoidedAt { get; set; }
     public Guid? VoidedById { get; set; }
+    [Sealed]
     public string? VoidReason { get; set; }
     public uint Version { get; set; }
 
@@ -339,12 +386,14 @@ public class DocumentItem : OwnedEntity
     public DateOnly? StatusOn { get; set; }
 
     /// <summary>The written statement of unavailability when the status is NotAvailable.</summary>
+    [Sealed]
     public string? UnavailabilityStatement { get; set; }
 }
 
 public class CaseNote : OwnedEntity
 {
     public Guid CaseId { get; set; }
+    [Sealed]
     public required string Body { get; set; }
 }
 
@@ -438,6 +487,7 @@ public class ReviewAction : IOrganisationOwned
     public ReviewActionKind Kind { get; set; }
     public DateTimeOffset At { get; set; }
     public Guid? ById { get; set; }
+    [Sealed]
     public string? Note { get; set; }
     public EscalationReason? Reason { get; set; }
     public Guid? AssigneeId { get; set; }
@@ -470,6 +520,7 @@ public class ImportRecord : IOrganisationOwned
     public Guid OrganisationId { get; set; }
     public Guid? UserId { get; set; }
     public DateTimeOffset At { get; set; }
+    [Sealed]
     public required string FileName { get; set; }
     public ImportStatus Status { get; set; }
     public int Problems { get; set; }

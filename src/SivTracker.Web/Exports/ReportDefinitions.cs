@@ -40,6 +40,9 @@ public sealed class Report
     public required Func<ReportFilter, string[]> Columns { get; init; }
     public required Func<ReportFilter, string> Sql { get; init; }
 
+    /// <summary>Turns a row as the database returns it into the row written: sealed values are decrypted here, in the stream.</summary>
+    public Func<ReportFilter, object?[], object?[]>? Finish { get; init; }
+
     /// <summary>The rows, streamed: never a list of all of them in memory.</summary>
     public async IAsyncEnumerable<object?[]> RowsAsync(NpgsqlConnection connection, Guid organisationId, ReportFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -63,7 +66,7 @@ public sealed class Report
                     var value => value,
                 };
             }
-            yield return row;
+            yield return Finish is null ? row : Finish(filter, row);
         }
     }
 
@@ -164,11 +167,16 @@ public sealed class Report
                     c.government_days, c.paused_days, c.limit_days, c.days_over, c.high_risk,
                     (select u.display_name from users u where u.id = c.caseworker_id),
                     (select count(*)::int from persons p where p.principal_id = c.principal_id and p.merged_into_id is null)
-                    {(filter.IncludeNames ? ", (select p.given_names || coalesce(' ' || p.family_name, '') from persons p where p.id = c.principal_id)" : "")}
+                    {(filter.IncludeNames ? ", p.given_names, p.family_name" : "")}
                 from cases c
+                {(filter.IncludeNames ? "join persons p on p.id = c.principal_id" : "")}
                 where {CaseFilter} and (@from is null or c.clock_started_on >= @from) and (@to is null or c.clock_started_on <= @to)
                 order by c.reference
                 """,
+            // The principal's name is sealed: its two parts arrive encrypted and leave as one decrypted name.
+            Finish = (filter, row) => filter.IncludeNames
+                ? [.. row[..^2], Domain.Person.FormatName(Data.FieldProtection.Unprotect((string)row[^2]!), row[^1] is string family ? Data.FieldProtection.Unprotect(family) : null)]
+                : row,
         },
     ];
 

@@ -420,7 +420,12 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 @case.CreatedById = @case.UpdatedById = userId;
                 foreach (var (kind, number) in new[] { (CaseNumberKind.NvcCase, row.NvcNumber), (CaseNumberKind.UscisReceipt, row.UscisNumber) })
                 {
-                    if (number is not null) @case.CaseNumbers.Add(new CaseNumber { OrganisationId = organisationId, CaseId = @case.Id, Kind = kind, Number = number, CreatedAt = now, UpdatedAt = now });
+                    if (number is not null)
+                    {
+                        var caseNumber = new CaseNumber { OrganisationId = organisationId, CaseId = @case.Id, Kind = kind, Number = number, CreatedAt = now, UpdatedAt = now };
+                        caseNumber.RefreshLookups();
+                        @case.CaseNumbers.Add(caseNumber);
+                    }
                 }
                 // Validated already; a refusal here would mean the rules changed between the check and the write.
                 if (RecordHistory(@case, row.Stages, catalog, today, actor) is { } refused) throw new InvalidOperationException(refused.Error.Message);

@@ -273,8 +273,8 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await using (var scope = Fixture.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
-            Assert.Equal(survivor, (await db.Persons.SingleAsync(p => p.GivenNames == "Sima")).PrincipalId);
-            Assert.Equal(survivor, (await db.ServiceRecords.SingleAsync(s => s.Employer == "USAID Afghanistan")).PersonId);
+            Assert.Equal(survivor, (await db.Persons.ToListAsync()).Single(p => p.GivenNames == "Sima").PrincipalId);
+            Assert.Equal(survivor, (await db.ServiceRecords.ToListAsync()).Single(s => s.Employer == "USAID Afghanistan").PersonId);
             Assert.Equal(survivor, (await db.Cases.SingleAsync()).PrincipalId);
             Assert.Equal(survivor, (await db.Persons.SingleAsync(p => p.Id == duplicateId)).MergedIntoId);
             Assert.Contains(await db.PersonAliases.Where(a => a.PersonId == survivor).Select(a => a.Spelling).ToListAsync(), s => s == "Muhammad Kareemi");
@@ -305,12 +305,10 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var second = await client.GetHtmlAsync(next);
         var interpreters = await client.GetHtmlAsync("/Applicants?Filters.Interpreters=true");
 
-        Assert.Contains("Person00 Test", first);
-        Assert.Contains("Person49 Test", first);
-        Assert.DoesNotContain("Person50 Test", first);
-        Assert.Contains("Person50 Test", second);
-        Assert.Contains("Person59 Test", second);
-        Assert.DoesNotContain("Person49 Test", second);
+        // Most recently updated first (names are sealed, so the database does not sort by them): 50, then the other 10.
+        Assert.Equal(50, NamesListed(first).Count);
+        Assert.Equal(10, NamesListed(second).Count);
+        Assert.Empty(NamesListed(first).Intersect(NamesListed(second)));
         // Everyone this test registers is a "PersonNN Test", so every name listed counts.
         Assert.Equal(20, NamesListed(interpreters).Count);
         foreach (var sort in new[] { "stage", "updated" })

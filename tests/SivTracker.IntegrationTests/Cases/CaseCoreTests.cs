@@ -261,7 +261,7 @@ public class CaseCoreTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
         var kinds = await InOrganisationAAsync(async (_, db) =>
         {
-            var child = await db.Persons.SingleAsync(p => p.GivenNames == "Zarghona");
+            var child = (await db.Persons.ToListAsync()).Single(p => p.GivenNames == "Zarghona");
             return await db.DocumentItems.Where(d => d.CaseId == @case.Id && d.PersonId == child.Id).Select(d => d.Kind).ToListAsync();
         });
         Assert.Equal(Checklist.PerFamilyMember.Order(), kinds.Order());

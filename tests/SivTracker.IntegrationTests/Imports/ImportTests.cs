@@ -77,7 +77,7 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             var family = await db.Persons.AsNoTracking().Where(p => p.PrincipalId == imported.PrincipalId).Select(p => p.NativeName).ToListAsync();
             Assert.Contains("مریم", family);
             Assert.Equal(StepModel.S1059, (await db.Cases.AsNoTracking().SingleAsync(c => c.Reference == "A-200")).StepModel);
-            Assert.True(await db.ServiceRecords.AnyAsync(s => s.Role == ServiceRole.Interpreter && s.Employer == "2nd Battalion"));
+            Assert.Contains(await db.ServiceRecords.Where(s => s.Role == ServiceRole.Interpreter).ToListAsync(), s => s.Employer == "2nd Battalion");
         }
         var counts = await CountsAsync();
 

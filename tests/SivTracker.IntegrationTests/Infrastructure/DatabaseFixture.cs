@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -72,6 +73,8 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("RateLimits__SearchesPerMinute", "100000");
         // Migrations are a separate step in production too (the app refuses to start on a schema it does not know), and
         // this is the step `migrate` takes: migrations, reference data and the application role's grants, as the owner.
+        // The host loads the keys at startup; `migrate` seals what is still in clear, so it needs them first.
+        SivTracker.Web.Data.FieldKeys.Current = SivTracker.Web.Data.FieldKeys.Load(new ConfigurationBuilder().AddEnvironmentVariables().Build());
         await new SchemaMigration(ConnectionString, AppRole, []).RunAsync();
         Factory = new SivWebFactory(Time);
         await using var connection = new NpgsqlConnection(_resetConnectionString);

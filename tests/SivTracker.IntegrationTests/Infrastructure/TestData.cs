@@ -29,6 +29,25 @@ public static class TestData
         return person;
     }
 
+    /// <summary>
+    /// Every sealed value of every organisation, decrypted and joined: what the app itself can still read. A dump of the
+    /// tables shows only ciphertext, so tests of what anonymising or retention leaves behind read through this.
+    /// </summary>
+    public static async Task<string> SealedValuesAsync(DatabaseFixture fixture)
+    {
+        await using var scope = fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        var values = new List<string?>();
+        foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetProperties().Any(FieldProtection.IsSealed)))
+        {
+            var sealedProperties = entity.GetProperties().Where(FieldProtection.IsSealed).ToList();
+            var rows = await ((IQueryable<object>)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!
+                .MakeGenericMethod(entity.ClrType).Invoke(db, null)!).IgnoreQueryFilters().ToListAsync();
+            values.AddRange(rows.SelectMany(row => sealedProperties.Select(p => p.PropertyInfo?.GetValue(row)?.ToString())));
+        }
+        return string.Join("|", values.Where(v => v is not null));
+    }
+
     public static async Task<Guid> OrganisationIdAsync(DatabaseFixture fixture, string slug)
     {
         await using var scope = fixture.Scope();

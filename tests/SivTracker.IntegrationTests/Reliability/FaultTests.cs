@@ -121,8 +121,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var notes = await db.CaseNotes.Where(n => n.CaseId == @case.Id).Select(n => n.Body).ToListAsync();
         Assert.NotEmpty(acknowledgedNotes);
         Assert.All(acknowledgedNotes, note => Assert.Contains(note, notes));
-        var people = await db.Persons.Where(p => p.GivenNames.StartsWith("Outagewriter"))
-            .Select(p => new { p.GivenNames, Aliases = p.Aliases.Count, Passports = p.Passports.Count }).ToListAsync();
+        var people = (await db.Persons.Select(p => new { p.GivenNames, Aliases = p.Aliases.Count, Passports = p.Passports.Count }).ToListAsync())
+            .Where(p => p.GivenNames.StartsWith("Outagewriter", StringComparison.Ordinal)).ToList();
         Assert.All(acknowledgedPeople, name => Assert.Contains(people, p => p.GivenNames == name));
         // Each registration is one transaction: nobody exists without the spellings and passport saved with them.
         Assert.All(people, p => Assert.Equal((2, 1), (p.Aliases, p.Passports)));

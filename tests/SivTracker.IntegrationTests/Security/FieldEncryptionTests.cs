@@ -140,6 +140,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         var org = await TestData.OrganisationAsync(Fixture);
         var person = await PersonWithIdentifiersAsync(org.Id);
         var original = FieldKeys.Current!;
+        var before = await TestData.SealedValuesAsync(Fixture);
         try
         {
             FieldKeys.Current = new FieldKeys
@@ -153,6 +154,8 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             var exit = await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["rotate-keys"], new StringReader(""), output, new StringWriter());
 
             Assert.Equal(0, exit);
+            // Every sealed value of every table reads back as it was.
+            Assert.Equal(before, await TestData.SealedValuesAsync(Fixture));
             var dump = await RawDumpAsync();
             Assert.DoesNotContain("enc:test1:", dump);
             Assert.Contains("enc:test2:", dump);
@@ -220,5 +223,112 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         Assert.Contains("COPY public.persons", text);
 
         Assert.DoesNotContain(identifiers, text.Contains);
+    }
+
+    [Fact]
+    public async Task PgDumpOfCanaryPeople_NamesNobody_InAnyEncoding_AndSearchStillFindsThem()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var a = users.OrganisationA.Id;
+        var @case = await CaseBuilder.CaseAsync(Fixture, a, new DateOnly(2026, 11, 26), ("COM_SUBMITTED", "2025-01-10"), ("COM_REVIEW", "2025-02-01"));
+        string[] canaries =
+        [
+            "Zarbakhtullah", "Qandaharwal", "زربختالله", "Canarykhel", "Canarygarh", "0799123456", "Canary Lane 7",
+            "KBL2025987654", "IOE0912345678", "Canary Battalion", "Sergeant Canaryson", "1987-06-05", "InHiding",
+        ];
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.OrganisationId = a;
+            var person = await db.Persons.Include(p => p.Aliases).SingleAsync(p => p.Id == @case.PrincipalId);
+            person.GivenNames = "Zarbakhtullah";
+            person.FamilyName = "Qandaharwal";
+            person.NativeName = "زربختالله قندهاروال";
+            person.ClanOrTribe = "Canarykhel";
+            person.PlaceOfBirth = "Canarygarh";
+            person.DateOfBirth = new DateOnly(1987, 6, 5);
+            person.SafetyStatus = SafetyStatus.InHiding;
+            person.CurrentCountry = "AF";
+            person.RefreshSearchFields();
+            db.ServiceRecords.Add(new Web.Domain.ServiceRecord { OrganisationId = a, PersonId = person.Id, Employer = "Canary Battalion", SupervisorName = "Sergeant Canaryson", StartDate = new DateOnly(2010, 1, 1) });
+            db.CaseNotes.Add(new CaseNote { OrganisationId = a, CaseId = @case.Id, Body = "Reachable on 0799123456, staying at Canary Lane 7" });
+            foreach (var (kind, number) in new[] { (CaseNumberKind.NvcCase, "KBL2025987654"), (CaseNumberKind.UscisReceipt, "IOE0912345678") })
+            {
+                var caseNumber = new CaseNumber { OrganisationId = a, CaseId = @case.Id, Kind = kind, Number = number };
+                caseNumber.RefreshLookups();
+                db.CaseNumbers.Add(caseNumber);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var target = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString);
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(await PostgresServer.BinFolderAsync(), "pg_dump"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            ArgumentList = { "-h", target.Host!, "-p", target.Port.ToString(), "-U", target.Username!, "--no-owner", target.Database! },
+            Environment = { ["PGPASSWORD"] = target.Password },
+        };
+        using var dump = System.Diagnostics.Process.Start(start)!;
+        var text = await dump.StandardOutput.ReadToEndAsync();
+        await dump.WaitForExitAsync();
+        Assert.Equal(0, dump.ExitCode);
+        Assert.Contains("COPY public.persons", text);
+        // As typed, folded the way search folds it, and in the encodings a dump might carry bytes in.
+        foreach (var canary in canaries)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(canary);
+            foreach (var form in new[] { canary, NameNormaliser.Normalise(canary), Convert.ToHexStringLower(bytes), Convert.ToBase64String(bytes) }.Where(f => f.Length >= 4))
+            {
+                Assert.False(text.Contains(form, StringComparison.OrdinalIgnoreCase), $"the dump holds \"{form}\" (from {canary})");
+            }
+        }
+
+        // The app still reads it all, and search finds the person by other spellings and in Dari script.
+        Assert.Contains("Canary Lane 7", await TestData.SealedValuesAsync(Fixture));
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.OrganisationId = a;
+            foreach (var typed in new[] { "Zarbakhtulla Kandaharwal", "zarbakhtullah", "زربختالله", "KBL2025987654", "IOE-0912345678" })
+            {
+                var hits = await ApplicantSearch.RunAsync(db, typed, PersonalDataAccess.Everything, CancellationToken.None);
+                Assert.True(hits.Any(h => h.Id == @case.PrincipalId), $"search for \"{typed}\" did not find the canary");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_SealsWhatAnOlderInstallationHeldInClear_AndSearchFindsItAfterwards()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var person = await TestData.PersonAsync(Fixture, users.OrganisationA.Id, "Placeholder");
+        // As an installation from before sealing holds it: clear text, a plain date, no search hashes.
+        await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand($"""
+                update persons set given_names = 'Cleartextgul', family_name = 'Oldinstall', clan_or_tribe = 'Oldclan',
+                    date_of_birth = '1979-03-04', safety_status = 'InHiding', safety_lookup = '', search_hashes = array[]::int[]
+                where id = '{person.Id}'
+                """, connection).ExecuteNonQueryAsync();
+        }
+        var progress = new StringWriter();
+
+        var result = await new SchemaMigration(Fixture.ConnectionString, DatabaseFixture.AppRole, []).RunAsync(CancellationToken.None, progress);
+
+        Assert.Equal(1, result.Sealed);
+        Assert.Contains("persons: 1 row(s) sealed", progress.ToString());
+        var raw = await RawDumpAsync();
+        Assert.DoesNotContain("Cleartextgul", raw);
+        Assert.DoesNotContain("Oldclan", raw);
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.OrganisationId = users.OrganisationA.Id;
+        var loaded = await db.Persons.SingleAsync(p => p.Id == person.Id);
+        Assert.Equal(("Cleartextgul", "Oldinstall", "Oldclan", new DateOnly(1979, 3, 4), SafetyStatus.InHiding),
+            (loaded.GivenNames, loaded.FamilyName, loaded.ClanOrTribe, loaded.DateOfBirth, loaded.SafetyStatus));
+        Assert.Contains(await ApplicantSearch.RunAsync(db, "Klirtekstgul Oldinstal", PersonalDataAccess.Everything, CancellationToken.None), h => h.Id == person.Id);
+        // A second run finds nothing left to seal.
+        Assert.Equal(0, (await new SchemaMigration(Fixture.ConnectionString, DatabaseFixture.AppRole, []).RunAsync()).Sealed);
     }
 }

@@ -10,8 +10,6 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
     {
         builder.Property(e => e.Reference).HasMaxLength(40);
         builder.HasIndex(e => new { e.OrganisationId, e.Reference }).IsUnique();
-        builder.Property(e => e.StepModelOverrideReason).HasMaxLength(1000);
-        builder.Property(e => e.HighRiskReason).HasMaxLength(1000);
         builder.Property(e => e.CurrentStageCode).HasMaxLength(40);
         builder.HasOne(e => e.Principal).WithMany().HasForeignKey(e => e.PrincipalId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Stage>().WithMany().HasForeignKey(e => e.CurrentStageCode).OnDelete(DeleteBehavior.Restrict);
@@ -35,8 +33,8 @@ public sealed class CaseNumberConfiguration : OwnedEntityConfiguration<CaseNumbe
 {
     protected override void ConfigureEntity(EntityTypeBuilder<CaseNumber> builder)
     {
-        builder.Property(e => e.Number).HasMaxLength(13);
-        builder.HasIndex(e => new { e.OrganisationId, e.Number });
+        builder.Property(e => e.Lookup).HasMaxLength(64).HasConversion((Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter)FieldProtection.Indexed);
+        builder.HasIndex(e => new { e.OrganisationId, e.Lookup });
     }
 }
 
@@ -44,7 +42,6 @@ public sealed class DocumentItemConfiguration : OwnedEntityConfiguration<Documen
 {
     protected override void ConfigureEntity(EntityTypeBuilder<DocumentItem> builder)
     {
-        builder.Property(e => e.UnavailabilityStatement).HasMaxLength(4000);
         builder.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.CaseId, e.PersonId, e.Kind }).IsUnique().AreNullsDistinct(false);
     }
@@ -52,8 +49,9 @@ public sealed class DocumentItemConfiguration : OwnedEntityConfiguration<Documen
 
 public sealed class CaseNoteConfiguration : OwnedEntityConfiguration<CaseNote>
 {
-    protected override void ConfigureEntity(EntityTypeBuilder<CaseNote> builder) =>
-        builder.Property(e => e.Body).HasMaxLength(10000);
+    protected override void ConfigureEntity(EntityTypeBuilder<CaseNote> builder)
+    {
+    }
 }
 
 public sealed class CaseFlagConfiguration : IEntityTypeConfiguration<CaseFlag>
@@ -90,7 +88,6 @@ public sealed class ReviewActionConfiguration : IEntityTypeConfiguration<ReviewA
     public void Configure(EntityTypeBuilder<ReviewAction> builder)
     {
         builder.HasKey(e => e.Id);
-        builder.Property(e => e.Note).HasMaxLength(4000);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.CaseId, e.At });
@@ -102,7 +99,6 @@ public sealed class ImportRecordConfiguration : IEntityTypeConfiguration<ImportR
     public void Configure(EntityTypeBuilder<ImportRecord> builder)
     {
         builder.HasKey(e => e.Id);
-        builder.Property(e => e.FileName).HasMaxLength(260);
         builder.Property(e => e.Summary).HasMaxLength(1000);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.OrganisationId, e.At });

@@ -23,9 +23,6 @@ public sealed class StageEventConfiguration : IEntityTypeConfiguration<StageEven
         builder.Property(e => e.Version).IsRowVersion();
         builder.Property(e => e.FromStageCode).HasMaxLength(40);
         builder.Property(e => e.ToStageCode).HasMaxLength(40);
-        builder.Property(e => e.Note).HasMaxLength(4000);
-        builder.Property(e => e.VoidReason).HasMaxLength(1000);
-        builder.Property(e => e.Reason).HasMaxLength(1000);
         builder.Ignore(e => e.IsVoided);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(e => e.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Stage>().WithMany().HasForeignKey(e => e.ToStageCode).OnDelete(DeleteBehavior.Restrict);

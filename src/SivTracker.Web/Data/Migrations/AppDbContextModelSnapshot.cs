@@ -20,6 +20,7 @@ namespace SivTracker.Web.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "intarray");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
@@ -451,8 +452,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("high_risk");
 
                     b.Property<string>("HighRiskReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasColumnType("text")
                         .HasColumnName("high_risk_reason");
 
                     b.Property<int?>("LimitDays")
@@ -514,8 +514,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("step_model");
 
                     b.Property<string>("StepModelOverrideReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasColumnType("text")
                         .HasColumnName("step_model_override_reason");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -640,8 +639,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(10000)
-                        .HasColumnType("character varying(10000)")
+                        .HasColumnType("text")
                         .HasColumnName("body");
 
                     b.Property<Guid>("CaseId")
@@ -719,10 +717,15 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Lookup")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("lookup");
+
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(13)
-                        .HasColumnType("character varying(13)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<Guid>("OrganisationId")
@@ -752,8 +755,8 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("OrganisationId")
                         .HasDatabaseName("ix_case_numbers_organisation_id");
 
-                    b.HasIndex("OrganisationId", "Number")
-                        .HasDatabaseName("ix_case_numbers_organisation_id_number");
+                    b.HasIndex("OrganisationId", "Lookup")
+                        .HasDatabaseName("ix_case_numbers_organisation_id_lookup");
 
                     b.ToTable("case_numbers", (string)null);
                 });
@@ -807,8 +810,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Value")
                         .IsRequired()
-                        .HasMaxLength(800)
-                        .HasColumnType("character varying(800)")
+                        .HasColumnType("text")
                         .HasColumnName("value");
 
                     b.Property<uint>("Version")
@@ -937,8 +939,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("status_on");
 
                     b.Property<string>("UnavailabilityStatement")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("text")
                         .HasColumnName("unavailability_statement");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -986,8 +987,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasMaxLength(260)
-                        .HasColumnType("character varying(260)")
+                        .HasColumnType("text")
                         .HasColumnName("file_name");
 
                     b.Property<DateTimeOffset?>("FinishedAt")
@@ -1175,8 +1175,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Number")
                         .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("text")
                         .HasColumnName("number");
 
                     b.Property<Guid>("OrganisationId")
@@ -1224,8 +1223,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("id");
 
                     b.Property<string>("ClanOrTribe")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("clan_or_tribe");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -1237,17 +1235,15 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("created_by_id");
 
                     b.Property<string>("CurrentCountry")
-                        .HasMaxLength(2)
-                        .HasColumnType("character varying(2)")
+                        .HasColumnType("text")
                         .HasColumnName("current_country");
 
                     b.Property<string>("CurrentProvince")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
+                        .HasColumnType("text")
                         .HasColumnName("current_province");
 
-                    b.Property<DateOnly?>("DateOfBirth")
-                        .HasColumnType("date")
+                    b.Property<string>("DateOfBirth")
+                        .HasColumnType("text")
                         .HasColumnName("date_of_birth");
 
                     b.Property<string>("DateOfBirthPrecision")
@@ -1257,19 +1253,16 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("date_of_birth_precision");
 
                     b.Property<string>("FamilyName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("family_name");
 
                     b.Property<string>("FatherName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("father_name");
 
                     b.Property<string>("GivenNames")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("given_names");
 
                     b.Property<DateOnly?>("MarriageDate")
@@ -1281,8 +1274,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("merged_into_id");
 
                     b.Property<string>("NativeName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("native_name");
 
                     b.Property<Guid>("OrganisationId")
@@ -1290,8 +1282,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("organisation_id");
 
                     b.Property<string>("PlaceOfBirth")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("place_of_birth");
 
                     b.Property<Guid?>("PrincipalId")
@@ -1304,22 +1295,25 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("relationship");
 
+                    b.Property<string>("SafetyLookup")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("safety_lookup");
+
                     b.Property<string>("SafetyNotes")
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)")
+                        .HasColumnType("text")
                         .HasColumnName("safety_notes");
 
                     b.Property<string>("SafetyStatus")
                         .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("text")
                         .HasColumnName("safety_status");
 
-                    b.Property<string>("SearchName")
+                    b.Property<int[]>("SearchTokens")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("search_name");
+                        .HasColumnType("integer[]")
+                        .HasColumnName("search_hashes");
 
                     b.Property<string>("Sex")
                         .HasMaxLength(40)
@@ -1332,18 +1326,15 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("tazkira_lookup");
 
                     b.Property<string>("TazkiraNumber")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
+                        .HasColumnType("text")
                         .HasColumnName("tazkira_number");
 
                     b.Property<string>("TazkiraPage")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("text")
                         .HasColumnName("tazkira_page");
 
                     b.Property<string>("TazkiraRegister")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("text")
                         .HasColumnName("tazkira_register");
 
                     b.Property<string>("TazkiraType")
@@ -1352,8 +1343,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("tazkira_type");
 
                     b.Property<string>("TazkiraVolume")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("text")
                         .HasColumnName("tazkira_volume");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -1382,20 +1372,20 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("PrincipalId")
                         .HasDatabaseName("ix_persons_principal_id");
 
-                    b.HasIndex("SearchName")
-                        .HasDatabaseName("ix_persons_search_name");
+                    b.HasIndex("SearchTokens")
+                        .HasDatabaseName("ix_persons_search_hashes");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchTokens"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchTokens"), new[] { "gin__int_ops" });
+
+                    b.HasIndex("OrganisationId", "SafetyLookup")
+                        .HasDatabaseName("ix_persons_organisation_id_safety_lookup");
 
                     b.HasIndex("OrganisationId", "TazkiraLookup")
                         .HasDatabaseName("ix_persons_organisation_id_tazkira_lookup");
 
                     b.HasIndex("OrganisationId", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_persons_organisation_id_updated_at_id");
-
-                    b.HasIndex("OrganisationId", "FamilyName", "GivenNames", "Id")
-                        .HasDatabaseName("ix_persons_organisation_id_family_name_given_names_id");
 
                     b.ToTable("persons", (string)null);
                 });
@@ -1425,8 +1415,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Spelling")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("spelling");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -1543,8 +1532,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("kind");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<Guid>("OrganisationId")
@@ -1585,8 +1573,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.Property<string>("Employer")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("employer");
 
                     b.Property<string>("EmployerType")
@@ -1604,8 +1591,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("hr_letter_obtained");
 
                     b.Property<string>("Location")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("location");
 
                     b.Property<Guid>("OrganisationId")
@@ -1617,8 +1603,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("person_id");
 
                     b.Property<string>("PrimeContractNumber")
-                        .HasMaxLength(60)
-                        .HasColumnType("character varying(60)")
+                        .HasColumnType("text")
                         .HasColumnName("prime_contract_number");
 
                     b.Property<bool>("RecommendationLetterObtained")
@@ -1636,13 +1621,11 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("start_date");
 
                     b.Property<string>("SubcontractNumber")
-                        .HasMaxLength(60)
-                        .HasColumnType("character varying(60)")
+                        .HasColumnType("text")
                         .HasColumnName("subcontract_number");
 
                     b.Property<string>("SupervisorEmail")
-                        .HasMaxLength(800)
-                        .HasColumnType("character varying(800)")
+                        .HasColumnType("text")
                         .HasColumnName("supervisor_email");
 
                     b.Property<bool>("SupervisorEmailVerified")
@@ -1654,8 +1637,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("supervisor_is_us_citizen");
 
                     b.Property<string>("SupervisorName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("text")
                         .HasColumnName("supervisor_name");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -1764,8 +1746,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("idempotency_key");
 
                     b.Property<string>("Note")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("text")
                         .HasColumnName("note");
 
                     b.Property<Guid>("OrganisationId")
@@ -1773,8 +1754,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("organisation_id");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<DateTimeOffset>("RecordedAt")
@@ -1798,8 +1778,7 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnName("xmin");
 
                     b.Property<string>("VoidReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasColumnType("text")
                         .HasColumnName("void_reason");
 
                     b.Property<DateTimeOffset?>("VoidedAt")

@@ -44,6 +44,7 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
         /// <summary>Anonymises those of <paramref name="caseIds"/> that are still eligible, all or nothing; returns how many.</summary>
         public async Task<int> AnonymiseAsync(IReadOnlyCollection<Guid> caseIds, DateOnly today, CancellationToken ct)
         {
+            var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Anonymising runs for one organisation.");
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var cases = await Eligible(today).Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.PrincipalId }).ToListAsync(ct);
             var caseIdList = cases.Select(c => c.Id).ToList();
@@ -59,7 +60,8 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
                 .SetProperty(p => p.TazkiraNumber, (string?)null).SetProperty(p => p.TazkiraVolume, (string?)null).SetProperty(p => p.TazkiraPage, (string?)null)
                 .SetProperty(p => p.TazkiraRegister, (string?)null).SetProperty(p => p.TazkiraLookup, (string?)null).SetProperty(p => p.CurrentCountry, (string?)null)
                 .SetProperty(p => p.CurrentProvince, (string?)null).SetProperty(p => p.SafetyNotes, (string?)null).SetProperty(p => p.SafetyStatus, SafetyStatus.Unknown)
-                .SetProperty(p => p.MarriageDate, (DateOnly?)null).SetProperty(p => p.SearchName, ""), ct);
+                .SetProperty(p => p.SafetyLookup, Person.SafetyStatusLookup(organisationId, SafetyStatus.Unknown))
+                .SetProperty(p => p.MarriageDate, (DateOnly?)null).SetProperty(p => p.SearchTokens, Array.Empty<string>()), ct);
             await db.PersonAliases.Where(a => people.Contains(a.PersonId)).ExecuteDeleteAsync(ct);
             await db.Passports.Where(a => people.Contains(a.PersonId)).ExecuteDeleteAsync(ct);
             await db.ContactChannels.Where(a => people.Contains(a.PersonId)).ExecuteDeleteAsync(ct);

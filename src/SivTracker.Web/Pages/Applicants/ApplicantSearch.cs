@@ -7,15 +7,13 @@ namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>
 /// One search box for names in any spelling or script, tazkira, passport, phone, email, case reference, NVC case
-/// number and USCIS receipt number. Identifiers match exactly in lookup form; names by trigram word similarity on
-/// the folded spellings, best first. Identifiers the user may not see cannot be searched either: a hit would tell
+/// number and USCIS receipt number. Identifiers match exactly in lookup form; names by word and trigram similarity on
+/// the folded spellings, best first, over keyed hashes (<see cref="SimilarNamesAsync"/>). Identifiers the user may not see cannot be searched either: a hit would tell
 /// whose they are as surely as showing them.
 /// </summary>
 public static class ApplicantSearch
 {
     public sealed record Hit(Guid Id, string Name, string? NativeName, Relationship Relationship, int? BirthYear, string Reason, double Score);
-
-    private sealed record NameHit(Guid Id, double Score);
 
     public const int Limit = 50;
 
@@ -48,7 +46,8 @@ public static class ApplicantSearch
             }
             Add(await db.Cases.Where(c => c.Reference.ToUpper() == compact || c.Reference.ToUpper() == query.ToUpper())
                 .Select(c => c.PrincipalId).Take(Limit).ToListAsync(ct), "case reference");
-            Add(await db.CaseNumbers.Where(n => n.Number == compact)
+            var caseNumberLookup = Identifiers.Lookup(organisationId, compact);
+            Add(await db.CaseNumbers.Where(n => n.Lookup == caseNumberLookup)
                 .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), "case or receipt number");
         }
         if (access.Whereabouts && phone.Length >= 7)
@@ -61,41 +60,63 @@ public static class ApplicantSearch
         }
 
         var name = NameNormaliser.Normalise(query);
-        if (name.Length >= 2)
-        {
-            // Every folded word present: a GIN lookup, fast even for the commonest names. These score highest anyway,
-            // so when they fill the page the slower fuzzy pass could not change it. Organisation filters are explicit
-            // because raw SQL bypasses the global filter.
-            var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
-            var exact = await db.Database.SqlQuery<NameHit>($"""
-                select id, word_similarity({name}, search_name) as score
-                from (select id, search_name from persons
-                      where organisation_id = {organisationId} and merged_into_id is null and string_to_array(search_name, ' ') @> {words}
-                      limit {Limit}) exact
-                """).ToListAsync(ct);
-            foreach (var hit in exact) Add([hit.Id], "name", hit.Score);
-            if (exact.Count < Limit)
-            {
-                // Other spellings and typos: <% uses the trigram index.
-                var similar = await db.Database.SqlQuery<NameHit>($"""
-                    select id, word_similarity({name}, search_name) as score
-                    from persons
-                    where organisation_id = {organisationId} and merged_into_id is null and {name} <% search_name
-                    order by 2 desc, id
-                    limit {Limit}
-                    """).ToListAsync(ct);
-                foreach (var hit in similar) Add([hit.Id], "name", hit.Score);
-            }
-        }
+        var names = name.Length >= 2 ? await SimilarNamesAsync(db, name, ct) : [];
+        foreach (var match in names) Add([match.Id], "name", match.Score);
         if (reasons.Count == 0) return [];
 
-        var ids = reasons.Keys.ToList();
-        var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
-            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth })
+        var found = names.ToDictionary(n => n.Id);
+        var ids = reasons.Keys.Where(id => !found.ContainsKey(id)).ToList();
+        var others = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
+            .Select(p => new NameMatch(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, 0))
             .ToListAsync(ct);
-        return people
+        return names.Concat(others)
             .Select(p => new Hit(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.Relationship, p.DateOfBirth?.Year, reasons[p.Id].Reason, reasons[p.Id].Score))
-            .OrderByDescending(h => h.Score).ThenBy(h => h.Name).Take(Limit).ToList();
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Name, StringComparer.CurrentCulture).Take(Limit).ToList();
+    }
+
+    public sealed record NameMatch(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth, double Score);
+
+    /// <summary>How many people the database hands over for scoring: enough that the best matches are among them.</summary>
+    private const int Candidates = 200;
+
+    /// <summary>
+    /// People of the organisation whose name matches a folded name, best first. Names are sealed, so the database
+    /// compares keyed hashes of words and trigrams (NameSearch): first people with every typed word (a GIN lookup, fast
+    /// even for the commonest names), then, while that leaves room, people sharing the most trigrams. Each candidate is
+    /// then scored on its decrypted spellings, and those below the threshold dropped. Registration's duplicate warning
+    /// uses the same path.
+    /// </summary>
+    public static async Task<IReadOnlyList<NameMatch>> SimilarNamesAsync(AppDbContext db, string folded, CancellationToken ct)
+    {
+        var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
+        var words = FieldProtection.SearchHashes(NameSearch.Words(folded).Select(w => NameSearch.WordToken(organisationId, w)));
+        var trigrams = FieldProtection.SearchHashes(NameSearch.Trigrams(folded).Select(t => NameSearch.TrigramToken(organisationId, t)));
+        if (trigrams.Length == 0) return [];
+        // Organisation filters are explicit because raw SQL bypasses the global filter.
+        var ids = await db.Database.SqlQuery<Guid>($"""
+            select id as value from persons
+            where organisation_id = {organisationId} and merged_into_id is null and search_hashes @> {words}
+            limit {Candidates}
+            """).ToListAsync(ct);
+        if (ids.Count < Limit)
+        {
+            ids = ids.Union(await db.Database.SqlQuery<Guid>($"""
+                select id as value from persons
+                where organisation_id = {organisationId} and merged_into_id is null and search_hashes && {trigrams}
+                order by icount(search_hashes & {trigrams}) desc, id
+                limit {Candidates}
+                """).ToListAsync(ct)).ToList();
+        }
+        if (ids.Count == 0) return [];
+        var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, Aliases = p.Aliases.Select(a => a.Spelling).ToList() })
+            .ToListAsync(ct);
+        return people
+            .Select(p => new NameMatch(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth,
+                NameSearch.Similarity(folded, [Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName, .. p.Aliases])))
+            .Where(p => p.Score >= NameSearch.MatchThreshold)
+            .OrderByDescending(p => p.Score).ThenBy(p => p.Id)
+            .ToList();
     }
 }

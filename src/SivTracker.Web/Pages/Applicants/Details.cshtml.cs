@@ -87,14 +87,14 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
             Whereabouts = new WhereaboutsView(whereabouts.CurrentProvince, contacts, whereabouts.SafetyNotes);
         }
         Today = await calendar.TodayAsync(ct);
-        Spellings = await db.PersonAliases.AsNoTracking().Where(a => a.PersonId == id).OrderBy(a => a.Spelling).Select(a => a.Spelling).ToListAsync(ct);
+        // Sealed values are ordered here: the database holds only their ciphertext.
+        Spellings = (await db.PersonAliases.AsNoTracking().Where(a => a.PersonId == id).Select(a => a.Spelling).ToListAsync(ct)).Order(StringComparer.CurrentCulture).ToList();
         var principalId = person.PrincipalId ?? person.Id;
-        Family = await db.Persons.AsNoTracking()
+        Family = (await db.Persons.AsNoTracking()
             .Where(p => (p.PrincipalId == principalId || p.Id == principalId) && p.Id != id && p.MergedIntoId == null)
-            .OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth)
             .Select(p => new FamilyRow(p.Id, p.Relationship, Domain.Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
                 p.DateOfBirth, p.DateOfBirthPrecision, p.MarriageDate))
-            .ToListAsync(ct);
+            .ToListAsync(ct)).OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth).ToList();
         var service = db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == id).OrderBy(s => s.StartDate);
         Service = access.Whereabouts
             ? await service.Select(s => new ServiceRow(s.Id, s.EmployerType, s.Employer, s.Role, s.StartDate, s.EndDate, s.Location, s.SupervisorName,

@@ -22,8 +22,11 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         public SafetyStatus? Safety { get; init; }
         public bool Interpreters { get; init; }
 
-        /// <summary>name (default), updated or stage.</summary>
-        public string Sort { get; init; } = "name";
+        /// <summary>
+        /// updated (default) or stage. Not name: names are sealed, so the database cannot order by them; the search box
+        /// finds a person by name.
+        /// </summary>
+        public string Sort { get; init; } = "updated";
 
         /// <summary>The id of the last row of the previous page: keyset pagination that never names a person in the URL.</summary>
         public Guid? After { get; init; }
@@ -91,7 +94,11 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         await LoadChoicesAsync(ct);
         var f = Filters;
         var people = db.Persons.AsNoTracking().Where(p => p.Relationship == Relationship.Principal && p.MergedIntoId == null);
-        if (f.Safety is { } safety) people = people.Where(p => p.SafetyStatus == safety);
+        if (f.Safety is { } safety && db.OrganisationId is { } organisationId)
+        {
+            var lookup = Person.SafetyStatusLookup(organisationId, safety);
+            people = people.Where(p => p.SafetyLookup == lookup);
+        }
         if (f.Interpreters) people = people.Where(p => p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter));
         if (f.Program is { } program) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.Program == program));
         if (!string.IsNullOrEmpty(f.Stage)) people = people.Where(p => db.Cases.Any(c => c.PrincipalId == p.Id && c.CurrentStageCode == f.Stage));
@@ -103,26 +110,17 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
             Person = p,
             StageOrder = db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
                 .Select(c => (int?)db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.SortOrder).First()).FirstOrDefault() ?? int.MaxValue,
-            FamilyName = p.FamilyName ?? "",
         });
         if (f.After is { } after && await keyed.Where(k => k.Person.Id == after)
-                .Select(k => new { k.StageOrder, k.FamilyName, k.Person.GivenNames, k.Person.UpdatedAt, k.Person.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+                .Select(k => new { k.StageOrder, k.Person.UpdatedAt, k.Person.Id }).FirstOrDefaultAsync(ct) is { } cursor)
         {
-            keyed = f.Sort switch
-            {
-                "updated" => keyed.Where(k => EF.Functions.LessThan(ValueTuple.Create(k.Person.UpdatedAt, k.Person.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id))),
-                "stage" => keyed.Where(k => EF.Functions.GreaterThan(ValueTuple.Create(k.StageOrder, k.FamilyName, k.Person.GivenNames, k.Person.Id),
-                    ValueTuple.Create(cursor.StageOrder, cursor.FamilyName, cursor.GivenNames, cursor.Id))),
-                _ => keyed.Where(k => EF.Functions.GreaterThan(ValueTuple.Create(k.FamilyName, k.Person.GivenNames, k.Person.Id),
-                    ValueTuple.Create(cursor.FamilyName, cursor.GivenNames, cursor.Id))),
-            };
+            keyed = f.Sort == "stage"
+                ? keyed.Where(k => EF.Functions.GreaterThan(ValueTuple.Create(k.StageOrder, k.Person.Id), ValueTuple.Create(cursor.StageOrder, cursor.Id)))
+                : keyed.Where(k => EF.Functions.LessThan(ValueTuple.Create(k.Person.UpdatedAt, k.Person.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id)));
         }
-        var ordered = f.Sort switch
-        {
-            "updated" => keyed.OrderByDescending(k => k.Person.UpdatedAt).ThenByDescending(k => k.Person.Id),
-            "stage" => keyed.OrderBy(k => k.StageOrder).ThenBy(k => k.FamilyName).ThenBy(k => k.Person.GivenNames).ThenBy(k => k.Person.Id),
-            _ => keyed.OrderBy(k => k.FamilyName).ThenBy(k => k.Person.GivenNames).ThenBy(k => k.Person.Id),
-        };
+        var ordered = f.Sort == "stage"
+            ? keyed.OrderBy(k => k.StageOrder).ThenBy(k => k.Person.Id)
+            : keyed.OrderByDescending(k => k.Person.UpdatedAt).ThenByDescending(k => k.Person.Id);
         var rows = await ordered.Take(PageSize + 1).Select(k => k.Person)
             .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
                 db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)

@@ -69,7 +69,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, Audit audit, ILogger<
             await db.Entry(survivor).Collection(p => p.ContactChannels).LoadAsync(ct);
             survivor.RefreshSearchFields();
             duplicate.MergedIntoId = survivorId;
-            duplicate.SearchName = "";
+            duplicate.SearchTokens = [];
 
             var now = time.GetUtcNow();
             db.PersonHistory.Add(new PersonHistoryEntry { OrganisationId = survivor.OrganisationId, PersonId = duplicateId, Kind = PersonHistoryKind.MergedInto, At = now, ById = userId, OtherPersonId = survivorId });
@@ -123,24 +123,26 @@ public class Merge(AppDbContext db, Merge.Handler handler, Audit audit, ILogger<
     /// <summary>The record to merge and those it may be merged into (likely duplicates and name matches), or null when it is gone or merged already.</summary>
     private static async Task<(Candidate Duplicate, IReadOnlyList<Candidate> Candidates)?> FindCandidatesAsync(AppDbContext db, Guid id, CancellationToken ct)
     {
-        var duplicate = await db.Persons.AsNoTracking().Where(p => p.Id == id && p.MergedIntoId == null)
-            .Select(p => new Candidate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
-                p.DateOfBirth == null ? null : p.DateOfBirth.Value.Year, p.Relationship))
+        // Birth years are worked out here: the date of birth is sealed, so the database cannot.
+        var person = await db.Persons.AsNoTracking().Where(p => p.Id == id && p.MergedIntoId == null)
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.DateOfBirth, p.Relationship })
             .FirstOrDefaultAsync(ct);
-        if (duplicate is null) return null;
+        if (person is null) return null;
+        var duplicate = new Candidate(person.Id, Person.FormatName(person.GivenNames, person.FamilyName), person.NativeName, person.DateOfBirth?.Year, person.Relationship);
         var command = new PersonForm.Command
         {
-            GivenNames = (await db.Persons.Where(p => p.Id == id).Select(p => p.GivenNames).FirstAsync(ct)),
-            FamilyName = await db.Persons.Where(p => p.Id == id).Select(p => p.FamilyName).FirstAsync(ct),
+            GivenNames = person.GivenNames,
+            FamilyName = person.FamilyName,
             DateOfBirth = duplicate.BirthYear?.ToString("D4"),
         };
         var likely = (await PersonForm.FindDuplicatesAsync(db, command, id, ct)).Select(d => d.Id).ToList();
         var nameHits = (await ApplicantSearch.RunAsync(db, duplicate.Name, PersonalDataAccess.Everything, ct)).Where(h => h.Id != id).Select(h => h.Id).Take(20);
         var ids = likely.Concat(nameHits).Distinct().ToList();
-        IReadOnlyList<Candidate> candidates = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
-            .Select(p => new Candidate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,
-                p.DateOfBirth == null ? null : p.DateOfBirth.Value.Year, p.Relationship))
-            .ToListAsync(ct);
+        IReadOnlyList<Candidate> candidates = (await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.DateOfBirth, p.Relationship })
+            .ToListAsync(ct))
+            .Select(p => new Candidate(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName, p.DateOfBirth?.Year, p.Relationship))
+            .ToList();
         return (duplicate, candidates);
     }
 }

@@ -192,7 +192,7 @@ public static class PersonForm
         person.RefreshSearchFields();
 
         return db.Entry(person).Properties.Where(p => p.IsModified && !p.Metadata.IsShadowProperty()
-                && p.Metadata.Name is not (nameof(Person.SearchName) or nameof(Person.TazkiraLookup) or nameof(Person.Version)))
+                && p.Metadata.Name is not (nameof(Person.SearchTokens) or nameof(Person.SafetyLookup) or nameof(Person.TazkiraLookup) or nameof(Person.Version)))
             .Select(p => p.Metadata.Name).ToList();
     }
 
@@ -229,10 +229,9 @@ public static class PersonForm
 
         if (birthYear is { } year && name.Length > 0)
         {
-            Add(await db.Persons.FromSqlInterpolated(
-                    $"select * from persons where {name} <% search_name and word_similarity({name}, search_name) >= 0.6")
-                .Where(p => p.MergedIntoId == null && p.DateOfBirth != null && p.DateOfBirth.Value.Year == year)
-                .Select(p => p.Id).Take(20).ToListAsync(ct), "similar name and the same birth year");
+            // The same path as search; the birth year is compared here, since the date of birth is sealed.
+            var similar = await ApplicantSearch.SimilarNamesAsync(db, name, ct);
+            Add(similar.Where(p => p.DateOfBirth?.Year == year).Select(p => p.Id).Take(20), "similar name and the same birth year");
         }
         if (tazkira is not null)
         {

@@ -151,10 +151,10 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             catalog, header.Program, header.StepModel, header.HighRisk, Today, settings);
         Numbers = await db.CaseNumbers.AsNoTracking().Where(n => n.CaseId == id).OrderByDescending(n => n.IsCurrent).ThenByDescending(n => n.AssignedOn)
             .Select(n => new NumberRow(n.Kind, n.Number, n.AssignedOn, n.IsCurrent)).ToListAsync(ct);
-        Family = await db.Persons.AsNoTracking().Where(p => p.PrincipalId == header.PrincipalId && p.MergedIntoId == null)
-            .OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth)
+        // Ordered here: the dates of birth are sealed.
+        Family = (await db.Persons.AsNoTracking().Where(p => p.PrincipalId == header.PrincipalId && p.MergedIntoId == null)
             .Select(p => new FamilyRow(p.Id, p.Relationship, Person.FormatName(p.GivenNames, p.FamilyName), p.DateOfBirth, p.DateOfBirthPrecision))
-            .ToListAsync(ct);
+            .ToListAsync(ct)).OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth).ToList();
         Documents = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
             .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)).ToListAsync(ct);
         PackageCompleteOn = Checklist.PackageCompleteOn(Documents.Select(d => (d.Kind, d.Status, d.StatusOn)), Clock.State, Today);

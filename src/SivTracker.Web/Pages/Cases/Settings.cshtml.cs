@@ -64,7 +64,9 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
             // Cases move between posts: the old number stays, marked earlier, so searches by it still find the case.
             await db.CaseNumbers.Where(n => n.CaseId == caseId && n.Kind == command.Kind && n.IsCurrent)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsCurrent, false), ct);
-            db.CaseNumbers.Add(new CaseNumber { OrganisationId = organisationId.Value, CaseId = caseId, Kind = command.Kind, Number = number, AssignedOn = command.AssignedOn });
+            var caseNumber = new CaseNumber { OrganisationId = organisationId.Value, CaseId = caseId, Kind = command.Kind, Number = number, AssignedOn = command.AssignedOn };
+            caseNumber.RefreshLookups();
+            db.CaseNumbers.Add(caseNumber);
             // The kind, never the number: a case number finds the family at the NVC or USCIS.
             audit.Record(AuditActions.CaseNumberAdded, "case", caseId, $"kind={command.Kind}", organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);

@@ -33,11 +33,12 @@ public class Index(AppDbContext db, OrganisationCalendar calendar, Audit audit) 
         After = after;
         var people = db.Persons.AsNoTracking()
             .Where(p => p.MergedIntoId == null && p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter));
-        if (after is { } id && await db.Persons.Where(p => p.Id == id).Select(p => new { FamilyName = p.FamilyName ?? "", p.GivenNames, p.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        // Most recently updated first: names are sealed, so the database cannot order by them.
+        if (after is { } id && await db.Persons.Where(p => p.Id == id).Select(p => new { p.UpdatedAt, p.Id }).FirstOrDefaultAsync(ct) is { } cursor)
         {
-            people = people.Where(p => EF.Functions.GreaterThan(ValueTuple.Create(p.FamilyName ?? "", p.GivenNames, p.Id), ValueTuple.Create(cursor.FamilyName, cursor.GivenNames, cursor.Id)));
+            people = people.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id)));
         }
-        var rows = await people.OrderBy(p => p.FamilyName ?? "").ThenBy(p => p.GivenNames).ThenBy(p => p.Id).Take(PageSize + 1)
+        var rows = await people.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(PageSize + 1)
             .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName,
                 p.ServiceRecords.Where(s => s.Role == ServiceRole.Interpreter).OrderBy(s => s.StartDate)
                     .Select(s => new Service(s.Employer, s.StartDate, s.EndDate, s.SupervisorName, s.HrLetterObtained, s.RecommendationLetterObtained)).ToList(),
