@@ -392,6 +392,10 @@ namespace SivTracker.Web.Data.Migrations
                 table: "persons",
                 columns: new[] { "organisation_id", "safety_lookup" });
 
+            // Name search looks people up by the typed name's rarer trigram hashes, as PostgreSQL's statistics of this
+            // column tell them apart: keep ten times the default number of most common elements.
+            migrationBuilder.Sql("alter table persons alter column search_hashes set statistics 1000");
+
             migrationBuilder.CreateIndex(
                 name: "ix_persons_search_hashes",
                 table: "persons",

@@ -101,9 +101,22 @@ public static class ApplicantSearch
             """).ToListAsync(ct);
         if (ids.Count < Limit)
         {
+            // People sharing a trigram hash with the typed name, looked up by its rarer trigrams only: a common one
+            // (the "mad" of every Muhammad) would hand over most of the organisation to rank. How common each hash is
+            // comes from PostgreSQL's own statistics of the column (ANALYZE keeps them, migrations raise their
+            // detail): hashes missing from its most-common list are rare, and all of them are used, with at least
+            // three of the least common. Ranking by every shared hash, then by the real similarity, follows.
             ids = ids.Union(await db.Database.SqlQuery<Guid>($"""
+                with stats as (
+                    select most_common_elems::text::int[] as elems, most_common_elem_freqs as freqs
+                    from pg_stats where schemaname = current_schema() and tablename = 'persons' and attname = 'search_hashes'),
+                typed as (
+                    select h, coalesce((select freqs[array_position(elems, h)] from stats), 0) as freq from unnest({trigrams}) h),
+                rarest as (
+                    select h from typed order by freq, h limit greatest(3, (select count(*) from typed where freq = 0)))
                 select id as value from persons
-                where organisation_id = {organisationId} and merged_into_id is null and search_hashes && {trigrams}
+                where organisation_id = {organisationId} and merged_into_id is null
+                    and search_hashes && (select array_agg(h) from rarest)
                 order by icount(search_hashes & {trigrams}) desc, id
                 limit {Candidates}
                 """).ToListAsync(ct)).ToList();
