@@ -75,6 +75,49 @@ public static class ApplicantSearch
             .OrderByDescending(h => h.Score).ThenBy(h => h.Name, StringComparer.CurrentCulture).Take(Limit).ToList();
     }
 
+    private sealed record TrigramFrequency(int Hash, float Frequency);
+
+    /// <summary>
+    /// People sharing the most trigram hashes with the typed name, looked up by its rarer trigrams: a common one (the
+    /// "mad" of every Muhammad) would hand over most of the organisation to rank. How common each hash is comes from
+    /// PostgreSQL's own statistics of the column (ANALYZE keeps them; the column keeps ten times the usual detail):
+    /// a hash missing from its most-common list is rare. With three or more rare trigrams, people holding any of them
+    /// are the candidates; otherwise people holding at least two of the four least common, which a real match holds
+    /// however common its name. Ranking by every shared hash, then by the real similarity, follows.
+    /// </summary>
+    private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, int[] trigrams, CancellationToken ct)
+    {
+        var frequencies = await db.Database.SqlQuery<TrigramFrequency>($"""
+            with stats as (
+                select most_common_elems::text::int[] as elems, most_common_elem_freqs as freqs
+                from pg_stats where schemaname = current_schema() and tablename = 'persons' and attname = 'search_hashes')
+            select h as hash, coalesce((select freqs[array_position(elems, h)] from stats), 0)::real as frequency
+            from unnest({trigrams}) h
+            """).ToListAsync(ct);
+        var rare = frequencies.Where(f => f.Frequency == 0).Select(f => f.Hash).ToArray();
+        if (rare.Length >= 3 || frequencies.Count < 4)
+        {
+            var any = rare.Length >= 3 ? rare : trigrams;
+            return await db.Database.SqlQuery<Guid>($"""
+                select id as value from persons
+                where organisation_id = {organisationId} and merged_into_id is null and search_hashes && {any}
+                order by icount(search_hashes & {trigrams}) desc, id
+                limit {Candidates}
+                """).ToListAsync(ct);
+        }
+        var least = frequencies.OrderBy(f => f.Frequency).ThenBy(f => f.Hash).Take(4).Select(f => f.Hash).ToArray();
+        var pairs = least.SelectMany((a, i) => least.Skip(i + 1).Select(b => new[] { a, b })).ToArray();
+        // Six index lookups of two hashes each, OR'ed: PostgreSQL combines them in one bitmap.
+        return await db.Database.SqlQuery<Guid>($"""
+            select id as value from persons
+            where organisation_id = {organisationId} and merged_into_id is null
+                and (search_hashes @> {pairs[0]} or search_hashes @> {pairs[1]} or search_hashes @> {pairs[2]}
+                     or search_hashes @> {pairs[3]} or search_hashes @> {pairs[4]} or search_hashes @> {pairs[5]})
+            order by icount(search_hashes & {trigrams}) desc, id
+            limit {Candidates}
+            """).ToListAsync(ct);
+    }
+
     public sealed record NameMatch(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth, double Score);
 
     /// <summary>How many people the database hands over for scoring: enough that the best matches are among them.</summary>
@@ -101,25 +144,7 @@ public static class ApplicantSearch
             """).ToListAsync(ct);
         if (ids.Count < Limit)
         {
-            // People sharing a trigram hash with the typed name, looked up by its rarer trigrams only: a common one
-            // (the "mad" of every Muhammad) would hand over most of the organisation to rank. How common each hash is
-            // comes from PostgreSQL's own statistics of the column (ANALYZE keeps them, migrations raise their
-            // detail): hashes missing from its most-common list are rare, and all of them are used, with at least
-            // three of the least common. Ranking by every shared hash, then by the real similarity, follows.
-            ids = ids.Union(await db.Database.SqlQuery<Guid>($"""
-                with stats as (
-                    select most_common_elems::text::int[] as elems, most_common_elem_freqs as freqs
-                    from pg_stats where schemaname = current_schema() and tablename = 'persons' and attname = 'search_hashes'),
-                typed as (
-                    select h, coalesce((select freqs[array_position(elems, h)] from stats), 0) as freq from unnest({trigrams}) h),
-                rarest as (
-                    select h from typed order by freq, h limit greatest(3, (select count(*) from typed where freq = 0)))
-                select id as value from persons
-                where organisation_id = {organisationId} and merged_into_id is null
-                    and search_hashes && (select array_agg(h) from rarest)
-                order by icount(search_hashes & {trigrams}) desc, id
-                limit {Candidates}
-                """).ToListAsync(ct)).ToList();
+            ids = ids.Union(await SharingTrigramsAsync(db, organisationId, trigrams, ct)).ToList();
         }
         if (ids.Count == 0) return [];
         var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id))
