@@ -28,7 +28,7 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, PublicLink
         {
             var counts = await db.CaseFlags.AsNoTracking().IgnoreQueryFilters()
                 .Where(f => f.OrganisationId == user.OrganisationId && f.ClearedOn == null
-                    && (user.SeesAll || db.Cases.IgnoreQueryFilters().Any(c => c.Id == f.CaseId && c.CaseworkerId == user.Id)))
+                    && (user.SeesAll || db.Cases.IgnoreQueryFilters().Any(c => c.Id == f.CaseId && c.OrganisationId == user.OrganisationId && c.CaseworkerId == user.Id)))
                 .GroupBy(f => f.Type).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
             if (counts.Count == 0) continue;
             var lines = counts.OrderBy(c => c.Type).Select(c => $"  {Describe(c.Type)}: {c.Count}");

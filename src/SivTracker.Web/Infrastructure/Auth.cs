@@ -80,11 +80,16 @@ public static class Auth
             .AddDefaultTokenProviders();
 
         // Form posts here carry "Origin: null" (Referrer-Policy: no-referrer), so Identity's default check, the request's
-        // Origin header against the passkey's, cannot pass. The passkey's origin is compared with this site's own address
-        // instead: the request's scheme and host, which host filtering (PublicAddress) limits to the public address.
-        services.Configure<IdentityPasskeyOptions>(options => options.ValidateOrigin = context => ValueTask.FromResult(
-            !context.CrossOrigin
-            && string.Equals(context.Origin, $"{context.HttpContext.Request.Scheme}://{context.HttpContext.Request.Host}", StringComparison.OrdinalIgnoreCase)));
+        // Origin header against the passkey's, cannot pass. The passkey's origin must be the configured public address
+        // instead, never one the request's Host header claims; a developer's machine and the tests also serve on loopback.
+        services.AddOptions<IdentityPasskeyOptions>().Configure<AppSettings, IHostEnvironment>((options, app, host) =>
+        {
+            var publicOrigin = Uri.TryCreate(app.PublicUrl, UriKind.Absolute, out var url) ? url.GetLeftPart(UriPartial.Authority) : null;
+            var loopbackAllowed = AppSettings.IsLocal(host);
+            options.ValidateOrigin = context => ValueTask.FromResult(!context.CrossOrigin
+                && (string.Equals(context.Origin, publicOrigin, StringComparison.OrdinalIgnoreCase)
+                    || (loopbackAllowed && Uri.TryCreate(context.Origin, UriKind.Absolute, out var origin) && origin.IsLoopback)));
+        });
 
         services.AddOptions<SecurityStampValidatorOptions>().Configure<TimeProvider>((options, time) =>
         {

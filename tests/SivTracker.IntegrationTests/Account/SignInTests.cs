@@ -205,6 +205,23 @@ public class SignInTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task APasskeysOrigin_IsTheConfiguredAddress_NeverTheOneTheRequestsHostClaims()
+    {
+        var validate = Fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityPasskeyOptions>>().Value.ValidateOrigin!;
+        var forged = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        forged.Request.Scheme = "https";
+        forged.Request.Host = new Microsoft.AspNetCore.Http.HostString("attacker.example");
+        async Task<bool> Accepts(string origin, bool crossOrigin = false) =>
+            await validate(new PasskeyOriginValidationContext { HttpContext = forged, Origin = origin, CrossOrigin = crossOrigin });
+
+        Assert.False(await Accepts("https://attacker.example"));
+        Assert.True(await Accepts(DatabaseFixture.PublicUrl));
+        Assert.False(await Accepts(DatabaseFixture.PublicUrl, crossOrigin: true));
+        // The tests, like a developer's machine, also serve on loopback.
+        Assert.True(await Accepts("https://localhost:5001"));
+    }
+
+    [Fact]
     public async Task DisabledUser_ExistingCookieIsRejectedAtOnce_AndTheyCannotSignInAgain()
     {
         var users = await TestUsers.CreateAsync(Fixture);

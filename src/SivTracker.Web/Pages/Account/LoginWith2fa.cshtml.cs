@@ -79,7 +79,7 @@ public class LoginWith2fa(SivSignInManager signIn, UserManager<AppUser> users, I
         await audit.RecordNowAsync(lockedOut ? AuditActions.SignInLockedOut : AuditActions.SignInPasskeyFailed,
             "user", account.Id, organisationId: account.OrganisationId, userId: account.Id);
         ModelState.AddModelError(string.Empty, lockedOut
-            ? "This account is locked after too many failed attempts. Try again in 15 minutes."
+            ? Login.LockedOutMessage
             : "That passkey did not verify. Use a passkey you added to this account.");
         await LoadAsync(account);
         return Page();
@@ -113,7 +113,7 @@ public class LoginWith2fa(SivSignInManager signIn, UserManager<AppUser> users, I
             return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
         }
         ModelState.AddModelError("Input.Code", result.IsLockedOut
-            ? "This account is locked after too many failed attempts. Try again in 15 minutes."
+            ? Login.LockedOutMessage
             : "That code is not right. Codes change every 30 seconds; try the current one.");
         if (account is not null) await LoadAsync(account);
         return Page();
