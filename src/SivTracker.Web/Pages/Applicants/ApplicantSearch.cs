@@ -81,9 +81,8 @@ public static class ApplicantSearch
     /// People sharing the most trigram hashes with the typed name, looked up by its rarer trigrams: a common one (the
     /// "mad" of every Muhammad) would hand over most of the organisation to rank. How common each hash is comes from
     /// PostgreSQL's own statistics of the column (ANALYZE keeps them; the column keeps ten times the usual detail):
-    /// a hash missing from its most-common list is rare. With three or more rare trigrams, people holding any of them
-    /// are the candidates; otherwise people holding at least two of the four least common, which a real match holds
-    /// however common its name. Ranking by every shared hash, then by the real similarity, follows.
+    /// a hash missing from its most-common list is rare. Ranking by every shared hash, then by the real similarity,
+    /// follows.
     /// </summary>
     private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, int[] trigrams, CancellationToken ct)
     {
@@ -94,24 +93,20 @@ public static class ApplicantSearch
             select h as hash, coalesce((select freqs[array_position(elems, h)] from stats), 0)::real as frequency
             from unnest({trigrams}) h
             """).ToListAsync(ct);
+        // A hash missing from the statistics is rare, or is a typo that matches nobody: people holding any of those,
+        // and people holding two of the four least common hashes that do occur, which a real match holds however
+        // common its name.
         var rare = frequencies.Where(f => f.Frequency == 0).Select(f => f.Hash).ToArray();
-        if (rare.Length >= 3 || frequencies.Count < 4)
-        {
-            var any = rare.Length >= 3 ? rare : trigrams;
-            return await db.Database.SqlQuery<Guid>($"""
-                select id as value from persons
-                where organisation_id = {organisationId} and merged_into_id is null and search_hashes && {any}
-                order by icount(search_hashes & {trigrams}) desc, id
-                limit {Candidates}
-                """).ToListAsync(ct);
-        }
-        var least = frequencies.OrderBy(f => f.Frequency).ThenBy(f => f.Hash).Take(4).Select(f => f.Hash).ToArray();
-        var pairs = least.SelectMany((a, i) => least.Skip(i + 1).Select(b => new[] { a, b })).ToArray();
-        // Six index lookups of two hashes each, OR'ed: PostgreSQL combines them in one bitmap.
+        var least = frequencies.Where(f => f.Frequency > 0).OrderBy(f => f.Frequency).ThenBy(f => f.Hash).Take(4).Select(f => f.Hash).ToArray();
+        if (least.Length < 2) least = trigrams;
+        var pairs = least.SelectMany((a, i) => least.Skip(i + 1).Select(b => new[] { a, b })).Take(6).ToList();
+        // Always six pair lookups, so the statement keeps one shape: fewer pairs repeat the first.
+        while (pairs.Count < 6) pairs.Add(pairs[0]);
         return await db.Database.SqlQuery<Guid>($"""
             select id as value from persons
             where organisation_id = {organisationId} and merged_into_id is null
-                and (search_hashes @> {pairs[0]} or search_hashes @> {pairs[1]} or search_hashes @> {pairs[2]}
+                and (search_hashes && {rare}
+                     or search_hashes @> {pairs[0]} or search_hashes @> {pairs[1]} or search_hashes @> {pairs[2]}
                      or search_hashes @> {pairs[3]} or search_hashes @> {pairs[4]} or search_hashes @> {pairs[5]})
             order by icount(search_hashes & {trigrams}) desc, id
             limit {Candidates}
