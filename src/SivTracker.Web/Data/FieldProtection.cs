@@ -90,10 +90,7 @@ public static class FieldProtection
         var data = Encoding.UTF8.GetBytes(plain);
         var cipher = new byte[data.Length];
         var tag = new byte[AesGcm.TagByteSizes.MaxSize];
-        using (var aes = new AesGcm(keys.Keys[keys.CurrentKeyId], tag.Length))
-        {
-            aes.Encrypt(nonce, data, cipher, tag, Encoding.UTF8.GetBytes(keys.CurrentKeyId));
-        }
+        CipherFor(keys, keys.CurrentKeyId).Encrypt(nonce, data, cipher, tag, Encoding.UTF8.GetBytes(keys.CurrentKeyId));
         return $"{Prefix}{keys.CurrentKeyId}:{Convert.ToBase64String([.. nonce, .. tag, .. cipher])}";
     }
 
@@ -103,7 +100,7 @@ public static class FieldProtection
         if (!stored.StartsWith(Prefix, StringComparison.Ordinal)) return stored;
         var parts = stored.Split(':', 3);
         var keys = Keys;
-        if (!keys.Keys.TryGetValue(parts[1], out var key))
+        if (!keys.Keys.ContainsKey(parts[1]))
         {
             throw new CryptographicException($"The field was encrypted with key '{parts[1]}', which is not configured.");
         }
@@ -112,9 +109,28 @@ public static class FieldProtection
         var tag = bytes.AsSpan(12, 16);
         var cipher = bytes.AsSpan(28);
         var plain = new byte[cipher.Length];
-        using var aes = new AesGcm(key, 16);
-        aes.Decrypt(nonce, cipher, tag, plain, Encoding.UTF8.GetBytes(parts[1]));
+        CipherFor(keys, parts[1]).Decrypt(nonce, cipher, tag, plain, Encoding.UTF8.GetBytes(parts[1]));
         return Encoding.UTF8.GetString(plain);
+    }
+
+    // Setting up a cipher costs more than sealing a short name with it, and a page decrypts hundreds of values, so
+    // each thread keeps one per key (an AesGcm is not safe to share between threads) until the key ring changes.
+    [ThreadStatic] private static (FieldKeys Keys, Dictionary<string, AesGcm> Ciphers)? threadCiphers;
+
+    private static AesGcm CipherFor(FieldKeys keys, string keyId)
+    {
+        if (threadCiphers is not { } cached || !ReferenceEquals(cached.Keys, keys))
+        {
+            if (threadCiphers is { } stale) foreach (var cipher in stale.Ciphers.Values) cipher.Dispose();
+            cached = (keys, new Dictionary<string, AesGcm>(StringComparer.Ordinal));
+            threadCiphers = cached;
+        }
+        if (!cached.Ciphers.TryGetValue(keyId, out var aes))
+        {
+            aes = new AesGcm(keys.Keys[keyId], AesGcm.TagByteSizes.MaxSize);
+            cached.Ciphers[keyId] = aes;
+        }
+        return aes;
     }
 
     public static string KeyIdOf(string stored) => stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored.Split(':', 3)[1] : "";

@@ -47,26 +47,36 @@ public static class NameSearch
     /// trigrams found in the best run of about as many words (pg_trgm's word similarity, over words rather than
     /// characters). Ties go to the closer run, so "karimi" ranks Karimi above Karimizada.
     /// </summary>
-    public static double Similarity(string foldedQuery, IEnumerable<string?> spellings)
+    public static double Similarity(string foldedQuery, IEnumerable<string?> spellings) => new Scorer(foldedQuery).Score(spellings);
+
+    /// <summary>One typed name, scored against many people: its trigrams are made once.</summary>
+    public sealed class Scorer(string foldedQuery)
     {
-        var query = Trigrams(foldedQuery);
-        if (query.Count == 0) return 0;
-        var queryWords = Words(foldedQuery).Length;
-        var best = 0.0;
-        foreach (var folded in spellings.Select(NameNormaliser.Normalise).Where(s => s.Length > 0))
+        private readonly HashSet<string> query = Trigrams(foldedQuery);
+        private readonly int queryWords = Words(foldedQuery).Length;
+
+        public double Score(IEnumerable<string?> spellings)
         {
-            var words = Words(folded);
-            for (var width = Math.Max(1, queryWords - 1); width <= Math.Min(words.Length, queryWords + 1); width++)
+            if (query.Count == 0) return 0;
+            var best = 0.0;
+            var extent = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var folded in spellings.Select(NameNormaliser.Normalise).Where(s => s.Length > 0))
             {
-                for (var start = 0; start + width <= words.Length; start++)
+                var words = Words(folded).Select(w => Trigrams(w)).ToArray();
+                for (var width = Math.Max(1, queryWords - 1); width <= Math.Min(words.Length, queryWords + 1); width++)
                 {
-                    var extent = Trigrams(string.Join(' ', words.Skip(start).Take(width)));
-                    var shared = query.Count(extent.Contains);
-                    var closeness = (double)shared / (query.Count + extent.Count - shared);
-                    best = Math.Max(best, (double)shared / query.Count * 0.9 + closeness * 0.1);
+                    for (var start = 0; start + width <= words.Length; start++)
+                    {
+                        extent.Clear();
+                        for (var w = start; w < start + width; w++) extent.UnionWith(words[w]);
+                        var shared = 0;
+                        foreach (var trigram in query) if (extent.Contains(trigram)) shared++;
+                        var closeness = (double)shared / (query.Count + extent.Count - shared);
+                        best = Math.Max(best, (double)shared / query.Count * 0.9 + closeness * 0.1);
+                    }
                 }
             }
+            return best;
         }
-        return best;
     }
 }
