@@ -3,6 +3,7 @@ using DocumentFormat.OpenXml.Packaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SivTracker.IntegrationTests.Imports;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Background;
 using SivTracker.Web.Data;
@@ -229,6 +230,50 @@ public class Journeys(BrowserFixture fixture)
         await leaverPage.GotoAsync("/Cases");
         await Expect(leaverPage).ToHaveURLAsync(new Regex("/Account/Login"));
         await leaverPage.Context.CloseAsync();
+        await admin.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Admin_MapsTheirOwnSheet_SavesTheMapping_Imports_ThenNextMonthsSheetGoesInWithoutRemapping()
+    {
+        var prefix = $"M{Guid.NewGuid():N}"[..7].ToUpperInvariant();
+        var admin = await fixture.SignedInAsync(fixture.Users.AdminA.Email!);
+        var firstMonth = Path.Combine(Path.GetTempPath(), $"our-sheet-{prefix}.csv");
+        await File.WriteAllBytesAsync(firstMonth, MessySheet.Csv(prefix, new System.Text.UTF8Encoding(true)));
+        await admin.GotoAsync("/Admin/Import");
+        await admin.GetByLabel("CSV or XLSX file", new() { Exact = false }).SetInputFilesAsync(firstMonth);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+
+        await Expect(admin.Locator("main")).ToContainTextAsync("Map your columns");
+        await Expect(admin.GetByLabel("Case Ref", new() { Exact = true })).ToHaveValueAsync("case_ref");
+        await Expect(admin.GetByLabel("تخلص", new() { Exact = true })).ToHaveValueAsync("family_name");
+        await Expect(admin.GetByLabel("Child 1 DOB", new() { Exact = true })).ToHaveValueAsync("child1.date_of_birth");
+        await Expect(admin.GetByLabel("Waiting for COM", new() { Exact = true })).ToHaveValueAsync("COM_SUBMITTED");
+        await Expect(admin.Locator("main")).ToContainTextAsync("day and month could be either way round");
+        // Not checked until the admin says which way round Spouse DOB is written.
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Check the file with this mapping" }).ClickAsync();
+        await Expect(admin.Locator("[role=alert]")).ToContainTextAsync("Spouse DOB");
+        await admin.GetByLabel("How Spouse DOB writes its dates").SelectOptionAsync("DayFirst");
+        await admin.GetByLabel("Save this mapping as", new() { Exact = false }).FillAsync($"Our sheet {prefix}");
+        await BrowserFixture.CheckPageAsync(admin, "25-import-mapping");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Check the file with this mapping" }).ClickAsync();
+        await Expect(admin.Locator("main")).ToContainTextAsync("cases: 3 new, 0 updated, 0 unchanged");
+        await Expect(admin.Locator("main")).ToContainTextAsync("Row 6 was left out");
+        await BrowserFixture.CheckPageAsync(admin, "26-import-mapped-check");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Import now" }).ClickAsync();
+        await Expect(admin.Locator("section.notice h2")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
+
+        // Next month: the same columns, one case more. The saved mapping is used without asking.
+        var nextMonth = Path.Combine(Path.GetTempPath(), $"our-sheet-{prefix}-next.csv");
+        await File.WriteAllBytesAsync(nextMonth, MessySheet.Csv(prefix, new System.Text.UTF8Encoding(true),
+            [.. MessySheet.Rows(prefix), $"{prefix}-004,Wahid,Noori,02/02/1985,M,,AF602B,Waiting for COM,01/03/2024,,,,,,,"]));
+        await admin.GotoAsync("/Admin/Import");
+        await admin.GetByLabel("CSV or XLSX file", new() { Exact = false }).SetInputFilesAsync(nextMonth);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Check the file" }).ClickAsync();
+        await Expect(admin.Locator("main")).ToContainTextAsync($"Read with the saved mapping “Our sheet {prefix}”");
+        await Expect(admin.Locator("main")).ToContainTextAsync("cases: 1 new, 0 updated, 3 unchanged");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Import now" }).ClickAsync();
+        await Expect(admin.Locator("section.notice h2")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
         await admin.Context.CloseAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Imports;
 
@@ -11,20 +12,22 @@ internal static class ImportCommand
         var file = new Argument<string>("file") { Description = "The CSV or XLSX spreadsheet." };
         var org = new Option<string>("--org") { Description = "The organisation the cases belong to.", HelpName = "slug", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and print what would change; write nothing." };
+        var mapping = new Option<string?>("--mapping") { Description = "A mapping saved on the import page, for a file in the organisation's own layout.", HelpName = "name" };
         var command = new Command("import",
             "Check a CSV or XLSX spreadsheet and, unless --dry-run, import it in one transaction; prints the summary and every problem, exits 1 on problems.")
         {
             file,
             org,
             dryRun,
+            mapping,
         };
-        command.SetAction((parse, ct) => RunAsync(services, parse.GetRequiredValue(file), parse.GetRequiredValue(org), parse.GetValue(dryRun),
+        command.SetAction((parse, ct) => RunAsync(services, parse.GetRequiredValue(file), parse.GetRequiredValue(org), parse.GetValue(dryRun), parse.GetValue(mapping),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(IServiceProvider services, string path, string slug, bool dryRun, TextWriter output, TextWriter error,
-        CancellationToken ct)
+    private static async Task<int> RunAsync(IServiceProvider services, string path, string slug, bool dryRun, string? mappingName, TextWriter output,
+        TextWriter error, CancellationToken ct)
     {
         if (!File.Exists(path))
         {
@@ -37,6 +40,19 @@ internal static class ImportCommand
             return 1;
         }
         db.OrganisationId = organisationId;
+        ImportMapping? mapping = null;
+        if (mappingName is not null)
+        {
+            var saved = await db.ImportMappings.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
+            if (saved.FirstOrDefault(m => string.Equals(m.Name, mappingName, StringComparison.OrdinalIgnoreCase)) is not { } found)
+            {
+                error.WriteLine(saved.Count == 0
+                    ? $"No mapping named '{mappingName}': the organisation has none yet. Save one on the import page."
+                    : $"No mapping named '{mappingName}'. Saved mappings: {string.Join(", ", saved.Select(m => m.Name))}.");
+                return 1;
+            }
+            mapping = ImportMapping.FromJson(found.Definition);
+        }
         var limits = services.GetRequiredService<ImportSettings>();
         // Refused before it is read: a file over the limit would otherwise be held whole in memory first.
         if (new FileInfo(path).Length > limits.MaxBytes)
@@ -55,8 +71,14 @@ internal static class ImportCommand
             return 1;
         }
         // One transaction: cancelled part way (Ctrl+C), the import rolls back and writes nothing.
-        var outcome = await services.GetRequiredService<SpreadsheetImport>().RunAsync(sheet, organisationId, null, commit: !dryRun, ct);
+        var outcome = await services.GetRequiredService<SpreadsheetImport>().RunAsync(sheet, organisationId, null, commit: !dryRun, ct, mapping);
         if (outcome.Notice is not null) output.WriteLine(outcome.Notice);
+        foreach (var notice in outcome.Notices) output.WriteLine(notice);
+        foreach (var duplicate in outcome.Duplicates)
+        {
+            output.WriteLine($"row {duplicate.Row}: {duplicate.Name} ({duplicate.BirthYear}) may already be in SivTracker: "
+                + string.Join("; ", duplicate.Matches.Select(m => $"{Domain.Person.FormatName(m.GivenNames, m.FamilyName)} ({m.DateOfBirth?.Year})")));
+        }
         foreach (var problem in outcome.Problems)
         {
             error.WriteLine($"row {problem.Row}, column {problem.Column}, value '{problem.Value}': {problem.Message}");

@@ -95,6 +95,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
+    public DbSet<SavedImportMapping> ImportMappings => Set<SavedImportMapping>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
     /// encrypted with the field encryption key before it is stored.</summary>

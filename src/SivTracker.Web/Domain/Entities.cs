@@ -513,6 +513,23 @@ public class Notification : IOrganisationOwned
 
 public enum ImportStatus { Checked, Queued, Running, Succeeded, Failed }
 
+/// <summary>
+/// An organisation's saved way of reading its own sheet (Imports/ImportMapping), offered again for the next file with
+/// the same headers. Headers and the values of fixed-choice columns are sealed like everything else a file brings in.
+/// </summary>
+public class SavedImportMapping : OwnedEntity
+{
+    public required string Name { get; set; }
+
+    /// <summary>The file's headers, folded, in order (ImportMapping.HeaderSignature).</summary>
+    [Sealed]
+    public required string Headers { get; set; }
+
+    /// <summary>The mapping as JSON: columns to fields, date formats, what each value means.</summary>
+    [Sealed]
+    public required string Definition { get; set; }
+}
+
 /// <summary>One spreadsheet import: who, when, which file, what it found and how it ended. Never the file's content.</summary>
 public class ImportRecord : IOrganisationOwned
 {

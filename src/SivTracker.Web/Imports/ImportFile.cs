@@ -16,7 +16,14 @@ namespace SivTracker.Web.Imports;
 /// </summary>
 public static class ImportFile
 {
-    public sealed record Sheet(IReadOnlyList<string> Headers, IReadOnlyList<string[]> Rows, string? Notice);
+    /// <summary>
+    /// The headers as written (trimmed), the rows below them and each row's number in the file as a spreadsheet program
+    /// shows it, so a problem names the row the admin sees even after blank lines.
+    /// </summary>
+    public sealed record Sheet(IReadOnlyList<string> Headers, IReadOnlyList<string[]> Rows, string? Notice, IReadOnlyList<int>? RowNumbers = null)
+    {
+        public int RowNumber(int index) => RowNumbers is { } numbers && index < numbers.Count ? numbers[index] : index + 2;
+    }
 
     public sealed class FileProblem(string message) : Exception(message);
 
@@ -87,7 +94,7 @@ public static class ImportFile
     }
 
     /// <summary>RFC 4180; lines starting with # before the header are the template's column notes.</summary>
-    private static List<string[]> ParseCsv(string text, ImportSettings limits)
+    private static Grid ParseCsv(string text, ImportSettings limits)
     {
         var grid = new Grid(limits);
         var field = new StringBuilder();
@@ -99,6 +106,7 @@ public static class ImportFile
             if (atLineStart && !quoted && grid.IsEmpty && c == '#')
             {
                 while (i < text.Length && text[i] != '\n') i++;
+                grid.SkipLine();
                 continue;
             }
             atLineStart = false;
@@ -119,7 +127,7 @@ public static class ImportFile
             grid.Add(field.ToString());
             grid.EndRow();
         }
-        return grid.Rows;
+        return grid;
     }
 
     /// <summary>Rows as they are read, each held to the limits on rows, columns and cells before it is stored.</summary>
@@ -127,8 +135,12 @@ public static class ImportFile
     {
         private readonly List<string> _row = [];
         private long _cellsKept;
+        private int _number;
 
         public List<string[]> Rows { get; } = [];
+
+        /// <summary>The number of each kept row in the file: a CSV record's place, an XLSX row's own number.</summary>
+        public List<int> Numbers { get; } = [];
 
         public bool IsEmpty => Rows.Count == 0 && _row.Count == 0;
 
@@ -149,9 +161,13 @@ public static class ImportFile
             _row.Add(cell);
         }
 
+        /// <summary>A line read past (a template note): it still counts in the numbering a spreadsheet program shows.</summary>
+        public void SkipLine() => _number++;
+
         /// <summary>Keeps the row unless every cell of it is empty; the row being read is never wider than Import__MaxColumns.</summary>
-        public void EndRow()
+        public void EndRow(int? number = null)
         {
+            _number = number is > 0 ? number.Value : _number + 1;
             if (_row.Exists(cell => cell.Length > 0))
             {
                 // The first row kept is the header.
@@ -161,6 +177,7 @@ public static class ImportFile
                 }
                 if (_cellsKept + _row.Count > limits.MaxCells) throw new FileProblem(TooManyCells(limits));
                 Rows.Add(_row.ToArray());
+                Numbers.Add(_number);
                 _cellsKept += _row.Count;
             }
             _row.Clear();
@@ -349,17 +366,18 @@ public static class ImportFile
         return styles;
     }
 
-    private static List<string[]> WorksheetRows(WorksheetPart part, List<string> shared, HashSet<uint> dateStyles, CellText text, UnpackedBytes unpacked,
+    private static Grid WorksheetRows(WorksheetPart part, List<string> shared, HashSet<uint> dateStyles, CellText text, UnpackedBytes unpacked,
         ImportSettings limits)
     {
         var grid = new Grid(limits);
+        int? rowNumber = null;
         using var xml = OpenPart(part, unpacked);
         while (xml.Read())
         {
             if (!IsSpreadsheetMl(xml)) continue;
             if (xml.NodeType == XmlNodeType.EndElement)
             {
-                if (xml.LocalName == "row") grid.EndRow();
+                if (xml.LocalName == "row") grid.EndRow(rowNumber);
                 // What follows the cells (merges, validations, extensions) is never needed.
                 else if (xml.LocalName == "sheetData") break;
                 continue;
@@ -368,7 +386,8 @@ public static class ImportFile
             if (xml.LocalName == "row")
             {
                 CheckRowNumber(xml.GetAttribute("r"), 0, limits);
-                if (xml.IsEmptyElement) grid.EndRow();
+                rowNumber = (int?)Number(xml.GetAttribute("r"));
+                if (xml.IsEmptyElement) grid.EndRow(rowNumber);
             }
             else if (xml.LocalName == "c")
             {
@@ -380,7 +399,7 @@ public static class ImportFile
                 else grid.Add(value);
             }
         }
-        return grid.Rows;
+        return grid;
     }
 
     /// <summary>The text of the cell the reader is on (c), read to the cell's end.</summary>
@@ -544,10 +563,10 @@ public static class ImportFile
         return bare.IndexOfAny(['d', 'D', 'y', 'Y']) >= 0 || (bare.Contains('m', StringComparison.OrdinalIgnoreCase) && !bare.Contains('h', StringComparison.OrdinalIgnoreCase) && !bare.Contains('s', StringComparison.OrdinalIgnoreCase));
     }
 
-    private static Sheet ToSheet(List<string[]> rows, string? notice)
+    private static Sheet ToSheet(Grid grid, string? notice)
     {
-        if (rows.Count == 0) throw new FileProblem("The file is empty.");
-        var headers = rows[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
-        return new Sheet(headers, rows.Skip(1).ToList(), notice);
+        if (grid.Rows.Count == 0) throw new FileProblem("The file is empty.");
+        var headers = grid.Rows[0].Select(h => h.Trim()).ToList();
+        return new Sheet(headers, grid.Rows.Skip(1).ToList(), notice, grid.Numbers.Skip(1).ToList());
     }
 }

@@ -12,7 +12,7 @@ namespace SivTracker.Web.Imports;
 /// </summary>
 public sealed class ImportJobs(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<Guid, (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At)> _checked = new();
+    private readonly ConcurrentDictionary<Guid, (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At, ImportMapping? Mapping)> _checked = new();
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _finished = new();
 
@@ -26,19 +26,27 @@ public sealed class ImportJobs(TimeProvider time)
 
     private TaskCompletionSource Signal(Guid importId) => _finished.GetOrAdd(importId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    public void Keep(Guid importId, ImportFile.Sheet sheet, Guid organisationId, Guid? userId)
+    /// <summary>
+    /// Keeps a file in memory under an id: an upload waiting for its columns to be mapped, or a checked import (with
+    /// the mapping it was read through) waiting for confirmation.
+    /// </summary>
+    public void Keep(Guid importId, ImportFile.Sheet sheet, Guid organisationId, Guid? userId, ImportMapping? mapping = null)
     {
         foreach (var stale in _checked.Where(e => time.GetUtcNow() - e.Value.At > TimeSpan.FromHours(1)).Select(e => e.Key).ToList())
         {
             _checked.TryRemove(stale, out _);
         }
-        _checked[importId] = (sheet, organisationId, userId, time.GetUtcNow());
+        _checked[importId] = (sheet, organisationId, userId, time.GetUtcNow(), mapping);
     }
+
+    /// <summary>A kept file of the organisation, left in place.</summary>
+    public (ImportFile.Sheet Sheet, ImportMapping? Mapping)? Peek(Guid importId, Guid organisationId) =>
+        _checked.TryGetValue(importId, out var entry) && entry.OrganisationId == organisationId ? (entry.Sheet, entry.Mapping) : null;
 
     public bool Queue(Guid importId, Guid organisationId) =>
         _checked.TryGetValue(importId, out var entry) && entry.OrganisationId == organisationId && _queue.Writer.TryWrite(importId);
 
-    public bool TryTake(Guid importId, out (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At) entry) => _checked.TryRemove(importId, out entry);
+    public bool TryTake(Guid importId, out (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At, ImportMapping? Mapping) entry) => _checked.TryRemove(importId, out entry);
 
     public ChannelReader<Guid> Queued => _queue.Reader;
 }
@@ -65,7 +73,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportJobs jobs, T
             await db.SaveChangesAsync(stoppingToken);
             try
             {
-                var outcome = await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(entry.Sheet, entry.OrganisationId, entry.UserId, commit: true, stoppingToken);
+                var outcome = await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(entry.Sheet, entry.OrganisationId, entry.UserId, commit: true, stoppingToken, entry.Mapping);
                 record.Status = outcome.Committed ? ImportStatus.Succeeded : ImportStatus.Failed;
                 record.Problems = outcome.Problems.Count;
                 record.Summary = Describe(outcome.Summary);

@@ -70,7 +70,12 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         new("role", "Interpreter, Security, Driver, Engineer, Administrative or Other.", PrincipalOnly: true),
         new("service_start", "YYYY-MM-DD.", PrincipalOnly: true),
         new("service_end", "YYYY-MM-DD.", PrincipalOnly: true),
+        new("current_stage", "Instead of a date per stage: the stage code the case is at now, with stage_since. The case gets a one-event history, noted as such.", PrincipalOnly: true),
+        new("stage_since", "YYYY-MM-DD: when the case reached current_stage.", PrincipalOnly: true),
     ];
+
+    /// <summary>The note on a stage event that a sheet's "current stage" column made: the stages before it are unknown.</summary>
+    public const string CurrentStageNote = "Imported as the case's current stage; the sheet did not say which stages came before.";
 
     /// <summary>
     /// A refused cell. Its text is shown with invisible and direction-changing characters written as code points, so
@@ -85,7 +90,26 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     public sealed record Summary(int CasesCreated, int CasesUpdated, int CasesUnchanged, int PeopleCreated, int PeopleUpdated, int PeopleUnchanged, int StageEventsAdded);
 
-    public sealed record Outcome(IReadOnlyList<Problem> Problems, Summary Summary, string? Notice, bool Committed);
+    public enum Change { Created, Updated, Unchanged }
+
+    /// <summary>What the import does with one case of the file, named by the row of its principal.</summary>
+    public sealed record CaseChange(int Row, string Reference, Change Change);
+
+    /// <summary>A new principal whose name (in any spelling) and birth year match people already in SivTracker.</summary>
+    public sealed record PossibleDuplicate(int Row, string Name, int BirthYear, IReadOnlyList<SimilarNames.Match> Matches);
+
+    public sealed record Outcome(IReadOnlyList<Problem> Problems, Summary Summary, string? Notice, bool Committed)
+    {
+        public IReadOnlyList<CaseChange> Changes { get; init; } = [];
+        public IReadOnlyList<PossibleDuplicate> Duplicates { get; init; } = [];
+        public IReadOnlyList<string> Notices { get; init; } = [];
+
+        /// <summary>How many new principals were compared with the people already in SivTracker.</summary>
+        public int DuplicatesChecked { get; init; }
+    }
+
+    /// <summary>New principals compared with everyone already in SivTracker on a dry run: each is a name search.</summary>
+    public const int MaxDuplicateChecks = 200;
 
     private static readonly Summary Nothing = new(0, 0, 0, 0, 0, 0, 0);
 
@@ -95,38 +119,78 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     private sealed record CaseRow(string Reference, PersonRow Principal, List<PersonRow> Family, SivProgram Program, StepModel? StepModel,
         string? NvcNumber, string? UscisNumber, Guid? CaseworkerId, bool HighRisk, string? Employer, ServiceRole? Role, DateOnly? ServiceStart,
-        DateOnly? ServiceEnd, List<(string Stage, DateOnly On)> Stages);
+        DateOnly? ServiceEnd, List<(string Stage, DateOnly On)> Stages, bool CurrentStageOnly);
 
-    public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct)
+    /// <summary>
+    /// Checks the file and, when committing, imports it. A file in the organisation's own layout is read through its
+    /// mapping first; what the mapping finds wrong and what the import finds wrong are reported together, each naming
+    /// the file's own column.
+    /// </summary>
+    public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct, ImportMapping? mapping = null)
     {
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var today = await clocks.TodayForAsync(organisationId, ct);
         var problems = new List<Problem>();
+        ImportMapping.Mapped? mapped = null;
+        if (mapping is not null)
+        {
+            mapped = mapping.Apply(sheet, catalog.Values);
+            sheet = mapped.Sheet;
+        }
         var cases = await ValidateAsync(sheet, organisationId, catalog, today, problems, ct);
+        Outcome Finish(Outcome outcome) => mapped is null ? outcome : outcome with
+        {
+            Problems = mapped.Problems.Concat(outcome.Problems.Select(p => p with { Column = mapped.SourceColumn(p.Row, p.Column, p.Value) ?? p.Column }))
+                .OrderBy(p => p.Row).ToList(),
+            Notices = mapped.Notices,
+        };
+        if (mapped is { Problems.Count: > 0 }) return Finish(new Outcome(problems, Nothing, sheet.Notice, false));
         if (problems.Count > 0 || !commit)
         {
-            var dry = problems.Count > 0 ? Nothing : await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, problems, ct);
-            return new Outcome(problems, problems.Count > 0 ? Nothing : dry, sheet.Notice, false);
+            if (problems.Count > 0) return Finish(new Outcome(problems, Nothing, sheet.Notice, false));
+            var (dry, changes) = await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, problems, ct);
+            var created = cases.Where(c => changes.Any(x => x.Reference == c.Reference && x.Change == Change.Created)).ToList();
+            var duplicates = await PossibleDuplicatesAsync(created.Take(MaxDuplicateChecks), ct);
+            return Finish(new Outcome(problems, dry, sheet.Notice, false)
+            {
+                Changes = changes, Duplicates = duplicates, DuplicatesChecked = Math.Min(created.Count, MaxDuplicateChecks),
+            });
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var summary = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, problems, ct);
+        var (summary, applied) = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, problems, ct);
         // A re-import's new stage dates meet the rules against the case as it is in the database, so they are known only here.
-        if (problems.Count > 0) return new Outcome(problems, Nothing, sheet.Notice, false);
+        if (problems.Count > 0) return Finish(new Outcome(problems, Nothing, sheet.Notice, false));
         await transaction.CommitAsync(ct);
         logger.LogInformation("Import committed in organisation {OrganisationId}: {Created} cases created, {Updated} updated", organisationId, summary.CasesCreated, summary.CasesUpdated);
-        return new Outcome(problems, summary, sheet.Notice, true);
+        return Finish(new Outcome(problems, summary, sheet.Notice, true) { Changes = applied });
+    }
+
+    /// <summary>The registration form's duplicate rule (SimilarNames.BornSameYearAsync), for each new principal with a birth year.</summary>
+    private async Task<List<PossibleDuplicate>> PossibleDuplicatesAsync(IEnumerable<CaseRow> created, CancellationToken ct)
+    {
+        var found = new List<PossibleDuplicate>();
+        foreach (var row in created)
+        {
+            var principal = row.Principal;
+            if (principal.DateOfBirth is not { } born) continue;
+            var name = Domain.Person.FormatName(principal.GivenNames, principal.FamilyName);
+            var matches = await SimilarNames.BornSameYearAsync(db, NameNormaliser.Normalise(name), born.Year, ct);
+            if (matches.Count > 0) found.Add(new PossibleDuplicate(principal.Row, name, born.Year, matches.Take(5).ToList()));
+        }
+        return found;
     }
 
     private async Task<List<CaseRow>> ValidateAsync(ImportFile.Sheet sheet, Guid organisationId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today,
         List<Problem> problems, CancellationToken ct)
     {
         var known = Columns.Select(c => c.Name).Concat(catalog.Keys.Select(k => k.ToLowerInvariant())).ToHashSet();
-        foreach (var header in sheet.Headers.Where(h => h.Length > 0 && !known.Contains(h)).Distinct())
+        var headers = sheet.Headers.Select(h => h.ToLowerInvariant()).ToList();
+        foreach (var header in headers.Where(h => h.Length > 0 && !known.Contains(h)).Distinct())
         {
-            problems.Add(new Problem(1, header, header, $"Unknown column '{header}'. Use the template's column names, or a stage code."));
+            problems.Add(new Problem(1, header, header, $"Unknown column '{header}'. Use the template's column names or a stage code, or map the file's columns."));
         }
-        foreach (var missing in Columns.Where(c => c.Required && !sheet.Headers.Contains(c.Name)))
+        foreach (var missing in Columns.Where(c => c.Required && !headers.Contains(c.Name)))
         {
             problems.Add(new Problem(1, missing.Name, "", $"The required column '{missing.Name}' is missing."));
         }
@@ -134,14 +198,14 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && u.Email != null)
             .ToDictionaryAsync(u => u.Email!.ToLowerInvariant(), u => u.Id, ct);
 
-        var positions = sheet.Headers.Select((h, i) => (h, i)).GroupBy(x => x.h).ToDictionary(g => g.Key, g => g.First().i);
+        var positions = headers.Select((h, i) => (h, i)).GroupBy(x => x.h).ToDictionary(g => g.Key, g => g.First().i);
         var rows = new List<(int Row, Func<string, string?> Get)>();
         for (var i = 0; i < sheet.Rows.Count; i++)
         {
             var cells = sheet.Rows[i];
             Func<string, string?> get = name =>
                 positions.TryGetValue(name, out var index) && index < cells.Length && cells[index].Trim().Length > 0 ? Unprotect(cells[index].Trim()) : null;
-            rows.Add((i + 2, get));
+            rows.Add((sheet.RowNumber(i), get));
         }
         if (rows.Count == 0) problems.Add(new Problem(2, "case_ref", "", "The file has headers but no rows."));
 
@@ -236,6 +300,19 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             {
                 if (Date(row, stage.Code.ToLowerInvariant(), get, today, problems, displayName: stage.Code) is { } on) stages.Add((stage.Code, on));
             }
+            var currentOnly = false;
+            if (get("current_stage") is { } current)
+            {
+                var since = Date(row, "stage_since", get, today, problems);
+                if (stages.Count > 0) problems.Add(new Problem(row, "current_stage", current, "Give either a date for each stage or the current stage and its date, not both."));
+                else if (!catalog.ContainsKey(current.ToUpperInvariant())) problems.Add(new Problem(row, "current_stage", current, "Not a stage SivTracker knows: map this value to a stage."));
+                else if (since is { } on) (stages, currentOnly) = ([(current.ToUpperInvariant(), on)], true);
+                else if (get("stage_since") is null) problems.Add(new Problem(row, "stage_since", "", "The date the case reached its current stage is needed with it."));
+            }
+            else if (get("stage_since") is { } orphan)
+            {
+                problems.Add(new Problem(row, "stage_since", orphan, "A stage date needs the current stage beside it."));
+            }
             if (program is { } prog && problems.Count == before)
             {
                 var comSubmitted = stages.FirstOrDefault(s => s.Stage == StageCatalog.ClockStartStage(StageCatalog.DefaultStepModel(prog, null))).On;
@@ -250,7 +327,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 {
                     // The history must be one the case page would accept: replayed through the case's own rules.
                     var draft = Case.Open(organisationId, group.Key, Guid.Empty, [], prog, effectiveModel, stages.Count > 0 ? stages[0].On : today, new Case.Actor(null, default));
-                    if (RecordHistory(draft, stages, catalog, today, new Case.Actor(null, default)) is { } refused)
+                    if (RecordHistory(draft, stages, catalog, today, new Case.Actor(null, default), currentOnly) is { } refused)
                     {
                         problems.Add(new Problem(row, refused.Stage, refused.On.ToString("yyyy-MM-dd"), refused.Error.Message));
                     }
@@ -259,7 +336,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             if (principal is not null && program is not null && problems.Count == before)
             {
                 result.Add(new CaseRow(group.Key.ToUpperInvariant(), principal, family, program.Value, model, nvc, uscis, caseworker, highRisk, employer, role,
-                    serviceStart, serviceEnd, stages));
+                    serviceStart, serviceEnd, stages, currentOnly));
             }
         }
         return result;
@@ -275,11 +352,11 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     /// <summary>Records the imported stages on a case opened at the first stage; the first move the rules refuse, if any.</summary>
     private static (string Stage, DateOnly On, StageChangeError Error)? RecordHistory(Case @case, IEnumerable<(string Stage, DateOnly On)> stages,
-        IReadOnlyDictionary<string, Stage> catalog, DateOnly today, Case.Actor actor)
+        IReadOnlyDictionary<string, Stage> catalog, DateOnly today, Case.Actor actor, bool currentStageOnly)
     {
         foreach (var (stage, on) in stages.SkipWhile(s => s.Stage == @case.CurrentStageCode))
         {
-            if (@case.Record(catalog, stage, on, today, actor, "Imported.") is { } error) return (stage, on, error);
+            if (@case.Record(catalog, stage, on, today, actor, currentStageOnly ? CurrentStageNote : "Imported.") is { } error) return (stage, on, error);
         }
         return null;
     }
@@ -377,7 +454,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
     }
 
     /// <summary>Compares the file with the database and, when writing, applies the difference. Returns what changes.</summary>
-    private async Task<Summary> ApplyAsync(List<CaseRow> rows, Guid organisationId, Guid? userId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, bool write,
+    private async Task<(Summary Summary, List<CaseChange> Changes)> ApplyAsync(List<CaseRow> rows, Guid organisationId, Guid? userId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, bool write,
         List<Problem> problems, CancellationToken ct)
     {
         var references = rows.Select(r => r.Reference).ToList();
@@ -392,12 +469,14 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         var newCases = new List<Case>();
         var newEvents = new List<StageEvent>();
         var touchedCases = new List<Case>();
+        var changes = new List<CaseChange>();
 
         foreach (var row in rows)
         {
             if (!existing.TryGetValue(row.Reference, out var @case))
             {
                 casesCreated++;
+                changes.Add(new CaseChange(row.Principal.Row, row.Reference, Change.Created));
                 var principal = NewPerson(row.Principal, organisationId, null);
                 newPeople.Add(principal);
                 newPeople.AddRange(row.Family.Select(f => NewPerson(f, organisationId, principal.Id)));
@@ -428,7 +507,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                     }
                 }
                 // Validated already; a refusal here would mean the rules changed between the check and the write.
-                if (RecordHistory(@case, row.Stages, catalog, today, actor) is { } refused) throw new InvalidOperationException(refused.Error.Message);
+                if (RecordHistory(@case, row.Stages, catalog, today, actor, row.CurrentStageOnly) is { } refused) throw new InvalidOperationException(refused.Error.Message);
                 if (row.Stages.Any(s => s.Stage == StageCatalog.ClockStartStage(@case.StepModel)))
                 {
                     @case.PackageReceivedOn(row.Stages.First(s => s.Stage == StageCatalog.ClockStartStage(@case.StepModel)).On);
@@ -467,7 +546,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 var same = @case.LiveHistory(catalog).FirstOrDefault(e => e.ToStageCode == stage);
                 if (same is not null && same.EffectiveOn == on) continue;
                 var refused = same is null
-                    ? @case.Record(catalog, stage, on, today, caseActor, "Imported.")
+                    ? @case.Record(catalog, stage, on, today, caseActor, row.CurrentStageOnly ? CurrentStageNote : "Imported.")
                     : @case.Correct(catalog, same, stage, on, today, caseActor, $"Import changed the date from {same.EffectiveOn:yyyy-MM-dd}.", "Imported.");
                 if (refused is not null)
                 {
@@ -488,6 +567,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             {
                 casesUnchanged++;
             }
+            changes.Add(new CaseChange(row.Principal.Row, row.Reference, changed ? Change.Updated : Change.Unchanged));
         }
 
         if (write && problems.Count == 0)
@@ -518,7 +598,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 organisationId: organisationId, userId: userId);
             await db.SaveChangesAsync(ct);
         }
-        return new Summary(casesCreated, casesUpdated, casesUnchanged, peopleCreated, peopleUpdated, peopleUnchanged, eventsAdded);
+        return (new Summary(casesCreated, casesUpdated, casesUnchanged, peopleCreated, peopleUpdated, peopleUnchanged, eventsAdded), changes);
     }
 
     private static IEnumerable<T> Stamped<T>(IEnumerable<T> rows, DateTimeOffset now, Guid? userId) where T : OwnedEntity =>

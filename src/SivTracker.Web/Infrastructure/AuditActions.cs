@@ -137,6 +137,12 @@ public static class AuditActions
     /// <summary>An import was written; details count the cases and people created, updated and unchanged.</summary>
     public const string ImportCommitted = "import.committed";
 
+    /// <summary>An admin saved (or replaced) a named way of reading the organisation's own sheets.</summary>
+    public const string ImportMappingSaved = "import.mapping-saved";
+
+    /// <summary>An admin downloaded a checked file's problems as CSV: row, column, the file's value and the message.</summary>
+    public const string ImportProblemsExported = "import.problems-exported";
+
     // Accounts.
 
     /// <summary>An organisation was made, on the System page or by the create-admin command.</summary>

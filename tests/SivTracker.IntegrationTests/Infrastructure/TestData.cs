@@ -18,11 +18,11 @@ public static class TestData
         return org;
     }
 
-    public static async Task<Person> PersonAsync(DatabaseFixture fixture, Guid organisationId, string givenNames, string? familyName = null)
+    public static async Task<Person> PersonAsync(DatabaseFixture fixture, Guid organisationId, string givenNames, string? familyName = null, DateOnly? born = null)
     {
         await using var scope = fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var person = new Person { OrganisationId = organisationId, GivenNames = givenNames, FamilyName = familyName };
+        var person = new Person { OrganisationId = organisationId, GivenNames = givenNames, FamilyName = familyName, DateOfBirth = born };
         person.RefreshSearchFields();
         db.Persons.Add(person);
         await db.SaveChangesAsync();

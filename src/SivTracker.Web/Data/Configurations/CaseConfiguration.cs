@@ -104,3 +104,13 @@ public sealed class ImportRecordConfiguration : IEntityTypeConfiguration<ImportR
         builder.HasIndex(e => new { e.OrganisationId, e.At });
     }
 }
+
+public sealed class SavedImportMappingConfiguration : OwnedEntityConfiguration<SavedImportMapping>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<SavedImportMapping> builder)
+    {
+        builder.ToTable("import_mappings");
+        builder.Property(e => e.Name).HasMaxLength(100);
+        builder.HasIndex(e => new { e.OrganisationId, e.Name }).IsUnique();
+    }
+}

@@ -1556,6 +1556,68 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("review_actions", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.SavedImportMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("definition");
+
+                    b.Property<string>("Headers")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("headers");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_mappings");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_import_mappings_organisation_id");
+
+                    b.HasIndex("OrganisationId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_mappings_organisation_id_name");
+
+                    b.ToTable("import_mappings", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2188,6 +2250,16 @@ namespace SivTracker.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_review_actions_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.SavedImportMapping", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_mappings_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ServiceRecord", b =>

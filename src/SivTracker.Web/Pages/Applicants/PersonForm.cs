@@ -230,8 +230,7 @@ public static class PersonForm
         if (birthYear is { } year && name.Length > 0)
         {
             // The same path as search; the birth year is compared here, since the date of birth is sealed.
-            var similar = await ApplicantSearch.SimilarNamesAsync(db, name, ct);
-            Add(similar.Where(p => p.DateOfBirth?.Year == year).Select(p => p.Id).Take(20), "similar name and the same birth year");
+            Add((await SimilarNames.BornSameYearAsync(db, name, year, ct)).Select(p => p.Id).Take(20), "similar name and the same birth year");
         }
         if (tazkira is not null)
         {

@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Data;
+
+/// <summary>
+/// People whose name matches a typed one in any spelling or script, over keyed hashes (names are sealed): search,
+/// the registration form's duplicate warning and the import's all come here.
+/// </summary>
+public static class SimilarNames
+{
+    /// <summary>Matches enough to fill a page of results: with this many exact ones, the fuzzy pass is not needed.</summary>
+    public const int Enough = 50;
+
+    /// <summary>
+    /// How common each trigram hash is among the organisations' people, from PostgreSQL's own statistics of the column
+    /// (ANALYZE keeps them, at ten times the usual detail): a hash missing from them is rare. Reading them costs more
+    /// than a search (thousands of values cast from text), so they are read again only after the table was analysed.
+    /// The frequencies list ends with three summary figures that have no hash beside them.
+    /// </summary>
+    private static class TrigramFrequencies
+    {
+        private sealed record Snapshot(DateTime AnalysedAt, IReadOnlyDictionary<int, float> Frequencies);
+
+        private sealed record Frequency(int Hash, float Share);
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Snapshot> ByDatabase = new();
+
+        public static async Task<IReadOnlyDictionary<int, float>> ReadAsync(AppDbContext db, CancellationToken ct)
+        {
+            var analysedAt = await db.Database.SqlQuery<DateTime>($"""
+                select coalesce(greatest(last_analyze, last_autoanalyze), '-infinity') as value
+                from pg_stat_user_tables where relid = 'persons'::regclass
+                """).ToListAsync(ct) is [var at] ? at : DateTime.MinValue;
+            var connection = db.Database.GetDbConnection();
+            var database = $"{connection.DataSource}/{connection.Database}";
+            if (ByDatabase.TryGetValue(database, out var known) && known.AnalysedAt == analysedAt) return known.Frequencies;
+            var frequencies = await db.Database.SqlQuery<Frequency>($"""
+                select e.hash, e.share
+                from pg_stats s, unnest(s.most_common_elems::text::int[], s.most_common_elem_freqs) as e(hash, share)
+                where s.schemaname = current_schema() and s.tablename = 'persons' and s.attname = 'search_hashes'
+                    and e.hash is not null
+                """).ToListAsync(ct);
+            var snapshot = new Snapshot(analysedAt, frequencies.DistinctBy(f => f.Hash).ToDictionary(f => f.Hash, f => f.Share));
+            ByDatabase[database] = snapshot;
+            return snapshot.Frequencies;
+        }
+    }
+
+    /// <summary>
+    /// People sharing the most trigram hashes with the typed name, looked up by its rarer trigrams: a common one (the
+    /// "mad" of every Muhammad) would hand over most of the organisation to rank. First by pairs of rare trigrams from
+    /// different words, which a person holding that name in another spelling has and few others do; when that leaves
+    /// room, by pairs of the four least common trigrams anywhere in the name, which also finds a name with one word
+    /// misspelt beyond recognition. Hashes missing from the statistics are rare, or typos that match nobody: people
+    /// holding any of them are candidates too. Ranking by every shared hash, then by the real similarity, follows.
+    /// </summary>
+    private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, int[][] trigramsByWord,
+        IReadOnlyCollection<Guid> alreadyFound, CancellationToken ct)
+    {
+        var frequencies = await TrigramFrequencies.ReadAsync(db, ct);
+        float Share(int hash) => frequencies.TryGetValue(hash, out var share) ? share : 0;
+        var trigrams = trigramsByWord.SelectMany(w => w).Distinct().ToArray();
+        var rare = trigrams.Where(h => Share(h) == 0).ToArray();
+        int[] Known(int[] hashes) => hashes.Where(h => Share(h) > 0).OrderBy(Share).ThenBy(h => h).ToArray();
+
+        var byWord = trigramsByWord.Select(Known).Where(w => w.Length > 0).OrderBy(w => Share(w[0])).Take(3).ToArray();
+        var found = new List<Guid>();
+        if (byWord.Length >= 2)
+        {
+            var across = (from depth in new[] { 0, 1 }
+                          from i in Enumerable.Range(0, byWord.Length)
+                          from j in Enumerable.Range(i + 1, byWord.Length - i - 1)
+                          where depth < byWord[i].Length && depth < byWord[j].Length
+                          select new[] { byWord[i][depth], byWord[j][depth] }).ToList();
+            found = await CandidatesAsync(db, organisationId, rare, across, trigrams, ct);
+            if (found.Union(alreadyFound).Count() >= Enough) return found;
+        }
+        var least = Known(trigrams).Take(4).ToArray();
+        if (least.Length < 2) least = trigrams;
+        var anywhere = least.SelectMany((a, i) => least.Skip(i + 1).Select(b => new[] { a, b })).ToList();
+        return found.Union(await CandidatesAsync(db, organisationId, rare, anywhere, trigrams, ct)).ToList();
+    }
+
+    private static async Task<List<Guid>> CandidatesAsync(AppDbContext db, Guid organisationId, int[] rare, List<int[]> pairs,
+        int[] trigrams, CancellationToken ct)
+    {
+        // Always six pair lookups, so the statement keeps one shape: fewer pairs repeat the first.
+        pairs = pairs.Take(6).ToList();
+        while (pairs.Count < 6) pairs.Add(pairs.Count > 0 ? pairs[0] : rare);
+        return await db.Database.SqlQuery<Guid>($"""
+            select id as value from persons
+            where organisation_id = {organisationId} and merged_into_id is null
+                and (search_hashes && {rare}
+                     or search_hashes @> {pairs[0]} or search_hashes @> {pairs[1]} or search_hashes @> {pairs[2]}
+                     or search_hashes @> {pairs[3]} or search_hashes @> {pairs[4]} or search_hashes @> {pairs[5]})
+            order by icount(search_hashes & {trigrams}) desc, id
+            limit {Candidates}
+            """).ToListAsync(ct);
+    }
+
+    public sealed record Match(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth, double Score);
+
+    /// <summary>How many people the database hands over for scoring: enough that the best matches are among them.</summary>
+    private const int Candidates = 100;
+
+    /// <summary>
+    /// People of the organisation whose name matches a folded name, best first. Names are sealed, so the database
+    /// compares keyed hashes of words and trigrams (NameSearch): first people with every typed word (a GIN lookup, fast
+    /// even for the commonest names), then, while that leaves room, people sharing the most trigrams. Each candidate is
+    /// then scored on its decrypted spellings, and those below the threshold dropped. Registration's duplicate warning
+    /// uses the same path.
+    /// </summary>
+    public static async Task<IReadOnlyList<Match>> FindAsync(AppDbContext db, string folded, CancellationToken ct)
+    {
+        var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
+        var words = FieldProtection.SearchHashes(NameSearch.Words(folded).Select(w => NameSearch.WordToken(organisationId, w)));
+        var trigramsByWord = NameSearch.Words(folded)
+            .Select(w => FieldProtection.SearchHashes(NameSearch.Trigrams(w).Select(t => NameSearch.TrigramToken(organisationId, t)))).ToArray();
+        if (trigramsByWord.Sum(w => w.Length) == 0) return [];
+        // Organisation filters are explicit because raw SQL bypasses the global filter.
+        var ids = await db.Database.SqlQuery<Guid>($"""
+            select id as value from persons
+            where organisation_id = {organisationId} and merged_into_id is null and search_hashes @> {words}
+            limit {Candidates}
+            """).ToListAsync(ct);
+        if (ids.Count < Enough)
+        {
+            ids = ids.Union(await SharingTrigramsAsync(db, organisationId, trigramsByWord, ids, ct)).ToList();
+        }
+        if (ids.Count == 0) return [];
+        var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, Aliases = p.Aliases.Select(a => a.Spelling).ToList() })
+            .ToListAsync(ct);
+        var scorer = new NameSearch.Scorer(folded);
+        return people
+            .Select(p => new Match(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth,
+                scorer.Score([Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName, .. p.Aliases])))
+            .Where(p => p.Score >= NameSearch.MatchThreshold)
+            .OrderByDescending(p => p.Score).ThenBy(p => p.Id)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The duplicate rule of registration and import: a similar name (any spelling) and the same birth year, since
+    /// dates of birth are sealed and compared here.
+    /// </summary>
+    public static async Task<IReadOnlyList<Match>> BornSameYearAsync(AppDbContext db, string folded, int year, CancellationToken ct) =>
+        folded.Length == 0 ? [] : (await FindAsync(db, folded, ct)).Where(p => p.DateOfBirth?.Year == year).ToList();
+}
