@@ -12,7 +12,7 @@ namespace SivTracker.Web.Imports;
 /// </summary>
 public sealed class ImportJobs(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<Guid, (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At, ImportMapping? Mapping)> _checked = new();
+    private readonly ConcurrentDictionary<Guid, (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At, ImportMapping? Mapping, IReadOnlyDictionary<int, Guid>? Attach)> _checked = new();
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _finished = new();
 
@@ -36,17 +36,22 @@ public sealed class ImportJobs(TimeProvider time)
         {
             _checked.TryRemove(stale, out _);
         }
-        _checked[importId] = (sheet, organisationId, userId, time.GetUtcNow(), mapping);
+        _checked[importId] = (sheet, organisationId, userId, time.GetUtcNow(), mapping, null);
     }
 
     /// <summary>A kept file of the organisation, left in place.</summary>
     public (ImportFile.Sheet Sheet, ImportMapping? Mapping)? Peek(Guid importId, Guid organisationId) =>
         _checked.TryGetValue(importId, out var entry) && entry.OrganisationId == organisationId ? (entry.Sheet, entry.Mapping) : null;
 
-    public bool Queue(Guid importId, Guid organisationId) =>
-        _checked.TryGetValue(importId, out var entry) && entry.OrganisationId == organisationId && _queue.Writer.TryWrite(importId);
+    /// <summary>Queues a checked file, with the people the admin said some of its new principals are.</summary>
+    public bool Queue(Guid importId, Guid organisationId, IReadOnlyDictionary<int, Guid>? attach = null)
+    {
+        if (!_checked.TryGetValue(importId, out var entry) || entry.OrganisationId != organisationId) return false;
+        _checked[importId] = entry with { Attach = attach };
+        return _queue.Writer.TryWrite(importId);
+    }
 
-    public bool TryTake(Guid importId, out (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At, ImportMapping? Mapping) entry) => _checked.TryRemove(importId, out entry);
+    public bool TryTake(Guid importId, out (ImportFile.Sheet Sheet, Guid OrganisationId, Guid? UserId, DateTimeOffset At, ImportMapping? Mapping, IReadOnlyDictionary<int, Guid>? Attach) entry) => _checked.TryRemove(importId, out entry);
 
     public ChannelReader<Guid> Queued => _queue.Reader;
 }
@@ -73,7 +78,7 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportJobs jobs, T
             await db.SaveChangesAsync(stoppingToken);
             try
             {
-                var outcome = await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(entry.Sheet, entry.OrganisationId, entry.UserId, commit: true, stoppingToken, entry.Mapping);
+                var outcome = await scope.ServiceProvider.GetRequiredService<SpreadsheetImport>().RunAsync(entry.Sheet, entry.OrganisationId, entry.UserId, commit: true, stoppingToken, entry.Mapping, entry.Attach);
                 record.Status = outcome.Committed ? ImportStatus.Succeeded : ImportStatus.Failed;
                 record.Problems = outcome.Problems.Count;
                 record.Summary = Describe(outcome.Summary);

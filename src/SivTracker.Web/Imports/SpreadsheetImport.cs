@@ -124,10 +124,13 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
     /// <summary>
     /// Checks the file and, when committing, imports it. A file in the organisation's own layout is read through its
     /// mapping first; what the mapping finds wrong and what the import finds wrong are reported together, each naming
-    /// the file's own column.
+    /// the file's own column. <paramref name="attach"/> names, by the row of a new case's principal, a person already
+    /// in SivTracker the admin said the row is: the case opens for them instead of a new person.
     /// </summary>
-    public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct, ImportMapping? mapping = null)
+    public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct, ImportMapping? mapping = null,
+        IReadOnlyDictionary<int, Guid>? attach = null)
     {
+        attach ??= new Dictionary<int, Guid>();
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var today = await clocks.TodayForAsync(organisationId, ct);
@@ -149,8 +152,8 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         if (problems.Count > 0 || !commit)
         {
             if (problems.Count > 0) return Finish(new Outcome(problems, Nothing, sheet.Notice, false));
-            var (dry, changes) = await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, problems, ct);
-            var created = cases.Where(c => changes.Any(x => x.Reference == c.Reference && x.Change == Change.Created)).ToList();
+            var (dry, changes) = await ApplyAsync(cases, organisationId, userId, catalog, today, write: false, problems, attach, ct);
+            var created = cases.Where(c => !attach.ContainsKey(c.Principal.Row) && changes.Any(x => x.Reference == c.Reference && x.Change == Change.Created)).ToList();
             var duplicates = await PossibleDuplicatesAsync(created.Take(MaxDuplicateChecks), ct);
             return Finish(new Outcome(problems, dry, sheet.Notice, false)
             {
@@ -158,7 +161,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             });
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (summary, applied) = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, problems, ct);
+        var (summary, applied) = await ApplyAsync(cases, organisationId, userId, catalog, today, write: true, problems, attach, ct);
         // A re-import's new stage dates meet the rules against the case as it is in the database, so they are known only here.
         if (problems.Count > 0) return Finish(new Outcome(problems, Nothing, sheet.Notice, false));
         await transaction.CommitAsync(ct);
@@ -455,12 +458,12 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
 
     /// <summary>Compares the file with the database and, when writing, applies the difference. Returns what changes.</summary>
     private async Task<(Summary Summary, List<CaseChange> Changes)> ApplyAsync(List<CaseRow> rows, Guid organisationId, Guid? userId, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, bool write,
-        List<Problem> problems, CancellationToken ct)
+        List<Problem> problems, IReadOnlyDictionary<int, Guid> attach, CancellationToken ct)
     {
         var references = rows.Select(r => r.Reference).ToList();
         var existing = await db.Cases.IgnoreQueryFilters().Where(c => c.OrganisationId == organisationId && references.Contains(c.Reference))
             .Include(c => c.StageEvents).Include(c => c.CaseNumbers).Include(c => c.Documents).ToDictionaryAsync(c => c.Reference, ct);
-        var principalIds = existing.Values.Select(c => c.PrincipalId).ToList();
+        var principalIds = existing.Values.Select(c => c.PrincipalId).Concat(attach.Values).ToList();
         var people = (await db.Persons.IgnoreQueryFilters().Where(p => principalIds.Contains(p.Id) || (p.PrincipalId != null && principalIds.Contains(p.PrincipalId.Value)))
             .Include(p => p.Aliases).Include(p => p.Passports).Include(p => p.ContactChannels).ToListAsync(ct));
         var now = time.GetUtcNow();
@@ -477,20 +480,50 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             {
                 casesCreated++;
                 changes.Add(new CaseChange(row.Principal.Row, row.Reference, Change.Created));
-                var principal = NewPerson(row.Principal, organisationId, null);
-                newPeople.Add(principal);
-                newPeople.AddRange(row.Family.Select(f => NewPerson(f, organisationId, principal.Id)));
-                peopleCreated += 1 + row.Family.Count;
+                Person principal;
+                var familyIds = new List<Guid>();
+                if (attach.TryGetValue(row.Principal.Row, out var attachedId) && people.FirstOrDefault(p => p.Id == attachedId && p.OrganisationId == organisationId
+                        && p.Relationship == Relationship.Principal && p.MergedIntoId == null) is { } known)
+                {
+                    // The admin said the row is someone already in SivTracker: the case is theirs, their record is
+                    // updated from the row, and their family is matched as on a re-import.
+                    principal = known;
+                    if (Update(principal, row.Principal, db, write)) peopleUpdated++; else peopleUnchanged++;
+                    foreach (var member in row.Family)
+                    {
+                        var match = people.FirstOrDefault(p => p.PrincipalId == principal.Id && p.GivenNames == member.GivenNames && p.DateOfBirth == member.DateOfBirth);
+                        if (match is null)
+                        {
+                            newPeople.Add(NewPerson(member, organisationId, principal.Id));
+                            peopleCreated++;
+                        }
+                        else if (Update(match, member, db, write)) peopleUpdated++;
+                        else peopleUnchanged++;
+                    }
+                    familyIds.AddRange(people.Where(p => p.PrincipalId == principal.Id && p.MergedIntoId == null).Select(p => p.Id));
+                    familyIds.AddRange(newPeople.Where(p => p.PrincipalId == principal.Id).Select(p => p.Id));
+                }
+                else
+                {
+                    principal = NewPerson(row.Principal, organisationId, null);
+                    newPeople.Add(principal);
+                    var family = row.Family.Select(f => NewPerson(f, organisationId, principal.Id)).ToList();
+                    newPeople.AddRange(family);
+                    familyIds.AddRange(family.Select(p => p.Id));
+                    peopleCreated += 1 + row.Family.Count;
+                }
                 if (row.Employer is not null)
                 {
-                    principal.ServiceRecords.Add(new ServiceRecord
+                    var service = new ServiceRecord
                     {
                         OrganisationId = organisationId, PersonId = principal.Id, Employer = row.Employer, Role = row.Role ?? ServiceRole.Other,
                         EmployerType = EmployerType.UsMilitary, StartDate = row.ServiceStart ?? today, EndDate = row.ServiceEnd,
-                    });
+                    };
+                    if (newPeople.Contains(principal)) principal.ServiceRecords.Add(service);
+                    else if (write) db.ServiceRecords.Add(service);
                 }
                 var actor = new Case.Actor(userId, now);
-                @case = Case.Open(organisationId, row.Reference, principal.Id, newPeople.Skip(newPeople.Count - 1 - row.Family.Count).Select(p => p.Id),
+                @case = Case.Open(organisationId, row.Reference, principal.Id, familyIds,
                     row.Program, row.StepModel!.Value, row.Stages.Count > 0 ? row.Stages[0].On : today, actor, "Case opened by import.");
                 @case.CaseworkerId = row.CaseworkerId;
                 @case.HighRisk = row.HighRisk;

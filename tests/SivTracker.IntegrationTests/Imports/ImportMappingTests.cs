@@ -234,4 +234,37 @@ public class ImportMappingTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.True(await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().AuditEvents
             .AnyAsync(a => a.Action == SivTracker.Web.Infrastructure.AuditActions.ImportProblemsExported && a.UserId == _users.AdminA.Id));
     }
+
+    [Fact]
+    public async Task PossibleDuplicate_ImportedAsThePersonAlreadyHere_OpensTheCaseForThem_FromThePage()
+    {
+        var registered = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Muhammad", "Kareemi", new DateOnly(1988, 7, 1));
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+        var token = await admin.AntiforgeryTokenAsync("/Admin/Import");
+        var csv = "case_ref,relationship,given_names,family_name,date_of_birth,program\nT-9,principal,Mohammad,Karimi,1988-03-15,AF602B\nT-9,spouse,Maryam,Karimi,1992-05-02,\n";
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token!), "__RequestVerificationToken" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "cases.csv" },
+        };
+        var page = Html.Parse(await (await admin.PostAsync("/Admin/Import?handler=Check", form)).Content.ReadAsStringAsync());
+        var choice = page.QuerySelector($"input[name='attach[2]'][value='{registered.Id}']");
+        Assert.NotNull(choice);
+        var action = page.QuerySelector("form#confirm")!.GetAttribute("action")!;
+        var id = Guid.Parse(System.Text.RegularExpressions.Regex.Match(action, "id=([0-9a-f-]{36})").Groups[1].Value);
+
+        var confirmed = await admin.PostFormAsync(action.Replace("&amp;", "&"), AppClient.Form(("attach[2]", registered.Id.ToString())), tokenSource: "/Admin/Import");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, confirmed.StatusCode);
+        await Fixture.Factory.Services.GetRequiredService<ImportJobs>().Finished(id).WaitAsync(TimeSpan.FromMinutes(2));
+
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        var opened = await db.Cases.AsNoTracking().SingleAsync(c => c.Reference == "T-9");
+        Assert.Equal(registered.Id, opened.PrincipalId);
+        var people = await db.Persons.AsNoTracking().ToListAsync();
+        Assert.Equal(2, people.Count);
+        Assert.Equal(("Mohammad", "Karimi", new DateOnly(1988, 3, 15)), people.Where(p => p.Id == registered.Id).Select(p => (p.GivenNames, p.FamilyName!, p.DateOfBirth!.Value)).Single());
+        Assert.Equal(registered.Id, people.Single(p => p.GivenNames == "Maryam").PrincipalId);
+    }
 }

@@ -190,18 +190,27 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         return await CheckAsync(kept.Sheet, fileName, mapping, ct);
     }
 
+    /// <summary>
+    /// Queues a clean check. <paramref name="attach"/> holds, by row, the person already in SivTracker the admin chose
+    /// for a possible duplicate ("create a new person" sends nothing); only principals of the organisation count.
+    /// </summary>
     [Audited(AuditActions.ImportConfirmed)]
-    public async Task<IActionResult> OnPostConfirmAsync(Guid id, CancellationToken ct)
+    public async Task<IActionResult> OnPostConfirmAsync(Guid id, Dictionary<int, string>? attach, CancellationToken ct)
     {
         var record = await db.Imports.FirstOrDefaultAsync(r => r.Id == id && r.Status == ImportStatus.Checked && r.Problems == 0, ct);
         if (record is null) return NotFound();
-        if (!jobs.Queue(id, record.OrganisationId))
+        var chosen = (attach ?? []).Where(a => Guid.TryParse(a.Value, out _)).ToDictionary(a => a.Key, a => Guid.Parse(a.Value));
+        var ids = chosen.Values.ToList();
+        var principals = await db.Persons.Where(p => ids.Contains(p.Id) && p.Relationship == Relationship.Principal && p.MergedIntoId == null)
+            .Select(p => p.Id).ToListAsync(ct);
+        chosen = chosen.Where(a => principals.Contains(a.Value)).ToDictionary();
+        if (!jobs.Queue(id, record.OrganisationId, chosen))
         {
             TempData["Flash"] = "That check has expired. Upload the file again.";
             return RedirectToPage();
         }
         record.Status = ImportStatus.Queued;
-        audit.Record(AuditActions.ImportConfirmed, "import", record.Id);
+        audit.Record(AuditActions.ImportConfirmed, "import", record.Id, chosen.Count > 0 ? $"rows attached to people already in SivTracker={chosen.Count}" : null);
         await db.SaveChangesAsync(ct);
         return RedirectToPage(new { id });
     }
