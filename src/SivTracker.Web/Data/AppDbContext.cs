@@ -96,6 +96,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ReviewAction> ReviewActions => Set<ReviewAction>();
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
     public DbSet<SavedImportMapping> ImportMappings => Set<SavedImportMapping>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+    public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
     /// encrypted with the field encryption key before it is stored.</summary>

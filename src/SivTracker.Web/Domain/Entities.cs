@@ -390,6 +390,49 @@ public class DocumentItem : OwnedEntity
     public string? UnavailabilityStatement { get; set; }
 }
 
+/// <summary>
+/// A file kept on a case's checklist item or on a person, sealed (Data/SealedFiles): its bytes are AES-256-GCM chunks
+/// under a key of its own, and that key is sealed by the key ring like any other value. A replaced file stays, as an
+/// earlier version (<see cref="ReplacedById"/>).
+/// </summary>
+public class StoredFile : OwnedEntity
+{
+    public Guid? CaseId { get; set; }
+    public Guid? DocumentItemId { get; set; }
+    public Guid? PersonId { get; set; }
+
+    /// <summary>The name it was uploaded under, cleaned of paths and invisible characters.</summary>
+    [Sealed]
+    public required string FileName { get; set; }
+
+    /// <summary>Decided from the content (Domain/FileTypes), never from the name.</summary>
+    public required string ContentType { get; set; }
+
+    public long Size { get; set; }
+
+    /// <summary>Plain bytes per chunk: every chunk but the last holds exactly this many.</summary>
+    public int ChunkSize { get; set; }
+
+    /// <summary>SHA-256 of the content, hex: checked again on every download.</summary>
+    [Sealed]
+    public string Sha256 { get; set; } = "";
+
+    /// <summary>The file's own AES-256 key, base64, sealed by the key ring: rotate-keys re-wraps it, the chunks stay as they are.</summary>
+    [Sealed]
+    public required string DataKey { get; set; }
+
+    public Guid? ReplacedById { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+/// <summary>One sealed chunk of a <see cref="StoredFile"/>: ciphertext and tag.</summary>
+public class StoredFileChunk
+{
+    public Guid FileId { get; set; }
+    public int Index { get; set; }
+    public required byte[] Data { get; set; }
+}
+
 public class CaseNote : OwnedEntity
 {
     public Guid CaseId { get; set; }

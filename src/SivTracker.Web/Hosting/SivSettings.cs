@@ -1,5 +1,6 @@
 using FluentValidation;
 using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
 using MailKit.Security;
 using SivTracker.Web.Infrastructure;
 
@@ -65,6 +66,12 @@ public static class SivSettings
         });
         services.AddSettings<Backlog.DashboardSettings>("Dashboard", v => v.RuleFor(s => s.CacheSeconds).InclusiveBetween(0, 86_400));
         services.AddSettings<Pages.Admin.RetentionSettings>("Retention", v => v.RuleFor(s => s.Years).InclusiveBetween(1, 100));
+        services.AddSettings<DocumentSettings>("Documents", v =>
+        {
+            v.RuleFor(s => s.MaxFileBytes).InclusiveBetween(1024, 1L << 32);
+            v.RuleFor(s => s.Types).NotEmpty();
+            v.RuleForEach(s => s.Types).Must(t => FileTypes.Accepted.Contains(t)).WithMessage("must be one of " + string.Join(", ", FileTypes.Accepted));
+        });
         services.AddSettings<Imports.ImportSettings>("Import", v =>
         {
             v.RuleFor(s => s.MaxBytes).InclusiveBetween(1024, 1L << 30);

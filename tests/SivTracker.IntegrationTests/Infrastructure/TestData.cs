@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 
@@ -63,5 +64,23 @@ public static class TestData
         db.StageEvents.Add(new StageEvent { OrganisationId = organisationId, CaseId = @case.Id, ToStageCode = StageCatalog.PreCom, EffectiveOn = new DateOnly(2026, 1, 1), RecordedAt = fixture.Time.GetUtcNow() });
         await db.SaveChangesAsync();
         return @case;
+    }
+
+    /// <summary>The whole database as `pg_dump` writes it: what someone who takes a dump holds.</summary>
+    public static async Task<string> PgDumpAsync(DatabaseFixture fixture)
+    {
+        var target = new NpgsqlConnectionStringBuilder(fixture.ConnectionString);
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(await PostgresServer.BinFolderAsync(), "pg_dump"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            ArgumentList = { "-h", target.Host!, "-p", target.Port.ToString(), "-U", target.Username!, "--no-owner", target.Database! },
+            Environment = { ["PGPASSWORD"] = target.Password },
+        };
+        using var dump = System.Diagnostics.Process.Start(start)!;
+        var text = await dump.StandardOutput.ReadToEndAsync();
+        await dump.WaitForExitAsync();
+        Assert.Equal(0, dump.ExitCode);
+        Assert.Contains("COPY public.persons", text);
+        return text;
     }
 }

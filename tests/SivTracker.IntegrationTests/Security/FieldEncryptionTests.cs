@@ -29,24 +29,6 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         return person;
     }
 
-    /// <summary>The whole database as `pg_dump` writes it: what someone who takes a dump holds.</summary>
-    private async Task<string> PgDumpAsync()
-    {
-        var target = new NpgsqlConnectionStringBuilder(Fixture.ConnectionString);
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(await PostgresServer.BinFolderAsync(), "pg_dump"))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            ArgumentList = { "-h", target.Host!, "-p", target.Port.ToString(), "-U", target.Username!, "--no-owner", target.Database! },
-            Environment = { ["PGPASSWORD"] = target.Password },
-        };
-        using var dump = System.Diagnostics.Process.Start(start)!;
-        var text = await dump.StandardOutput.ReadToEndAsync();
-        await dump.WaitForExitAsync();
-        Assert.Equal(0, dump.ExitCode);
-        Assert.Contains("COPY public.persons", text);
-        return text;
-    }
-
     private async Task<string> RawDumpAsync()
     {
         await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
@@ -227,7 +209,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         Assert.True(identifiers.Count > 100, $"the demo data should hold identifiers, found {identifiers.Count}");
         Assert.Contains(identifiers, v => v.Contains('@'));
 
-        var text = await PgDumpAsync();
+        var text = await TestData.PgDumpAsync(Fixture);
 
         // As a whole value: a short paper tazkira number such as 644789 turns up by chance inside ids and ciphertext.
         Assert.DoesNotContain(identifiers, id => System.Text.RegularExpressions.Regex.IsMatch(text,
@@ -270,7 +252,7 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             await db.SaveChangesAsync();
         }
 
-        var text = await PgDumpAsync();
+        var text = await TestData.PgDumpAsync(Fixture);
         // As typed, folded the way search folds it, and in the encodings a dump might carry bytes in.
         foreach (var canary in canaries)
         {

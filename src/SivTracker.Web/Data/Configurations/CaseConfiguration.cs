@@ -114,3 +114,26 @@ public sealed class SavedImportMappingConfiguration : OwnedEntityConfiguration<S
         builder.HasIndex(e => new { e.OrganisationId, e.Name }).IsUnique();
     }
 }
+
+public sealed class StoredFileConfiguration : OwnedEntityConfiguration<StoredFile>
+{
+    protected override void ConfigureEntity(EntityTypeBuilder<StoredFile> builder)
+    {
+        builder.Property(e => e.ContentType).HasMaxLength(100);
+        builder.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<DocumentItem>().WithMany().HasForeignKey(e => e.DocumentItemId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => e.CaseId);
+        builder.HasIndex(e => e.DocumentItemId);
+        builder.HasIndex(e => e.PersonId);
+    }
+}
+
+public sealed class StoredFileChunkConfiguration : IEntityTypeConfiguration<StoredFileChunk>
+{
+    public void Configure(EntityTypeBuilder<StoredFileChunk> builder)
+    {
+        builder.HasKey(e => new { e.FileId, e.Index });
+        builder.HasOne<StoredFile>().WithMany().HasForeignKey(e => e.FileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
