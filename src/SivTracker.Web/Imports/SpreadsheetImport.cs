@@ -481,6 +481,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 casesCreated++;
                 changes.Add(new CaseChange(row.Principal.Row, row.Reference, Change.Created));
                 Person principal;
+                // Everyone on the case, the principal included: each gets the per-person checklist.
                 var familyIds = new List<Guid>();
                 if (attach.TryGetValue(row.Principal.Row, out var attachedId) && people.FirstOrDefault(p => p.Id == attachedId && p.OrganisationId == organisationId
                         && p.Relationship == Relationship.Principal && p.MergedIntoId == null) is { } known)
@@ -500,6 +501,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                         else if (Update(match, member, db, write)) peopleUpdated++;
                         else peopleUnchanged++;
                     }
+                    familyIds.Add(principal.Id);
                     familyIds.AddRange(people.Where(p => p.PrincipalId == principal.Id && p.MergedIntoId == null).Select(p => p.Id));
                     familyIds.AddRange(newPeople.Where(p => p.PrincipalId == principal.Id).Select(p => p.Id));
                 }
@@ -509,6 +511,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                     newPeople.Add(principal);
                     var family = row.Family.Select(f => NewPerson(f, organisationId, principal.Id)).ToList();
                     newPeople.AddRange(family);
+                    familyIds.Add(principal.Id);
                     familyIds.AddRange(family.Select(p => p.Id));
                     peopleCreated += 1 + row.Family.Count;
                 }

@@ -260,11 +260,15 @@ public class ImportMappingTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         await using var scope = Fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
-        var opened = await db.Cases.AsNoTracking().SingleAsync(c => c.Reference == "T-9");
+        var opened = await db.Cases.AsNoTracking().Include(c => c.Documents).SingleAsync(c => c.Reference == "T-9");
         Assert.Equal(registered.Id, opened.PrincipalId);
         var people = await db.Persons.AsNoTracking().ToListAsync();
         Assert.Equal(2, people.Count);
         Assert.Equal(("Mohammad", "Karimi", new DateOnly(1988, 3, 15)), people.Where(p => p.Id == registered.Id).Select(p => (p.GivenNames, p.FamilyName!, p.DateOfBirth!.Value)).Single());
-        Assert.Equal(registered.Id, people.Single(p => p.GivenNames == "Maryam").PrincipalId);
+        var maryam = people.Single(p => p.GivenNames == "Maryam");
+        Assert.Equal(registered.Id, maryam.PrincipalId);
+        // The whole family's checklist, the principal's included, as for any case opened.
+        Assert.All(new[] { registered.Id, maryam.Id }, person =>
+            Assert.Equal(Checklist.PerFamilyMember.Order(), opened.Documents.Where(d => d.PersonId == person).Select(d => d.Kind).Order()));
     }
 }
