@@ -95,6 +95,15 @@ public static class AuditActions
     /// <summary>A checklist item changed; details give the document kind and what changed, never the statement.</summary>
     public const string CaseDocumentChanged = "case.document-changed";
 
+    /// <summary>A file was stored on a checklist item; details give the file id, type and size, never its name.</summary>
+    public const string CaseFileUploaded = "case.file-uploaded";
+
+    /// <summary>A stored file was shown in the browser.</summary>
+    public const string CaseFileViewed = "case.file-viewed";
+
+    /// <summary>A stored file was downloaded.</summary>
+    public const string CaseFileDownloaded = "case.file-downloaded";
+
     // Reviews.
 
     /// <summary>A page of the review queue (principal names, clocks, flags) was shown; details give the filters and the row count.</summary>

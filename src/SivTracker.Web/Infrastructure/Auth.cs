@@ -200,7 +200,7 @@ public static class Auth
         conventions.AuthorizeFolder("/Review", Policies.Reviewer);
         conventions.AuthorizeFolder("/Reports", Policies.Reviewer);
         // Pages that change personal data: caseworkers and admins only; reviewers read.
-        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Settings" })
+        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Files", "/Cases/Settings" })
         {
             conventions.AuthorizePage(page, Policies.CaseEditor);
         }

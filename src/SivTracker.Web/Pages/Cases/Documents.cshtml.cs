@@ -87,6 +87,15 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     [BindProperty]
     public Command Input { get; set; } = new();
 
+    public sealed record FileRow(Guid Id, Guid? ItemId, string Name, string ContentType, long Size, DateTimeOffset At, string? By);
+
+    /// <summary>Files on the checklist items, newest first: a replaced file stays listed below the one that replaced it.</summary>
+    public IReadOnlyList<FileRow> Files { get; private set; } = [];
+
+    /// <summary>Why the last upload was refused, and for which item, shown beside that item's file field.</summary>
+    public string? FileError { get; private set; }
+    public Guid? FileErrorItem { get; private set; }
+
     public Guid CaseId { get; private set; }
     public string Reference { get; private set; } = "";
     public IReadOnlyList<Row> Items { get; private set; } = [];
@@ -97,6 +106,9 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
+        FileError = TempData["FileError"] as string;
+        // TempData reads a GUID-shaped string back as a Guid.
+        FileErrorItem = Guid.TryParse(TempData["FileErrorItem"]?.ToString(), out var item) ? item : null;
         // Every family member by name, with the statements of documents they could not get.
         await audit.RecordNowAsync(AuditActions.CaseDocumentsViewed, "case", id, $"items={Items.Count}", ct: ct);
         return Page();
@@ -147,6 +159,11 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             // In checklist order: kinds are stored by name, so the database would sort them alphabetically.
             .OrderBy(d => d.PersonId is null ? 0 : 1).ThenBy(d => d.PersonName).ThenBy(d => d.PersonId).ThenBy(d => (int)d.Kind)
             .ToList();
+        var files = await db.StoredFiles.AsNoTracking().Where(f => f.CaseId == id && f.DeletedAt == null).OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
+        var uploaders = files.Where(f => f.CreatedById is not null).Select(f => f.CreatedById!.Value).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => uploaders.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        Files = files.Select(f => new FileRow(f.Id, f.DocumentItemId, f.FileName, f.ContentType, f.Size, f.CreatedAt,
+            f.CreatedById is { } by ? users.GetValueOrDefault(by) : null)).ToList();
         PackageCompleteOn = Checklist.PackageCompleteOn(Items.Select(i => (i.Kind, i.Status, i.StatusOn)), @case.ClockState, await calendar.TodayAsync(ct));
         return true;
     }

@@ -1,0 +1,191 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.Web.Pages.Cases;
+
+/// <summary>
+/// The files on a case's checklist items: upload, sealed as the bytes arrive (Data/SealedFiles), and download or view,
+/// decrypted as they leave. Neither holds a whole file in memory or writes one to disk: the upload form is read here
+/// section by section, never by ASP.NET Core's form reader, which would buffer a large file to a temporary file.
+/// </summary>
+[IgnoreAntiforgeryToken(Order = 1001)]
+[StreamedUpload]
+public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, DocumentSettings settings,
+    Documents.Handler documents, OrganisationCalendar calendar, Audit audit, ILogger<Files> logger) : PageModel
+{
+    /// <summary>
+    /// Stores the file posted for a checklist item and marks the item received on today's date, unless it was in
+    /// already. The form sends its antiforgery token before the file, and the token is checked before the file is read.
+    /// </summary>
+    [Audited(AuditActions.CaseFileUploaded, AuditActions.CaseDocumentChanged)]
+    public async Task<IActionResult> OnPostAsync([FromQuery] Guid id, [FromQuery] Guid itemId, CancellationToken ct)
+    {
+        var item = await db.DocumentItems.AsNoTracking().FirstOrDefaultAsync(d => d.Id == itemId && d.CaseId == id, ct);
+        if (item is null) return NotFound();
+        if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return BadRequest();
+        }
+        var reader = new MultipartReader(boundary, Request.Body);
+        var section = await reader.ReadNextSectionAsync(ct);
+        if (section is null || FieldName(section) != antiforgeryOptions.Value.FormFieldName || !await TokenIsValidAsync(await ReadTokenAsync(section, ct)))
+        {
+            return BadRequest();
+        }
+        while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+        {
+            // The form has a camera input for phones beside the file input; the one left empty sends no file name.
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition()
+                && HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value is { Length: > 0 } name)
+            {
+                return await StoreAsync(id, item, name, section.Body, ct);
+            }
+        }
+        return Back(id, item.Id, "Choose a file or take a photo.");
+    }
+
+    private async Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, string name, Stream body, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        StoredFile stored;
+        try
+        {
+            stored = await SealedFiles.WriteAsync(db, new StoredFile
+            {
+                OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, PersonId = item.PersonId,
+                FileName = CleanName(name), ContentType = "", DataKey = "",
+            }, body, settings, ct);
+        }
+        catch (SealedFiles.Refused refused)
+        {
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return Back(caseId, item.Id, refused.Message);
+        }
+        if (!Checklist.IsIn(item.Status))
+        {
+            var received = await documents.HandleAsync(caseId, new Documents.Command
+            {
+                ItemId = item.Id, Status = DocumentStatus.Received, StatusOn = await calendar.TodayAsync(ct), Version = item.Version,
+            }, User.UserId(), ct);
+            if (received.Outcome != Documents.Outcome.Done)
+            {
+                await transaction.RollbackAsync(ct);
+                return Back(caseId, item.Id, "Someone else changed this document a moment ago. Nothing was saved; upload the file again.");
+            }
+        }
+        audit.Record(AuditActions.CaseFileUploaded, "case", caseId, $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("File {FileId} ({Size} bytes) stored on case {CaseId} by {UserId}", stored.Id, stored.Size, caseId, User.UserId());
+        TempData["Flash"] = $"{Checklist.Label(item.Kind)}: file stored.";
+        return RedirectToPage("./Documents", new { id = caseId });
+    }
+
+    /// <summary>
+    /// A stored file, decrypted as it is sent. Only images and PDFs are shown in the page (view), under a sandboxing
+    /// policy that lets nothing in them run; everything else downloads. Never sniffed, never cached.
+    /// </summary>
+    [Audited(AuditActions.CaseFileViewed, AuditActions.CaseFileDownloaded)]
+    public async Task<IActionResult> OnGetAsync(Guid id, bool view, CancellationToken ct)
+    {
+        var file = await db.StoredFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.DeletedAt == null, ct);
+        if (file is null) return NotFound();
+        var inline = view && FileTypes.Previews(file.ContentType);
+        await audit.RecordNowAsync(inline ? AuditActions.CaseFileViewed : AuditActions.CaseFileDownloaded, "case", file.CaseId, $"file {file.Id}", ct: ct);
+        var headers = Response.Headers;
+        Response.ContentType = file.ContentType;
+        Response.ContentLength = file.Size;
+        headers.ContentDisposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment") { FileNameStar = DownloadName(file) }.ToString();
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+        await SealedFiles.CopyToAsync(db, file, Response.Body, ct);
+        return new EmptyResult();
+    }
+
+    private RedirectToPageResult Back(Guid caseId, Guid itemId, string message)
+    {
+        TempData["FileError"] = message;
+        TempData["FileErrorItem"] = itemId.ToString();
+        return RedirectToPage("./Documents", new { id = caseId });
+    }
+
+    private static string? FieldName(MultipartSection section) =>
+        ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFormDisposition()
+            ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
+
+    /// <summary>An antiforgery token is a few hundred characters; a longer field is not one.</summary>
+    private static async Task<string> ReadTokenAsync(MultipartSection section, CancellationToken ct)
+    {
+        var buffer = new char[2048];
+        using var text = new StreamReader(section.Body);
+        var read = await text.ReadBlockAsync(buffer, ct);
+        return read == buffer.Length ? "" : new string(buffer, 0, read);
+    }
+
+    /// <summary>The token checked as ASP.NET Core checks a form's, against this request's cookie and user.</summary>
+    private async Task<bool> TokenIsValidAsync(string token)
+    {
+        if (token.Length == 0) return false;
+        var probe = new DefaultHttpContext { User = User, RequestServices = HttpContext.RequestServices };
+        probe.Request.Method = HttpMethods.Post;
+        probe.Request.Scheme = Request.Scheme;
+        probe.Request.IsHttps = Request.IsHttps;
+        probe.Request.Host = Request.Host;
+        probe.Request.Headers.Cookie = Request.Headers.Cookie;
+        probe.Request.ContentType = "application/x-www-form-urlencoded";
+        probe.Features.Set<IFormFeature>(new FormFeature(new FormCollection(new() { [antiforgeryOptions.Value.FormFieldName] = token })));
+        return await antiforgery.IsRequestValidAsync(probe);
+    }
+
+    /// <summary>The name as uploaded, without any folder, invisible characters or more than 200 characters.</summary>
+    public static string CleanName(string name)
+    {
+        var bare = Path.GetFileName(name.Replace('\\', '/'));
+        var visible = new string(TextSafety.WithoutInvisible(bare).Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return visible.Length == 0 ? "file" : visible[..Math.Min(200, visible.Length)];
+    }
+
+    /// <summary>The name a download is saved under: the uploaded name, with the extension of what the file really is.</summary>
+    private static string DownloadName(StoredFile file) => Path.GetFileNameWithoutExtension(file.FileName) + FileTypes.Extension(file.ContentType);
+}
+
+/// <summary>
+/// Lets a page read its upload itself, a section at a time: ASP.NET Core's form value providers, which would read the
+/// whole form (moving a large file to a temporary file) before the handler runs, are taken off, and the request may
+/// be as large as a file may be (Documents__MaxFileBytes) and the form around it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class StreamedUploadAttribute : Attribute, IResourceFilter
+{
+    private const long FormMarginBytes = 64 * 1024;
+
+    public void OnResourceExecuting(ResourceExecutingContext context)
+    {
+        context.ValueProviderFactories.RemoveType<FormValueProviderFactory>();
+        context.ValueProviderFactories.RemoveType<FormFileValueProviderFactory>();
+        context.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+        var settings = context.HttpContext.RequestServices.GetRequiredService<DocumentSettings>();
+        if (context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = settings.MaxFileBytes + FormMarginBytes;
+        }
+    }
+
+    public void OnResourceExecuted(ResourceExecutedContext context)
+    {
+    }
+}

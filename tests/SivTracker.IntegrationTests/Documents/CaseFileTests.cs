@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.IntegrationTests.Documents;
+
+public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private async Task<(TestUsers Users, Case Case, DocumentItem Item)> CaseWithAnItemAsync()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var person = await TestData.PersonAsync(Fixture, users.OrganisationA.Id, "Hamid");
+        var @case = await TestData.CaseAsync(Fixture, users.OrganisationA.Id, person.Id);
+        var item = new DocumentItem { OrganisationId = users.OrganisationA.Id, CaseId = @case.Id, Kind = DocumentKind.HrLetter };
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.DocumentItems.Add(item);
+        await db.SaveChangesAsync();
+        return (users, @case, item);
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(AppClient client, Guid caseId, Guid itemId, byte[] content, string fileName, bool withToken = true)
+    {
+        var token = await client.AntiforgeryTokenAsync($"/Cases/Documents?id={caseId}");
+        using var form = new MultipartFormDataContent();
+        if (withToken) form.Add(new StringContent(token!), "__RequestVerificationToken");
+        form.Add(new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file", fileName);
+        return await client.PostAsync($"/Cases/Files?id={caseId}&itemId={itemId}", form);
+    }
+
+    [Fact]
+    public async Task Caseworker_UploadsAScan_TheItemIsReceived_AndItDownloadsAsSent_SandboxedAndNeverSniffed_ButNotForAnotherOrganisation()
+    {
+        var (users, @case, item) = await CaseWithAnItemAsync();
+        using var caseworker = new AppClient(Fixture.Factory);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        var pdf = new byte[300_000];
+        Random.Shared.NextBytes(pdf);
+        "%PDF-1.7\n"u8.CopyTo(pdf);
+
+        var uploaded = await UploadAsync(caseworker, @case.Id, item.Id, pdf, "C:\\scans\\hr letter.pdf");
+
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var page = Html.Parse(await caseworker.GetHtmlAsync($"/Cases/Documents?id={@case.Id}"));
+        var link = page.QuerySelectorAll("a").First(a => a.TextContent == "hr letter.pdf").GetAttribute("href")!;
+        Assert.Equal("Received", page.QuerySelector($"#status-{item.Id} option[selected]")?.TextContent);
+
+        var download = await caseworker.GetAsync(link);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("sandbox", download.Headers.GetValues("Content-Security-Policy").Single());
+        var view = await caseworker.GetAsync(link + "&view=true");
+        Assert.Equal("inline", view.Content.Headers.ContentDisposition?.DispositionType);
+
+        using var otherOrganisation = new AppClient(Fixture.Factory);
+        await otherOrganisation.SignInAsync(users.AdminB.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherOrganisation.GetAsync(link)).StatusCode);
+        await using var scope = Fixture.Scope();
+        var actions = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().AuditEvents
+            .Where(a => a.UserId == users.CaseworkerA.Id).Select(a => a.Action).ToListAsync();
+        Assert.Contains(AuditActions.CaseFileUploaded, actions);
+        Assert.Contains(AuditActions.CaseFileDownloaded, actions);
+        Assert.Contains(AuditActions.CaseFileViewed, actions);
+    }
+
+    [Fact]
+    public async Task RefusedFile_GetsItsMessageBesideTheField_AndNothingIsStored_AndAnUploadWithoutTheTokenIsTurnedAway()
+    {
+        var (users, @case, item) = await CaseWithAnItemAsync();
+        using var caseworker = new AppClient(Fixture.Factory);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+
+        var refused = await UploadAsync(caseworker, @case.Id, item.Id, Encoding.ASCII.GetBytes("MZ\u0090\u0000 this is a program"), "letter.pdf");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        var page = await caseworker.GetHtmlAsync($"/Cases/Documents?id={@case.Id}");
+        Assert.Contains("not accepted", Html.FieldError(page, $"file-{item.Id}"));
+
+        var withoutToken = await UploadAsync(caseworker, @case.Id, item.Id, Encoding.ASCII.GetBytes("%PDF-1.7\n"), "letter.pdf", withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        Assert.Equal(0, await db.StoredFiles.CountAsync());
+        Assert.Equal(DocumentStatus.Missing, (await db.DocumentItems.AsNoTracking().SingleAsync(d => d.Id == item.Id)).Status);
+    }
+}
