@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SivTracker.IntegrationTests.Imports;
@@ -275,6 +276,56 @@ public class Journeys(BrowserFixture fixture)
         await admin.GetByRole(AriaRole.Button, new() { Name = "Import now" }).ClickAsync();
         await Expect(admin.Locator("section.notice h2")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
         await admin.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Caseworker_UploadsAPhotoAndAPdfToAChecklistItem_ViewsBoth_AndDownloadsTheZip()
+    {
+        var organisation = fixture.Users.OrganisationA.Id;
+        var person = await TestData.PersonAsync(fixture.Database, organisation, "Rahim", "Safi");
+        var @case = await TestData.CaseAsync(fixture.Database, organisation, person.Id, $"D{Guid.NewGuid():N}"[..9].ToUpperInvariant());
+        await using (var scope = fixture.Database.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.DocumentItems.Add(new DocumentItem { OrganisationId = organisation, CaseId = @case.Id, Kind = DocumentKind.HrLetter });
+            await db.SaveChangesAsync();
+        }
+        var folder = Directory.CreateTempSubdirectory("upload-").FullName;
+        var photo = Path.Combine(folder, "badge photo.png");
+        await File.WriteAllBytesAsync(photo, Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="));
+        var letter = Path.Combine(folder, "hr letter.pdf");
+        await File.WriteAllTextAsync(letter, "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+        var page = await fixture.SignedInAsync(fixture.Users.CaseworkerA.Email!);
+        await page.GotoAsync($"/Cases/Documents?id={@case.Id}");
+
+        foreach (var file in new[] { photo, letter })
+        {
+            await page.GetByLabel("File for HR employment letter").SetInputFilesAsync(file);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+            await FlashAsync(page, "HR employment letter: file stored.");
+        }
+        await Expect(page.Locator($"#status-{(await ItemIdAsync(@case.Id))} option:checked")).ToHaveTextAsync("Received");
+        await BrowserFixture.CheckPageAsync(page, "27-case-documents");
+        foreach (var (name, type) in new[] { ("badge photo.png", "image/png"), ("hr letter.pdf", "application/pdf") })
+        {
+            var view = page.Locator(".stored-file", new() { HasText = name }).GetByRole(AriaRole.Link, new() { Name = "view" });
+            var shown = await page.Context.APIRequest.GetAsync((await view.GetAttributeAsync("href"))!);
+            Assert.Equal((200, type), (shown.Status, shown.Headers["content-type"]));
+            Assert.StartsWith("inline", shown.Headers["content-disposition"]);
+            Assert.Contains("sandbox", shown.Headers["content-security-policy"]);
+        }
+        var zip = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download all 2 files (ZIP)" }).ClickAsync());
+        using (var archive = System.IO.Compression.ZipFile.OpenRead((await zip.PathAsync())!))
+        {
+            Assert.Equal(["case - HR employment letter - badge photo.png", "case - HR employment letter - hr letter.pdf"], archive.Entries.Select(e => e.FullName).Order());
+        }
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<Guid> ItemIdAsync(Guid caseId)
+    {
+        await using var scope = fixture.Database.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().DocumentItems.Where(d => d.CaseId == caseId).Select(d => d.Id).SingleAsync();
     }
 
     [Fact]

@@ -104,6 +104,9 @@ public static class AuditActions
     /// <summary>A stored file was downloaded.</summary>
     public const string CaseFileDownloaded = "case.file-downloaded";
 
+    /// <summary>A case's files were downloaded as one ZIP; details count them.</summary>
+    public const string CaseFilesZipped = "case.files-zipped";
+
     // Reviews.
 
     /// <summary>A page of the review queue (principal names, clocks, flags) was shown; details give the filters and the row count.</summary>

@@ -60,6 +60,20 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var view = await caseworker.GetAsync(link + "&view=true");
         Assert.Equal("inline", view.Content.Headers.ContentDisposition?.DispositionType);
 
+        var png = new byte[5000];
+        Random.Shared.NextBytes(png);
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(png, 0);
+        Assert.Equal(HttpStatusCode.Redirect, (await UploadAsync(caseworker, @case.Id, item.Id, png, "photo.jpg")).StatusCode);
+        var zipLink = Html.LinkTarget(await caseworker.GetHtmlAsync($"/Cases/Documents?id={@case.Id}"), "Download all 2 files (ZIP)");
+        var zipped = await caseworker.GetAsync(zipLink!);
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await zipped.Content.ReadAsByteArrayAsync())))
+        {
+            Assert.Equal(["case - HR employment letter - hr letter.pdf", "case - HR employment letter - photo.png"], zip.Entries.Select(e => e.FullName).Order());
+            using var first = new MemoryStream();
+            await zip.GetEntry("case - HR employment letter - hr letter.pdf")!.Open().CopyToAsync(first);
+            Assert.Equal(pdf, first.ToArray());
+        }
+
         using var otherOrganisation = new AppClient(Fixture.Factory);
         await otherOrganisation.SignInAsync(users.AdminB.Email!, TestUsers.Password);
         Assert.Equal(HttpStatusCode.NotFound, (await otherOrganisation.GetAsync(link)).StatusCode);

@@ -116,6 +116,52 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return new EmptyResult();
     }
 
+    /// <summary>
+    /// Every file of a case in one ZIP, streamed as it is decrypted, for sending to NVC or the embassy. Each name says
+    /// whose and which document it is.
+    /// </summary>
+    [Audited(AuditActions.CaseFilesZipped)]
+    public async Task<IActionResult> OnGetZipAsync(Guid id, CancellationToken ct)
+    {
+        var @case = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Id, c.Reference }).FirstOrDefaultAsync(ct);
+        if (@case is null) return NotFound();
+        var files = await db.StoredFiles.AsNoTracking().Where(f => f.CaseId == id && f.DeletedAt == null).OrderBy(f => f.CreatedAt).ToListAsync(ct);
+        var itemIds = files.Where(f => f.DocumentItemId is not null).Select(f => f.DocumentItemId!.Value).ToList();
+        var kinds = await db.DocumentItems.AsNoTracking().Where(d => itemIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Kind, ct);
+        var personIds = files.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).Distinct().ToList();
+        var names = (await db.Persons.AsNoTracking().Where(p => personIds.Contains(p.Id)).Select(p => new { p.Id, p.GivenNames, p.FamilyName }).ToListAsync(ct))
+            .ToDictionary(p => p.Id, p => Person.FormatName(p.GivenNames, p.FamilyName));
+        await audit.RecordNowAsync(AuditActions.CaseFilesZipped, "case", id, $"files={files.Count}", ct: ct);
+        Response.ContentType = "application/zip";
+        Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = $"{@case.Reference}-documents.zip" }.ToString();
+        Response.Headers.CacheControl = "no-store";
+        // ZipArchive still writes parts of the archive synchronously through its async API, which Kestrel refuses
+        // unless told: this response may block a thread while it writes.
+        if (HttpContext.Features.Get<IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var zip = await System.IO.Compression.ZipArchive.CreateAsync(Response.Body, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+        foreach (var file in files)
+        {
+            var whose = file.PersonId is { } person && names.TryGetValue(person, out var name) ? name : "case";
+            var what = file.DocumentItemId is { } item && kinds.TryGetValue(item, out var kind) ? Checklist.Label(kind) : "document";
+            var entryName = ZipName($"{whose} - {what} - {Path.GetFileNameWithoutExtension(file.FileName)}", FileTypes.Extension(file.ContentType), used);
+            // Scans and photos are compressed already; storing them as they are keeps the ZIP fast to make.
+            var entry = zip.CreateEntry(entryName, System.IO.Compression.CompressionLevel.NoCompression);
+            await using var content = await entry.OpenAsync(ct);
+            await SealedFiles.CopyToAsync(db, file, content, ct);
+        }
+        return new EmptyResult();
+    }
+
+    /// <summary>A name for a ZIP entry: no folders or characters an unzipping system refuses, unique in the archive.</summary>
+    private static string ZipName(string stem, string extension, HashSet<string> used)
+    {
+        var clean = new string(stem.Select(c => c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsControl(c) ? '_' : c).ToArray()).Trim();
+        var name = clean + extension;
+        for (var n = 2; !used.Add(name); n++) name = $"{clean} ({n}){extension}";
+        return name;
+    }
+
     private RedirectToPageResult Back(Guid caseId, Guid itemId, string message)
     {
         TempData["FileError"] = message;
