@@ -27,6 +27,9 @@ public static class SealedFiles
 {
     public const int ChunkSize = 256 * 1024;
 
+    /// <summary>How long a deleted file can be restored before its key is destroyed.</summary>
+    public const int RestoreDays = 30;
+
     private const int TagSize = 16;
 
     public sealed class Refused(string message) : Exception(message);
@@ -138,6 +141,25 @@ public static class SealedFiles
         {
             if (opened) await connection.CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// Crypto-shredding: for every file deleted more than <see cref="RestoreDays"/> ago, in every organisation, the key
+    /// is overwritten and the chunks deleted, so nothing of it can be read again, from the database or any backup made
+    /// after the key ring forgets nothing of it. The row stays, for the audit trail. Returns how many were shredded.
+    /// </summary>
+    public static async Task<int> ShredDeletedAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var before = now.AddDays(-RestoreDays);
+        var ids = await db.StoredFiles.IgnoreQueryFilters().Where(f => f.DeletedAt != null && f.DeletedAt < before && f.ShreddedAt == null)
+            .Select(f => f.Id).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.StoredFileChunks.Where(c => ids.Contains(c.FileId)).ExecuteDeleteAsync(ct);
+        await db.StoredFiles.IgnoreQueryFilters().Where(f => ids.Contains(f.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(f => f.DataKey, "shredded").SetProperty(f => f.Sha256, "").SetProperty(f => f.ShreddedAt, now), ct);
+        await transaction.CommitAsync(ct);
+        return ids.Count;
     }
 
     private static byte[] Seal(AesGcm aes, byte[] plain, int length, Guid fileId, int index, bool last)

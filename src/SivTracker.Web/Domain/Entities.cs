@@ -422,7 +422,13 @@ public class StoredFile : OwnedEntity
     public required string DataKey { get; set; }
 
     public Guid? ReplacedById { get; set; }
+
+    /// <summary>Deleted files can be restored by an admin for <c>SealedFiles.RestoreDays</c>; then their key is destroyed.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
+    public Guid? DeletedById { get; set; }
+
+    /// <summary>When the key and the chunks were destroyed: what is left can never be read again.</summary>
+    public DateTimeOffset? ShreddedAt { get; set; }
 }
 
 /// <summary>One sealed chunk of a <see cref="StoredFile"/>: ciphertext and tag.</summary>

@@ -107,6 +107,12 @@ public static class AuditActions
     /// <summary>A case's files were downloaded as one ZIP; details count them.</summary>
     public const string CaseFilesZipped = "case.files-zipped";
 
+    /// <summary>A stored file was deleted; an admin can restore it for 30 days.</summary>
+    public const string CaseFileDeleted = "case.file-deleted";
+
+    /// <summary>An admin restored a deleted file.</summary>
+    public const string CaseFileRestored = "case.file-restored";
+
     // Reviews.
 
     /// <summary>A page of the review queue (principal names, clocks, flags) was shown; details give the filters and the row count.</summary>

@@ -94,6 +94,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("POST", "/Cases/ChangeStage?id={case-a}&handler=Void", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/Documents?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/Documents?id={case-a}", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Documents?id={case-a}&handler=DeleteFile&fileId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Documents?id={case-a}&handler=RestoreFile&fileId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/Files?id={case-a}&itemId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/Files?id=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/Files?handler=Zip&id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),

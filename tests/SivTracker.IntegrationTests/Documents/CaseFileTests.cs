@@ -104,4 +104,39 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(0, await db.StoredFiles.CountAsync());
         Assert.Equal(DocumentStatus.Missing, (await db.DocumentItems.AsNoTracking().SingleAsync(d => d.Id == item.Id)).Status);
     }
+
+    [Fact]
+    public async Task DeletedFile_LeavesTheChecklist_OnlyAnAdminRestoresIt_AndAfter30DaysItsKeyIsDestroyed()
+    {
+        var (users, @case, item) = await CaseWithAnItemAsync();
+        using var caseworker = new AppClient(Fixture.Factory);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        await UploadAsync(caseworker, @case.Id, item.Id, Encoding.ASCII.GetBytes("%PDF-1.7\nletter"), "letter.pdf");
+        var documents = $"/Cases/Documents?id={@case.Id}";
+        var link = Html.LinkTarget(await caseworker.GetHtmlAsync(documents), "letter.pdf")!;
+        var fileId = Guid.Parse(link[(link.IndexOf("id=", StringComparison.Ordinal) + 3)..]);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await caseworker.PostFormAsync($"{documents}&handler=DeleteFile&fileId={fileId}", [], tokenSource: documents)).StatusCode);
+        Assert.Null(Html.LinkTarget(await caseworker.GetHtmlAsync(documents), "letter.pdf"));
+        Assert.Equal(HttpStatusCode.NotFound, (await caseworker.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await caseworker.PostFormAsync($"{documents}&handler=RestoreFile&fileId={fileId}", [], tokenSource: documents)).StatusCode);
+
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        Assert.Contains("Deleted files", await admin.GetHtmlAsync(documents));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync($"{documents}&handler=RestoreFile&fileId={fileId}", [], tokenSource: documents)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await caseworker.GetAsync(link)).StatusCode);
+
+        await caseworker.PostFormAsync($"{documents}&handler=DeleteFile&fileId={fileId}", [], tokenSource: documents);
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = Fixture.Time.GetUtcNow();
+        Assert.Equal(0, await SealedFiles.ShredDeletedAsync(db, now.AddDays(SealedFiles.RestoreDays - 1), CancellationToken.None));
+        Assert.Equal(1, await SealedFiles.ShredDeletedAsync(db, now.AddDays(SealedFiles.RestoreDays + 1), CancellationToken.None));
+        var shredded = await db.StoredFiles.AsNoTracking().IgnoreQueryFilters().SingleAsync(f => f.Id == fileId);
+        Assert.NotNull(shredded.ShreddedAt);
+        Assert.Equal("shredded", shredded.DataKey);
+        Assert.Equal(0, await db.StoredFileChunks.CountAsync(c => c.FileId == fileId));
+        Assert.DoesNotContain("Deleted files", await admin.GetHtmlAsync(documents));
+    }
 }

@@ -38,6 +38,13 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             db.CaseNumbers.Add(new CaseNumber { OrganisationId = a, CaseId = old.Id, Kind = CaseNumberKind.NvcCase, Number = "KBL2016123456" });
             await db.SaveChangesAsync();
             await db.StageEvents.Where(e => e.CaseId == old.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, "Canarygul phoned"));
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            foreach (var caseId in new[] { old.Id, recent.Id })
+            {
+                await SealedFiles.WriteAsync(db, new StoredFile { OrganisationId = a, CaseId = caseId, FileName = "tazkira scan.pdf", ContentType = "", DataKey = "" },
+                    new MemoryStream("%PDF-1.4\n"u8.ToArray()), new DocumentSettings(), CancellationToken.None);
+            }
+            await transaction.CommitAsync();
         }
         var before = await AllReportsAsync(a);
 
@@ -63,6 +70,9 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.DoesNotContain("KBL2016123456", kept);
         Assert.Contains("Anonymised", kept);
         Assert.Equal(0L, await new NpgsqlCommand($"select count(*) from passports", connection).ExecuteScalarAsync());
+        // The anonymised case's files are gone, key and chunks; the other case keeps its own.
+        Assert.Equal((0L, 1L), ((long)(await new NpgsqlCommand($"select count(*) from stored_files where case_id = '{old.Id}'", connection).ExecuteScalarAsync())!,
+            (long)(await new NpgsqlCommand($"select count(distinct file_id) from stored_file_chunks", connection).ExecuteScalarAsync())!));
         Assert.Equal(2L, await new NpgsqlCommand($"select count(*) from persons where principal_id = '{old.PrincipalId}' or id = '{old.PrincipalId}'", connection).ExecuteScalarAsync());
 
         await using var check = Fixture.Scope();

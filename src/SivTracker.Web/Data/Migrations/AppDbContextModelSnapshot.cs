@@ -1911,6 +1911,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
 
+                    b.Property<Guid?>("DeletedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deleted_by_id");
+
                     b.Property<Guid?>("DocumentItemId")
                         .HasColumnType("uuid")
                         .HasColumnName("document_item_id");
@@ -1936,6 +1940,10 @@ namespace SivTracker.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("sha256");
+
+                    b.Property<DateTimeOffset?>("ShreddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shredded_at");
 
                     b.Property<long>("Size")
                         .HasColumnType("bigint")

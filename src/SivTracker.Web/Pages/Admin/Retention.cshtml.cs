@@ -70,6 +70,9 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
                 .SetProperty(r => r.Employer, Placeholder).SetProperty(r => r.PrimeContractNumber, (string?)null).SetProperty(r => r.SubcontractNumber, (string?)null)
                 .SetProperty(r => r.Location, (string?)null).SetProperty(r => r.SupervisorName, (string?)null).SetProperty(r => r.SupervisorEmail, (string?)null), ct);
 
+            // Their files go whole, keys and chunks: scans of tazkiras and letters naming units have no statistical use.
+            await db.StoredFiles.Where(f => (f.CaseId != null && caseIdList.Contains(f.CaseId.Value)) || (f.PersonId != null && people.Contains(f.PersonId.Value)))
+                .ExecuteDeleteAsync(ct);
             await db.CaseNotes.Where(n => caseIdList.Contains(n.CaseId)).ExecuteDeleteAsync(ct);
             await db.CaseNumbers.Where(n => caseIdList.Contains(n.CaseId)).ExecuteDeleteAsync(ct);
             await db.DocumentItems.Where(d => caseIdList.Contains(d.CaseId)).ExecuteUpdateAsync(s => s.SetProperty(d => d.UnavailabilityStatement, (string?)null), ct);

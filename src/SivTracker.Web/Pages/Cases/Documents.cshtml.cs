@@ -8,7 +8,7 @@ using SivTracker.Web.Infrastructure;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>The document checklist: the COM package, then DS-260, civil documents and medical for each family member.</summary>
-public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, Audit audit, ILogger<Documents> logger) : PageModel
+public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, Audit audit, TimeProvider time, ILogger<Documents> logger) : PageModel
 {
     public sealed record Command
     {
@@ -92,6 +92,11 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     /// <summary>Files on the checklist items, newest first: a replaced file stays listed below the one that replaced it.</summary>
     public IReadOnlyList<FileRow> Files { get; private set; } = [];
 
+    /// <summary>Deleted files an admin may still restore: shown to admins only.</summary>
+    public IReadOnlyList<FileRow> DeletedFiles { get; private set; } = [];
+
+    public DateTimeOffset RestorableSince { get; private set; }
+
     /// <summary>Why the last upload was refused, and for which item, shown beside that item's file field.</summary>
     public string? FileError { get; private set; }
     public Guid? FileErrorItem { get; private set; }
@@ -143,6 +148,36 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
         return RedirectToPage(new { id });
     }
 
+    /// <summary>Deletes a file: it leaves the checklist, and an admin can restore it for SealedFiles.RestoreDays; then its key is destroyed.</summary>
+    [Audited(AuditActions.CaseFileDeleted)]
+    public async Task<IActionResult> OnPostDeleteFileAsync(Guid id, Guid fileId, CancellationToken ct)
+    {
+        var file = await db.StoredFiles.FirstOrDefaultAsync(f => f.Id == fileId && f.CaseId == id && f.DeletedAt == null, ct);
+        if (file is null) return NotFound();
+        file.DeletedAt = time.GetUtcNow();
+        file.DeletedById = User.UserId();
+        audit.Record(AuditActions.CaseFileDeleted, "case", id, $"file {file.Id}");
+        await db.SaveChangesAsync(ct);
+        TempData["Flash"] = $"File deleted. An admin can restore it within {SealedFiles.RestoreDays} days.";
+        return RedirectToPage(new { id });
+    }
+
+    [Audited(AuditActions.CaseFileRestored)]
+    public async Task<IActionResult> OnPostRestoreFileAsync(Guid id, Guid fileId, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin)) return Forbid();
+        var restorableSince = time.GetUtcNow().AddDays(-SealedFiles.RestoreDays);
+        var file = await db.StoredFiles.FirstOrDefaultAsync(f => f.Id == fileId && f.CaseId == id && f.DeletedAt != null && f.DeletedAt > restorableSince
+            && f.ShreddedAt == null, ct);
+        if (file is null) return NotFound();
+        file.DeletedAt = null;
+        file.DeletedById = null;
+        audit.Record(AuditActions.CaseFileRestored, "case", id, $"file {file.Id}");
+        await db.SaveChangesAsync(ct);
+        TempData["Flash"] = "File restored.";
+        return RedirectToPage(new { id });
+    }
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var @case = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Id, c.Reference, c.StepModel, c.ClockState }).FirstOrDefaultAsync(ct);
@@ -159,11 +194,16 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             // In checklist order: kinds are stored by name, so the database would sort them alphabetically.
             .OrderBy(d => d.PersonId is null ? 0 : 1).ThenBy(d => d.PersonName).ThenBy(d => d.PersonId).ThenBy(d => (int)d.Kind)
             .ToList();
-        var files = await db.StoredFiles.AsNoTracking().Where(f => f.CaseId == id && f.DeletedAt == null).OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
+        RestorableSince = time.GetUtcNow().AddDays(-SealedFiles.RestoreDays);
+        var admin = User.IsInRole(Roles.Admin);
+        var files = await db.StoredFiles.AsNoTracking()
+            .Where(f => f.CaseId == id && (f.DeletedAt == null || (admin && f.DeletedAt > RestorableSince && f.ShreddedAt == null)))
+            .OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
         var uploaders = files.Where(f => f.CreatedById is not null).Select(f => f.CreatedById!.Value).Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => uploaders.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        Files = files.Select(f => new FileRow(f.Id, f.DocumentItemId, f.FileName, f.ContentType, f.Size, f.CreatedAt,
-            f.CreatedById is { } by ? users.GetValueOrDefault(by) : null)).ToList();
+        FileRow Row(StoredFile f) => new(f.Id, f.DocumentItemId, f.FileName, f.ContentType, f.Size, f.CreatedAt, f.CreatedById is { } by ? users.GetValueOrDefault(by) : null);
+        Files = files.Where(f => f.DeletedAt == null).Select(Row).ToList();
+        DeletedFiles = files.Where(f => f.DeletedAt != null).Select(Row).ToList();
         PackageCompleteOn = Checklist.PackageCompleteOn(Items.Select(i => (i.Kind, i.Status, i.StatusOn)), @case.ClockState, await calendar.TodayAsync(ct));
         return true;
     }
