@@ -401,6 +401,9 @@ public class StoredFile : OwnedEntity
     public Guid? DocumentItemId { get; set; }
     public Guid? PersonId { get; set; }
 
+    /// <summary>For a file kept on the person rather than on a checklist item: what it is.</summary>
+    public PersonFileKind? PersonKind { get; set; }
+
     /// <summary>The name it was uploaded under, cleaned of paths and invisible characters.</summary>
     [Sealed]
     public required string FileName { get; set; }

@@ -33,3 +33,6 @@ public enum CasePriority { Normal, High, Urgent }
 public enum DocumentKind { Ds157, HrLetter, RecommendationLetter, ProofOfNationality, Badge, Ds260, CivilDocuments, Medical }
 
 public enum DocumentStatus { Missing, Requested, Received, Verified, NotAvailable }
+
+/// <summary>What a file kept on a person (not on a checklist item) is.</summary>
+public enum PersonFileKind { Tazkira, Passport, Photo, Other }

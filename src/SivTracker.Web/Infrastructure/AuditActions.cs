@@ -107,6 +107,9 @@ public static class AuditActions
     /// <summary>A case's files were downloaded as one ZIP; details count them.</summary>
     public const string CaseFilesZipped = "case.files-zipped";
 
+    /// <summary>A file was stored on a person (tazkira, passport, photo); details give the file id, kind, type and size.</summary>
+    public const string PersonFileUploaded = "person.file-uploaded";
+
     /// <summary>A stored file was deleted; an admin can restore it for 30 days.</summary>
     public const string CaseFileDeleted = "case.file-deleted";
 

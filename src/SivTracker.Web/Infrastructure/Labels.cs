@@ -23,6 +23,14 @@ public static class Labels
         _ => "ISAF / Resolute Support",
     };
 
+    public static string For(PersonFileKind value) => value switch
+    {
+        PersonFileKind.Tazkira => "Tazkira",
+        PersonFileKind.Passport => "Passport",
+        PersonFileKind.Photo => "Photo",
+        _ => "Other document",
+    };
+
     public static string For(ServiceRole value) => value == ServiceRole.Interpreter ? "Interpreter / translator" : value.ToString();
 
     public static string For(DatePrecision value) => value switch

@@ -139,4 +139,43 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(0, await db.StoredFileChunks.CountAsync(c => c.FileId == fileId));
         Assert.DoesNotContain("Deleted files", await admin.GetHtmlAsync(documents));
     }
+
+    [Fact]
+    public async Task ATazkiraScanOnThePerson_IsListedForCaseworkers_NotForReviewers_AndGoesInTheCasesZip()
+    {
+        var (users, @case, _) = await CaseWithAnItemAsync();
+        using var caseworker = new AppClient(Fixture.Factory);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        var personPage = $"/Applicants/Details?id={@case.PrincipalId}";
+        var token = await caseworker.AntiforgeryTokenAsync(personPage);
+        var scan = new byte[4000];
+        Random.Shared.NextBytes(scan);
+        new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }.CopyTo(scan, 0);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token!), "__RequestVerificationToken" },
+            { new StringContent("Tazkira"), "kind" },
+            { new ByteArrayContent(scan), "file", "tazkira front.jpg" },
+        };
+
+        var uploaded = await caseworker.PostAsync($"/Cases/Files?handler=Person&personId={@case.PrincipalId}", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var page = await caseworker.GetHtmlAsync(personPage);
+        var link = Html.LinkTarget(page, "tazkira front.jpg");
+        Assert.NotNull(link);
+        Assert.Contains("Tazkira:", Html.Text(page));
+        Assert.Equal(scan, await (await caseworker.GetAsync(link)).Content.ReadAsByteArrayAsync());
+        var zipped = await caseworker.GetAsync($"/Cases/Files?handler=Zip&id={@case.Id}");
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await zipped.Content.ReadAsByteArrayAsync())))
+        {
+            Assert.Equal("Hamid - Tazkira - tazkira front.jpg", Assert.Single(zip.Entries).FullName);
+        }
+
+        using var reviewer = new AppClient(Fixture.Factory);
+        await reviewer.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
+        var reviewersView = await reviewer.GetHtmlAsync(personPage);
+        Assert.DoesNotContain("tazkira front.jpg", reviewersView);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(link)).StatusCode);
+    }
 }

@@ -60,6 +60,13 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     public DateOnly Today { get; private set; }
     public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
 
+    public sealed record FileRow(Guid Id, PersonFileKind Kind, string Name, string ContentType, long Size, DateTimeOffset At);
+
+    /// <summary>Scans and photos kept on the person: shown to those who edit records, as the checklist's files are.</summary>
+    public IReadOnlyList<FileRow> Files { get; private set; } = [];
+
+    public string? FileError { get; private set; }
+
     [Audited(AuditActions.PersonViewed)]
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -87,6 +94,13 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
             Whereabouts = new WhereaboutsView(whereabouts.CurrentProvince, contacts, whereabouts.SafetyNotes);
         }
         Today = await calendar.TodayAsync(ct);
+        if (CanEdit)
+        {
+            Files = (await db.StoredFiles.AsNoTracking().Where(f => f.PersonId == id && f.CaseId == null && f.PersonKind != null && f.DeletedAt == null)
+                .OrderByDescending(f => f.CreatedAt).ToListAsync(ct))
+                .Select(f => new FileRow(f.Id, f.PersonKind!.Value, f.FileName, f.ContentType, f.Size, f.CreatedAt)).ToList();
+            FileError = TempData["FileError"] as string;
+        }
         // Sealed values are ordered here: the database holds only their ciphertext.
         Spellings = (await db.PersonAliases.AsNoTracking().Where(a => a.PersonId == id).Select(a => a.Spelling).ToListAsync(ct)).Order(StringComparer.CurrentCulture).ToList();
         var principalId = person.PrincipalId ?? person.Id;

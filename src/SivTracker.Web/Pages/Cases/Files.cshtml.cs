@@ -33,6 +33,53 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
     {
         var item = await db.DocumentItems.AsNoTracking().FirstOrDefaultAsync(d => d.Id == itemId && d.CaseId == id, ct);
         if (item is null) return NotFound();
+        return await ReceiveAsync((_, name, body) => StoreAsync(id, item, name, body, ct), message => Back(id, item.Id, message), ct);
+    }
+
+    /// <summary>Stores a file on a person: a tazkira or passport scan, a photo, anything not on a checklist.</summary>
+    [Audited(AuditActions.PersonFileUploaded)]
+    public async Task<IActionResult> OnPostPersonAsync([FromQuery] Guid personId, CancellationToken ct)
+    {
+        var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId && p.MergedIntoId == null).Select(p => new { p.Id, p.OrganisationId }).FirstOrDefaultAsync(ct);
+        if (person is null) return NotFound();
+        IActionResult BackToPerson(string message)
+        {
+            TempData["FileError"] = message;
+            return RedirectToPage("/Applicants/Details", new { id = personId });
+        }
+        return await ReceiveAsync(async (fields, name, body) =>
+        {
+            if (!Enum.TryParse<PersonFileKind>(fields.GetValueOrDefault("kind"), out var kind) || !Enum.IsDefined(kind)) return BackToPerson("Choose what the file is.");
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            StoredFile stored;
+            try
+            {
+                stored = await SealedFiles.WriteAsync(db, new StoredFile
+                {
+                    OrganisationId = person.OrganisationId, PersonId = person.Id, PersonKind = kind, FileName = CleanName(name), ContentType = "", DataKey = "",
+                }, body, settings, ct);
+            }
+            catch (SealedFiles.Refused refused)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return BackToPerson(refused.Message);
+            }
+            audit.Record(AuditActions.PersonFileUploaded, "person", person.Id, $"file {stored.Id} ({kind}): {stored.ContentType}, {stored.Size} bytes");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            TempData["Flash"] = $"{Labels.For(kind)}: file stored.";
+            return RedirectToPage("/Applicants/Details", new { id = person.Id });
+        }, BackToPerson, ct);
+    }
+
+    /// <summary>
+    /// Reads the upload form as it arrives: its antiforgery token first, checked before anything else is read, then any
+    /// short fields, then the first file field that holds a file, handed to <paramref name="store"/> as a stream.
+    /// </summary>
+    private async Task<IActionResult> ReceiveAsync(Func<IReadOnlyDictionary<string, string>, string, Stream, Task<IActionResult>> store, Func<string, IActionResult> back,
+        CancellationToken ct)
+    {
         if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
         {
@@ -40,20 +87,26 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         }
         var reader = new MultipartReader(boundary, Request.Body);
         var section = await reader.ReadNextSectionAsync(ct);
-        if (section is null || FieldName(section) != antiforgeryOptions.Value.FormFieldName || !await TokenIsValidAsync(await ReadTokenAsync(section, ct)))
+        if (section is null || FieldName(section) != antiforgeryOptions.Value.FormFieldName || !await TokenIsValidAsync(await ReadFieldAsync(section, ct)))
         {
             return BadRequest();
         }
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
         {
+            if (FieldName(section) is { } field && fields.Count < 10)
+            {
+                fields[field] = await ReadFieldAsync(section, ct);
+                continue;
+            }
             // The form has a camera input for phones beside the file input; the one left empty sends no file name.
             if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition()
                 && HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value is { Length: > 0 } name)
             {
-                return await StoreAsync(id, item, name, section.Body, ct);
+                return await store(fields, name, section.Body);
             }
         }
-        return Back(id, item.Id, "Choose a file or take a photo.");
+        return back("Choose a file or take a photo.");
     }
 
     private async Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, string name, Stream body, CancellationToken ct)
@@ -125,7 +178,12 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
     {
         var @case = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Id, c.Reference }).FirstOrDefaultAsync(ct);
         if (@case is null) return NotFound();
-        var files = await db.StoredFiles.AsNoTracking().Where(f => f.CaseId == id && f.DeletedAt == null).OrderBy(f => f.CreatedAt).ToListAsync(ct);
+        var principalId = await db.Cases.Where(c => c.Id == id).Select(c => c.PrincipalId).FirstAsync(ct);
+        var family = await db.Persons.Where(p => p.Id == principalId || p.PrincipalId == principalId).Select(p => p.Id).ToListAsync(ct);
+        // The checklist's files, and what the family's own records hold (tazkira and passport scans, photos).
+        var files = await db.StoredFiles.AsNoTracking()
+            .Where(f => (f.CaseId == id || (f.CaseId == null && f.PersonId != null && family.Contains(f.PersonId.Value))) && f.DeletedAt == null)
+            .OrderBy(f => f.CreatedAt).ToListAsync(ct);
         var itemIds = files.Where(f => f.DocumentItemId is not null).Select(f => f.DocumentItemId!.Value).ToList();
         var kinds = await db.DocumentItems.AsNoTracking().Where(d => itemIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Kind, ct);
         var personIds = files.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).Distinct().ToList();
@@ -143,7 +201,8 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         foreach (var file in files)
         {
             var whose = file.PersonId is { } person && names.TryGetValue(person, out var name) ? name : "case";
-            var what = file.DocumentItemId is { } item && kinds.TryGetValue(item, out var kind) ? Checklist.Label(kind) : "document";
+            var what = file.DocumentItemId is { } item && kinds.TryGetValue(item, out var kind) ? Checklist.Label(kind)
+                : file.PersonKind is { } personKind ? Labels.For(personKind) : "document";
             var entryName = ZipName($"{whose} - {what} - {Path.GetFileNameWithoutExtension(file.FileName)}", FileTypes.Extension(file.ContentType), used);
             // Scans and photos are compressed already; storing them as they are keeps the ZIP fast to make.
             var entry = zip.CreateEntry(entryName, System.IO.Compression.CompressionLevel.NoCompression);
@@ -173,8 +232,8 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFormDisposition()
             ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
 
-    /// <summary>An antiforgery token is a few hundred characters; a longer field is not one.</summary>
-    private static async Task<string> ReadTokenAsync(MultipartSection section, CancellationToken ct)
+    /// <summary>A short field of the form (the token is a few hundred characters); a longer one reads as empty.</summary>
+    private static async Task<string> ReadFieldAsync(MultipartSection section, CancellationToken ct)
     {
         var buffer = new char[2048];
         using var text = new StreamReader(section.Body);
