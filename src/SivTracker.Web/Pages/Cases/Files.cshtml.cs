@@ -50,26 +50,16 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return await ReceiveAsync(async (fields, name, body) =>
         {
             if (!Enum.TryParse<PersonFileKind>(fields.GetValueOrDefault("kind"), out var kind) || !Enum.IsDefined(kind)) return BackToPerson("Choose what the file is.");
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            StoredFile stored;
-            try
+            var file = new StoredFile { OrganisationId = person.OrganisationId, PersonId = person.Id, PersonKind = kind, FileName = CleanName(name), ContentType = "", DataKey = "" };
+            return await SealAsync(file, body, stored =>
             {
-                stored = await SealedFiles.WriteAsync(db, new StoredFile
-                {
-                    OrganisationId = person.OrganisationId, PersonId = person.Id, PersonKind = kind, FileName = CleanName(name), ContentType = "", DataKey = "",
-                }, body, settings, ct);
-            }
-            catch (SealedFiles.Refused refused)
+                audit.Record(AuditActions.PersonFileUploaded, "person", person.Id, $"file {stored.Id} ({kind}): {stored.ContentType}, {stored.Size} bytes");
+                return Task.FromResult<string?>(null);
+            }, BackToPerson, () =>
             {
-                await transaction.RollbackAsync(ct);
-                db.ChangeTracker.Clear();
-                return BackToPerson(refused.Message);
-            }
-            audit.Record(AuditActions.PersonFileUploaded, "person", person.Id, $"file {stored.Id} ({kind}): {stored.ContentType}, {stored.Size} bytes");
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            TempData["Flash"] = $"{Labels.For(kind)}: file stored.";
-            return RedirectToPage("/Applicants/Details", new { id = person.Id });
+                TempData["Flash"] = $"{Labels.For(kind)}: file stored.";
+                return RedirectToPage("/Applicants/Details", new { id = person.Id });
+            }, ct);
         }, BackToPerson, ct);
     }
 
@@ -109,42 +99,59 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return back("Choose a file or take a photo.");
     }
 
-    private async Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, string name, Stream body, CancellationToken ct)
+    private Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, string name, Stream body, CancellationToken ct)
+    {
+        var file = new StoredFile
+        {
+            OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, PersonId = item.PersonId, FileName = CleanName(name), ContentType = "", DataKey = "",
+        };
+        return SealAsync(file, body, async stored =>
+        {
+            if (!Checklist.IsIn(item.Status))
+            {
+                var received = await documents.HandleAsync(caseId, new Documents.Command
+                {
+                    ItemId = item.Id, Status = DocumentStatus.Received, StatusOn = await calendar.TodayAsync(ct), Version = item.Version,
+                }, User.UserId(), ct);
+                if (received.Outcome != Documents.Outcome.Done) return "Someone else changed this document a moment ago. Nothing was saved; upload the file again.";
+            }
+            audit.Record(AuditActions.CaseFileUploaded, "case", caseId, $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes");
+            return null;
+        }, message => Back(caseId, item.Id, message), () =>
+        {
+            TempData["Flash"] = $"{Checklist.Label(item.Kind)}: file stored.";
+            return RedirectToPage("./Documents", new { id = caseId });
+        }, ct);
+    }
+
+    /// <summary>
+    /// Seals the upload into <paramref name="file"/> and, in the same transaction, does what goes with it:
+    /// <paramref name="alongside"/> returns a refusal to undo it all. A refused file or step leaves nothing behind.
+    /// </summary>
+    private async Task<IActionResult> SealAsync(StoredFile file, Stream body, Func<StoredFile, Task<string?>> alongside, Func<string, IActionResult> back,
+        Func<IActionResult> done, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        StoredFile stored;
         try
         {
-            stored = await SealedFiles.WriteAsync(db, new StoredFile
-            {
-                OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, PersonId = item.PersonId,
-                FileName = CleanName(name), ContentType = "", DataKey = "",
-            }, body, settings, ct);
+            await SealedFiles.WriteAsync(db, file, body, settings, ct);
         }
         catch (SealedFiles.Refused refused)
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return Back(caseId, item.Id, refused.Message);
+            return back(refused.Message);
         }
-        if (!Checklist.IsIn(item.Status))
+        if (await alongside(file) is { } refusal)
         {
-            var received = await documents.HandleAsync(caseId, new Documents.Command
-            {
-                ItemId = item.Id, Status = DocumentStatus.Received, StatusOn = await calendar.TodayAsync(ct), Version = item.Version,
-            }, User.UserId(), ct);
-            if (received.Outcome != Documents.Outcome.Done)
-            {
-                await transaction.RollbackAsync(ct);
-                return Back(caseId, item.Id, "Someone else changed this document a moment ago. Nothing was saved; upload the file again.");
-            }
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return back(refusal);
         }
-        audit.Record(AuditActions.CaseFileUploaded, "case", caseId, $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        logger.LogInformation("File {FileId} ({Size} bytes) stored on case {CaseId} by {UserId}", stored.Id, stored.Size, caseId, User.UserId());
-        TempData["Flash"] = $"{Checklist.Label(item.Kind)}: file stored.";
-        return RedirectToPage("./Documents", new { id = caseId });
+        logger.LogInformation("File {FileId} ({Size} bytes) stored by {UserId}", file.Id, file.Size, User.UserId());
+        return done();
     }
 
     /// <summary>
