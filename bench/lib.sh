@@ -48,6 +48,8 @@ printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(
 export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
 export ConnectionStrings__Migrations="Host=127.0.0.1;Port=$pg_port;Username=bench_owner;Database=bench" Database__AppRole=bench_app
 export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
+# The documents benchmark stores a 100 MB file, past the 25 MB a file may have by default.
+export Documents__MaxFileBytes=209715200
 # Required by the app and its commands; the commands run as Production, which takes only https. No mail is sent here.
 export App__PublicUrl=https://localhost
 export RateLimits__SignInsPerMinute=1000000 RateLimits__SearchesPerMinute=1000000 RateLimits__ExportsPerMinute=1000000
