@@ -254,9 +254,8 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         if (token.Length == 0) return false;
         var probe = new DefaultHttpContext { User = User, RequestServices = HttpContext.RequestServices };
         probe.Request.Method = HttpMethods.Post;
-        probe.Request.Scheme = Request.Scheme;
+        // The antiforgery cookie is secure-only, which the check confirms against the request's own transport.
         probe.Request.IsHttps = Request.IsHttps;
-        probe.Request.Host = Request.Host;
         probe.Request.Headers.Cookie = Request.Headers.Cookie;
         probe.Request.ContentType = "application/x-www-form-urlencoded";
         probe.Features.Set<IFormFeature>(new FormFeature(new FormCollection(new() { [antiforgeryOptions.Value.FormFieldName] = token })));
