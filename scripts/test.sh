@@ -11,6 +11,8 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 if [ -z "${SIVTRACKER_TEST_DB:-}" ]; then
   "$root/scripts/pg.sh" install || exit 1
 fi
+# The S3 document store is tested against s3rver, a real S3-compatible server from npm.
+"$root/scripts/s3.sh" install >/dev/null || exit 1
 # The browser tests drive the system Chromium (Playwright cannot download a browser here); the backup test needs age.
 missing=()
 [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null && missing+=(chromium)
@@ -34,6 +36,7 @@ cleanup() {
   for version_file in $(find "$work" -name PG_VERSION -maxdepth 4 2>/dev/null); do
     "$root/scripts/pg.sh" stop "$(dirname "$version_file")" immediate >/dev/null 2>&1 || true
   done
+  pkill -f "s3rver.js --directory $work" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -41,7 +41,7 @@ public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSetti
                 {
                     await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(ct: stoppingToken);
                     await scope.ServiceProvider.GetRequiredService<DigestMailer>().SendDueAsync(stoppingToken);
-                    var shredded = await Data.SealedFiles.ShredDeletedAsync(scope.ServiceProvider.GetRequiredService<Data.AppDbContext>(), time.GetUtcNow(), stoppingToken);
+                    var shredded = await scope.ServiceProvider.GetRequiredService<Data.SealedFiles>().ShredDeletedAsync(time.GetUtcNow(), stoppingToken);
                     if (shredded > 0) logger.LogInformation("Destroyed the keys of {Count} file(s) deleted more than {Days} days ago", shredded, Data.SealedFiles.RestoreDays);
                 }
                 status.Attempted(succeeded: true, time.GetUtcNow());

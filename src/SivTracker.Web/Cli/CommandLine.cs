@@ -58,6 +58,7 @@ public static class CommandLine
             ExportCommand.Create(services),
             ImportCommand.Create(services),
             RotateKeysCommand.Create(services),
+            MigrateDocumentsCommand.Create(services),
             RecomputeClocksCommand.Create(services),
             CreateAdminCommand.Create(services, input),
         };

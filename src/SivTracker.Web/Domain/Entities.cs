@@ -424,7 +424,30 @@ public class StoredFile : OwnedEntity
     [Sealed]
     public required string DataKey { get; set; }
 
+    /// <summary>Where the chunks are: PostgreSQL or the S3 bucket (migrate-documents moves them).</summary>
+    public FileStore Store { get; set; }
+
+    /// <summary>The newer version that replaced this one; the file stays, as that version's history.</summary>
     public Guid? ReplacedById { get; set; }
+
+    /// <summary>
+    /// Of files not deleted, those in use: never replaced, or replaced by a version since deleted (deleting a new
+    /// version brings back the one before it).
+    /// </summary>
+    public static IEnumerable<StoredFile> CurrentVersions(IReadOnlyCollection<StoredFile> notDeleted)
+    {
+        var ids = notDeleted.Select(f => f.Id).ToHashSet();
+        return notDeleted.Where(f => f.ReplacedById is not { } newer || !ids.Contains(newer));
+    }
+
+    /// <summary>What <paramref name="file"/> replaced, and what that replaced, newest first.</summary>
+    public static IEnumerable<StoredFile> EarlierVersions(StoredFile file, IReadOnlyCollection<StoredFile> notDeleted)
+    {
+        for (var earlier = notDeleted.FirstOrDefault(f => f.ReplacedById == file.Id); earlier is not null; earlier = notDeleted.FirstOrDefault(f => f.ReplacedById == earlier.Id))
+        {
+            yield return earlier;
+        }
+    }
 
     /// <summary>Deleted files can be restored by an admin for <c>SealedFiles.RestoreDays</c>; then their key is destroyed.</summary>
     public DateTimeOffset? DeletedAt { get; set; }

@@ -68,3 +68,10 @@ public static class FileTypes
             || text.Contains("<svg", StringComparison.Ordinal) || text.Contains("<body", StringComparison.Ordinal) || text.Contains("<iframe", StringComparison.Ordinal);
     }
 }
+
+/// <summary>Where a file's sealed chunks live. The file's row, with its sealed key, is always in PostgreSQL.</summary>
+public enum FileStore
+{
+    Postgres,
+    S3,
+}

@@ -34,6 +34,8 @@ public static class DataServices
         services.AddSingleton<AuditStampInterceptor>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AuditStampInterceptor>());
         services.AddSivSettings();
+        services.AddSingleton<FileStores>();
+        services.AddScoped<SealedFiles>();
         services.AddPooledDbContextFactory<AppDbContext>((sp, options) => options
             .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
             .UseSnakeCaseNamingConvention()

@@ -69,6 +69,12 @@ public static class SivSettings
         services.AddSettings<DocumentSettings>("Documents", v =>
         {
             v.RuleFor(s => s.MaxFileBytes).InclusiveBetween(1024, 1L << 32);
+            v.RuleFor(s => s.MaxCaseBytes).InclusiveBetween(1024, 1L << 40);
+            v.RuleFor(s => s.Store).IsInEnum();
+            v.RuleFor(s => s.S3.Bucket).NotEmpty().When(s => s.Store == FileStore.S3)
+                .WithMessage("is required with Documents__Store=S3: the bucket the sealed files go to (Documents__S3__ServiceUrl, AccessKey and SecretKey for a server other than AWS)");
+            v.RuleFor(s => s.S3.ServiceUrl).Must(url => url.Length == 0 || Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                .WithMessage("must be an absolute http or https address, such as https://minio.example.org:9000");
             v.RuleFor(s => s.Types).NotEmpty();
             v.RuleForEach(s => s.Types).Must(t => FileTypes.Accepted.Contains(t)).WithMessage("must be one of " + string.Join(", ", FileTypes.Accepted));
         });

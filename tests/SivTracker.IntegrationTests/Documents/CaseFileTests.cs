@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Data;
@@ -25,11 +27,13 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return (users, @case, item);
     }
 
-    private static async Task<HttpResponseMessage> UploadAsync(AppClient client, Guid caseId, Guid itemId, byte[] content, string fileName, bool withToken = true)
+    private static async Task<HttpResponseMessage> UploadAsync(AppClient client, Guid caseId, Guid itemId, byte[] content, string fileName, bool withToken = true,
+        Guid? replaces = null)
     {
         var token = await client.AntiforgeryTokenAsync($"/Cases/Documents?id={caseId}");
         using var form = new MultipartFormDataContent();
         if (withToken) form.Add(new StringContent(token!), "__RequestVerificationToken");
+        if (replaces is not null) form.Add(new StringContent(replaces.Value.ToString()), "replaces");
         form.Add(new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "file", fileName);
         return await client.PostAsync($"/Cases/Files?id={caseId}&itemId={itemId}", form);
     }
@@ -85,6 +89,84 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains(AuditActions.CaseFileViewed, actions);
     }
 
+    private static byte[] Pdf(int size)
+    {
+        var pdf = new byte[size];
+        Random.Shared.NextBytes(pdf);
+        "%PDF-1.7\n"u8.CopyTo(pdf);
+        return pdf;
+    }
+
+    private static Guid FileId(string link) => Guid.Parse(link[(link.IndexOf("id=", StringComparison.Ordinal) + 3)..][..36]);
+
+    [Fact]
+    public async Task ANewVersion_TakesTheFilesPlace_TheEarlierStaysInItsHistory_AndOnlyTheLatestGoesInTheZip()
+    {
+        var (users, @case, item) = await CaseWithAnItemAsync();
+        using var caseworker = new AppClient(Fixture.Factory);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        var documents = $"/Cases/Documents?id={@case.Id}";
+        var (first, second) = (Pdf(4000), Pdf(5000));
+        await UploadAsync(caseworker, @case.Id, item.Id, first, "letter.pdf");
+        var firstLink = Html.LinkTarget(await caseworker.GetHtmlAsync(documents), "letter.pdf")!;
+
+        Assert.Equal(HttpStatusCode.Redirect, (await UploadAsync(caseworker, @case.Id, item.Id, second, "letter signed.pdf", replaces: FileId(firstLink))).StatusCode);
+
+        var page = Html.Parse(await caseworker.GetHtmlAsync(documents));
+        var current = page.QuerySelectorAll(".stored-file > a").Where(a => a.TextContent.EndsWith(".pdf", StringComparison.Ordinal)).Select(a => a.TextContent).ToList();
+        Assert.Equal(["letter signed.pdf"], current);
+        Assert.Equal("1 earlier version", page.QuerySelector(".versions summary")?.TextContent);
+        Assert.Equal(firstLink, page.QuerySelector(".versions a")?.GetAttribute("href"));
+        Assert.Equal(first, await (await caseworker.GetAsync(firstLink)).Content.ReadAsByteArrayAsync());
+        var zipped = await caseworker.GetAsync(Html.LinkTarget(page.DocumentElement.OuterHtml, "Download all 1 files (ZIP)")!);
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await zipped.Content.ReadAsByteArrayAsync())))
+        {
+            using var only = new MemoryStream();
+            await Assert.Single(zip.Entries).Open().CopyToAsync(only);
+            Assert.Equal(second, only.ToArray());
+        }
+        // Replacing a version that is no longer the latest is refused: someone else replaced it first.
+        var stale = await UploadAsync(caseworker, @case.Id, item.Id, Pdf(3000), "letter again.pdf", replaces: FileId(firstLink));
+        Assert.Contains("replaced a moment ago", Html.FieldError(await caseworker.GetHtmlAsync(documents), $"file-{item.Id}"));
+
+        // Deleting the new version brings back the one before it.
+        var secondLink = Html.LinkTarget(page.DocumentElement.OuterHtml, "letter signed.pdf")!;
+        await caseworker.PostFormAsync($"{documents}&handler=DeleteFile&fileId={FileId(secondLink)}", [], tokenSource: documents);
+        page = Html.Parse(await caseworker.GetHtmlAsync(documents));
+        Assert.Equal(firstLink, page.QuerySelector(".stored-file > a")?.GetAttribute("href"));
+        Assert.Null(page.QuerySelector(".versions"));
+    }
+
+    [Fact]
+    public async Task WithTheS3Store_AnUploadGoesToTheBucketSealed_DownloadsAsSent_AndTheCaseLimitRefusesWhatWouldPassIt()
+    {
+        var (users, @case, item) = await CaseWithAnItemAsync();
+        var s3 = await S3Server.GetAsync();
+        var settings = s3.AppSettings();
+        settings["Documents:MaxCaseBytes"] = "400000";
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings)));
+        using var caseworker = new AppClient(factory);
+        await caseworker.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password);
+        var pdf = Pdf(300_000);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await UploadAsync(caseworker, @case.Id, item.Id, pdf, "hr letter.pdf")).StatusCode);
+
+        var documents = $"/Cases/Documents?id={@case.Id}";
+        var link = Html.LinkTarget(await caseworker.GetHtmlAsync(documents), "hr letter.pdf")!;
+        Assert.Equal(pdf, await (await caseworker.GetAsync(link)).Content.ReadAsByteArrayAsync());
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        Assert.Equal(FileStore.S3, (await db.StoredFiles.SingleAsync(f => f.Id == FileId(link))).Store);
+        Assert.Equal(0, await db.StoredFileChunks.CountAsync());
+        var stored = Directory.GetFiles(Path.Combine(s3.Directory, s3.Settings.Bucket), $"*{FileId(link):N}*._S3rver_object", SearchOption.AllDirectories);
+        Assert.Equal(300_000 + 2 * 16, new FileInfo(Assert.Single(stored)).Length);
+
+        await UploadAsync(caseworker, @case.Id, item.Id, Pdf(200_000), "second letter.pdf");
+
+        Assert.Contains("Documents__MaxCaseBytes", Html.FieldError(await caseworker.GetHtmlAsync(documents), $"file-{item.Id}"));
+        Assert.Equal(1, await db.StoredFiles.CountAsync());
+    }
+
     [Fact]
     public async Task RefusedFile_GetsItsMessageBesideTheField_AndNothingIsStored_AndAnUploadWithoutTheTokenIsTurnedAway()
     {
@@ -131,8 +213,8 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await using var scope = Fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = Fixture.Time.GetUtcNow();
-        Assert.Equal(0, await SealedFiles.ShredDeletedAsync(db, now.AddDays(SealedFiles.RestoreDays - 1), CancellationToken.None));
-        Assert.Equal(1, await SealedFiles.ShredDeletedAsync(db, now.AddDays(SealedFiles.RestoreDays + 1), CancellationToken.None));
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<SealedFiles>().ShredDeletedAsync(now.AddDays(SealedFiles.RestoreDays - 1), CancellationToken.None));
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<SealedFiles>().ShredDeletedAsync(now.AddDays(SealedFiles.RestoreDays + 1), CancellationToken.None));
         var shredded = await db.StoredFiles.AsNoTracking().IgnoreQueryFilters().SingleAsync(f => f.Id == fileId);
         Assert.NotNull(shredded.ShreddedAt);
         Assert.Equal("shredded", shredded.DataKey);

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SivTracker.IntegrationTests.Infrastructure;
@@ -42,16 +44,22 @@ public class SealedFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return stream.ToArray();
     }
 
-    private async Task<StoredFile> StoreAsync(byte[] content, DocumentSettings? settings = null)
+    /// <summary>The settings for a store: with S3, the test run's s3rver bucket.</summary>
+    private static async Task<DocumentSettings> SettingsAsync(FileStore store, DocumentSettings? basis = null) =>
+        (basis ?? Defaults) with { Store = store, S3 = (await S3Server.GetAsync()).Settings };
+
+    private async Task<StoredFile> StoreAsync(byte[] content, DocumentSettings? settings = null, FileStore store = FileStore.Postgres)
     {
-        var org = await TestData.OrganisationAsync(Fixture);
+        var org = await TestData.OrganisationAsync(Fixture, $"ngo-{Guid.NewGuid():N}"[..12]);
         var person = await TestData.PersonAsync(Fixture, org.Id, "Hamid");
         await using var scope = Fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         db.OrganisationId = org.Id;
+        var chosen = await SettingsAsync(store, settings);
+        using var stores = new FileStores(chosen);
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var file = await SealedFiles.WriteAsync(db, new StoredFile { OrganisationId = org.Id, PersonId = person.Id, FileName = "scan", ContentType = "", DataKey = "" },
-            new MemoryStream(content), settings ?? Defaults, CancellationToken.None);
+        var file = await new SealedFiles(db, chosen, stores).WriteAsync(new StoredFile { OrganisationId = org.Id, PersonId = person.Id, FileName = "scan", ContentType = "", DataKey = "" },
+            new MemoryStream(content), CancellationToken.None);
         await transaction.CommitAsync();
         return file;
     }
@@ -61,10 +69,23 @@ public class SealedFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await using var scope = Fixture.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         var file = await db.StoredFiles.AsNoTracking().SingleAsync(f => f.Id == fileId);
+        var settings = await SettingsAsync(FileStore.Postgres);
+        using var stores = new FileStores(settings);
         var output = new MemoryStream();
-        await SealedFiles.CopyToAsync(db, file, output, CancellationToken.None);
+        await new SealedFiles(db, settings, stores).CopyToAsync(file, output, CancellationToken.None);
         return output.ToArray();
     }
+
+    /// <summary>The object files s3rver keeps for the bucket: exactly what someone who copied the bucket would hold.</summary>
+    private static async Task<List<string>> BucketFilesAsync()
+    {
+        var s3 = await S3Server.GetAsync();
+        var bucket = Path.Combine(s3.Directory, s3.Settings.Bucket);
+        return System.IO.Directory.Exists(bucket) ? System.IO.Directory.GetFiles(bucket, "*", SearchOption.AllDirectories).ToList() : [];
+    }
+
+    private static async Task<string?> ObjectOfAsync(Guid fileId) =>
+        (await BucketFilesAsync()).SingleOrDefault(f => f.Contains(fileId.ToString("N"), StringComparison.Ordinal) && f.EndsWith("._S3rver_object", StringComparison.Ordinal));
 
     private async Task<int> CountAsync(string table)
     {
@@ -80,11 +101,19 @@ public class SealedFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
     }
 
-    public static TheoryData<string, string> AcceptedTypes => new()
+    public static TheoryData<string, string, FileStore> AcceptedTypes()
     {
-        { "pdf", FileTypes.Pdf }, { "jpeg", FileTypes.Jpeg }, { "png", FileTypes.Png }, { "heic", FileTypes.Heic }, { "webp", FileTypes.WebP },
-        { "docx", FileTypes.Docx }, { "xlsx", FileTypes.Xlsx },
-    };
+        var data = new TheoryData<string, string, FileStore>();
+        foreach (var store in Enum.GetValues<FileStore>())
+        {
+            foreach (var (kind, type) in new[] { ("pdf", FileTypes.Pdf), ("jpeg", FileTypes.Jpeg), ("png", FileTypes.Png), ("heic", FileTypes.Heic), ("webp", FileTypes.WebP),
+                         ("docx", FileTypes.Docx), ("xlsx", FileTypes.Xlsx) })
+            {
+                data.Add(kind, type, store);
+            }
+        }
+        return data;
+    }
 
     private static byte[] Sample(string kind) => kind switch
     {
@@ -100,12 +129,14 @@ public class SealedFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
     [Theory]
     [MemberData(nameof(AcceptedTypes))]
-    public async Task EveryAcceptedType_RoundTrips_WithTheSameSha256_TypedByItsContent(string kind, string contentType)
+    public async Task EveryAcceptedType_RoundTrips_WithTheSameSha256_TypedByItsContent(string kind, string contentType, FileStore store)
     {
         var content = Sample(kind);
 
-        var stored = await StoreAsync(content);
+        var stored = await StoreAsync(content, store: store);
 
+        Assert.Equal(store, stored.Store);
+        Assert.Equal(store == FileStore.S3, await ObjectOfAsync(stored.Id) is not null);
         Assert.Equal((contentType, content.LongLength), (stored.ContentType, stored.Size));
         var read = await ReadAsync(stored.Id);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), Convert.ToHexStringLower(SHA256.HashData(read)));
@@ -211,10 +242,114 @@ public class SealedFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         }
     }
 
-    private async Task<string> ChunksAsync()
+    [Theory]
+    [InlineData("a changed byte")]
+    [InlineData("a cut end")]
+    [InlineData("the object gone")]
+    public async Task InTheS3Store_AChangedCutOrMissingObject_StopsTheDownload(string tampering)
+    {
+        var stored = await StoreAsync(Sample("pdf"), store: FileStore.S3);
+        var path = (await ObjectOfAsync(stored.Id))!;
+        var bytes = await File.ReadAllBytesAsync(path);
+        switch (tampering)
+        {
+            case "a changed byte":
+                bytes[SealedFiles.ChunkSize + 100] ^= 1;
+                await File.WriteAllBytesAsync(path, bytes);
+                break;
+            case "a cut end":
+                await File.WriteAllBytesAsync(path, bytes[..^1000]);
+                break;
+            default:
+                File.Delete(path);
+                break;
+        }
+
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => ReadAsync(stored.Id));
+    }
+
+    [Fact]
+    public async Task TheBucket_HoldsNoneOfTheFilesBytes_InAnyEncoding()
+    {
+        var stored = await StoreAsync(Sample("pdf"), store: FileStore.S3);
+
+        var objects = await BucketFilesAsync();
+        Assert.Contains(objects, f => f.Contains(stored.Id.ToString("N"), StringComparison.Ordinal));
+        var bucket = string.Concat(await Task.WhenAll(objects.Select(f => File.ReadAllTextAsync(f, Encoding.Latin1))));
+        Assert.DoesNotContain(Encoding.Latin1.GetString(Canary), bucket);
+        Assert.DoesNotContain(Convert.ToHexStringLower(Canary), bucket);
+        Assert.DoesNotContain(Convert.ToBase64String(Canary)[..40], bucket);
+        Assert.Equal(0, await CountAsync("stored_file_chunks"));
+    }
+
+    [Fact]
+    public async Task AnS3UploadRefusedAfterItsFirstPart_LeavesNoObjectAndNoRow()
+    {
+        static async Task<List<string>> ObjectsAsync() => (await BucketFilesAsync()).Where(f => f.EndsWith("._S3rver_object", StringComparison.Ordinal)).Order().ToList();
+        var before = await ObjectsAsync();
+        var large = Content("%PDF-1.7\n"u8, 9 * 1024 * 1024);
+
+        var refused = await Assert.ThrowsAsync<SealedFiles.Refused>(() => StoreAsync(large, new DocumentSettings { MaxFileBytes = 8 * 1024 * 1024 + SealedFiles.ChunkSize }, FileStore.S3));
+
+        Assert.Contains("Documents__MaxFileBytes", refused.Message);
+        Assert.Equal(before, await ObjectsAsync());
+        Assert.Equal(0, await CountAsync("stored_files"));
+        // The part already sent is abandoned (s3rver, unlike S3 and MinIO, cannot abort an upload and keeps it aside):
+        // sealed under a key that was never stored, it holds nothing readable.
+        var everything = string.Concat(await Task.WhenAll((await BucketFilesAsync()).Select(f => File.ReadAllTextAsync(f, Encoding.Latin1))));
+        Assert.DoesNotContain(Encoding.Latin1.GetString(Canary), everything);
+    }
+
+    [Fact]
+    public async Task MigrateDocuments_MovesEveryFileBothWays_AsTheyAre_AndFinishesWhatAnInterruptedRunLeft()
+    {
+        var contents = new[] { Sample("pdf"), Sample("png"), Sample("jpeg") };
+        var files = new List<StoredFile>();
+        foreach (var content in contents) files.Add(await StoreAsync(content));
+        var sealedBefore = await ChunksAsync(files[0].Id);
+        var s3 = await S3Server.GetAsync();
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(s3.AppSettings(storeNewFilesHere: false))));
+        // An earlier run was stopped: the first file moved, the second's copy was written but its row never switched.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+            await scope.ServiceProvider.GetRequiredService<SealedFiles>().MoveAsync(files[0], FileStore.S3, CancellationToken.None);
+            await using var writer = await scope.ServiceProvider.GetRequiredService<FileStores>().For(FileStore.S3).WriteAsync(db, files[1], CancellationToken.None);
+            await writer.AddAsync(new byte[100], CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+        var output = new StringWriter();
+
+        var exit = await SivTracker.Web.Cli.CommandLine.RunAsync(factory.Services, ["migrate-documents", "--to", "s3"], new StringReader(""), output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Moved 2 file(s)", output.ToString());
+        Assert.Equal(0, await CountAsync("stored_file_chunks"));
+        foreach (var (file, content) in files.Zip(contents))
+        {
+            Assert.NotNull(await ObjectOfAsync(file.Id));
+            Assert.Equal(content, await ReadAsync(file.Id));
+        }
+        // The sealed bytes moved as they were: nothing was decrypted on the way.
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(await File.ReadAllBytesAsync((await ObjectOfAsync(files[0].Id))!))), sealedBefore);
+
+        exit = await SivTracker.Web.Cli.CommandLine.RunAsync(factory.Services, ["migrate-documents", "--to", "postgres"], new StringReader(""), output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        foreach (var (file, content) in files.Zip(contents))
+        {
+            Assert.Null(await ObjectOfAsync(file.Id));
+            Assert.Equal(content, await ReadAsync(file.Id));
+        }
+        Assert.Equal(sealedBefore, await ChunksAsync(files[0].Id));
+        Assert.Equal(2, await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["migrate-documents", "--to", "elsewhere"], new StringReader(""), output, new StringWriter()));
+    }
+
+    private async Task<string> ChunksAsync(Guid? fileId = null)
     {
         await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
         await connection.OpenAsync();
-        return (string)(await new NpgsqlCommand("select md5(string_agg(data, '' order by index)) from stored_file_chunks", connection).ExecuteScalarAsync())!;
+        var only = fileId is null ? "" : $" where file_id = '{fileId}'";
+        return (string)(await new NpgsqlCommand($"select md5(string_agg(data, '' order by index)) from stored_file_chunks{only}", connection).ExecuteScalarAsync())!;
     }
 }

@@ -41,8 +41,9 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             await using var transaction = await db.Database.BeginTransactionAsync();
             foreach (var caseId in new[] { old.Id, recent.Id })
             {
-                await SealedFiles.WriteAsync(db, new StoredFile { OrganisationId = a, CaseId = caseId, FileName = "tazkira scan.pdf", ContentType = "", DataKey = "" },
-                    new MemoryStream("%PDF-1.4\n"u8.ToArray()), new DocumentSettings(), CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<SealedFiles>().WriteAsync(
+                    new StoredFile { OrganisationId = a, CaseId = caseId, FileName = "tazkira scan.pdf", ContentType = "", DataKey = "" },
+                    new MemoryStream("%PDF-1.4\n"u8.ToArray()), CancellationToken.None);
             }
             await transaction.CommitAsync();
         }

@@ -19,7 +19,7 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
     /// configured number of years; a family shared with a still-active case is never touched. Records merged into a
     /// member of the family are anonymised with it.
     /// </summary>
-    public sealed class Handler(AppDbContext db, Audit audit, RetentionSettings settings)
+    public sealed class Handler(AppDbContext db, Audit audit, RetentionSettings settings, SealedFiles sealedFiles)
     {
         public const string Placeholder = "Anonymised";
 
@@ -71,8 +71,9 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
                 .SetProperty(r => r.Location, (string?)null).SetProperty(r => r.SupervisorName, (string?)null).SetProperty(r => r.SupervisorEmail, (string?)null), ct);
 
             // Their files go whole, keys and chunks: scans of tazkiras and letters naming units have no statistical use.
-            await db.StoredFiles.Where(f => (f.CaseId != null && caseIdList.Contains(f.CaseId.Value)) || (f.PersonId != null && people.Contains(f.PersonId.Value)))
-                .ExecuteDeleteAsync(ct);
+            var files = db.StoredFiles.Where(f => (f.CaseId != null && caseIdList.Contains(f.CaseId.Value)) || (f.PersonId != null && people.Contains(f.PersonId.Value)));
+            var inBucket = await files.Where(f => f.Store == FileStore.S3).Select(f => f.Id).ToListAsync(ct);
+            await files.ExecuteDeleteAsync(ct);
             await db.CaseNotes.Where(n => caseIdList.Contains(n.CaseId)).ExecuteDeleteAsync(ct);
             await db.CaseNumbers.Where(n => caseIdList.Contains(n.CaseId)).ExecuteDeleteAsync(ct);
             await db.DocumentItems.Where(d => caseIdList.Contains(d.CaseId)).ExecuteUpdateAsync(s => s.SetProperty(d => d.UnavailabilityStatement, (string?)null), ct);
@@ -88,6 +89,8 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
             foreach (var id in caseIdList) audit.Record(AuditActions.CaseAnonymised, "case", id, $"people={people.Count}");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            // With their keys gone the objects are noise; should this fail, migrate-documents' sweep deletes them later.
+            await sealedFiles.DeleteObjectsAsync(inBucket, ct);
             return caseIdList.Count;
         }
 

@@ -60,7 +60,11 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     public DateOnly Today { get; private set; }
     public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
 
-    public sealed record FileRow(Guid Id, PersonFileKind Kind, string Name, string ContentType, long Size, DateTimeOffset At);
+    public sealed record FileRow(Guid Id, PersonFileKind Kind, string Name, string ContentType, long Size, DateTimeOffset At)
+    {
+        /// <summary>The versions this one replaced, newest first.</summary>
+        public IReadOnlyList<FileRow> Earlier { get; init; } = [];
+    }
 
     /// <summary>Scans and photos kept on the person: shown to those who edit records, as the checklist's files are.</summary>
     public IReadOnlyList<FileRow> Files { get; private set; } = [];
@@ -96,9 +100,10 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
         Today = await calendar.TodayAsync(ct);
         if (CanEdit)
         {
-            Files = (await db.StoredFiles.AsNoTracking().Where(f => f.PersonId == id && f.CaseId == null && f.PersonKind != null && f.DeletedAt == null)
-                .OrderByDescending(f => f.CreatedAt).ToListAsync(ct))
-                .Select(f => new FileRow(f.Id, f.PersonKind!.Value, f.FileName, f.ContentType, f.Size, f.CreatedAt)).ToList();
+            var notDeleted = await db.StoredFiles.AsNoTracking().Where(f => f.PersonId == id && f.CaseId == null && f.PersonKind != null && f.DeletedAt == null)
+                .OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
+            FileRow Row(StoredFile f) => new(f.Id, f.PersonKind!.Value, f.FileName, f.ContentType, f.Size, f.CreatedAt);
+            Files = StoredFile.CurrentVersions(notDeleted).Select(f => Row(f) with { Earlier = StoredFile.EarlierVersions(f, notDeleted).Select(Row).ToList() }).ToList();
             FileError = TempData["FileError"] as string;
         }
         // Sealed values are ordered here: the database holds only their ciphertext.

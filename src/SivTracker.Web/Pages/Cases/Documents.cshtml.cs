@@ -87,9 +87,13 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     [BindProperty]
     public Command Input { get; set; } = new();
 
-    public sealed record FileRow(Guid Id, Guid? ItemId, string Name, string ContentType, long Size, DateTimeOffset At, string? By);
+    public sealed record FileRow(Guid Id, Guid? ItemId, string Name, string ContentType, long Size, DateTimeOffset At, string? By)
+    {
+        /// <summary>The versions this one replaced, newest first.</summary>
+        public IReadOnlyList<FileRow> Earlier { get; init; } = [];
+    }
 
-    /// <summary>Files on the checklist items, newest first: a replaced file stays listed below the one that replaced it.</summary>
+    /// <summary>The files in use on the checklist items, newest first, each with the earlier versions it replaced.</summary>
     public IReadOnlyList<FileRow> Files { get; private set; } = [];
 
     /// <summary>Deleted files an admin may still restore: shown to admins only.</summary>
@@ -202,7 +206,8 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
         var uploaders = files.Where(f => f.CreatedById is not null).Select(f => f.CreatedById!.Value).Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => uploaders.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         FileRow Row(StoredFile f) => new(f.Id, f.DocumentItemId, f.FileName, f.ContentType, f.Size, f.CreatedAt, f.CreatedById is { } by ? users.GetValueOrDefault(by) : null);
-        Files = files.Where(f => f.DeletedAt == null).Select(Row).ToList();
+        var notDeleted = files.Where(f => f.DeletedAt == null).ToList();
+        Files = StoredFile.CurrentVersions(notDeleted).Select(f => Row(f) with { Earlier = StoredFile.EarlierVersions(f, notDeleted).Select(Row).ToList() }).ToList();
         DeletedFiles = files.Where(f => f.DeletedAt != null).Select(Row).ToList();
         PackageCompleteOn = Checklist.PackageCompleteOn(Items.Select(i => (i.Kind, i.Status, i.StatusOn)), @case.ClockState, await calendar.TodayAsync(ct));
         return true;

@@ -21,7 +21,7 @@ namespace SivTracker.Web.Pages.Cases;
 /// </summary>
 [IgnoreAntiforgeryToken(Order = 1001)]
 [StreamedUpload]
-public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, DocumentSettings settings,
+public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, SealedFiles sealedFiles,
     Documents.Handler documents, OrganisationCalendar calendar, Audit audit, ILogger<Files> logger) : PageModel
 {
     /// <summary>
@@ -33,7 +33,12 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
     {
         var item = await db.DocumentItems.AsNoTracking().FirstOrDefaultAsync(d => d.Id == itemId && d.CaseId == id, ct);
         if (item is null) return NotFound();
-        return await ReceiveAsync((_, name, body) => StoreAsync(id, item, name, body, ct), message => Back(id, item.Id, message), ct);
+        return await ReceiveAsync(async (fields, name, body) =>
+        {
+            var replaced = await ReplacedAsync(fields, f => f.DocumentItemId == item.Id, ct);
+            return replaced is { Found: false } ? Back(id, item.Id, "The file to replace was deleted or replaced a moment ago. Choose again.")
+                : await StoreAsync(id, item, replaced?.File, name, body, ct);
+        }, message => Back(id, item.Id, message), ct);
     }
 
     /// <summary>Stores a file on a person: a tazkira or passport scan, a photo, anything not on a checklist.</summary>
@@ -49,11 +54,16 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         }
         return await ReceiveAsync(async (fields, name, body) =>
         {
-            if (!Enum.TryParse<PersonFileKind>(fields.GetValueOrDefault("kind"), out var kind) || !Enum.IsDefined(kind)) return BackToPerson("Choose what the file is.");
+            var replaced = await ReplacedAsync(fields, f => f.PersonId == person.Id && f.CaseId == null, ct);
+            if (replaced is { Found: false }) return BackToPerson("The file to replace was deleted or replaced a moment ago. Choose again.");
+            var kind = replaced?.File?.PersonKind ?? default;
+            if (replaced is null && (!Enum.TryParse(fields.GetValueOrDefault("kind"), out kind) || !Enum.IsDefined(kind))) return BackToPerson("Choose what the file is.");
             var file = new StoredFile { OrganisationId = person.OrganisationId, PersonId = person.Id, PersonKind = kind, FileName = CleanName(name), ContentType = "", DataKey = "" };
             return await SealAsync(file, body, stored =>
             {
-                audit.Record(AuditActions.PersonFileUploaded, "person", person.Id, $"file {stored.Id} ({kind}): {stored.ContentType}, {stored.Size} bytes");
+                if (replaced?.File is { } earlier) earlier.ReplacedById = stored.Id;
+                audit.Record(AuditActions.PersonFileUploaded, "person", person.Id,
+                    $"file {stored.Id} ({kind}): {stored.ContentType}, {stored.Size} bytes{(replaced?.File is { } old ? $", replacing file {old.Id}" : "")}");
                 return Task.FromResult<string?>(null);
             }, BackToPerson, () =>
             {
@@ -99,7 +109,22 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return back("Choose a file or take a photo.");
     }
 
-    private Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, string name, Stream body, CancellationToken ct)
+    private sealed record Replaced(bool Found, StoredFile? File);
+
+    /// <summary>
+    /// The file a new version replaces, when the form names one: it must be current (not deleted, not replaced) and
+    /// belong where the new one goes. Null when the upload adds a file; Found false when the named one is not there.
+    /// </summary>
+    private async Task<Replaced?> ReplacedAsync(IReadOnlyDictionary<string, string> fields, System.Linq.Expressions.Expression<Func<StoredFile, bool>> belongs,
+        CancellationToken ct)
+    {
+        if (!Guid.TryParse(fields.GetValueOrDefault("replaces"), out var replacesId)) return null;
+        var file = await db.StoredFiles.Where(belongs).FirstOrDefaultAsync(f => f.Id == replacesId && f.DeletedAt == null
+            && (f.ReplacedById == null || db.StoredFiles.Any(newer => newer.Id == f.ReplacedById && newer.DeletedAt != null)), ct);
+        return new Replaced(file is not null, file);
+    }
+
+    private Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, StoredFile? replaces, string name, Stream body, CancellationToken ct)
     {
         var file = new StoredFile
         {
@@ -115,11 +140,13 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
                 }, User.UserId(), ct);
                 if (received.Outcome != Documents.Outcome.Done) return "Someone else changed this document a moment ago. Nothing was saved; upload the file again.";
             }
-            audit.Record(AuditActions.CaseFileUploaded, "case", caseId, $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes");
+            if (replaces is not null) replaces.ReplacedById = stored.Id;
+            audit.Record(AuditActions.CaseFileUploaded, "case", caseId,
+                $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes{(replaces is null ? "" : $", replacing file {replaces.Id}")}");
             return null;
         }, message => Back(caseId, item.Id, message), () =>
         {
-            TempData["Flash"] = $"{Checklist.Label(item.Kind)}: file stored.";
+            TempData["Flash"] = $"{Checklist.Label(item.Kind)}: {(replaces is null ? "file stored" : "new version stored; the earlier one stays in its history")}.";
             return RedirectToPage("./Documents", new { id = caseId });
         }, ct);
     }
@@ -134,7 +161,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
-            await SealedFiles.WriteAsync(db, file, body, settings, ct);
+            await sealedFiles.WriteAsync(file, body, ct);
         }
         catch (SealedFiles.Refused refused)
         {
@@ -146,6 +173,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
+            await sealedFiles.DiscardAsync(file, ct);
             return back(refusal);
         }
         await db.SaveChangesAsync(ct);
@@ -172,12 +200,12 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         headers.XContentTypeOptions = "nosniff";
         headers.CacheControl = "no-store";
         headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
-        await SealedFiles.CopyToAsync(db, file, Response.Body, ct);
+        await sealedFiles.CopyToAsync(file, Response.Body, ct);
         return new EmptyResult();
     }
 
     /// <summary>
-    /// Every file of a case in one ZIP, streamed as it is decrypted, for sending to NVC or the embassy. Each name says
+    /// Every file in use on a case (the latest version of each) in one ZIP, streamed as it is decrypted, for sending to NVC or the embassy. Each name says
     /// whose and which document it is.
     /// </summary>
     [Audited(AuditActions.CaseFilesZipped)]
@@ -188,9 +216,9 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         var principalId = await db.Cases.Where(c => c.Id == id).Select(c => c.PrincipalId).FirstAsync(ct);
         var family = await db.Persons.Where(p => p.Id == principalId || p.PrincipalId == principalId).Select(p => p.Id).ToListAsync(ct);
         // The checklist's files, and what the family's own records hold (tazkira and passport scans, photos).
-        var files = await db.StoredFiles.AsNoTracking()
+        var files = StoredFile.CurrentVersions(await db.StoredFiles.AsNoTracking()
             .Where(f => (f.CaseId == id || (f.CaseId == null && f.PersonId != null && family.Contains(f.PersonId.Value))) && f.DeletedAt == null)
-            .OrderBy(f => f.CreatedAt).ToListAsync(ct);
+            .OrderBy(f => f.CreatedAt).ToListAsync(ct)).ToList();
         var itemIds = files.Where(f => f.DocumentItemId is not null).Select(f => f.DocumentItemId!.Value).ToList();
         var kinds = await db.DocumentItems.AsNoTracking().Where(d => itemIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.Kind, ct);
         var personIds = files.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value).Distinct().ToList();
@@ -214,7 +242,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
             // Scans and photos are compressed already; storing them as they are keeps the ZIP fast to make.
             var entry = zip.CreateEntry(entryName, System.IO.Compression.CompressionLevel.NoCompression);
             await using var content = await entry.OpenAsync(ct);
-            await SealedFiles.CopyToAsync(db, file, content, ct);
+            await sealedFiles.CopyToAsync(file, content, ct);
         }
         return new EmptyResult();
     }
