@@ -46,7 +46,8 @@ public interface IChunkStore
 
 public interface IChunkWriter : IAsyncDisposable
 {
-    Task AddAsync(byte[] sealedChunk, CancellationToken ct);
+    /// <summary>Adds the next chunk; the memory is the caller's again once this returns.</summary>
+    Task AddAsync(ReadOnlyMemory<byte> sealedChunk, CancellationToken ct);
 
     Task CompleteAsync(CancellationToken ct);
 }
@@ -117,7 +118,7 @@ internal sealed class PostgresChunkStore : IChunkStore
     {
         private int index;
 
-        public async Task AddAsync(byte[] sealedChunk, CancellationToken ct)
+        public async Task AddAsync(ReadOnlyMemory<byte> sealedChunk, CancellationToken ct)
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(fileId, NpgsqlDbType.Uuid, ct);
@@ -133,15 +134,16 @@ internal sealed class PostgresChunkStore : IChunkStore
 }
 
 /// <summary>
-/// Chunks as one object per file, named by the file's id, written in multipart parts of a few megabytes so memory stays
-/// flat whatever the file's size. The bucket holds ciphertext only; the keys are in PostgreSQL.
+/// Chunks as objects of sixteen chunks (4 MB) each, <c>files/&lt;id&gt;/00000</c> on, each sent while the next fills,
+/// so memory stays flat whatever the file's size and the upload keeps pace with the request. Plain PUTs and GETs: no
+/// multipart upload to complete or abort, which every S3-compatible server does alike. The bucket holds ciphertext
+/// only; the keys are in PostgreSQL.
 /// </summary>
 internal sealed class S3ChunkStore : IChunkStore, IDisposable
 {
     private const string Prefix = "files/";
 
-    /// <summary>Above S3's 5 MB minimum for every part but the last.</summary>
-    private const int PartBytes = 8 * 1024 * 1024;
+    private const int ChunksPerSegment = 16;
 
     private const int TagSize = 16;
 
@@ -153,13 +155,14 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
         bucket = settings.Bucket;
         var config = new AmazonS3Config
         {
-            // Servers other than AWS answer at one address for every bucket; they also rarely know AWS's newer
-            // trailing checksums, which SHA-256 and AES-GCM make redundant here anyway.
+            // Servers other than AWS rarely know AWS's newer trailing checksums, which SHA-256 and AES-GCM make
+            // redundant here anyway.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
         if (settings.ServiceUrl.Length > 0)
         {
+            // Servers other than AWS answer at one address for every bucket.
             config.ServiceURL = settings.ServiceUrl;
             config.ForcePathStyle = true;
             config.AuthenticationRegion = settings.Region;
@@ -173,33 +176,58 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
 
     public FileStore Kind => FileStore.S3;
 
-    private static string Key(Guid fileId) => Prefix + fileId.ToString("N");
+    private static string FolderOf(Guid fileId) => $"{Prefix}{fileId:N}/";
 
-    public Task<IChunkWriter> WriteAsync(AppDbContext db, StoredFile file, CancellationToken ct) => Task.FromResult<IChunkWriter>(new Writer(client, bucket, Key(file.Id)));
+    private static string Key(Guid fileId, int segment) => $"{FolderOf(fileId)}{segment:D5}";
+
+    public Task<IChunkWriter> WriteAsync(AppDbContext db, StoredFile file, CancellationToken ct) => Task.FromResult<IChunkWriter>(new Writer(this, file.Id));
 
     public async IAsyncEnumerable<ArraySegment<byte>> ReadAsync(AppDbContext db, StoredFile file, [EnumeratorCancellation] CancellationToken ct)
     {
-        GetObjectResponse response;
+        var chunks = (int)Math.Max(1, (file.Size + file.ChunkSize - 1) / file.ChunkSize);
+        var segments = (chunks + ChunksPerSegment - 1) / ChunksPerSegment;
+        var buffer = new byte[file.ChunkSize + TagSize];
+        // The next segment is asked for while this one is read, so the server is never waiting on the reader.
+        Task<GetObjectResponse>? next = OpenAsync(file, 0, chunks, ct);
         try
         {
-            response = await client.GetObjectAsync(bucket, Key(file.Id), ct);
+            for (var segment = 0; segment < segments; segment++)
+            {
+                using var response = await next!;
+                next = segment + 1 < segments ? OpenAsync(file, segment + 1, chunks, ct) : null;
+                var body = response.ResponseStream;
+                for (var index = segment * ChunksPerSegment; index < Math.Min(chunks, (segment + 1) * ChunksPerSegment); index++)
+                {
+                    var length = (int)(index < chunks - 1 ? file.ChunkSize : file.Size - (long)(chunks - 1) * file.ChunkSize) + TagSize;
+                    if (await ReadAsync(body, buffer.AsMemory(0, length), ct) < length) throw new CryptographicException("The file ends early: chunks are missing.");
+                    yield return new ArraySegment<byte>(buffer, 0, length);
+                }
+            }
         }
-        catch (AmazonS3Exception missing) when (missing.StatusCode == System.Net.HttpStatusCode.NotFound)
+        finally
+        {
+            // A reader that stops early (a failed check, a closed download) releases the connection asked for ahead.
+            _ = next?.ContinueWith(opened => opened.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// A segment, asked for by its exact range: the recorded size says how long it is, and with a range the client
+    /// leaves out its MD5 pass over the body, which AES-GCM's tags and the file's SHA-256 already cover.
+    /// </summary>
+    private async Task<GetObjectResponse> OpenAsync(StoredFile file, int segment, int chunks, CancellationToken ct)
+    {
+        var first = segment * ChunksPerSegment;
+        var last = Math.Min(chunks, first + ChunksPerSegment) - 1;
+        var lastPlain = last < chunks - 1 ? file.ChunkSize : file.Size - (long)(chunks - 1) * file.ChunkSize;
+        var length = (long)(last - first) * (file.ChunkSize + TagSize) + lastPlain + TagSize;
+        try
+        {
+            return await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = Key(file.Id, segment), ByteRange = new ByteRange(0, length - 1) }, ct);
+        }
+        catch (AmazonS3Exception missing) when (missing.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             throw new CryptographicException("The file's content is missing from the S3 store.");
-        }
-        using (response)
-        {
-            var chunks = (int)Math.Max(1, (file.Size + file.ChunkSize - 1) / file.ChunkSize);
-            var buffer = new byte[file.ChunkSize + TagSize];
-            var body = response.ResponseStream;
-            for (var index = 0; index < chunks; index++)
-            {
-                var length = (int)(index < chunks - 1 ? file.ChunkSize : file.Size - (long)(chunks - 1) * file.ChunkSize) + TagSize;
-                if (await ReadAsync(body, buffer.AsMemory(0, length), ct) < length) throw new CryptographicException("The file ends early: chunks are missing.");
-                yield return new ArraySegment<byte>(buffer, 0, length);
-            }
-            if (await ReadAsync(body, buffer.AsMemory(0, 1), ct) > 0) throw new CryptographicException("The stored file is longer than recorded.");
         }
     }
 
@@ -221,19 +249,29 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
 
     public async Task DeleteAsync(AppDbContext db, IReadOnlyCollection<Guid> fileIds, CancellationToken ct)
     {
-        foreach (var id in fileIds) await client.DeleteObjectAsync(bucket, Key(id), ct);
+        foreach (var id in fileIds)
+        {
+            await foreach (var key in KeysAsync(FolderOf(id), ct)) await client.DeleteObjectAsync(bucket, key, ct);
+        }
     }
 
     public async IAsyncEnumerable<Guid> ListAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = Prefix };
+        Guid? last = null;
+        await foreach (var key in KeysAsync(Prefix, ct))
+        {
+            if (Guid.TryParseExact(key.AsSpan(Prefix.Length, 32), "N", out var id) && id != last) yield return id;
+            last = id;
+        }
+    }
+
+    private async IAsyncEnumerable<string> KeysAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
         do
         {
             var page = await client.ListObjectsV2Async(request, ct);
-            foreach (var item in page.S3Objects ?? [])
-            {
-                if (Guid.TryParseExact(item.Key[Prefix.Length..], "N", out var id)) yield return id;
-            }
+            foreach (var item in page.S3Objects ?? []) yield return item.Key;
             request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
         while (request.ContinuationToken is not null);
@@ -241,66 +279,79 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
 
     public void Dispose() => client.Dispose();
 
-    private sealed class Writer(AmazonS3Client client, string bucket, string key) : IChunkWriter
+    private sealed class Writer(S3ChunkStore store, Guid fileId) : IChunkWriter
     {
-        private readonly byte[] part = new byte[PartBytes + SealedFiles.ChunkSize + TagSize];
-        private readonly List<PartETag> parts = [];
+        private const int SegmentBytes = ChunksPerSegment * (SealedFiles.ChunkSize + TagSize);
+
+        /// <summary>Segments on their way while the next fills: enough to keep a server busy, few enough for flat memory.</summary>
+        private const int InFlight = 2;
+
+        private readonly Queue<(Task Sent, byte[] Buffer)> sending = new();
+        private readonly Stack<byte[]> free = new();
+        private byte[] filling = new byte[SegmentBytes];
         private int filled;
-        private string? uploadId;
+        private int chunksFilled;
+        private int segments;
         private bool completed;
 
-        public async Task AddAsync(byte[] sealedChunk, CancellationToken ct)
+        public async Task AddAsync(ReadOnlyMemory<byte> sealedChunk, CancellationToken ct)
         {
-            sealedChunk.CopyTo(part, filled);
+            sealedChunk.CopyTo(filling.AsMemory(filled));
             filled += sealedChunk.Length;
-            if (filled >= PartBytes) await SendPartAsync(ct);
+            if (++chunksFilled == ChunksPerSegment) await SendAsync(ct);
         }
 
-        private async Task SendPartAsync(CancellationToken ct)
+        private async Task SendAsync(CancellationToken ct)
         {
-            uploadId ??= (await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct)).UploadId;
-            var number = parts.Count + 1;
-            var sent = await client.UploadPartAsync(new UploadPartRequest
+            if (sending.Count == InFlight)
             {
-                BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = number, InputStream = new MemoryStream(part, 0, filled, writable: false), PartSize = filled,
-                UseChunkEncoding = false,
-            }, ct);
-            parts.Add(new PartETag(number, sent.ETag));
+                var (sent, buffer) = sending.Dequeue();
+                await sent;
+                free.Push(buffer);
+            }
+            sending.Enqueue((store.client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = store.bucket, Key = Key(fileId, segments++), InputStream = new MemoryStream(filling, 0, filled, writable: false), UseChunkEncoding = false,
+                // The chunks carry AES-GCM tags and the file a SHA-256, checked on every read; the request is signed
+                // whole. The client's MD5 pass over every byte would add nothing but time.
+                DisableDefaultChecksumValidation = true,
+            }, ct), filling));
+            filling = free.Count > 0 ? free.Pop() : new byte[SegmentBytes];
             filled = 0;
+            chunksFilled = 0;
         }
 
         public async Task CompleteAsync(CancellationToken ct)
         {
-            if (uploadId is null)
-            {
-                // A file smaller than one part goes in a single request.
-                await client.PutObjectAsync(new PutObjectRequest
-                {
-                    BucketName = bucket, Key = key, InputStream = new MemoryStream(part, 0, filled, writable: false), UseChunkEncoding = false,
-                }, ct);
-            }
-            else
-            {
-                if (filled > 0) await SendPartAsync(ct);
-                await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = parts }, ct);
-            }
+            if (chunksFilled > 0) await SendAsync(ct);
+            while (sending.Count > 0) await sending.Dequeue().Sent;
             completed = true;
         }
 
         public async ValueTask DisposeAsync()
         {
-            if (completed || uploadId is null) return;
-            // A refused or interrupted upload leaves no parts behind to be billed. Best effort: the parts are sealed under
-            // a key that is never stored, and a failure here must not hide why the upload stopped.
-            try
+            if (completed) return;
+            // A refused or interrupted upload leaves nothing behind. Best effort: what was sent is sealed under a key
+            // that is never stored, and a failure here must not hide why the upload stopped.
+            while (sending.Count > 0)
             {
-                await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId });
+                try
+                {
+                    await sending.Dequeue().Sent;
+                }
+                catch (Exception failed) when (failed is AmazonServiceException or HttpRequestException or OperationCanceledException)
+                {
+                }
             }
-            catch (AmazonServiceException)
+            for (var segment = 0; segment < segments; segment++)
             {
-            }
-            catch (HttpRequestException)
-            {
+                try
+                {
+                    await store.client.DeleteObjectAsync(store.bucket, Key(fileId, segment));
+                }
+                catch (Exception failed) when (failed is AmazonServiceException or HttpRequestException)
+                {
+                }
             }
         }
     }

@@ -58,6 +58,7 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
         var limit = Math.Min(settings.MaxFileBytes, settings.MaxCaseBytes - used);
         var buffer = new byte[ChunkSize];
         var next = new byte[ChunkSize];
+        var sealedChunk = new byte[ChunkSize + TagSize];
         var filled = await FillAsync(content, buffer, ct);
         file.ContentType = FileTypes.IsZip(buffer.AsSpan(0, filled)) ? "application/zip" : FileTypes.FromHead(buffer.AsSpan(0, Math.Min(filled, FileTypes.HeadBytes))) ?? "";
         if (file.ContentType.Length == 0 || (file.ContentType != "application/zip" && !settings.Types.Contains(file.ContentType))) throw Unaccepted();
@@ -78,7 +79,7 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
                 size += filled;
                 if (size > limit) throw TooLarge();
                 sha.AppendData(buffer, 0, filled);
-                await writer.AddAsync(Seal(aes, buffer, filled, file.Id, index, last), ct);
+                await writer.AddAsync(Seal(aes, buffer, filled, sealedChunk, file.Id, index, last), ct);
                 if (last)
                 {
                     if (file.ContentType == "application/zip") file.ContentType = ZipType(buffer.AsSpan(0, filled), next);
@@ -128,15 +129,29 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var chunks = (int)Math.Max(1, (file.Size + file.ChunkSize - 1) / file.ChunkSize);
         var plain = new byte[file.ChunkSize];
+        var writing = new byte[file.ChunkSize];
+        // One chunk goes out while the next is read and decrypted, so neither side waits on the other.
+        var written = Task.CompletedTask;
         var index = 0;
-        await foreach (var data in stores.For(file.Store).ReadAsync(db, file, ct))
+        try
         {
-            if (index >= chunks || data.Count < TagSize) throw new CryptographicException("A chunk of the file is missing or out of place.");
-            var length = data.Count - TagSize;
-            aes.Decrypt(Nonce(index), data.AsSpan(0, length), data.AsSpan(length), plain.AsSpan(0, length), AssociatedData(file.Id, index, index == chunks - 1));
-            sha.AppendData(plain, 0, length);
-            await destination.WriteAsync(plain.AsMemory(0, length), ct);
-            index++;
+            await foreach (var data in stores.For(file.Store).ReadAsync(db, file, ct))
+            {
+                if (index >= chunks || data.Count < TagSize) throw new CryptographicException("A chunk of the file is missing or out of place.");
+                var length = data.Count - TagSize;
+                aes.Decrypt(Nonce(index), data.AsSpan(0, length), data.AsSpan(length), plain.AsSpan(0, length), AssociatedData(file.Id, index, index == chunks - 1));
+                sha.AppendData(plain, 0, length);
+                await written;
+                (plain, writing) = (writing, plain);
+                written = destination.WriteAsync(writing.AsMemory(0, length), ct).AsTask();
+                index++;
+            }
+            await written;
+        }
+        finally
+        {
+            // A failed check never leaves a write running behind the caller's back.
+            await written.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         if (index != chunks) throw new CryptographicException("The file ends early: chunks are missing.");
         if (!string.Equals(Convert.ToHexStringLower(sha.GetHashAndReset()), file.Sha256, StringComparison.Ordinal))
@@ -159,7 +174,7 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using (var writer = await to.WriteAsync(db, file, ct))
         {
-            await foreach (var chunk in from.ReadAsync(db, file, ct)) await writer.AddAsync(chunk.ToArray(), ct);
+            await foreach (var chunk in from.ReadAsync(db, file, ct)) await writer.AddAsync(chunk, ct);
             await writer.CompleteAsync(ct);
         }
         await db.StoredFiles.IgnoreQueryFilters().Where(f => f.Id == file.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Store, target), ct);
@@ -222,11 +237,10 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
         return leftovers.Count;
     }
 
-    private static byte[] Seal(AesGcm aes, byte[] plain, int length, Guid fileId, int index, bool last)
+    private static ReadOnlyMemory<byte> Seal(AesGcm aes, byte[] plain, int length, byte[] output, Guid fileId, int index, bool last)
     {
-        var output = new byte[length + TagSize];
-        aes.Encrypt(Nonce(index), plain.AsSpan(0, length), output.AsSpan(0, length), output.AsSpan(length), AssociatedData(fileId, index, last));
-        return output;
+        aes.Encrypt(Nonce(index), plain.AsSpan(0, length), output.AsSpan(0, length), output.AsSpan(length, TagSize), AssociatedData(fileId, index, last));
+        return output.AsMemory(0, length + TagSize);
     }
 
     private static long Megabytes(long bytes) => bytes / (1024 * 1024);

@@ -76,6 +76,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("POST", "/Applicants/Create", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Applicants/Create?principalId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Applicants/Details?id={person-a}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/Details?id={person-a}&handler=DeleteFile&fileId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/Details?id={person-a}&handler=RestoreFile&fileId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Applicants/Edit?id={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Applicants/Edit?id={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Applicants/ServiceRecord?personId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),

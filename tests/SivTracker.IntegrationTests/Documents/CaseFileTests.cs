@@ -158,7 +158,8 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
         Assert.Equal(FileStore.S3, (await db.StoredFiles.SingleAsync(f => f.Id == FileId(link))).Store);
         Assert.Equal(0, await db.StoredFileChunks.CountAsync());
-        var stored = Directory.GetFiles(Path.Combine(s3.Directory, s3.Settings.Bucket), $"*{FileId(link):N}*._S3rver_object", SearchOption.AllDirectories);
+        var stored = Directory.GetFiles(Path.Combine(s3.Directory, s3.Settings.Bucket), "*._S3rver_object", SearchOption.AllDirectories)
+            .Where(f => f.Contains(FileId(link).ToString("N"), StringComparison.Ordinal)).ToList();
         Assert.Equal(300_000 + 2 * 16, new FileInfo(Assert.Single(stored)).Length);
 
         await UploadAsync(caseworker, @case.Id, item.Id, Pdf(200_000), "second letter.pdf");
@@ -259,5 +260,18 @@ public class CaseFileTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var reviewersView = await reviewer.GetHtmlAsync(personPage);
         Assert.DoesNotContain("tazkira front.jpg", reviewersView);
         Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(link)).StatusCode);
+
+        // Deleted, it leaves the page and the ZIP; an admin restores it.
+        var fileId = FileId(link!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostFormAsync($"{personPage}&handler=DeleteFile&fileId={fileId}", [], tokenSource: personPage)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await caseworker.PostFormAsync($"{personPage}&handler=DeleteFile&fileId={fileId}", [], tokenSource: personPage)).StatusCode);
+        Assert.Null(Html.LinkTarget(await caseworker.GetHtmlAsync(personPage), "tazkira front.jpg"));
+        Assert.Equal(HttpStatusCode.NotFound, (await caseworker.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await caseworker.PostFormAsync($"{personPage}&handler=RestoreFile&fileId={fileId}", [], tokenSource: personPage)).StatusCode);
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        Assert.Contains("Deleted scans and photos", await admin.GetHtmlAsync(personPage));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync($"{personPage}&handler=RestoreFile&fileId={fileId}", [], tokenSource: personPage)).StatusCode);
+        Assert.Equal(scan, await (await caseworker.GetAsync(link)).Content.ReadAsByteArrayAsync());
     }
 }

@@ -18,6 +18,11 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     {
         var users = await TestUsers.CreateAsync(Fixture);
         Guid personId;
+        Guid scanId;
+        // A tazkira scan kept in PostgreSQL (the default store), which the backup must carry, sealed.
+        var scan = new byte[600_000];
+        Random.Shared.NextBytes(scan);
+        "%PDF-1.7\n"u8.CopyTo(scan);
         await using (var scope = Fixture.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -26,6 +31,11 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             db.Persons.Add(person);
             await db.SaveChangesAsync();
             personId = person.Id;
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            scanId = (await scope.ServiceProvider.GetRequiredService<SealedFiles>().WriteAsync(
+                new StoredFile { OrganisationId = users.OrganisationA.Id, PersonId = person.Id, PersonKind = PersonFileKind.Tazkira, FileName = "tazkira.pdf", ContentType = "", DataKey = "" },
+                new MemoryStream(scan), CancellationToken.None)).Id;
+            await transaction.CommitAsync();
         }
         var folder = Directory.CreateTempSubdirectory("sivtracker-backup-").FullName;
         var backup = Path.Combine(folder, "test.dump.age");
@@ -73,6 +83,7 @@ public class BackupTests(DatabaseFixture fixture) : DatabaseTest(fixture)
                 Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password)).StatusCode);
                 var page = await client.GetHtmlAsync($"/Applicants/Details?id={personId}");
                 Assert.Contains("TZ-7770001", page);
+                Assert.Equal(scan, await (await client.GetAsync($"/Cases/Files?id={scanId}")).Content.ReadAsByteArrayAsync());
             }
 
             await using (var asApp = new NpgsqlConnection(restoredForApp))

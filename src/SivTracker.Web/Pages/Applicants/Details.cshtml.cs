@@ -4,10 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using FileHolder = SivTracker.Web.Pages.Cases.Files.Handler.Holder;
 
 namespace SivTracker.Web.Pages.Applicants;
 
-public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit) : PageModel
+public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit, Pages.Cases.Files.Handler fileHandler) : PageModel
 {
     /// <summary>What every member of the organisation sees of the person.</summary>
     public sealed record PersonView(
@@ -71,6 +72,27 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
 
     public string? FileError { get; private set; }
 
+    /// <summary>Deleted scans and photos an admin may still restore: shown to admins only.</summary>
+    public IReadOnlyList<FileRow> DeletedFiles { get; private set; } = [];
+
+    [Audited(AuditActions.CaseFileDeleted)]
+    public async Task<IActionResult> OnPostDeleteFileAsync(Guid id, Guid fileId, CancellationToken ct)
+    {
+        if (!CanEdit) return Forbid();
+        if (!await fileHandler.DeleteAsync(FileHolder.Person(id), fileId, User.UserId(), ct)) return NotFound();
+        TempData["Flash"] = $"File deleted. An admin can restore it within {SealedFiles.RestoreDays} days.";
+        return RedirectToPage(new { id });
+    }
+
+    [Audited(AuditActions.CaseFileRestored)]
+    public async Task<IActionResult> OnPostRestoreFileAsync(Guid id, Guid fileId, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin)) return Forbid();
+        if (!await fileHandler.RestoreAsync(FileHolder.Person(id), fileId, ct)) return NotFound();
+        TempData["Flash"] = "File restored.";
+        return RedirectToPage(new { id });
+    }
+
     [Audited(AuditActions.PersonViewed)]
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -100,10 +122,15 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
         Today = await calendar.TodayAsync(ct);
         if (CanEdit)
         {
-            var notDeleted = await db.StoredFiles.AsNoTracking().Where(f => f.PersonId == id && f.CaseId == null && f.PersonKind != null && f.DeletedAt == null)
+            var restorableSince = fileHandler.RestorableSince;
+            var admin = User.IsInRole(Roles.Admin);
+            var stored = await db.StoredFiles.AsNoTracking().Where(f => f.PersonId == id && f.CaseId == null && f.PersonKind != null
+                    && (f.DeletedAt == null || (admin && f.DeletedAt > restorableSince && f.ShreddedAt == null)))
                 .OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
             FileRow Row(StoredFile f) => new(f.Id, f.PersonKind!.Value, f.FileName, f.ContentType, f.Size, f.CreatedAt);
+            var notDeleted = stored.Where(f => f.DeletedAt == null).ToList();
             Files = StoredFile.CurrentVersions(notDeleted).Select(f => Row(f) with { Earlier = StoredFile.EarlierVersions(f, notDeleted).Select(Row).ToList() }).ToList();
+            DeletedFiles = stored.Where(f => f.DeletedAt != null).Select(Row).ToList();
             FileError = TempData["FileError"] as string;
         }
         // Sealed values are ordered here: the database holds only their ciphertext.

@@ -4,11 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using FileHolder = SivTracker.Web.Pages.Cases.Files.Handler.Holder;
 
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>The document checklist: the COM package, then DS-260, civil documents and medical for each family member.</summary>
-public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, Audit audit, TimeProvider time, ILogger<Documents> logger) : PageModel
+public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents.Handler handler, Files.Handler fileHandler, Audit audit, ILogger<Documents> logger) : PageModel
 {
     public sealed record Command
     {
@@ -156,12 +157,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     [Audited(AuditActions.CaseFileDeleted)]
     public async Task<IActionResult> OnPostDeleteFileAsync(Guid id, Guid fileId, CancellationToken ct)
     {
-        var file = await db.StoredFiles.FirstOrDefaultAsync(f => f.Id == fileId && f.CaseId == id && f.DeletedAt == null, ct);
-        if (file is null) return NotFound();
-        file.DeletedAt = time.GetUtcNow();
-        file.DeletedById = User.UserId();
-        audit.Record(AuditActions.CaseFileDeleted, "case", id, $"file {file.Id}");
-        await db.SaveChangesAsync(ct);
+        if (!await fileHandler.DeleteAsync(FileHolder.Case(id), fileId, User.UserId(), ct)) return NotFound();
         TempData["Flash"] = $"File deleted. An admin can restore it within {SealedFiles.RestoreDays} days.";
         return RedirectToPage(new { id });
     }
@@ -170,14 +166,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     public async Task<IActionResult> OnPostRestoreFileAsync(Guid id, Guid fileId, CancellationToken ct)
     {
         if (!User.IsInRole(Roles.Admin)) return Forbid();
-        var restorableSince = time.GetUtcNow().AddDays(-SealedFiles.RestoreDays);
-        var file = await db.StoredFiles.FirstOrDefaultAsync(f => f.Id == fileId && f.CaseId == id && f.DeletedAt != null && f.DeletedAt > restorableSince
-            && f.ShreddedAt == null, ct);
-        if (file is null) return NotFound();
-        file.DeletedAt = null;
-        file.DeletedById = null;
-        audit.Record(AuditActions.CaseFileRestored, "case", id, $"file {file.Id}");
-        await db.SaveChangesAsync(ct);
+        if (!await fileHandler.RestoreAsync(FileHolder.Case(id), fileId, ct)) return NotFound();
         TempData["Flash"] = "File restored.";
         return RedirectToPage(new { id });
     }
@@ -198,7 +187,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             // In checklist order: kinds are stored by name, so the database would sort them alphabetically.
             .OrderBy(d => d.PersonId is null ? 0 : 1).ThenBy(d => d.PersonName).ThenBy(d => d.PersonId).ThenBy(d => (int)d.Kind)
             .ToList();
-        RestorableSince = time.GetUtcNow().AddDays(-SealedFiles.RestoreDays);
+        RestorableSince = fileHandler.RestorableSince;
         var admin = User.IsInRole(Roles.Admin);
         var files = await db.StoredFiles.AsNoTracking()
             .Where(f => f.CaseId == id && (f.DeletedAt == null || (admin && f.DeletedAt > RestorableSince && f.ShreddedAt == null)))
