@@ -102,7 +102,7 @@ public static class SimilarNames
     public sealed record Match(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth, double Score);
 
     /// <summary>How many people the database hands over for scoring: enough that the best matches are among them.</summary>
-    private const int Candidates = 100;
+    private const int Candidates = 60;
 
     /// <summary>
     /// People of the organisation whose name matches a folded name, best first. Names are sealed, so the database

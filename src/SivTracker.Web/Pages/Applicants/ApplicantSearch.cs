@@ -37,7 +37,9 @@ public static class ApplicantSearch
             }
         }
 
-        if (compact.Length >= 3)
+        // Every identifier searched here (tazkira, passport, case reference, NVC and receipt numbers) has digits: a name
+        // alone skips four lookups that cannot match it.
+        if (compact.Length >= 3 && compact.Any(char.IsDigit))
         {
             if (access.Identifiers)
             {
