@@ -99,7 +99,8 @@ public static class SimilarNames
             """).ToListAsync(ct);
     }
 
-    public sealed record Match(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth, double Score);
+    public sealed record Match(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth,
+        DatePrecision DateOfBirthPrecision, double Score);
 
     /// <summary>How many people the database hands over for scoring: enough that the best matches are among them.</summary>
     private const int Candidates = 60;
@@ -130,11 +131,11 @@ public static class SimilarNames
         }
         if (ids.Count == 0) return [];
         var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id))
-            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, Aliases = p.Aliases.Select(a => a.Spelling).ToList() })
+            .Select(p => new { p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, p.DateOfBirthPrecision, Aliases = p.Aliases.Select(a => a.Spelling).ToList() })
             .ToListAsync(ct);
         var scorer = new NameSearch.Scorer(folded);
         return people
-            .Select(p => new Match(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth,
+            .Select(p => new Match(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, p.DateOfBirthPrecision,
                 scorer.Score([Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName, .. p.Aliases])))
             .Where(p => p.Score >= NameSearch.MatchThreshold)
             .OrderByDescending(p => p.Score).ThenBy(p => p.Id)
@@ -143,8 +144,10 @@ public static class SimilarNames
 
     /// <summary>
     /// The duplicate rule of registration and import: a similar name (any spelling) and the same birth year, since
-    /// dates of birth are sealed and compared here.
+    /// dates of birth are sealed and compared here. A year is a span of days (Person.BirthYearSpan): a Solar Hijri year
+    /// from a tazkira overlaps two Gregorian ones, and matches both.
     /// </summary>
-    public static async Task<IReadOnlyList<Match>> BornSameYearAsync(AppDbContext db, string folded, int year, CancellationToken ct) =>
-        folded.Length == 0 ? [] : (await FindAsync(db, folded, ct)).Where(p => p.DateOfBirth?.Year == year).ToList();
+    public static async Task<IReadOnlyList<Match>> BornSameYearAsync(AppDbContext db, string folded, (DateOnly First, DateOnly Last) birthYear, CancellationToken ct) =>
+        folded.Length == 0 ? [] : (await FindAsync(db, folded, ct))
+            .Where(p => Person.BirthYearSpan(p.DateOfBirth, p.DateOfBirthPrecision) is var (first, last) && first <= birthYear.Last && last >= birthYear.First).ToList();
 }

@@ -125,17 +125,41 @@ public class Person : OwnedEntity, IHasLookups
 
     public string DisplayName => FormatName(GivenNames, FamilyName);
 
-    /// <summary>A date of birth as typed: YYYY-MM-DD, or YYYY alone when only the year is known (paper tazkiras often give no more).</summary>
-    public static (DateOnly Date, bool YearOnly)? ParseDateOfBirth(string? value)
+    /// <summary>
+    /// A date of birth as typed: YYYY-MM-DD, or YYYY alone when only the year is known (paper tazkiras often give no
+    /// more), in Western, Persian or Arabic-Indic digits. A year from 1279 to 1499 is Solar Hijri, as on a tazkira:
+    /// 1370/02/22 (or 1370-02-22) is that day, 1370 alone the Solar Hijri year (precision SolarHijriYear).
+    /// </summary>
+    public static (DateOnly Date, DatePrecision Precision)? ParseDateOfBirth(string? value)
     {
-        value = value?.Trim();
-        if (string.IsNullOrEmpty(value)) return null;
-        if (value.Length == 4 && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year) && year is > 0 and < 10000)
+        value = SolarHijri.WesternDigits(value?.Trim() ?? "");
+        if (value.Length == 0) return null;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (value.Length == 4 && int.TryParse(value, System.Globalization.NumberStyles.None, invariant, out var year) && year > 0)
         {
-            return (new DateOnly(year, 1, 1), true);
+            return SolarHijri.IsSolarHijriYear(year) ? (SolarHijri.YearSpan(year).First, DatePrecision.SolarHijriYear) : (new DateOnly(year, 1, 1), DatePrecision.YearOnly);
         }
-        return DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date) ? (date, false) : null;
+        if (value.Length >= 4 && int.TryParse(value.AsSpan(0, 4), System.Globalization.NumberStyles.None, invariant, out year) && SolarHijri.IsSolarHijriYear(year))
+        {
+            return SolarHijri.ParseDate(value) is { } solar ? (solar, DatePrecision.Exact) : null;
+        }
+        return DateOnly.TryParseExact(value, "yyyy-MM-dd", invariant, System.Globalization.DateTimeStyles.None, out var date) ? (date, DatePrecision.Exact) : null;
     }
+
+    /// <summary>
+    /// The days a person's birth year may cover, for the duplicate rule ("a similar name and the same birth year"):
+    /// the Gregorian year of a date, or the Solar Hijri year when that is all that is known, which straddles two.
+    /// </summary>
+    public static (DateOnly First, DateOnly Last)? BirthYearSpan(DateOnly? dateOfBirth, DatePrecision precision) => dateOfBirth switch
+    {
+        null => null,
+        { } d when precision == DatePrecision.SolarHijriYear => SolarHijri.YearSpan(SolarHijri.FromGregorian(d).Year),
+        { } d => (new DateOnly(d.Year, 1, 1), new DateOnly(d.Year, 12, 31)),
+    };
+
+    /// <summary>The days a person may have been born on: one day, unless only a Solar Hijri year is known.</summary>
+    public static (DateOnly First, DateOnly Last)? BirthSpan(DateOnly? dateOfBirth, DatePrecision precision) =>
+        precision == DatePrecision.SolarHijriYear ? BirthYearSpan(dateOfBirth, precision) : dateOfBirth is { } d ? (d, d) : null;
 
     /// <summary>How a person is named on every page, list, report and export: given names, then the family name when there is one.</summary>
     public static string FormatName(string givenNames, string? familyName) =>

@@ -12,7 +12,11 @@ public enum ClockState { NotStarted, Running, Paused, Stopped }
 
 public enum Relationship { Principal, Spouse, Child }
 
-public enum DatePrecision { Exact, YearOnly, Estimated }
+/// <summary>
+/// How much of a date of birth is known. SolarHijriYear: only the Solar Hijri year, as paper tazkiras give it; the date
+/// stored is that year's first day, and the person was born within the year that follows it.
+/// </summary>
+public enum DatePrecision { Exact, YearOnly, Estimated, SolarHijriYear }
 
 public enum Sex { F, M, X }
 

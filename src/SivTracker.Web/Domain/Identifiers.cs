@@ -9,14 +9,15 @@ public static partial class Identifiers
     /// Upper case without spaces, dashes, dots or slashes: "kbl-2017 4567 890" becomes "KBL20174567890". Invisible
     /// characters go too (TextSafety), so they cannot hide a duplicate.
     /// </summary>
+    /// <summary>Without separators, in upper case and Western digits: a number typed in Persian digits finds the same record.</summary>
     public static string Compact(string? value) =>
-        value is null ? "" : Separators().Replace(TextSafety.WithoutInvisible(value), "").ToUpperInvariant();
+        value is null ? "" : Separators().Replace(SolarHijri.WesternDigits(TextSafety.WithoutInvisible(value)), "").ToUpperInvariant();
 
     /// <summary>NVC/COM case numbers and USCIS receipt numbers: 3 letters then 10 digits.</summary>
     public static bool IsCaseNumber(string? value) => CaseNumberPattern().IsMatch(Compact(value));
 
     /// <summary>A phone number in international form: + and 7 to 15 digits once spaces and dashes are gone.</summary>
-    public static string CompactPhone(string? value) => value is null ? "" : PhoneSeparators().Replace(TextSafety.WithoutInvisible(value), "");
+    public static string CompactPhone(string? value) => value is null ? "" : PhoneSeparators().Replace(SolarHijri.WesternDigits(TextSafety.WithoutInvisible(value)), "");
 
     public static bool IsInternationalPhone(string? value) => PhonePattern().IsMatch(CompactPhone(value));
 

@@ -30,7 +30,11 @@ public static class ServiceHistory
             ? 24
             : 12;
 
-    /// <summary>Children whose 21st birthday falls within the coming year: the NGO must act before they age out.</summary>
-    public static bool TurnsTwentyOneWithinAYear(DateOnly? dateOfBirth, DateOnly today) =>
-        dateOfBirth is { } dob && dob.AddYears(21) >= today && dob.AddYears(21) <= today.AddYears(1);
+    /// <summary>
+    /// Children whose 21st birthday may fall within the coming year: the NGO must act before they age out. When only
+    /// a Solar Hijri year is known, any day of it may be the birthday, so the warning starts a year before the earliest
+    /// and lasts until the latest has passed.
+    /// </summary>
+    public static bool TurnsTwentyOneWithinAYear(DateOnly? dateOfBirth, DatePrecision precision, DateOnly today) =>
+        Person.BirthSpan(dateOfBirth, precision) is var (first, last) && last.AddYears(21) >= today && first.AddYears(21) <= today.AddYears(1);
 }

@@ -16,6 +16,7 @@ public static class WebPipeline
             {
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
                 options.Filters.Add<TwoFactorRequirement>();
+                options.ModelBinderProviders.Insert(0, new LocalDigitsBinderProvider());
             });
         // Every feature's use cases: a page's nested Handler, reached alike by its page, the import, the CLI and tests.
         foreach (var handler in typeof(WebPipeline).Assembly.GetTypes().Where(t => t is { Name: "Handler", IsNested: true, IsAbstract: false }))

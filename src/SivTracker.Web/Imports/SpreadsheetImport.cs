@@ -178,7 +178,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             var principal = row.Principal;
             if (principal.DateOfBirth is not { } born) continue;
             var name = Domain.Person.FormatName(principal.GivenNames, principal.FamilyName);
-            var matches = await SimilarNames.BornSameYearAsync(db, NameNormaliser.Normalise(name), born.Year, ct);
+            var matches = await SimilarNames.BornSameYearAsync(db, NameNormaliser.Normalise(name), Domain.Person.BirthYearSpan(born, principal.Precision)!.Value, ct);
             if (matches.Count > 0) found.Add(new PossibleDuplicate(principal.Row, name, born.Year, matches.Take(5).ToList()));
         }
         return found;
@@ -426,9 +426,9 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         if (get("date_of_birth") is { } dobText)
         {
             var parsed = Domain.Person.ParseDateOfBirth(dobText);
-            if (parsed is null) problems.Add(new Problem(row, "date_of_birth", dobText, "Write YYYY-MM-DD, or YYYY for the year only."));
+            if (parsed is null) problems.Add(new Problem(row, "date_of_birth", dobText, "Write YYYY-MM-DD, or YYYY for the year only (Solar Hijri: 1370/02/22, or 1370)."));
             else if (parsed.Value.Date > today) problems.Add(new Problem(row, "date_of_birth", dobText, "The date of birth is in the future."));
-            else (dob, precision) = (parsed.Value.Date, parsed.Value.YearOnly ? DatePrecision.YearOnly : DatePrecision.Exact);
+            else (dob, precision) = parsed.Value;
         }
         Sex? sex = get("sex")?.ToUpperInvariant() switch
         {

@@ -37,6 +37,7 @@ public static class Labels
     {
         DatePrecision.YearOnly => "year only",
         DatePrecision.Estimated => "estimated",
+        DatePrecision.SolarHijriYear => "Solar Hijri year only",
         _ => "exact",
     };
 
@@ -44,9 +45,15 @@ public static class Labels
     {
         null => "unknown",
         { } d when precision == DatePrecision.YearOnly => d.Year.ToString(),
+        { } d when precision == DatePrecision.SolarHijriYear && Person.BirthSpan(d, precision) is var (first, last) =>
+            $"{SolarHijri.FromGregorian(d).Year} SH ({first:d MMM yyyy} to {last:d MMM yyyy})",
         { } d when precision == DatePrecision.Estimated => $"about {d:d MMM yyyy}",
         { } d => d.ToString("d MMM yyyy"),
     };
+
+    /// <summary>A full date of birth in the Solar Hijri calendar of the tazkira ("1370/02/22 SH"), for a tooltip; else nothing.</summary>
+    public static string? OtherCalendar(DateOnly? date, DatePrecision precision) =>
+        date is { } d && precision is DatePrecision.Exact or DatePrecision.Estimated ? $"{SolarHijri.Format(d)} SH" : null;
 
     /// <summary>"12 Mar 2024 (2 years ago)".</summary>
     public static string Date(DateOnly? date, DateOnly today)

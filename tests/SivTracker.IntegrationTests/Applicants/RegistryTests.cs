@@ -78,10 +78,46 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Theory]
+    [InlineData("۲۰۲۷-۰۱-۰۱")]
+    [InlineData("١٤٠٥/١٠/١١")]
+    [InlineData("1405/10/11")]
+    public async Task ADateFieldTypedInPersianDigitsOrTheSolarHijriCalendar_IsStoredAsItsGregorianDay(string typed)
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+
+        var response = await client.PostFormAsync("/Applicants/Create", AppClient.Form(("Input.GivenNames", "Hamid"), ("Input.Passports[0].Number", "P1112223"),
+            ("Input.Passports[0].Country", "AF"), ("Input.Passports[0].ExpiresOn", typed)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await using var scope = Fixture.Scope();
+        Assert.Equal(new DateOnly(2027, 1, 1), (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Passports.SingleAsync()).ExpiresOn);
+    }
+
+    [Fact]
+    public async Task ADateOfBirthTypedFromATazkira_InPersianDigits_IsKeptAsItsSolarHijriYear()
+    {
+        using var client = await SignedInAsync(_users.CaseworkerA);
+
+        var response = await client.PostFormAsync("/Applicants/Create", AppClient.Form(("Input.GivenNames", "Najibullah"), ("Input.DateOfBirth", "۱۳۷۰")));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = Guid.Parse(Regex.Match(response.Headers.Location!.ToString(), "id=([0-9a-f-]+)").Groups[1].Value);
+        Assert.Contains("1370 SH (21 Mar 1991 to 20 Mar 1992)", Html.Text(await client.GetHtmlAsync($"/Applicants/Details?id={id}")));
+        Assert.Equal("1370", Html.Parse(await client.GetHtmlAsync($"/Applicants/Edit?id={id}")).QuerySelector("#Input_DateOfBirth")?.GetAttribute("value"));
+        await using var scope = Fixture.Scope();
+        var stored = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Persons.SingleAsync(p => p.Id == id);
+        Assert.Equal((new DateOnly(1991, 3, 21), DatePrecision.SolarHijriYear), (stored.DateOfBirth, stored.DateOfBirthPrecision));
+    }
+
+    [Theory]
     [InlineData("Input.TazkiraNumber", "1234567", "same tazkira number")]
     [InlineData("Input.Passports[0].Number", "P7654321", "same passport number")]
     [InlineData("Input.Contacts[0].Value", "+93701234567", "same phone number")]
     [InlineData("Input.DateOfBirth", "1988", "similar name and the same birth year")]
+    // From a tazkira: 1367 is 21 March 1988 to 20 March 1989, so it may be the 1988 of the first record.
+    [InlineData("Input.DateOfBirth", "۱۳۶۷", "similar name and the same birth year")]
+    [InlineData("Input.TazkiraNumber", "۱۲۳۴۵۶۷", "same tazkira number")]
+    [InlineData("Input.Contacts[0].Value", "+۹۳ ۷۰ ۱۲۳ ۴۵۶۷", "same phone number")]
     public async Task RegisteringTheSamePersonAgain_ShowsTheCandidateAndTheReason_AndSavesOnlyWhenConfirmed(string field, string value, string reason)
     {
         using var client = await SignedInAsync(_users.CaseworkerA);
@@ -110,6 +146,7 @@ public class RegistryTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [InlineData("Input.FatherName", "x", "Use at most 200 characters.")]
     [InlineData("Input.DateOfBirth", "2999-01-01", "cannot be in the future")]
     [InlineData("Input.DateOfBirth", "31/12/1980", "YYYY-MM-DD")]
+    [InlineData("Input.DateOfBirth", "1370/12/31", "Solar Hijri")]
     [InlineData("Input.Contacts[0].Value", "0701234567", "country code")]
     [InlineData("Input.CurrentCountry", "Afghanistan", "two-letter country code")]
     [InlineData("Input.GivenNames", "", "Enter the given names")]

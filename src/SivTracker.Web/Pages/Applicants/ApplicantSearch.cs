@@ -69,7 +69,7 @@ public static class ApplicantSearch
         var found = names.ToDictionary(n => n.Id);
         var ids = reasons.Keys.Where(id => !found.ContainsKey(id)).ToList();
         var others = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
-            .Select(p => new SimilarNames.Match(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, 0))
+            .Select(p => new SimilarNames.Match(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, p.DateOfBirthPrecision, 0))
             .ToListAsync(ct);
         return names.Concat(others)
             .Select(p => new Hit(p.Id, Person.FormatName(p.GivenNames, p.FamilyName), p.NativeName,

@@ -65,9 +65,10 @@ public static class PersonForm
         public IEnumerable<PassportRow> FilledPassports => Passports.Where(p => !string.IsNullOrWhiteSpace(p.Number));
         public IEnumerable<ContactRow> FilledContacts => Contacts.Where(c => !string.IsNullOrWhiteSpace(c.Value));
 
+        /// <summary>What was typed decides the precision; "estimated" is the form's only say, for a full date.</summary>
         public (DateOnly? Date, DatePrecision Precision) ParsedDateOfBirth =>
             Person.ParseDateOfBirth(DateOfBirth) is { } parsed
-                ? (parsed.Date, parsed.YearOnly ? DatePrecision.YearOnly : DateOfBirthPrecision == DatePrecision.YearOnly ? DatePrecision.Exact : DateOfBirthPrecision)
+                ? (parsed.Date, parsed.Precision == DatePrecision.Exact && DateOfBirthPrecision == DatePrecision.Estimated ? DatePrecision.Estimated : parsed.Precision)
                 : (null, DateOfBirthPrecision);
     }
 
@@ -85,7 +86,7 @@ public static class PersonForm
             RuleFor(c => c.PlaceOfBirth).PlainText(200);
             RuleFor(c => c.DateOfBirth).PlainText(10)
                 .Must(value => string.IsNullOrWhiteSpace(value) || Person.ParseDateOfBirth(value) is not null)
-                .WithMessage("Write the date as YYYY-MM-DD, or only the year as YYYY.")
+                .WithMessage("Write the date as YYYY-MM-DD, or only the year as YYYY; from a tazkira, the Solar Hijri date as 1370/02/22 or the year as 1370.")
                 .Must(value => Person.ParseDateOfBirth(value) is not { } parsed || parsed.Date <= today)
                 .WithMessage("The date of birth cannot be in the future.")
                 .Must(value => Person.ParseDateOfBirth(value) is not { } parsed || parsed.Date.Year >= 1900)
@@ -126,7 +127,14 @@ public static class PersonForm
         GivenNames = person.GivenNames, FamilyName = person.FamilyName, NativeName = person.NativeName, FatherName = person.FatherName,
         ClanOrTribe = person.ClanOrTribe, PlaceOfBirth = person.PlaceOfBirth, Sex = person.Sex,
         OtherSpellings = string.Join('\n', person.Aliases.Select(a => a.Spelling)),
-        DateOfBirth = person.DateOfBirth is { } dob ? person.DateOfBirthPrecision == DatePrecision.YearOnly ? dob.Year.ToString("D4") : dob.ToString("yyyy-MM-dd") : null,
+        DateOfBirth = person.DateOfBirth is { } dob
+            ? person.DateOfBirthPrecision switch
+            {
+                DatePrecision.YearOnly => dob.Year.ToString("D4"),
+                DatePrecision.SolarHijriYear => SolarHijri.FromGregorian(dob).Year.ToString("D4"),
+                _ => dob.ToString("yyyy-MM-dd"),
+            }
+            : null,
         DateOfBirthPrecision = person.DateOfBirthPrecision,
         TazkiraType = person.TazkiraType, TazkiraNumber = person.TazkiraNumber, TazkiraVolume = person.TazkiraVolume,
         TazkiraPage = person.TazkiraPage, TazkiraRegister = person.TazkiraRegister,
@@ -212,7 +220,7 @@ public static class PersonForm
     public static async Task<IReadOnlyList<Duplicate>> FindDuplicatesAsync(AppDbContext db, Command command, Guid? excludeId, CancellationToken ct)
     {
         var name = NameNormaliser.Normalise($"{command.GivenNames} {command.FamilyName}");
-        var birthYear = command.ParsedDateOfBirth.Date?.Year;
+        var birthYears = Person.BirthYearSpan(command.ParsedDateOfBirth.Date, command.ParsedDateOfBirth.Precision);
         var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Duplicates are looked for within one organisation.");
         var tazkira = string.IsNullOrWhiteSpace(command.TazkiraNumber) ? null : Identifiers.TazkiraLookup(organisationId, command.TazkiraNumber);
         var passports = command.FilledPassports.Select(p => Identifiers.PassportLookup(organisationId, p.Number)).ToList();
@@ -227,10 +235,10 @@ public static class PersonForm
             }
         }
 
-        if (birthYear is { } year && name.Length > 0)
+        if (birthYears is { } years && name.Length > 0)
         {
             // The same path as search; the birth year is compared here, since the date of birth is sealed.
-            Add((await SimilarNames.BornSameYearAsync(db, name, year, ct)).Select(p => p.Id).Take(20), "similar name and the same birth year");
+            Add((await SimilarNames.BornSameYearAsync(db, name, years, ct)).Select(p => p.Id).Take(20), "similar name and the same birth year");
         }
         if (tazkira is not null)
         {
