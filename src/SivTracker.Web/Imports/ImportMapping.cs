@@ -113,7 +113,8 @@ public sealed partial record ImportMapping
         ["father_name"] = ["father name", "father s name", "fathers name", "father", "نام پدر", "ولد", "د پلار نوم", "پلار"],
         ["other_spellings"] = ["aka", "alias", "aliases", "other spellings", "other names", "also known as"],
         ["native_name"] = ["native name", "name in dari", "name in pashto", "dari name", "pashto name", "name dari", "نام به دری", "نام دری", "نوم په پښتو"],
-        ["date_of_birth"] = ["dob", "date of birth", "birth date", "birthdate", "born", "d o b", "تاریخ تولد", "د زیږیدو نیټه", "تولد"],
+        ["date_of_birth"] = ["dob", "date of birth", "birth date", "birthdate", "born", "d o b", "تاریخ تولد", "د زیږیدو نیټه", "تولد",
+            "date of birth sh", "dob sh", "date of birth solar hijri", "تاریخ تولد هجری شمسی", "تاریخ تولد شمسی"],
         ["sex"] = ["sex", "gender", "جنسیت", "جنس", "جنسیت"],
         ["tazkira"] = ["tazkira", "tazkera", "tazkira no", "tazkira number", "national id", "nid", "e tazkira", "تذکره", "شماره تذکره", "د تذکرې شمیره"],
         ["passport_number"] = ["passport", "passport no", "passport number", "پاسپورت", "شماره پاسپورت"],
@@ -283,9 +284,10 @@ public sealed partial record ImportMapping
         return new DateDetection(Enum.GetValues<DateFormat>().Where(f => dates.All(v => ParseDate(v, f) is not null)).ToList());
     }
 
+    /// <summary>A cell as a date written in <paramref name="format"/>; in any digits, and in the Solar Hijri calendar when its year is one.</summary>
     public static DateOnly? ParseDate(string value, DateFormat format)
     {
-        value = value.Trim();
+        value = Domain.SolarHijri.WesternDigits(value.Trim());
         switch (format)
         {
             case DateFormat.ExcelSerial:
@@ -311,6 +313,7 @@ public sealed partial record ImportMapping
     }
 
     private static DateOnly? Date(int year, int month, int day) =>
+        Domain.SolarHijri.IsSolarHijriYear(year) ? Domain.SolarHijri.ToGregorian(year, month, day) :
         year is >= 1900 and <= 2100 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) ? new DateOnly(year, month, day) : null;
 
     private static int? MonthNumber(string name)

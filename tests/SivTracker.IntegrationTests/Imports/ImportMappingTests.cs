@@ -89,6 +89,18 @@ public class ImportMappingTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public void SolarHijriDates_InAnyDigits_AreReadAsTheirGregorianDays_UnderAnSHHeader()
+    {
+        var sheet = new ImportFile.Sheet(["Name", "date_of_birth_sh"], [["Najibullah", "۱۳۷۰/۰۲/۲۲"], ["Hamid", "1369/11/03"], ["Zahra", "۱۳۷۲"]], null);
+
+        Assert.Contains("date_of_birth", ImportMapping.ProposeFields(sheet, []).Values);
+        Assert.Equal(ImportMapping.DateFormat.Iso, ImportMapping.DetectDateFormat(["۱۳۷۰/۰۲/۲۲", "1369/11/03", "۱۳۷۲"]).Chosen);
+        Assert.Equal(new DateOnly(1991, 5, 12), ImportMapping.ParseDate("۱۳۷۰/۰۲/۲۲", ImportMapping.DateFormat.Iso));
+        Assert.Equal(new DateOnly(1991, 5, 12), ImportMapping.ParseDate("٢٢/٠٢/١٣٧٠", ImportMapping.DateFormat.DayFirst));
+        Assert.Null(ImportMapping.ParseDate("1370/12/31", ImportMapping.DateFormat.Iso));
+    }
+
+    [Fact]
     public async Task MessySheet_ThroughASavedMapping_FromTheCommandLine_ImportsFamiliesAndCurrentStages_AndTheWindows1256CopyChangesNothing()
     {
         var catalog = await CatalogAsync();
