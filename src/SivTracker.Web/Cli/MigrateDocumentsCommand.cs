@@ -43,14 +43,15 @@ internal static class MigrateDocumentsCommand
             return 2;
         }
         var source = target == FileStore.S3 ? FileStore.Postgres : FileStore.S3;
-        // Ids only: each file is read fresh as it moves, so a deletion or shredding meanwhile is respected.
-        var ids = await db.StoredFiles.IgnoreQueryFilters().Where(f => f.Store == source && f.ShreddedAt == null).OrderBy(f => f.Id).Select(f => f.Id).ToListAsync(ct);
+        // Every organisation's files (the context above was opened for all of them), ids only: each file is read fresh
+        // as it moves, so a deletion or shredding meanwhile is respected.
+        var ids = await db.StoredFiles.Where(f => f.Store == source && f.ShreddedAt == null).OrderBy(f => f.Id).Select(f => f.Id).ToListAsync(ct);
         output.WriteLine($"{ids.Count} file(s) to move to {target}.");
         long bytes = 0;
         var moved = 0;
         foreach (var id in ids)
         {
-            var file = await db.StoredFiles.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.Store == source && f.ShreddedAt == null, ct);
+            var file = await db.StoredFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id && f.Store == source && f.ShreddedAt == null, ct);
             if (file is null) continue;
             await files.MoveAsync(file, target, ct);
             moved++;

@@ -69,7 +69,7 @@ public sealed class FileStores(DocumentSettings settings) : IDisposable
     };
 
     /// <summary>The object names in the bucket, for finding what an interrupted move left behind.</summary>
-    public IAsyncEnumerable<Guid> ListS3Async(CancellationToken ct) => (s3 ?? (S3ChunkStore)For(FileStore.S3)).ListAsync(ct);
+    public IAsyncEnumerable<Guid> ListS3Async(CancellationToken ct) => ((S3ChunkStore)For(FileStore.S3)).ListAsync(ct);
 
     public void Dispose() => s3?.Dispose();
 }

@@ -177,6 +177,8 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
             await foreach (var chunk in from.ReadAsync(db, file, ct)) await writer.AddAsync(chunk, ct);
             await writer.CompleteAsync(ct);
         }
+        // By id alone, whatever organisation the context was opened for: a switch that missed the row would let the
+        // source copy, the only one it reads, be deleted below.
         await db.StoredFiles.IgnoreQueryFilters().Where(f => f.Id == file.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Store, target), ct);
         await transaction.CommitAsync(ct);
         await from.DeleteAsync(db, [file.Id], ct);
@@ -228,11 +230,23 @@ public sealed class SealedFiles(AppDbContext db, DocumentSettings settings, File
                 select count(distinct file_id)::int as "Value" from gone
                 """).ToListAsync(ct)).Single();
         }
+        // The bucket is the installation's, not an organisation's: which of its files still live there is asked of
+        // every organisation's rows, a thousand ids at a time.
         var leftovers = new List<Guid>();
+        var listed = new List<Guid>();
+        async Task SortOutAsync()
+        {
+            var live = await db.StoredFiles.IgnoreQueryFilters().Where(f => listed.Contains(f.Id) && f.Store == FileStore.S3 && f.ShreddedAt == null)
+                .Select(f => f.Id).ToListAsync(ct);
+            leftovers.AddRange(listed.Except(live));
+            listed.Clear();
+        }
         await foreach (var id in stores.ListS3Async(ct))
         {
-            if (!await db.StoredFiles.IgnoreQueryFilters().AnyAsync(f => f.Id == id && f.Store == FileStore.S3 && f.ShreddedAt == null, ct)) leftovers.Add(id);
+            listed.Add(id);
+            if (listed.Count == 1000) await SortOutAsync();
         }
+        await SortOutAsync();
         await DeleteObjectsAsync(leftovers, ct);
         return leftovers.Count;
     }
