@@ -27,6 +27,19 @@ results=()
 row() { results+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$1" "$2" "${3:-}" "${4:-}" "${5:-}" "${6:-}")"); }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 meets() { python3 -c "print('yes' if $1 else 'NO')"; }
+# median_of LINES COLUMN and highest_of LINES COLUMN: of three runs' figures, one run per line.
+median_of() { printf '%s' "$1" | awk -v c="$2" 'NF { print $c }' | sort -n | sed -n 2p; }
+highest_of() { printf '%s' "$1" | awk -v c="$2" 'NF { print $c }' | sort -n | tail -n 1; }
+# timed COMMAND...: three runs of a baseline command, the median's seconds.
+timed() {
+  local runs="" run
+  for run in 1 2 3; do
+    t0=$(date +%s.%N)
+    "$@"
+    runs+="$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')")"$'\n'
+  done
+  median_of "$runs" 1
+}
 
 # --- database ---------------------------------------------------------------------------------------------------
 pg_port=$(free_port)
@@ -48,8 +61,8 @@ printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(
 export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
 export ConnectionStrings__Migrations="Host=127.0.0.1;Port=$pg_port;Username=bench_owner;Database=bench" Database__AppRole=bench_app
 export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
-# The documents benchmark stores a 100 MB file, past the 25 MB a file may have by default.
-export Documents__MaxFileBytes=209715200
+# The documents benchmark stores a 100 MB file eight times, past the 25 MB a file and the 500 MB a case may have by default.
+export Documents__MaxFileBytes=209715200 Documents__MaxCaseBytes=2147483648
 # Required by the app and its commands; the commands run as Production, which takes only https. No mail is sent here.
 export App__PublicUrl=https://localhost
 export RateLimits__SignInsPerMinute=1000000 RateLimits__SearchesPerMinute=1000000 RateLimits__ExportsPerMinute=1000000
