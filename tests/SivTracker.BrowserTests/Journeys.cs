@@ -191,7 +191,7 @@ public class Journeys(BrowserFixture fixture)
         var admin = await fixture.SignedInAsync(fixture.Users.AdminA.Email!);
         await admin.GotoAsync("/Admin/Import");
         await BrowserFixture.CheckPageAsync(admin, "20-import");
-        var template = await admin.RunAndWaitForDownloadAsync(() => admin.GetByRole(AriaRole.Link, new() { Name = "CSV", Exact = true }).ClickAsync());
+        var template = await admin.RunAndWaitForDownloadAsync(() => admin.Locator("a[href*='format=csv'][lang=en]").ClickAsync());
         var templatePath = Path.Combine(Path.GetTempPath(), $"template-{Guid.NewGuid():N}.csv");
         await template.SaveAsAsync(templatePath);
         await admin.GetByLabel("CSV or XLSX file", new() { Exact = false }).SetInputFilesAsync(templatePath);

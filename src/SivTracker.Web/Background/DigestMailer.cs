@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Background;
 
@@ -19,7 +20,7 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, PublicLink
             .Where(u => !u.IsDisabled && u.OrganisationId != null && u.Email != null && (u.LastDigestOn == null || u.LastDigestOn < today))
             .Select(u => new
             {
-                u.Id, u.Email, u.OrganisationId, u.LastDigestOn,
+                u.Id, u.Email, u.OrganisationId, u.LastDigestOn, u.Language,
                 SeesAll = db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == Roles.Reviewer || r.Name == Roles.Admin))),
             })
             .ToListAsync(ct);
@@ -31,24 +32,25 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, PublicLink
                     && (user.SeesAll || db.Cases.IgnoreQueryFilters().Any(c => c.Id == f.CaseId && c.OrganisationId == user.OrganisationId && c.CaseworkerId == user.Id)))
                 .GroupBy(f => f.Type).Select(g => new { Type = g.Key, Count = g.Count() }).ToListAsync(ct);
             if (counts.Count == 0) continue;
+            // Each user reads their digest in the language they chose.
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo((Text.Find(user.Language) ?? Text.English).Code);
             var lines = counts.OrderBy(c => c.Type).Select(c => $"  {Describe(c.Type)}: {c.Count}");
-            var body = $"""
-                Your SivTracker digest for {today:d MMM yyyy}.
-
-                Open deadline flags {(user.SeesAll ? "in your organisation" : "on your cases")}:
-                {string.Join("\n", lines)}
-
-                Review them in SivTracker: {links.OverdueCases()}
-
-                This message holds counts only. Sign in to see the cases.
-                """;
+            var body = string.Join("\n",
+                T("Your SivTracker digest for {0}.", Day(today)),
+                "",
+                user.SeesAll ? T("Open deadline flags in your organisation:") : T("Open deadline flags on your cases:"),
+                string.Join("\n", lines),
+                "",
+                T("Review them in SivTracker: {0}", links.OverdueCases()),
+                "",
+                T("This message holds counts only. Sign in to see the cases."));
             // Claimed in the database before it is sent: however many instances run this, one of them wins each user's day.
             var claimed = await db.Users.Where(u => u.Id == user.Id && (u.LastDigestOn == null || u.LastDigestOn < today))
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastDigestOn, today), ct);
             if (claimed == 0) continue;
             try
             {
-                await email.SendAsync(user.Email!, "SivTracker daily digest", body, ct);
+                await email.SendAsync(user.Email!, T("SivTracker daily digest"), body, ct);
                 sent++;
             }
             catch (Exception exception)
@@ -65,15 +67,15 @@ public sealed class DigestMailer(AppDbContext db, IEmailSender email, PublicLink
 
     public static string Describe(FlagType type) => type switch
     {
-        FlagType.StatutoryOverdue => "Past the nine-month statutory limit",
-        FlagType.StatutoryApproaching30 => "Statutory limit within 30 days",
-        FlagType.StatutoryApproaching90 => "Statutory limit within 90 days",
-        FlagType.InternalTargetOverdue => "Past the internal target (S1059)",
-        FlagType.ComAppealWindow => "COM appeal window closing",
-        FlagType.MedicalExpiry => "Medical exam expiring",
-        FlagType.PassportExpiry => "Passport expiring within 6 months",
-        FlagType.Refusal221gDeadline => "221(g) refusal deadline approaching",
-        FlagType.Inactivity => "No activity recently",
-        _ => "No recent contact with the applicant",
+        FlagType.StatutoryOverdue => T("Past the nine-month statutory limit"),
+        FlagType.StatutoryApproaching30 => T("Statutory limit within 30 days"),
+        FlagType.StatutoryApproaching90 => T("Statutory limit within 90 days"),
+        FlagType.InternalTargetOverdue => T("Past the internal target (S1059)"),
+        FlagType.ComAppealWindow => T("COM appeal window closing"),
+        FlagType.MedicalExpiry => T("Medical exam expiring"),
+        FlagType.PassportExpiry => T("Passport expiring within 6 months"),
+        FlagType.Refusal221gDeadline => T("221(g) refusal deadline approaching"),
+        FlagType.Inactivity => T("No activity recently"),
+        _ => T("No recent contact with the applicant"),
     };
 }

@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -42,15 +43,14 @@ public static class CommandLine
         {
             // Ctrl+C or SIGTERM: each command's writes are transactional or batched, so what was not committed is not
             // there. 130 is what shells report for a command stopped by Ctrl+C.
-            error.WriteLine("Cancelled.");
+            error.WriteLine(T("Cancelled."));
             return 130;
         }
     }
 
     private static RootCommand BuildRootCommand(IServiceProvider services, TextReader input)
     {
-        var root = new RootCommand("SivTracker admin commands. Without a command the web server starts. The database is " +
-            "ConnectionStrings__Default, or the local cluster started by scripts/run.sh when run from the repository.")
+        var root = new RootCommand(T("SivTracker admin commands. Without a command the web server starts. The database is ConnectionStrings__Default, or the local cluster started by scripts/run.sh when run from the repository."))
         {
             MigrateCommand.Create(services),
             SeedDemoCommand.Create(services),
@@ -70,9 +70,9 @@ public static class CommandLine
     /// <summary>System.CommandLine calls every stray token "unrecognized"; say which kind it is, as the old parser did.</summary>
     private static string Problem(ParseResult parse) => parse.UnmatchedTokens switch
     {
-        [var token, ..] when token.StartsWith('-') => $"Unknown option {token}.",
-        [var token, ..] when parse.CommandResult.Command is RootCommand => $"Unknown command '{token}'.",
-        [var token, ..] => $"Unexpected argument '{token}'.",
+        [var token, ..] when token.StartsWith('-') => T("Unknown option {0}.", token),
+        [var token, ..] when parse.CommandResult.Command is RootCommand => T("Unknown command '{0}'.", token),
+        [var token, ..] => T("Unexpected argument '{0}'.", token),
         _ => string.Join(Environment.NewLine, parse.Errors.Select(e => e.Message).Distinct()),
     };
 
@@ -101,7 +101,7 @@ public static class CommandLine
         var id = await db.Organisations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
         if (id is null)
         {
-            error.WriteLine($"No organisation '{slug}'.");
+            error.WriteLine(T("No organisation '{0}'.", slug));
         }
         return id;
     }

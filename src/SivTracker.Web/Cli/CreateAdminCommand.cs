@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -12,19 +13,18 @@ internal static class CreateAdminCommand
     {
         var org = new Option<string>("--org")
         {
-            Description = "The organisation's slug; the organisation is created if needed.",
+            Description = T("The organisation's slug; the organisation is created if needed."),
             HelpName = "slug",
             CustomParser = result => Regex.IsMatch(result.Tokens[0].Value, "^[a-z0-9][a-z0-9-]{1,39}$")
                 ? result.Tokens[0].Value
-                : CommandLine.Reject<string>(result, "--org must be 2 to 40 lower-case letters, digits and dashes."),
+                : CommandLine.Reject<string>(result, T("--org must be 2 to 40 lower-case letters, digits and dashes.")),
         };
-        var name = new Option<string>("--name") { Description = "The organisation's name, used when it is created.", HelpName = "org name" };
-        var system = new Option<bool>("--system") { Description = "Create a system administrator (manages organisations, sees no case data) instead." };
-        var email = new Option<string>("--email") { Description = "The administrator's email, which is also the user name.", HelpName = "email", Required = true };
-        var displayName = new Option<string>("--display-name") { Description = "The name shown in the app; by default the email's local part.", HelpName = "name" };
+        var name = new Option<string>("--name") { Description = T("The organisation's name, used when it is created."), HelpName = "org name" };
+        var system = new Option<bool>("--system") { Description = T("Create a system administrator (manages organisations, sees no case data) instead.") };
+        var email = new Option<string>("--email") { Description = T("The administrator's email, which is also the user name."), HelpName = "email", Required = true };
+        var displayName = new Option<string>("--display-name") { Description = T("The name shown in the app; by default the email's local part."), HelpName = "name" };
         var command = new Command("create-admin",
-            "Create the organisation if needed and an admin for it (--org, --name), or a system administrator (--system). " +
-            "Reads the password from standard input (one line).")
+            T("Create the organisation if needed and an admin for it (--org, --name), or a system administrator (--system). Reads the password from standard input (one line)."))
         {
             org,
             name,
@@ -37,13 +37,13 @@ internal static class CreateAdminCommand
         {
             if (result.GetValue(system))
             {
-                if (result.GetResult(org) is not null) result.AddError("Unknown option --org: a system administrator belongs to no organisation.");
-                if (result.GetResult(name) is not null) result.AddError("Unknown option --name: a system administrator belongs to no organisation.");
+                if (result.GetResult(org) is not null) result.AddError(T("Unknown option --org: a system administrator belongs to no organisation."));
+                if (result.GetResult(name) is not null) result.AddError(T("Unknown option --name: a system administrator belongs to no organisation."));
             }
             else
             {
-                if (result.GetResult(org) is null) result.AddError("Option --org is required.");
-                if (result.GetResult(name) is null) result.AddError("Option --name is required.");
+                if (result.GetResult(org) is null) result.AddError(T("Option --org is required."));
+                if (result.GetResult(name) is null) result.AddError(T("Option --name is required."));
             }
         });
         command.SetAction((parse, ct) =>
@@ -64,7 +64,7 @@ internal static class CreateAdminCommand
         var password = (await input.ReadLineAsync(ct))?.TrimEnd('\r');
         if (string.IsNullOrEmpty(password))
         {
-            error.WriteLine("No password on standard input. Example: printf '%s\\n' \"$PASSWORD\" | ... create-admin ...");
+            error.WriteLine(T("No password on standard input. Example: {0}", "printf '%s\\n' \"$PASSWORD\" | ... create-admin ..."));
             return 2;
         }
 
@@ -82,7 +82,7 @@ internal static class CreateAdminCommand
                 await db.SaveChangesAsync(ct);
                 // No user runs the command: the row says where it came from instead of who.
                 audit.Record(AuditActions.OrganisationCreated, "organisation", existing.Id, "by the create-admin command", organisationId: existing.Id);
-                output.WriteLine($"Created organisation {slug}.");
+                output.WriteLine(T("Created organisation {0}.", slug));
             }
             organisationId = existing.Id;
         }
@@ -100,7 +100,7 @@ internal static class CreateAdminCommand
         audit.Record(AuditActions.UserCreated, "user", created.User.Id, $"roles: {role}; by the create-admin command", organisationId: organisationId);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        output.WriteLine(organisation is null ? $"Created system administrator {email}." : $"Created admin {email} for {organisation.Value.Slug}.");
+        output.WriteLine(organisation is null ? T("Created system administrator {0}.", email) : T("Created admin {0} for {1}.", email, organisation.Value.Slug));
         return 0;
     }
 }

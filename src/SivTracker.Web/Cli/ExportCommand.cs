@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Exports;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -12,33 +13,33 @@ internal static class ExportCommand
         var reportNames = string.Join(", ", Report.All.Select(r => r.Name));
         var report = new Argument<Report>("report")
         {
-            Description = $"The report: {reportNames}.",
+            Description = T("The report: {0}.", reportNames),
             CustomParser = result => Report.Find(result.Tokens[0].Value)
-                ?? CommandLine.Reject<Report>(result, $"Unknown report '{result.Tokens[0].Value}'. Reports: {reportNames}."),
+                ?? CommandLine.Reject<Report>(result, T("Unknown report '{0}'. Reports: {1}.", result.Tokens[0].Value, reportNames)),
         };
         var format = new Option<ExportFormat>("--format")
         {
-            Description = "The file format.",
+            Description = T("The file format."),
             HelpName = "csv|xlsx",
             Required = true,
             CustomParser = result => result.Tokens[0].Value switch
             {
                 "csv" => ExportFormat.Csv,
                 "xlsx" => ExportFormat.Xlsx,
-                _ => CommandLine.Reject<ExportFormat>(result, "--format must be csv or xlsx."),
+                _ => CommandLine.Reject<ExportFormat>(result, T("--format must be csv or xlsx.")),
             },
         };
-        var path = new Option<string>("--out") { Description = "The file to write.", HelpName = "file", Required = true };
-        var org = new Option<string>("--org") { Description = "The organisation whose cases are reported.", HelpName = "slug", Required = true };
-        var program = Filter<Domain.SivProgram>("--program", "P", $"Only this programme: {string.Join(", ", Enum.GetNames<Domain.SivProgram>())}.",
+        var path = new Option<string>("--out") { Description = T("The file to write."), HelpName = "file", Required = true };
+        var org = new Option<string>("--org") { Description = T("The organisation whose cases are reported."), HelpName = "slug", Required = true };
+        var program = Filter<Domain.SivProgram>("--program", "P", T("Only this programme: {0}.", string.Join(", ", Enum.GetNames<Domain.SivProgram>())),
             text => Enum.TryParse<Domain.SivProgram>(text, true, out var value) ? value : null);
-        var stepModel = Filter<Domain.StepModel>("--step-model", "M", $"Only this step model: {string.Join(", ", Enum.GetNames<Domain.StepModel>())}.",
+        var stepModel = Filter<Domain.StepModel>("--step-model", "M", T("Only this step model: {0}.", string.Join(", ", Enum.GetNames<Domain.StepModel>())),
             text => Enum.TryParse<Domain.StepModel>(text, true, out var value) ? value : null);
-        var caseworker = new Option<string>("--caseworker") { Description = "Only this caseworker's cases.", HelpName = "email" };
-        var from = Filter<DateOnly>("--from", "YYYY-MM-DD", "From this day.", text => DateOnly.TryParseExact(text, "yyyy-MM-dd", out var value) ? value : null);
-        var to = Filter<DateOnly>("--to", "YYYY-MM-DD", "To this day.", text => DateOnly.TryParseExact(text, "yyyy-MM-dd", out var value) ? value : null);
-        var includeNames = new Option<bool>("--include-names") { Description = "Add the principal's name to the cases report." };
-        var command = new Command("export", "Write a report as the Reports page does.")
+        var caseworker = new Option<string>("--caseworker") { Description = T("Only this caseworker's cases."), HelpName = "email" };
+        var from = Filter<DateOnly>("--from", "YYYY-MM-DD", T("From this day."), text => DateOnly.TryParseExact(text, "yyyy-MM-dd", out var value) ? value : null);
+        var to = Filter<DateOnly>("--to", "YYYY-MM-DD", T("To this day."), text => DateOnly.TryParseExact(text, "yyyy-MM-dd", out var value) ? value : null);
+        var includeNames = new Option<bool>("--include-names") { Description = T("Add the principal's name to the cases report.") };
+        var command = new Command("export", T("Write a report as the Reports page does."))
         {
             report, format, path, org, program, stepModel, caseworker, from, to, includeNames,
         };
@@ -59,12 +60,12 @@ internal static class ExportCommand
     }
 
     /// <summary>An optional filter whose value must parse; a value that does not is a usage error naming it.</summary>
-    private static Option<T?> Filter<T>(string name, string helpName, string description, Func<string, T?> parse) where T : struct => new(name)
+    private static Option<TValue?> Filter<TValue>(string name, string helpName, string description, Func<string, TValue?> parse) where TValue : struct => new(name)
     {
         Description = description,
         HelpName = helpName,
         CustomParser = result => parse(result.Tokens[0].Value)
-            ?? CommandLine.Reject<T?>(result, $"{name} has a value that is not valid: {result.Tokens[0].Value}."),
+            ?? CommandLine.Reject<TValue?>(result, T("{0} has a value that is not valid: {1}.", name, result.Tokens[0].Value)),
     };
 
     private static async Task<int> RunAsync(IServiceProvider services, ParseResult parse, Report report, ReportFilter filter, string? caseworker,
@@ -81,7 +82,7 @@ internal static class ExportCommand
             var caseworkerId = await db.Users.Where(u => u.Email == caseworker && u.OrganisationId == organisationId).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);
             if (caseworkerId is null)
             {
-                return CommandLine.UsageError(parse, $"No user {caseworker} in {slug}.", error);
+                return CommandLine.UsageError(parse, T("No user {0} in {1}.", caseworker, slug), error);
             }
             filter = filter with { CaseworkerId = caseworkerId };
         }
@@ -100,7 +101,7 @@ internal static class ExportCommand
             throw;
         }
         File.Move(temporary, path, overwrite: true);
-        parse.InvocationConfiguration.Output.WriteLine($"Wrote {rows} row(s) of {report.Name} to {path}.");
+        parse.InvocationConfiguration.Output.WriteLine(T("Wrote {0} row(s) of {1} to {2}.", rows, report.Name, path));
         return 0;
     }
 }

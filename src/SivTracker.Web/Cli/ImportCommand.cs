@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Imports;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -9,12 +10,12 @@ internal static class ImportCommand
 {
     public static Command Create(IServiceProvider services)
     {
-        var file = new Argument<string>("file") { Description = "The CSV or XLSX spreadsheet." };
-        var org = new Option<string>("--org") { Description = "The organisation the cases belong to.", HelpName = "slug", Required = true };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and print what would change; write nothing." };
-        var mapping = new Option<string?>("--mapping") { Description = "A mapping saved on the import page, for a file in the organisation's own layout.", HelpName = "name" };
+        var file = new Argument<string>("file") { Description = T("The CSV or XLSX spreadsheet.") };
+        var org = new Option<string>("--org") { Description = T("The organisation the cases belong to."), HelpName = "slug", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = T("Check the file and print what would change; write nothing.") };
+        var mapping = new Option<string?>("--mapping") { Description = T("A mapping saved on the import page, for a file in the organisation's own layout."), HelpName = "name" };
         var command = new Command("import",
-            "Check a CSV or XLSX spreadsheet and, unless --dry-run, import it in one transaction; prints the summary and every problem, exits 1 on problems.")
+            T("Check a CSV or XLSX spreadsheet and, unless --dry-run, import it in one transaction; prints the summary and every problem, exits 1 on problems."))
         {
             file,
             org,
@@ -31,7 +32,7 @@ internal static class ImportCommand
     {
         if (!File.Exists(path))
         {
-            error.WriteLine($"No file at {path}.");
+            error.WriteLine(T("No file at {0}.", path));
             return 1;
         }
         var db = services.GetRequiredService<AppDbContext>();
@@ -47,8 +48,8 @@ internal static class ImportCommand
             if (saved.FirstOrDefault(m => string.Equals(m.Name, mappingName, StringComparison.OrdinalIgnoreCase)) is not { } found)
             {
                 error.WriteLine(saved.Count == 0
-                    ? $"No mapping named '{mappingName}': the organisation has none yet. Save one on the import page."
-                    : $"No mapping named '{mappingName}'. Saved mappings: {string.Join(", ", saved.Select(m => m.Name))}.");
+                    ? T("No mapping named '{0}': the organisation has none yet. Save one on the import page.", mappingName)
+                    : T("No mapping named '{0}'. Saved mappings: {1}.", mappingName, string.Join(", ", saved.Select(m => m.Name))));
                 return 1;
             }
             mapping = ImportMapping.FromJson(found.Definition);
@@ -76,14 +77,17 @@ internal static class ImportCommand
         foreach (var notice in outcome.Notices) output.WriteLine(notice);
         foreach (var duplicate in outcome.Duplicates)
         {
-            output.WriteLine($"row {duplicate.Row}: {duplicate.Name} ({duplicate.BirthYear}) may already be in SivTracker: "
-                + string.Join("; ", duplicate.Matches.Select(m => $"{Domain.Person.FormatName(m.GivenNames, m.FamilyName)} ({m.DateOfBirth?.Year})")));
+            output.WriteLine(T("row {0}: {1} ({2}) may already be in SivTracker: {3}", duplicate.Row, duplicate.Name, duplicate.BirthYear,
+                string.Join("; ", duplicate.Matches.Select(m => $"{Domain.Person.FormatName(m.GivenNames, m.FamilyName)} ({m.DateOfBirth?.Year})"))));
         }
         foreach (var problem in outcome.Problems)
         {
-            error.WriteLine($"row {problem.Row}, column {problem.Column}, value '{problem.Value}': {problem.Message}");
+            error.WriteLine(T("row {0}, column {1}, value '{2}': {3}", problem.Row, problem.Column, problem.Value, problem.Message));
         }
-        output.WriteLine((outcome.Committed ? "Imported: " : outcome.Problems.Count > 0 ? "Not imported: " : "Dry run, nothing written: ") + ImportWorker.Describe(outcome.Summary));
+        var summary = ImportWorker.Describe(outcome.Summary);
+        output.WriteLine(outcome.Committed ? T("Imported: {0}", summary)
+            : outcome.Problems.Count > 0 ? T("Not imported: {0}", summary)
+            : T("Dry run, nothing written: {0}", summary));
         return outcome.Problems.Count > 0 ? 1 : 0;
     }
 }

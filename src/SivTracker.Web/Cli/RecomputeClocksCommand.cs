@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SivTracker.Web.Data;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -7,8 +8,8 @@ internal static class RecomputeClocksCommand
 {
     public static Command Create(IServiceProvider services)
     {
-        var org = new Option<string>("--org") { Description = "Only this organisation's cases.", HelpName = "slug" };
-        var command = new Command("recompute-clocks", "Recompute every case's stored clock from its stage history.") { org };
+        var org = new Option<string>("--org") { Description = T("Only this organisation's cases."), HelpName = "slug" };
+        var command = new Command("recompute-clocks", T("Recompute every case's stored clock from its stage history.")) { org };
         command.SetAction((parse, ct) =>
             RunAsync(services, parse.GetValue(org), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
@@ -34,11 +35,11 @@ internal static class RecomputeClocksCommand
             var percent = total == 0 ? 100 : done * 100 / total;
             if (percent / 10 != lastReport / 10 || done == total)
             {
-                output.WriteLine($"{done} of {total} cases ({percent}%)");
+                output.WriteLine(T("{0} of {1} cases ({2}%)", done, total, percent));
                 lastReport = percent;
             }
         }, ct);
-        output.WriteLine($"Recomputed clocks: {changed} case(s) changed.");
+        output.WriteLine(T("Recomputed clocks: {0} case(s) changed.", changed));
         return 0;
     }
 }

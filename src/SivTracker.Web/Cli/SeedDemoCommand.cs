@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Demo;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -12,16 +13,16 @@ internal static class SeedDemoCommand
     {
         var scale = new Option<int>("--scale")
         {
-            Description = "How many demo cases to generate, with their families.",
+            Description = T("How many demo cases to generate, with their families."),
             HelpName = "N",
             Required = true,
             CustomParser = result => int.TryParse(result.Tokens[0].Value, out var value) && value is >= 1 and <= 2_000_000
                 ? value
-                : CommandLine.Reject<int>(result, "Option --scale must be a whole number from 1 to 2000000."),
+                : CommandLine.Reject<int>(result, T("Option --scale must be a whole number from 1 to 2000000.")),
         };
-        var ifEmpty = new Option<bool>("--if-empty") { Description = "Only into an empty database (no organisations yet)." };
+        var ifEmpty = new Option<bool>("--if-empty") { Description = T("Only into an empty database (no organisations yet).") };
         var command = new Command("seed-demo",
-            "Generate demo cases with families and the demo users. Their password is SIVTRACKER_DEMO_PASSWORD, or generated and printed.")
+            T("Generate demo cases with families and the demo users. Their password is SIVTRACKER_DEMO_PASSWORD, or generated and printed."))
         {
             scale,
             ifEmpty,
@@ -35,21 +36,22 @@ internal static class SeedDemoCommand
         var db = services.GetRequiredService<AppDbContext>();
         if (ifEmpty && await db.Organisations.AnyAsync(ct))
         {
-            output.WriteLine("Demo data not generated: the database already holds organisations.");
+            output.WriteLine(T("Demo data not generated: the database already holds organisations."));
             return 0;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
         var generator = services.GetRequiredService<DemoDataGenerator>();
         var result = await generator.GenerateAsync(scale, progress: output.WriteLine, ct: ct);
-        output.WriteLine($"Generated {result.Cases} cases, {result.Persons} people and {result.StageEvents} stage events in {started.Elapsed.TotalSeconds:0.0} s.");
+        output.WriteLine(T("Generated {0} cases, {1} people and {2} stage events in {3} s.", result.Cases, result.Persons, result.StageEvents,
+            started.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.CurrentCulture)));
         // Environment variables are part of the configuration, so a test host can set (or clear) this one without touching the process.
         var configured = services.GetRequiredService<IConfiguration>()["SIVTRACKER_DEMO_PASSWORD"];
         var password = string.IsNullOrEmpty(configured) ? UserAccounts.GeneratePassword() : configured;
         var users = await generator.EnsureDemoUsersAsync(password, ct);
         if (users > 0)
         {
-            output.WriteLine($"Created {users} demo users.");
-            output.WriteLine(string.IsNullOrEmpty(configured) ? $"Demo users' password: {password}" : "Demo users' password: the value of SIVTRACKER_DEMO_PASSWORD");
+            output.WriteLine(T("Created {0} demo users.", users));
+            output.WriteLine(string.IsNullOrEmpty(configured) ? T("Demo users' password: {0}", password) : T("Demo users' password: the value of SIVTRACKER_DEMO_PASSWORD"));
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Cli;
 
@@ -10,14 +11,14 @@ internal static class SweepCommand
     {
         var today = new Option<DateOnly?>("--today")
         {
-            Description = "Sweep as of this day instead of today.",
+            Description = T("Sweep as of this day instead of today."),
             HelpName = "YYYY-MM-DD",
             CustomParser = result => DateOnly.TryParseExact(result.Tokens[0].Value, "yyyy-MM-dd", out var day)
                 ? day
-                : CommandLine.Reject<DateOnly?>(result, "--today must be a date as YYYY-MM-DD."),
+                : CommandLine.Reject<DateOnly?>(result, T("--today must be a date as YYYY-MM-DD.")),
         };
         var command = new Command("sweep",
-            "Advance clocks and raise and clear deadline flags (as the background service does every 15 minutes); prints what it raised and cleared.")
+            T("Advance clocks and raise and clear deadline flags (as the background service does every 15 minutes); prints what it raised and cleared."))
         {
             today,
         };
@@ -34,11 +35,12 @@ internal static class SweepCommand
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (!result.Ran)
         {
-            output.WriteLine("Another instance is sweeping right now; nothing done.");
+            output.WriteLine(T("Another instance is sweeping right now; nothing done."));
             return 0;
         }
         var mailed = await services.GetRequiredService<Background.DigestMailer>().SendDueAsync(ct);
-        output.WriteLine($"Sweep done: {result.Raised} flag(s) raised, {result.Cleared} cleared, {result.ClocksAdvanced} clock(s) advanced, {result.Notifications} notification(s), {mailed} digest(s) mailed; the sweep took {elapsed.TotalMilliseconds:F0} ms.");
+        output.WriteLine(T("Sweep done: {0} flag(s) raised, {1} cleared, {2} clock(s) advanced, {3} notification(s), {4} digest(s) mailed; the sweep took {5} ms.",
+            result.Raised, result.Cleared, result.ClocksAdvanced, result.Notifications, mailed, elapsed.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.CurrentCulture)));
         return 0;
     }
 }

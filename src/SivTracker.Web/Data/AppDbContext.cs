@@ -126,7 +126,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     {
         base.OnModelCreating(modelBuilder);
         // Identity names its tables explicitly; give them the same snake_case style as the rest.
-        modelBuilder.Entity<AppUser>().ToTable("users");
+        modelBuilder.Entity<AppUser>().ToTable("users").Property(u => u.Language).HasMaxLength(16);
         modelBuilder.Entity<IdentityRole<Guid>>().ToTable("roles");
         modelBuilder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
         modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");

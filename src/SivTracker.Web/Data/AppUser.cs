@@ -18,6 +18,15 @@ public class AppUser : IdentityUser<Guid>
 
     /// <summary>The day the last daily digest email went out, so each user gets at most one a day.</summary>
     public DateOnly? LastDigestOn { get; set; }
+
+    /// <summary>The language the user chose ("fa-AF"), or null to follow the browser.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>Numbers shown in Persian digits (۱۲۳).</summary>
+    public bool PersianDigits { get; set; }
+
+    /// <summary>Dates shown in the Solar Hijri calendar.</summary>
+    public bool SolarHijriDates { get; set; }
 }
 
 public static class Roles

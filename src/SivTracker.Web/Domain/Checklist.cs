@@ -24,13 +24,13 @@ public static class Checklist
 
     public static string Label(DocumentKind kind) => kind switch
     {
-        DocumentKind.Ds157 => "DS-157 petition / application",
-        DocumentKind.HrLetter => "HR employment letter",
-        DocumentKind.RecommendationLetter => "Supervisor's recommendation letter",
-        DocumentKind.ProofOfNationality => "Proof of nationality",
-        DocumentKind.Badge => "Badge (optional)",
-        DocumentKind.Ds260 => "DS-260",
-        DocumentKind.CivilDocuments => "Civil documents",
-        _ => "Medical exam",
+        DocumentKind.Ds157 => Text.T("DS-157 petition / application"),
+        DocumentKind.HrLetter => Text.T("HR employment letter"),
+        DocumentKind.RecommendationLetter => Text.T("Supervisor's recommendation letter"),
+        DocumentKind.ProofOfNationality => Text.T("Proof of nationality"),
+        DocumentKind.Badge => Text.T("Badge (optional)"),
+        DocumentKind.Ds260 => Text.T("DS-260"),
+        DocumentKind.CivilDocuments => Text.T("Civil documents"),
+        _ => Text.T("Medical exam"),
     };
 }

@@ -345,6 +345,12 @@ public class Stage
 {
     public required string Code { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>The name in Dari and in Pashto as the system administrator wrote it; empty: the translation of the default name.</summary>
+    public string? NameDari { get; set; }
+
+    public string? NamePashto { get; set; }
+
     public ClockOwner ClockOwner { get; set; }
     public int SortOrder { get; set; }
     public bool IsTerminal { get; set; }

@@ -4,34 +4,34 @@ namespace SivTracker.Web.Domain;
 public abstract record StageChangeError(string Message)
 {
     public sealed record NotInStepModel(string Stage, StepModel Model)
-        : StageChangeError($"{Stage} is not a stage of the {Model} process.");
+        : StageChangeError(Text.T("{0} is not a stage of the {1} process.", Stage, Model));
 
     public sealed record AlreadyThere(string Stage)
-        : StageChangeError($"The case is already at {Stage}.");
+        : StageChangeError(Text.T("The case is already at {0}.", Stage));
 
     public sealed record BackwardNeedsReason(string From, string To)
-        : StageChangeError($"Moving back from {From} to {To} needs a reason: say why in the reason field.");
+        : StageChangeError(Text.T("Moving back from {0} to {1} needs a reason: say why in the reason field.", From, To));
 
     public sealed record ReopenNeedsReason(string From)
-        : StageChangeError($"The case is {From}. Reopening it needs a reason.");
+        : StageChangeError(Text.T("The case is {0}. Reopening it needs a reason.", From));
 
     public sealed record DenialOnlyFromReview(string From)
-        : StageChangeError($"A COM denial follows Chief of Mission review or an appeal, not {From}.");
+        : StageChangeError(Text.T("A COM denial follows Chief of Mission review or an appeal, not {0}.", From));
 
     public sealed record AppealOnlyAfterDenial(string From)
-        : StageChangeError($"An appeal can only follow a COM denial, not {From}.");
+        : StageChangeError(Text.T("An appeal can only follow a COM denial, not {0}.", From));
 
     public sealed record OnlyOneAppeal()
-        : StageChangeError("The law allows one COM appeal only, and this case has had it.");
+        : StageChangeError(Text.T("The law allows one COM appeal only, and this case has had it."));
 
     public sealed record DateInFuture(DateOnly Date)
-        : StageChangeError($"The effective date {Date:d MMM yyyy} is in the future. Record changes once they happen.");
+        : StageChangeError(Text.T("The effective date {0} is in the future. Record changes once they happen.", Text.Day(Date)));
 
     public sealed record HistoryBroken(StageChangeError Rule)
-        : StageChangeError($"The history would break a rule: {Rule.Message} Void or correct the later events first.");
+        : StageChangeError(Text.T("The history would break a rule: {0} Void or correct the later events first.", Rule.Message));
 
     public sealed record DateBeforePrevious(DateOnly Date, DateOnly Previous)
-        : StageChangeError($"The effective date {Date:d MMM yyyy} is before the last recorded change ({Previous:d MMM yyyy}). Correct the earlier event instead.");
+        : StageChangeError(Text.T("The effective date {0} is before the last recorded change ({1}). Correct the earlier event instead.", Text.Day(Date), Text.Day(Previous)));
 }
 
 /// <summary>

@@ -34,8 +34,8 @@ public static class TextSafety
     public static string CodePoint(char c) => $"U+{(int)c:X4}";
 
     /// <summary>The message beside a field (or a cell, for the import) that holds <paramref name="found"/>.</summary>
-    public static string Refusal(char found, string place = "this field") =>
-        $"Remove the invisible or direction-changing character ({CodePoint(found)}) from {place}.";
+    public static string Refusal(char found, string? place = null) =>
+        Text.T("Remove the invisible or direction-changing character ({0}) from {1}.", CodePoint(found), place ?? Text.T("this field"));
 
     /// <summary>The text with each refused character written as its code point, so echoing a refused value back cannot reorder the page.</summary>
     public static string Revealed(string text)

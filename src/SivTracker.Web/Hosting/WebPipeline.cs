@@ -80,6 +80,8 @@ public static class WebPipeline
         });
         app.UseRouting();
         app.UseAuthentication();
+        // After authentication: a signed-in user's saved language comes from their sign-in cookie.
+        app.UseSivLanguage();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.Use(async (context, next) =>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
 using SivTracker.Web.Domain;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Imports;
 
@@ -42,31 +43,31 @@ public static class ImportFile
 
     public static Sheet Read(byte[] bytes, string fileName, ImportSettings limits)
     {
-        if (bytes.Length == 0) throw new FileProblem("The file is empty.");
+        if (bytes.Length == 0) throw new FileProblem(T("The file is empty."));
         if (bytes.Length > limits.MaxBytes) throw new FileProblem(TooLarge(limits));
         var isZip = bytes.Length > 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
         if (isZip) return ReadXlsx(bytes, limits);
         if (fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".xls", StringComparison.OrdinalIgnoreCase))
         {
-            throw new FileProblem("The file is not a valid XLSX workbook. Save it again as .xlsx or as CSV (UTF-8).");
+            throw new FileProblem(T("The file is not a valid XLSX workbook. Save it again as .xlsx or as CSV (UTF-8)."));
         }
         var (text, notice) = Decode(bytes);
         if (text.Contains('\0') && !text.Contains(','))
         {
-            throw new FileProblem("This is not a CSV or XLSX file.");
+            throw new FileProblem(T("This is not a CSV or XLSX file."));
         }
         return ToSheet(ParseCsv(text, limits), notice);
     }
 
     /// <summary>The refusal of a file over Import__MaxBytes, wherever it is noticed (the page, the command line, here).</summary>
     public static string TooLarge(ImportSettings limits) =>
-        $"The file is larger than {Size(limits.MaxBytes)}. Split it, or ask your administrator to raise Import__MaxBytes.";
+        T("The file is larger than {0}. Split it, or ask your administrator to raise Import__MaxBytes.", Size(limits.MaxBytes));
 
     private static (string Text, string? Notice) Decode(byte[] bytes)
     {
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) return (Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), null);
-        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return (Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2), "Read as UTF-16.");
-        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return (Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2), "Read as UTF-16.");
+        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return (Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2), T("Read as UTF-16."));
+        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return (Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2), T("Read as UTF-16."));
         // UTF-16 without a byte order mark: ASCII headers leave every other byte zero.
         var sample = bytes.AsSpan(0, Math.Min(bytes.Length, 400));
         var zerosOdd = 0;
@@ -75,8 +76,8 @@ public static class ImportFile
         {
             if (sample[i] == 0) { if (i % 2 == 1) zerosOdd++; else zerosEven++; }
         }
-        if (zerosOdd > sample.Length / 4) return (Encoding.Unicode.GetString(bytes), "Read as UTF-16.");
-        if (zerosEven > sample.Length / 4) return (Encoding.BigEndianUnicode.GetString(bytes), "Read as UTF-16.");
+        if (zerosOdd > sample.Length / 4) return (Encoding.Unicode.GetString(bytes), T("Read as UTF-16."));
+        if (zerosEven > sample.Length / 4) return (Encoding.BigEndianUnicode.GetString(bytes), T("Read as UTF-16."));
         try
         {
             return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes), null);
@@ -87,9 +88,9 @@ public static class ImportFile
             var arabic = Encoding.GetEncoding(1256).GetString(bytes);
             if (arabic.Count(c => c is >= '\u0600' and <= '\u06FF') >= 2)
             {
-                return (arabic, "Read as Windows-1256 (Arabic script). Check the names below look right before importing.");
+                return (arabic, T("Read as Windows-1256 (Arabic script). Check the names below look right before importing."));
             }
-            throw new FileProblem("The file is not UTF-8 and its encoding could not be recognised. In your spreadsheet program choose \"CSV UTF-8\" when saving, and upload it again.");
+            throw new FileProblem(T("The file is not UTF-8 and its encoding could not be recognised. In your spreadsheet program choose \"CSV UTF-8\" when saving, and upload it again."));
         }
     }
 
@@ -155,7 +156,7 @@ public static class ImportFile
             column = Math.Max(column, _row.Count);
             if (column >= limits.MaxColumns)
             {
-                throw new FileProblem($"A row has more than {Grouped(limits.MaxColumns)} columns, the limit set by Import__MaxColumns. Delete the columns after the last one with data, or ask your administrator to raise the limit.");
+                throw new FileProblem(T("A row has more than {0} columns, the limit set by Import__MaxColumns. Delete the columns after the last one with data, or ask your administrator to raise the limit.", Grouped(limits.MaxColumns)));
             }
             while (_row.Count < column) _row.Add("");
             _row.Add(cell);
@@ -173,7 +174,7 @@ public static class ImportFile
                 // The first row kept is the header.
                 if (Rows.Count > limits.MaxRows)
                 {
-                    throw new FileProblem($"The file has more than {Grouped(limits.MaxRows)} rows below the header, the limit set by Import__MaxRows. Split it into smaller files.");
+                    throw new FileProblem(T("The file has more than {0} rows below the header, the limit set by Import__MaxRows. Split it into smaller files.", Grouped(limits.MaxRows)));
                 }
                 if (_cellsKept + _row.Count > limits.MaxCells) throw new FileProblem(TooManyCells(limits));
                 Rows.Add(_row.ToArray());
@@ -193,11 +194,11 @@ public static class ImportFile
             // Every part below is read as a stream; the SDK's own limit only guards a part it might still load whole.
             using var document = SpreadsheetDocument.Open(new MemoryStream(bytes, writable: false), false,
                 new OpenSettings { MaxCharactersInPart = limits.MaxUncompressedBytes });
-            var workbook = document.WorkbookPart ?? throw new FileProblem("The workbook has no sheets.");
-            var sheetId = FirstSheetId(workbook, unpacked) ?? throw new FileProblem("The workbook has no sheets.");
+            var workbook = document.WorkbookPart ?? throw new FileProblem(T("The workbook has no sheets."));
+            var sheetId = FirstSheetId(workbook, unpacked) ?? throw new FileProblem(T("The workbook has no sheets."));
             if (workbook.GetPartById(sheetId) is not WorksheetPart worksheet)
             {
-                throw new FileProblem("The first sheet of the workbook holds no cells (is it a chart?). Put the rows on the first sheet.");
+                throw new FileProblem(T("The first sheet of the workbook holds no cells (is it a chart?). Put the rows on the first sheet."));
             }
             var text = new CellText();
             List<string> shared = workbook.SharedStringTablePart is { } strings ? SharedStrings(strings, text, unpacked, limits) : [];
@@ -206,7 +207,7 @@ public static class ImportFile
         }
         catch (Exception exception) when (exception is not FileProblem)
         {
-            throw new FileProblem("The file could not be read as an XLSX workbook. Save it again as .xlsx or as CSV (UTF-8).");
+            throw new FileProblem(T("The file could not be read as an XLSX workbook. Save it again as .xlsx or as CSV (UTF-8)."));
         }
     }
 
@@ -224,16 +225,16 @@ public static class ImportFile
             total += entry.Length;
             if (entry.Length > RatioGraceBytes && entry.Length > Math.Max(entry.CompressedLength, 1) * (double)limits.MaxCompressionRatio)
             {
-                throw new FileProblem($"A part of the workbook unpacks to more than {Grouped(limits.MaxCompressionRatio)} times its packed size, the limit set by Import__MaxCompressionRatio. Spreadsheets never pack that tightly; zip bombs do. Save the file again from your spreadsheet program, or as CSV (UTF-8).");
+                throw new FileProblem(T("A part of the workbook unpacks to more than {0} times its packed size, the limit set by Import__MaxCompressionRatio. Spreadsheets never pack that tightly; zip bombs do. Save the file again from your spreadsheet program, or as CSV (UTF-8).", Grouped(limits.MaxCompressionRatio)));
             }
         }
     }
 
     private static string UnpacksTooLarge(ImportSettings limits) =>
-        $"The workbook unpacks to more than {Size(limits.MaxUncompressedBytes)}, the limit set by Import__MaxUncompressedBytes. Split it into smaller files, or save it as CSV (UTF-8).";
+        T("The workbook unpacks to more than {0}, the limit set by Import__MaxUncompressedBytes. Split it into smaller files, or save it as CSV (UTF-8).", Size(limits.MaxUncompressedBytes));
 
     private static string TooManyCells(ImportSettings limits) =>
-        $"The file has more than {Grouped(limits.MaxCells)} cells (every cell a row spans counts, empty or not), the limit set by Import__MaxCells. Split it into smaller files.";
+        T("The file has more than {0} cells (every cell a row spans counts, empty or not), the limit set by Import__MaxCells. Split it into smaller files.", Grouped(limits.MaxCells));
 
     /// <summary>What the workbook's parts have really unpacked to so far, held to Import__MaxUncompressedBytes.</summary>
     private sealed class UnpackedBytes(ImportSettings limits)
@@ -487,7 +488,7 @@ public static class ImportFile
         {
             if (_text.Length + text.Length > MaxCellCharacters)
             {
-                throw new FileProblem($"A cell holds more than {Grouped(MaxCellCharacters)} characters, more than a spreadsheet cell can. Save the file again from your spreadsheet program.");
+                throw new FileProblem(T("A cell holds more than {0} characters, more than a spreadsheet cell can. Save the file again from your spreadsheet program.", Grouped(MaxCellCharacters)));
             }
             _text.Append(text);
         }
@@ -508,7 +509,7 @@ public static class ImportFile
             letters++;
             if (column > limits.MaxColumns)
             {
-                throw new FileProblem($"The sheet has a cell at {Shown(reference)}, beyond column {ColumnName(limits.MaxColumns)}: an import reads at most {Grouped(limits.MaxColumns)} columns (Import__MaxColumns). Delete the columns after the last one with data.");
+                throw new FileProblem(T("The sheet has a cell at {0}, beyond column {1}: an import reads at most {2} columns (Import__MaxColumns). Delete the columns after the last one with data.", Shown(reference), ColumnName(limits.MaxColumns), Grouped(limits.MaxColumns)));
             }
         }
         CheckRowNumber(reference, letters, limits);
@@ -529,8 +530,12 @@ public static class ImportFile
             row = row * 10 + (c - '0');
             if (row > limits.MaxRows + 1L)
             {
-                var what = digitsFrom == 0 ? $"a row numbered {Shown(reference)}" : $"a cell at {Shown(reference)}";
-                throw new FileProblem($"The sheet has {what}, beyond row {Grouped(limits.MaxRows + 1L)}: an import reads at most {Grouped(limits.MaxRows)} rows below the header (Import__MaxRows). Delete the rows after the last one with data, or split the file.");
+                // Two whole sentences, so each reads naturally in every language.
+                throw new FileProblem(digitsFrom == 0
+                    ? T("The sheet has a row numbered {0}, beyond row {1}: an import reads at most {2} rows below the header (Import__MaxRows). Delete the rows after the last one with data, or split the file.",
+                        Shown(reference), Grouped(limits.MaxRows + 1L), Grouped(limits.MaxRows))
+                    : T("The sheet has a cell at {0}, beyond row {1}: an import reads at most {2} rows below the header (Import__MaxRows). Delete the rows after the last one with data, or split the file.",
+                        Shown(reference), Grouped(limits.MaxRows + 1L), Grouped(limits.MaxRows)));
             }
         }
     }
@@ -565,7 +570,7 @@ public static class ImportFile
 
     private static Sheet ToSheet(Grid grid, string? notice)
     {
-        if (grid.Rows.Count == 0) throw new FileProblem("The file is empty.");
+        if (grid.Rows.Count == 0) throw new FileProblem(T("The file is empty."));
         var headers = grid.Rows[0].Select(h => h.Trim()).ToList();
         return new Sheet(headers, grid.Rows.Skip(1).ToList(), notice, grid.Numbers.Skip(1).ToList());
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SivTracker.Web.Domain;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Imports;
 
@@ -60,21 +61,24 @@ public sealed partial record ImportMapping
                 "relationship" or "sex" or "program" or "safety_status" or "current_stage" => FieldKind.Choice,
                 _ => FieldKind.Text,
             };
-            fields.Add(new Field(column.Name, column.Name.Replace('_', ' '), kind, column.Name, Choice: kind == FieldKind.Choice ? column.Name : null));
+            // The label as the admin reads it ("case ref"); the name stays the field's key.
+            fields.Add(new Field(column.Name, T(column.Name.Replace('_', ' ')), kind, column.Name, Choice: kind == FieldKind.Choice ? column.Name : null));
         }
         foreach (var stage in catalog.OrderBy(s => s.SortOrder))
         {
-            fields.Add(new Field("stage:" + stage.Code, $"date of stage {stage.Code} ({stage.Name})", FieldKind.Date, stage.Code.ToLowerInvariant()));
+            fields.Add(new Field("stage:" + stage.Code, T("date of stage {0} ({1})", stage.Code, T(stage.Name)), FieldKind.Date, stage.Code.ToLowerInvariant()));
         }
-        var members = new[] { ("spouse", "spouse") }.Concat(Enumerable.Range(1, MaxChildren).Select(n => ($"child{n}", $"child {n}")));
-        foreach (var (member, label) in members)
+        // Each label a whole phrase (the spouse's, or child n's), so it reads naturally in every language.
+        var members = new[] { ("spouse", 0) }.Concat(Enumerable.Range(1, MaxChildren).Select(i => ($"child{i}", i)));
+        foreach (var (member, n) in members)
         {
-            fields.Add(new Field($"{member}.given_names", $"{label}: given names", FieldKind.Text, "given_names", member));
-            fields.Add(new Field($"{member}.family_name", $"{label}: family name", FieldKind.Text, "family_name", member));
-            fields.Add(new Field($"{member}.native_name", $"{label}: name in Dari or Pashto", FieldKind.Text, "native_name", member));
-            fields.Add(new Field($"{member}.date_of_birth", $"{label}: date of birth", FieldKind.BirthDate, "date_of_birth", member));
-            fields.Add(new Field($"{member}.sex", $"{label}: sex", FieldKind.Choice, "sex", member, "sex"));
-            fields.Add(new Field($"{member}.tazkira", $"{label}: tazkira", FieldKind.Text, "tazkira", member));
+            var spouse = n == 0;
+            fields.Add(new Field($"{member}.given_names", spouse ? T("spouse: given names") : T("child {0}: given names", n), FieldKind.Text, "given_names", member));
+            fields.Add(new Field($"{member}.family_name", spouse ? T("spouse: family name") : T("child {0}: family name", n), FieldKind.Text, "family_name", member));
+            fields.Add(new Field($"{member}.native_name", spouse ? T("spouse: name in Dari or Pashto") : T("child {0}: name in Dari or Pashto", n), FieldKind.Text, "native_name", member));
+            fields.Add(new Field($"{member}.date_of_birth", spouse ? T("spouse: date of birth") : T("child {0}: date of birth", n), FieldKind.BirthDate, "date_of_birth", member));
+            fields.Add(new Field($"{member}.sex", spouse ? T("spouse: sex") : T("child {0}: sex", n), FieldKind.Choice, "sex", member, "sex"));
+            fields.Add(new Field($"{member}.tazkira", spouse ? T("spouse: tazkira") : T("child {0}: tazkira", n), FieldKind.Text, "tazkira", member));
         }
         return fields;
     }
@@ -375,7 +379,7 @@ public sealed partial record ImportMapping
             if (columns.All(c => Cell(c.Index).Length == 0)) continue;
             if (IsTotals(cells))
             {
-                notices.Add($"Row {number} was left out: it looks like a totals row.");
+                notices.Add(T("Row {0} was left out: it looks like a totals row.", number));
                 continue;
             }
             var members = new Dictionary<string, Dictionary<string, string>> { [""] = [] };
@@ -422,11 +426,11 @@ public sealed partial record ImportMapping
                 if (format is null)
                 {
                     // Once per column: every row of it waits on the same choice.
-                    if (unformatted.Add(header)) problems.Add(new SpreadsheetImport.Problem(row, header, raw, "Choose how this column writes its dates (day or month first)."));
+                    if (unformatted.Add(header)) problems.Add(new SpreadsheetImport.Problem(row, header, raw, T("Choose how this column writes its dates (day or month first).")));
                     return null;
                 }
                 if (ParseDate(raw, format.Value) is { } date) return date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                problems.Add(new SpreadsheetImport.Problem(row, header, raw, $"Not a date written {Describe(format.Value)}, as the rest of this column is."));
+                problems.Add(new SpreadsheetImport.Problem(row, header, raw, T("Not a date written {0}, as the rest of this column is.", T(Describe(format.Value)))));
                 return null;
             case FieldKind.Choice:
                 var choice = field.Choice!;

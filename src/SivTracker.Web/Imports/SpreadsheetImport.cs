@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Imports;
 
@@ -74,6 +75,25 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         new("stage_since", "YYYY-MM-DD: when the case reached current_stage.", PrincipalOnly: true),
     ];
 
+    /// <summary>
+    /// The column a header names, in any of SivTracker's languages: a template downloaded in Dari or Pashto has its
+    /// headers in that language ("شماره پرونده" is case_ref), and reads back the same as the English one.
+    /// </summary>
+    public static string CanonicalHeader(string header) => HeadersByName.Value.GetValueOrDefault(header.Trim(), header);
+
+    private static readonly Lazy<Dictionary<string, string>> HeadersByName = new(() =>
+    {
+        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var language in Domain.Text.Languages.Where(l => l != Domain.Text.English))
+        {
+            foreach (var column in Columns)
+            {
+                if (Domain.Text.All(language).TryGetValue(column.Name, out var translated)) byName.TryAdd(translated, column.Name);
+            }
+        }
+        return byName;
+    });
+
     /// <summary>The note on a stage event that a sheet's "current stage" column made: the stages before it are unknown.</summary>
     public const string CurrentStageNote = "Imported as the case's current stage; the sheet did not say which stages came before.";
 
@@ -136,7 +156,12 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         var today = await clocks.TodayForAsync(organisationId, ct);
         var problems = new List<Problem>();
         ImportMapping.Mapped? mapped = null;
-        if (mapping is not null)
+        if (mapping is null)
+        {
+            // The template in Dari or Pashto names the same columns in its own language.
+            sheet = sheet with { Headers = sheet.Headers.Select(CanonicalHeader).ToList() };
+        }
+        else
         {
             mapped = mapping.Apply(sheet, catalog.Values);
             sheet = mapped.Sheet;
@@ -191,11 +216,11 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         var headers = sheet.Headers.Select(h => h.ToLowerInvariant()).ToList();
         foreach (var header in headers.Where(h => h.Length > 0 && !known.Contains(h)).Distinct())
         {
-            problems.Add(new Problem(1, header, header, $"Unknown column '{header}'. Use the template's column names or a stage code, or map the file's columns."));
+            problems.Add(new Problem(1, header, header, T("Unknown column '{0}'. Use the template's column names or a stage code, or map the file's columns.", header)));
         }
         foreach (var missing in Columns.Where(c => c.Required && !headers.Contains(c.Name)))
         {
-            problems.Add(new Problem(1, missing.Name, "", $"The required column '{missing.Name}' is missing."));
+            problems.Add(new Problem(1, missing.Name, "", T("The required column '{0}' is missing.", missing.Name)));
         }
         if (problems.Count > 0) return [];
         var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId && u.Email != null)
@@ -210,7 +235,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 positions.TryGetValue(name, out var index) && index < cells.Length && cells[index].Trim().Length > 0 ? Unprotect(cells[index].Trim()) : null;
             rows.Add((sheet.RowNumber(i), get));
         }
-        if (rows.Count == 0) problems.Add(new Problem(2, "case_ref", "", "The file has headers but no rows."));
+        if (rows.Count == 0) problems.Add(new Problem(2, "case_ref", "", T("The file has headers but no rows.")));
 
         var result = new List<CaseRow>();
         foreach (var group in rows.GroupBy(r => r.Get("case_ref") ?? ""))
@@ -218,27 +243,27 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             var principalRows = group.Where(r => r.Get("relationship")?.ToLowerInvariant() == "principal").ToList();
             if (group.Key.Length == 0)
             {
-                foreach (var r in group) problems.Add(new Problem(r.Row, "case_ref", "", "Every row needs a case_ref."));
+                foreach (var r in group) problems.Add(new Problem(r.Row, "case_ref", "", T("Every row needs a case_ref.")));
                 continue;
             }
             if (principalRows.Count == 0)
             {
-                foreach (var r in group) problems.Add(new Problem(r.Row, "relationship", r.Get("relationship") ?? "", $"Case {group.Key} has no principal row: family members need their principal in the same file."));
+                foreach (var r in group) problems.Add(new Problem(r.Row, "relationship", r.Get("relationship") ?? "", T("Case {0} has no principal row: family members need their principal in the same file.", group.Key)));
                 continue;
             }
             if (principalRows.Count > 1)
             {
-                foreach (var r in principalRows.Skip(1)) problems.Add(new Problem(r.Row, "relationship", "principal", $"Case {group.Key} already has a principal (row {principalRows[0].Row})."));
+                foreach (var r in principalRows.Skip(1)) problems.Add(new Problem(r.Row, "relationship", "principal", T("Case {0} already has a principal (row {1}).", group.Key, principalRows[0].Row)));
                 continue;
             }
             var before = problems.Count;
             if (group.Key.Length > 40 || group.Key.Any(char.IsControl))
             {
-                problems.Add(new Problem(group.First().Row, "case_ref", group.Key, "A case reference has at most 40 characters and no control characters."));
+                problems.Add(new Problem(group.First().Row, "case_ref", group.Key, T("A case reference has at most 40 characters and no control characters.")));
             }
             else if (TextSafety.FirstRefused(group.Key) is { } hidden)
             {
-                problems.Add(new Problem(group.First().Row, "case_ref", group.Key, TextSafety.Refusal(hidden, "this cell")));
+                problems.Add(new Problem(group.First().Row, "case_ref", group.Key, TextSafety.Refusal(hidden, T("this cell"))));
             }
             var principalRow = principalRows[0];
             var principal = Person(principalRow.Row, principalRow.Get, today, problems);
@@ -247,28 +272,28 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             {
                 foreach (var column in Columns.Where(c => c.PrincipalOnly && r.Get(c.Name) is not null))
                 {
-                    problems.Add(new Problem(r.Row, column.Name, r.Get(column.Name)!, $"{column.Name} belongs on the principal's row only."));
+                    problems.Add(new Problem(r.Row, column.Name, r.Get(column.Name)!, T("{0} belongs on the principal's row only.", column.Name)));
                 }
                 foreach (var stage in catalog.Keys.Where(k => r.Get(k.ToLowerInvariant()) is not null))
                 {
-                    problems.Add(new Problem(r.Row, stage, r.Get(stage.ToLowerInvariant())!, "Stage dates belong on the principal's row only."));
+                    problems.Add(new Problem(r.Row, stage, r.Get(stage.ToLowerInvariant())!, T("Stage dates belong on the principal's row only.")));
                 }
             }
             var get = principalRow.Get;
             var row = principalRow.Row;
             var program = Enum.TryParse<SivProgram>(get("program"), true, out var p) ? p : (SivProgram?)null;
-            if (program is null) problems.Add(new Problem(row, "program", get("program") ?? "", "Use AF602B, S1059 or IQ1244."));
+            if (program is null) problems.Add(new Problem(row, "program", get("program") ?? "", T("Use AF602B, S1059 or IQ1244.")));
             StepModel? model = null;
             if (get("step_model") is { } modelText)
             {
                 model = Enum.TryParse<StepModel>(modelText, true, out var m) ? m : null;
-                if (model is null) problems.Add(new Problem(row, "step_model", modelText, "Use DS157, LEGACY or S1059, or leave it empty."));
+                if (model is null) problems.Add(new Problem(row, "step_model", modelText, T("Use DS157, LEGACY or S1059, or leave it empty.")));
             }
             string? CaseNumber(string column)
             {
                 if (get(column) is not { } value) return null;
                 if (Identifiers.IsCaseNumber(value)) return Identifiers.Compact(value);
-                problems.Add(new Problem(row, column, value, "A case or receipt number is 3 letters and 10 digits."));
+                problems.Add(new Problem(row, column, value, T("A case or receipt number is 3 letters and 10 digits.")));
                 return null;
             }
             var nvc = CaseNumber("nvc_case_number");
@@ -277,26 +302,26 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             if (get("caseworker_email") is { } email)
             {
                 caseworker = users.TryGetValue(email.ToLowerInvariant(), out var id) ? id : null;
-                if (caseworker is null) problems.Add(new Problem(row, "caseworker_email", email, "No user of your organisation has this email."));
+                if (caseworker is null) problems.Add(new Problem(row, "caseworker_email", email, T("No user of your organisation has this email.")));
             }
             var highRisk = get("high_risk")?.ToLowerInvariant() switch
             {
                 null or "no" => false,
                 "yes" => true,
-                var other => Add(problems, new Problem(row, "high_risk", other, "Use yes or no."), false),
+                var other => Add(problems, new Problem(row, "high_risk", other, T("Use yes or no.")), false),
             };
             ServiceRole? role = null;
             if (get("role") is { } roleText)
             {
                 role = roleText.ToLowerInvariant() is "interpreter" or "translator" or "interpreter/translator" ? ServiceRole.Interpreter
                     : Enum.TryParse<ServiceRole>(roleText, true, out var r) ? r : null;
-                if (role is null) problems.Add(new Problem(row, "role", roleText, "Use Interpreter, Security, Driver, Engineer, Administrative or Other."));
+                if (role is null) problems.Add(new Problem(row, "role", roleText, T("Use Interpreter, Security, Driver, Engineer, Administrative or Other.")));
             }
             var serviceStart = Date(row, "service_start", get, today, problems);
             var serviceEnd = Date(row, "service_end", get, today, problems);
-            if (serviceStart is not null && serviceEnd < serviceStart) problems.Add(new Problem(row, "service_end", get("service_end")!, "The service ends before it starts."));
+            if (serviceStart is not null && serviceEnd < serviceStart) problems.Add(new Problem(row, "service_end", get("service_end")!, T("The service ends before it starts.")));
             var employer = Text(row, "employer", get, 200, problems);
-            if (employer is null && (role is not null || serviceStart is not null)) problems.Add(new Problem(row, "employer", "", "A service record needs its employer."));
+            if (employer is null && (role is not null || serviceStart is not null)) problems.Add(new Problem(row, "employer", "", T("A service record needs its employer.")));
 
             var stages = new List<(string Stage, DateOnly On)>();
             foreach (var stage in catalog.Values.OrderBy(s => s.SortOrder))
@@ -307,14 +332,14 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             if (get("current_stage") is { } current)
             {
                 var since = Date(row, "stage_since", get, today, problems);
-                if (stages.Count > 0) problems.Add(new Problem(row, "current_stage", current, "Give either a date for each stage or the current stage and its date, not both."));
-                else if (!catalog.ContainsKey(current.ToUpperInvariant())) problems.Add(new Problem(row, "current_stage", current, "Not a stage SivTracker knows: map this value to a stage."));
+                if (stages.Count > 0) problems.Add(new Problem(row, "current_stage", current, T("Give either a date for each stage or the current stage and its date, not both.")));
+                else if (!catalog.ContainsKey(current.ToUpperInvariant())) problems.Add(new Problem(row, "current_stage", current, T("Not a stage SivTracker knows: map this value to a stage.")));
                 else if (since is { } on) (stages, currentOnly) = ([(current.ToUpperInvariant(), on)], true);
-                else if (get("stage_since") is null) problems.Add(new Problem(row, "stage_since", "", "The date the case reached its current stage is needed with it."));
+                else if (get("stage_since") is null) problems.Add(new Problem(row, "stage_since", "", T("The date the case reached its current stage is needed with it.")));
             }
             else if (get("stage_since") is { } orphan)
             {
-                problems.Add(new Problem(row, "stage_since", orphan, "A stage date needs the current stage beside it."));
+                problems.Add(new Problem(row, "stage_since", orphan, T("A stage date needs the current stage beside it.")));
             }
             if (program is { } prog && problems.Count == before)
             {
@@ -322,7 +347,7 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
                 var effectiveModel = model ?? StageCatalog.DefaultStepModel(prog, comSubmitted == default ? null : comSubmitted);
                 foreach (var (stage, on) in stages.Where(s => !catalog[s.Stage].IsIn(effectiveModel)))
                 {
-                    problems.Add(new Problem(row, stage, on.ToString("yyyy-MM-dd"), $"{stage} is not a stage of the {effectiveModel} process."));
+                    problems.Add(new Problem(row, stage, on.ToString("yyyy-MM-dd"), T("{0} is not a stage of the {1} process.", stage, effectiveModel)));
                 }
                 model = effectiveModel;
                 stages = InHistoryOrder(stages, catalog);
@@ -376,17 +401,17 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         if (value is null) return null;
         if (value.Any(char.IsControl))
         {
-            problems.Add(new Problem(row, column, value.Replace("\0", "\\0"), "Remove control characters (such as NUL bytes)."));
+            problems.Add(new Problem(row, column, value.Replace("\0", "\\0"), T("Remove control characters (such as NUL bytes).")));
             return null;
         }
         if (TextSafety.FirstRefused(value) is { } hidden)
         {
-            problems.Add(new Problem(row, column, value, TextSafety.Refusal(hidden, "this cell")));
+            problems.Add(new Problem(row, column, value, TextSafety.Refusal(hidden, T("this cell"))));
             return null;
         }
         if (value.Length > max)
         {
-            problems.Add(new Problem(row, column, value[..Math.Min(40, value.Length)] + "…", $"At most {max} characters."));
+            problems.Add(new Problem(row, column, value[..Math.Min(40, value.Length)] + "…", T("At most {0} characters.", max)));
             return null;
         }
         return value;
@@ -398,12 +423,12 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
         if (value is null) return null;
         if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            problems.Add(new Problem(row, displayName ?? column, value, "Write the date as YYYY-MM-DD (a real date)."));
+            problems.Add(new Problem(row, displayName ?? column, value, T("Write the date as YYYY-MM-DD (a real date).")));
             return null;
         }
         if (date > today)
         {
-            problems.Add(new Problem(row, displayName ?? column, value, "The date is in the future."));
+            problems.Add(new Problem(row, displayName ?? column, value, T("The date is in the future.")));
             return null;
         }
         return date;
@@ -417,17 +442,17 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             "principal" => Relationship.Principal,
             "spouse" => Relationship.Spouse,
             "child" => Relationship.Child,
-            var other => Add(problems, new Problem(row, "relationship", other ?? "", "Use principal, spouse or child."), Relationship.Child),
+            var other => Add(problems, new Problem(row, "relationship", other ?? "", T("Use principal, spouse or child.")), Relationship.Child),
         };
         var given = Text(row, "given_names", get, 200, problems);
-        if (given is null && get("given_names") is null) problems.Add(new Problem(row, "given_names", "", "Given names are required (FNU if unknown)."));
+        if (given is null && get("given_names") is null) problems.Add(new Problem(row, "given_names", "", T("Given names are required (FNU if unknown).")));
         DateOnly? dob = null;
         var precision = DatePrecision.Exact;
         if (get("date_of_birth") is { } dobText)
         {
             var parsed = Domain.Person.ParseDateOfBirth(dobText);
-            if (parsed is null) problems.Add(new Problem(row, "date_of_birth", dobText, "Write YYYY-MM-DD, or YYYY for the year only (Solar Hijri: 1370/02/22, or 1370)."));
-            else if (parsed.Value.Date > today) problems.Add(new Problem(row, "date_of_birth", dobText, "The date of birth is in the future."));
+            if (parsed is null) problems.Add(new Problem(row, "date_of_birth", dobText, T("Write YYYY-MM-DD, or YYYY for the year only (Solar Hijri: 1370/02/22, or 1370).")));
+            else if (parsed.Value.Date > today) problems.Add(new Problem(row, "date_of_birth", dobText, T("The date of birth is in the future.")));
             else (dob, precision) = parsed.Value;
         }
         Sex? sex = get("sex")?.ToUpperInvariant() switch
@@ -436,18 +461,18 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
             "F" => Domain.Sex.F,
             "M" => Domain.Sex.M,
             "X" => Domain.Sex.X,
-            var other => Add<Sex?>(problems, new Problem(row, "sex", other, "Use F, M or X."), null),
+            var other => Add<Sex?>(problems, new Problem(row, "sex", other, T("Use F, M or X.")), null),
         };
         var phone = Text(row, "phone", get, 40, problems);
-        if (phone is not null && !Identifiers.IsInternationalPhone(phone)) problems.Add(new Problem(row, "phone", phone, "Write the number with its country code, e.g. +93 70 123 4567."));
+        if (phone is not null && !Identifiers.IsInternationalPhone(phone)) problems.Add(new Problem(row, "phone", phone, T("Write the number with its country code, e.g. +93 70 123 4567.")));
         var email = Text(row, "email", get, 320, problems);
-        if (email is not null && !System.Net.Mail.MailAddress.TryCreate(email, out _)) problems.Add(new Problem(row, "email", email, "Not a valid email address."));
+        if (email is not null && !System.Net.Mail.MailAddress.TryCreate(email, out _)) problems.Add(new Problem(row, "email", email, T("Not a valid email address.")));
         var country = Text(row, "current_country", get, 2, problems);
-        if (country is not null && !country.All(char.IsAsciiLetter)) problems.Add(new Problem(row, "current_country", country, "Use the two-letter country code."));
+        if (country is not null && !country.All(char.IsAsciiLetter)) problems.Add(new Problem(row, "current_country", country, T("Use the two-letter country code.")));
         var safety = SafetyStatus.Unknown;
         if (get("safety_status") is { } safetyText && !Enum.TryParse(safetyText.Replace(" ", ""), true, out safety))
         {
-            problems.Add(new Problem(row, "safety_status", safetyText, "Use Unknown, InHiding, Displaced, ThirdCountry, DeportationRisk or Safe."));
+            problems.Add(new Problem(row, "safety_status", safetyText, T("Use Unknown, InHiding, Displaced, ThirdCountry, DeportationRisk or Safe.")));
         }
         var spellings = (Text(row, "other_spellings", get, 2000, problems) ?? "").Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToArray();
         var person = new PersonRow(row, relationship, given ?? "", Text(row, "family_name", get, 200, problems), Text(row, "father_name", get, 200, problems), spellings,

@@ -1,3 +1,4 @@
+using SivTracker.Web.Domain;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -241,6 +242,14 @@ public sealed class SivClaimsPrincipalFactory(UserManager<AppUser> users, RoleMa
             identity.AddClaim(new Claim(Auth.OrganisationClaim, organisationId.ToString()));
         }
         identity.AddClaim(new Claim("sivtracker:name", user.DisplayName));
+        if (Text.Find(user.Language) is { } language)
+        {
+            identity.AddClaim(new Claim(LanguageChoice.Claim, language.Code));
+        }
+        if (user.PersianDigits || user.SolarHijriDates)
+        {
+            identity.AddClaim(new Claim(LanguageChoice.DisplayClaim, new Display(user.PersianDigits, user.SolarHijriDates).ToString()));
+        }
         var secondFactor = user.TwoFactorEnabled || (await UserManager.GetPasskeysAsync(user)).Count > 0;
         identity.AddClaim(new Claim(TwoFactorRequirement.Claim, secondFactor ? "on" : "off"));
         return identity;

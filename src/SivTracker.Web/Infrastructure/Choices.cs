@@ -9,15 +9,15 @@ namespace SivTracker.Web.Infrastructure;
 public static class Choices
 {
     public static IEnumerable<SelectListItem> Of<TEnum>(Func<TEnum, string>? label = null) where TEnum : struct, Enum =>
-        Enum.GetValues<TEnum>().Select(v => new SelectListItem(label?.Invoke(v) ?? v.ToString(), v.ToString()));
+        Enum.GetValues<TEnum>().Select(v => new SelectListItem(label?.Invoke(v) ?? Text.T(v.ToString()), v.ToString()));
 
     public static IEnumerable<SelectListItem> SafetyStatuses => Of<SafetyStatus>(Labels.For);
     public static IEnumerable<SelectListItem> Precisions => Of<DatePrecision>(Labels.For);
     public static IEnumerable<SelectListItem> EmployerTypes => Of<EmployerType>(Labels.For);
     public static IEnumerable<SelectListItem> ServiceRoles => Of<ServiceRole>(Labels.For);
-    public static IEnumerable<SelectListItem> Sexes => Of<Sex>(s => s switch { Sex.F => "Female", Sex.M => "Male", _ => "Other / unspecified" });
-    public static IEnumerable<SelectListItem> TazkiraTypes => Of<TazkiraType>();
-    public static IEnumerable<SelectListItem> ContactKinds => Of<ContactChannelKind>();
+    public static IEnumerable<SelectListItem> Sexes => Of<Sex>(s => Labels.For(s));
+    public static IEnumerable<SelectListItem> TazkiraTypes => Of<TazkiraType>(t => Text.T(t.ToString()));
+    public static IEnumerable<SelectListItem> ContactKinds => Of<ContactChannelKind>(k => Text.T(k.ToString()));
     /// <summary>The users of one organisation, by name: caseworker filters, assignments, escalations.</summary>
     public static async Task<IEnumerable<SelectListItem>> UsersAsync(AppDbContext db, Guid? organisationId, bool activeOnly, CancellationToken ct) =>
         (await UsersQuery(db, organisationId, activeOnly).ToListAsync(ct)).Select(u => new SelectListItem(u.DisplayName, u.Id.ToString()));
@@ -30,5 +30,5 @@ public static class Choices
             .Where(u => u.OrganisationId == organisationId && (!activeOnly || !u.IsDisabled)).OrderBy(u => u.DisplayName)
             .Select(u => new UserChoice(u.Id, u.DisplayName)));
 
-    public static IEnumerable<SelectListItem> CaseNumberKinds => Of<CaseNumberKind>(k => k == CaseNumberKind.NvcCase ? "NVC/COM case number" : "USCIS receipt number");
+    public static IEnumerable<SelectListItem> CaseNumberKinds => Of<CaseNumberKind>(Labels.For);
 }

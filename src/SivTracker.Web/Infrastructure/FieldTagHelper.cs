@@ -1,3 +1,4 @@
+using SivTracker.Web.Domain;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
@@ -6,7 +7,7 @@ namespace SivTracker.Web.Infrastructure;
 
 /// <summary>
 /// One form field: label, input, hint and the error message linked to the input (aria-describedby, aria-invalid),
-/// so every form gets the same accessible markup. <c>&lt;field for="Input.Email" label="Email" type="email" /&gt;</c>
+/// so every form gets the same accessible markup. Label, hint and empty choice are English keys, shown translated. <c>&lt;field for="Input.Email" label="Email" type="email" /&gt;</c>
 /// </summary>
 [HtmlTargetElement("field", Attributes = "for", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
@@ -48,7 +49,7 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
         TagBuilder input;
         if (Options is not null)
         {
-            input = generator.GenerateSelect(ViewContext, For.ModelExplorer, EmptyOption, name, Options, allowMultiple: false, attributes);
+            input = generator.GenerateSelect(ViewContext, For.ModelExplorer, EmptyOption is null ? null : Text.T(EmptyOption), name, Options, allowMultiple: false, attributes);
         }
         else if (Multiline)
         {
@@ -57,6 +58,11 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
         else if (Type == "password")
         {
             input = generator.GeneratePassword(ViewContext, For.ModelExplorer, name, value: null, attributes);
+        }
+        else if (Type == "date" && Text.Shown.SolarHijri)
+        {
+            SolarHijriDateInput.Describe(attributes);
+            input = generator.GenerateTextBox(ViewContext, For.ModelExplorer, name, For.Model is DateOnly date ? SolarHijri.Format(date) : For.Model, format: null, attributes);
         }
         else
         {
@@ -68,17 +74,48 @@ public sealed class FieldTagHelper(IHtmlGenerator generator) : TagHelper
         output.TagName = "div";
         output.TagMode = TagMode.StartTagAndEndTag;
         output.Attributes.SetAttribute("class", hasError ? "field has-error" : "field");
-        output.Content.AppendHtml(generator.GenerateLabel(ViewContext, For.ModelExplorer, name, Label, htmlAttributes: null));
+        output.Content.AppendHtml(generator.GenerateLabel(ViewContext, For.ModelExplorer, name, Text.T(Label), htmlAttributes: null));
         if (Hint is not null)
         {
             var hint = new TagBuilder("span");
             hint.Attributes["id"] = $"{id}-hint";
             hint.AddCssClass("hint");
-            hint.InnerHtml.Append(Hint);
+            hint.InnerHtml.Append(Text.T(Hint));
             output.Content.AppendHtml(hint);
         }
         output.Content.AppendHtml(input);
         output.Content.AppendHtml(generator.GenerateValidationMessage(ViewContext, For.ModelExplorer, name, message: null, tag: "span",
             new { id = $"{id}-error", @class = "field-error" }));
+    }
+}
+
+/// <summary>
+/// Date fields for a reader of Solar Hijri dates: the browser's date picker knows only the Gregorian calendar, so the
+/// field becomes text holding the date as the tazkira writes it (1403/05/12). Either calendar, in any digits, is read
+/// back by the date binder (LocalDigits), so the choice changes what is shown, never what is accepted.
+/// </summary>
+[HtmlTargetElement("input", Attributes = "[type=date]")]
+public sealed class SolarHijriDateInput : TagHelper
+{
+    public static void Describe(IDictionary<string, object?> attributes)
+    {
+        attributes["type"] = "text";
+        attributes["inputmode"] = "numeric";
+        attributes["dir"] = "ltr";
+        attributes["placeholder"] = "1403/05/12";
+        attributes["title"] = Text.T("A Solar Hijri date such as 1403/05/12; a Gregorian date such as 2024-08-02 works too.");
+    }
+
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        if (!Text.Shown.SolarHijri) return;
+        var attributes = new Dictionary<string, object?>();
+        Describe(attributes);
+        foreach (var (name, value) in attributes) output.Attributes.SetAttribute(name, value);
+        if (output.Attributes.TryGetAttribute("value", out var current)
+            && DateOnly.TryParseExact(current.Value?.ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            output.Attributes.SetAttribute("value", SolarHijri.Format(date));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using SivTracker.Web.Domain;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Infrastructure;
 
@@ -7,66 +8,98 @@ public static class Labels
 {
     public static string For(SafetyStatus value) => value switch
     {
-        SafetyStatus.InHiding => "In hiding",
-        SafetyStatus.Displaced => "Displaced",
-        SafetyStatus.ThirdCountry => "In a third country",
-        SafetyStatus.DeportationRisk => "Third country, deportation risk",
-        SafetyStatus.Safe => "Safe",
-        _ => "Unknown",
+        SafetyStatus.InHiding => T("In hiding"),
+        SafetyStatus.Displaced => T("Displaced"),
+        SafetyStatus.ThirdCountry => T("In a third country"),
+        SafetyStatus.DeportationRisk => T("Third country, deportation risk"),
+        SafetyStatus.Safe => T("Safe"),
+        _ => T("Unknown"),
     };
 
     public static string For(EmployerType value) => value switch
     {
-        EmployerType.UsMilitary => "U.S. military unit",
-        EmployerType.UsEmbassyOrAgency => "U.S. embassy or agency",
-        EmployerType.Contractor => "Contractor",
-        _ => "ISAF / Resolute Support",
+        EmployerType.UsMilitary => T("U.S. military unit"),
+        EmployerType.UsEmbassyOrAgency => T("U.S. embassy or agency"),
+        EmployerType.Contractor => T("Contractor"),
+        _ => T("ISAF / Resolute Support"),
     };
 
     public static string For(PersonFileKind value) => value switch
     {
-        PersonFileKind.Tazkira => "Tazkira",
-        PersonFileKind.Passport => "Passport",
-        PersonFileKind.Photo => "Photo",
-        _ => "Other document",
+        PersonFileKind.Tazkira => T("Tazkira"),
+        PersonFileKind.Passport => T("Passport"),
+        PersonFileKind.Photo => T("Photo"),
+        _ => T("Other document"),
     };
 
-    public static string For(ServiceRole value) => value == ServiceRole.Interpreter ? "Interpreter / translator" : value.ToString();
+    public static string For(ServiceRole value) => value == ServiceRole.Interpreter ? T("Interpreter / translator") : T(value.ToString());
 
     public static string For(DatePrecision value) => value switch
     {
-        DatePrecision.YearOnly => "year only",
-        DatePrecision.Estimated => "estimated",
-        DatePrecision.SolarHijriYear => "Solar Hijri year only",
-        _ => "exact",
+        DatePrecision.YearOnly => T("year only"),
+        DatePrecision.Estimated => T("estimated"),
+        DatePrecision.SolarHijriYear => T("Solar Hijri year only"),
+        _ => T("exact"),
     };
+
+    public static string For(ClockState value) => value switch
+    {
+        ClockState.Running => T("Running"),
+        ClockState.Paused => T("Paused"),
+        ClockState.Stopped => T("Stopped"),
+        _ => T("Not started"),
+    };
+
+    public static string For(ClockOwner value) => value switch
+    {
+        ClockOwner.Government => T("Government"),
+        ClockOwner.Applicant => T("Applicant"),
+        ClockOwner.Stopped => T("Stopped"),
+        _ => T("Nobody yet"),
+    };
+
+    public static string For(Sex? value) => value switch
+    {
+        Sex.F => T("Female"),
+        Sex.M => T("Male"),
+        Sex.X => T("Other / unspecified"),
+        _ => "—",
+    };
+
+    public static string For(CaseNumberKind value) => value == CaseNumberKind.NvcCase ? T("NVC/COM case number") : T("USCIS receipt number");
 
     public static string DateOfBirth(DateOnly? date, DatePrecision precision) => date switch
     {
-        null => "unknown",
+        null => T("unknown"),
         { } d when precision == DatePrecision.YearOnly => d.Year.ToString(),
+        // A reader of Solar Hijri dates needs no Gregorian span to know what the year covers.
+        { } d when precision == DatePrecision.SolarHijriYear && Shown.SolarHijri => T("{0} SH", SolarHijri.FromGregorian(d).Year),
         { } d when precision == DatePrecision.SolarHijriYear && Person.BirthSpan(d, precision) is var (first, last) =>
-            $"{SolarHijri.FromGregorian(d).Year} SH ({first:d MMM yyyy} to {last:d MMM yyyy})",
-        { } d when precision == DatePrecision.Estimated => $"about {d:d MMM yyyy}",
-        { } d => d.ToString("d MMM yyyy"),
+            T("{0} SH ({1} to {2})", SolarHijri.FromGregorian(d).Year, Day(first), Day(last)),
+        { } d when precision == DatePrecision.Estimated => T("about {0}", Day(d)),
+        { } d => Day(d),
     };
 
-    /// <summary>A full date of birth in the Solar Hijri calendar of the tazkira ("1370/02/22 SH"), for a tooltip; else nothing.</summary>
+    /// <summary>
+    /// A full date of birth in the calendar the page does not show, for a tooltip: the Solar Hijri of the tazkira
+    /// ("1370/02/22 SH"), or the Gregorian ("1991-05-12") to a reader of Solar Hijri dates; else nothing.
+    /// </summary>
     public static string? OtherCalendar(DateOnly? date, DatePrecision precision) =>
-        date is { } d && precision is DatePrecision.Exact or DatePrecision.Estimated ? $"{SolarHijri.Format(d)} SH" : null;
+        date is { } d && precision is DatePrecision.Exact or DatePrecision.Estimated
+            ? Shown.SolarHijri ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T("{0} SH", SolarHijri.Format(d))
+            : null;
 
     /// <summary>"12 Mar 2024 (2 years ago)".</summary>
     public static string Date(DateOnly? date, DateOnly today)
     {
         if (date is not { } d) return "—";
         var days = today.DayNumber - d.DayNumber;
-        var ago = Math.Abs(days) switch
+        var span = Math.Abs(days) switch
         {
-            0 => "today",
-            < 45 => $"{Math.Abs(days)} days",
-            < 365 => $"{Math.Abs(days) / 30} months",
-            _ => Math.Abs(days) / 365 == 1 ? "1 year" : $"{Math.Abs(days) / 365} years",
+            < 45 => T("{0} days", Math.Abs(days)),
+            < 365 => T("{0} months", Math.Abs(days) / 30),
+            _ => Math.Abs(days) / 365 == 1 ? T("1 year") : T("{0} years", Math.Abs(days) / 365),
         };
-        return days == 0 ? $"{d:d MMM yyyy} (today)" : days > 0 ? $"{d:d MMM yyyy} ({ago} ago)" : $"{d:d MMM yyyy} (in {ago})";
+        return days == 0 ? T("{0} (today)", Day(d)) : days > 0 ? T("{0} ({1} ago)", Day(d), span) : T("{0} (in {1})", Day(d), span);
     }
 }

@@ -1,3 +1,4 @@
+using SivTracker.Web.Domain;
 using System.Security.Claims;
 using SivTracker.Web.Data;
 
@@ -28,11 +29,10 @@ public sealed record PersonalDataAccess(bool Identifiers, bool Whereabouts)
     public static PersonalDataAccess For(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Caseworker) || user.IsInRole(Roles.Admin) ? Everything : DelaysOnly;
 
-    /// <summary>What the search box can match, in the words of its label.</summary>
-    public string SearchableBy => Identifiers && Whereabouts
-        ? "any spelling of a name, native script, tazkira, passport, phone, case reference or case number"
-        : "any spelling of a name, native script, case reference or case number";
+    /// <summary>The search form's label: what this user may search by.</summary>
+    public string SearchLabel => Identifiers && Whereabouts
+        ? Text.T("Search by any spelling of a name, native script, tazkira, passport, phone, case reference or case number")
+        : Text.T("Search by any spelling of a name, native script, case reference or case number");
 
-    /// <summary>The same, short enough for the search box in the header.</summary>
-    public string SearchPlaceholder => Identifiers && Whereabouts ? "Search names, tazkira, passport, phone, case…" : "Search names, case…";
+    public string SearchPlaceholder => Identifiers && Whereabouts ? Text.T("Search names, tazkira, passport, phone, case…") : Text.T("Search names, case…");
 }

@@ -23,9 +23,9 @@ public static class Validation
     /// direction-changing characters that would make the text display as something it is not (TextSafety).
     /// </summary>
     public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, int maxLength, bool multiline = false) =>
-        rule.MaximumLength(maxLength).WithMessage($"Use at most {maxLength} characters.")
+        rule.MaximumLength(maxLength).WithMessage(Text.T("Use at most {0} characters.", maxLength))
             .Must(value => value is null || !value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
-            .WithMessage("Remove control characters (such as NUL bytes) from this field.")
+            .WithMessage(Text.T("Remove control characters (such as NUL bytes) from this field."))
             .Must(value => TextSafety.FirstRefused(value) is null)
             .WithMessage((_, value) => TextSafety.Refusal(TextSafety.FirstRefused(value) ?? '\uFFFD'));
 

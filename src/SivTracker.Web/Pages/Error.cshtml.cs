@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages;
 
@@ -14,8 +15,8 @@ namespace SivTracker.Web.Pages;
 public class ErrorModel : PageModel
 {
     public string RequestId { get; private set; } = "";
-    public string Title { get; private set; } = "Something went wrong";
-    public string Message { get; private set; } = "The request could not be completed. Nothing was half-saved; please try again.";
+    public string Title { get; private set; } = T("Something went wrong");
+    public string Message { get; private set; } = T("The request could not be completed. Nothing was half-saved; please try again.");
 
     public void OnGet(int? code) => Describe(code);
 
@@ -26,10 +27,10 @@ public class ErrorModel : PageModel
         RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
         (Title, Message) = code switch
         {
-            404 => ("Not found", "There is nothing here, or you do not have access to it."),
-            403 => ("Not allowed", "Your role does not allow this page."),
-            429 => ("Too many requests", "Please wait a moment and try again."),
-            503 => ("Temporarily unavailable", "SivTracker cannot reach its database right now. Your last saved change is safe; try again in a minute."),
+            404 => (T("Not found"), T("There is nothing here, or you do not have access to it.")),
+            403 => (T("Not allowed"), T("Your role does not allow this page.")),
+            429 => (T("Too many requests"), T("Please wait a moment and try again.")),
+            503 => (T("Temporarily unavailable"), T("SivTracker cannot reach its database right now. Your last saved change is safe; try again in a minute.")),
             _ => (Title, Message),
         };
     }

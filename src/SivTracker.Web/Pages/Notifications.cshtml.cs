@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages;
 
@@ -29,7 +30,7 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
         var userId = User.UserId();
         var now = time.GetUtcNow();
         await db.Notifications.Where(n => n.UserId == userId && n.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
-        TempData["Flash"] = "All notifications marked as read.";
+        TempData["Flash"] = T("All notifications marked as read.");
         return RedirectToPage();
     }
 }

@@ -35,6 +35,10 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     [
         ("GET", "/", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Error", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        // The language picker, on every page and before sign-in.
+        ("GET", "/Language", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Language", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Language?handler=Display", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Error", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Account/Login", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Account/Login", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
@@ -194,7 +198,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     public void EveryEndpoint_HasAuthorizationMetadataOrIsOnTheAnonymousAllowList()
     {
         // Written out here, independently of the app's own list, so adding an anonymous page is a deliberate act.
-        string[] allowList = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error", "/health/live", "/health/ready"];
+        string[] allowList = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error", "/Language", "/health/live", "/health/ready"];
         var endpoints = Fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
 

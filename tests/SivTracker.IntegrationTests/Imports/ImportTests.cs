@@ -240,6 +240,30 @@ public class ImportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(1, (await CountsAsync()).Cases);
     }
 
+    [Theory]
+    [InlineData("fa-AF", "شماره پرونده")]
+    [InlineData("ps-AF", "د دوسیې شمېره")]
+    public async Task TheTemplateInDariOrPashto_HasItsHeadersInThatLanguage_AndImportsAsTheTemplate(string language, string caseRefHeader)
+    {
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+        var templateCsv = await (await admin.GetAsync($"/Admin/Import?handler=Template&format=csv&language={language}")).Content.ReadAsStringAsync();
+        var headerLine = templateCsv.Split("\r\n").First(line => !line.StartsWith('#'));
+        Assert.StartsWith(caseRefHeader + ",", headerLine.TrimStart('\uFEFF'));
+        Assert.DoesNotContain("given_names", headerLine);
+        Assert.Contains($"# {caseRefHeader}:", templateCsv);
+
+        var token = await admin.AntiforgeryTokenAsync("/Admin/Import");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token!), "__RequestVerificationToken" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(templateCsv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "template.csv" },
+        };
+        // Read as the template (no column mapping asked for), with the same result as the English one.
+        var checkedPage = await (await admin.PostAsync("/Admin/Import?handler=Check", form)).Content.ReadAsStringAsync();
+        Assert.True(checkedPage.Contains("cases: 1 new"), Html.Parse(checkedPage).QuerySelector("main")?.TextContent);
+    }
+
     [Fact]
     public async Task HiddenCharacterInACell_IsARowProblem_ShownAsItsCodePoint_AndNothingIsWritten()
     {

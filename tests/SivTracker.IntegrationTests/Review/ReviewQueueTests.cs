@@ -178,7 +178,7 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("Flag snoozed until 1 Dec 2026", timeline);
         Assert.Contains("reviewer", timeline);
         Assert.Equal(D("2026-12-01"), (await FlagsAsync(_appeal.Id)).Single(f => f.Type == FlagType.ComAppealWindow).SnoozedUntil);
-        Assert.Contains("(snoozed until 1 Dec)", await reviewer.GetHtmlAsync("/Review"));
+        Assert.Contains("(snoozed until 1 Dec 2026)", await reviewer.GetHtmlAsync("/Review"));
     }
 
     [Fact]

@@ -272,6 +272,11 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_disabled");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("language");
+
                     b.Property<DateOnly?>("LastDigestOn")
                         .HasColumnType("date")
                         .HasColumnName("last_digest_on");
@@ -302,6 +307,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
 
+                    b.Property<bool>("PersianDigits")
+                        .HasColumnType("boolean")
+                        .HasColumnName("persian_digits");
+
                     b.Property<string>("PhoneNumber")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -314,6 +323,10 @@ namespace SivTracker.Web.Data.Migrations
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
+
+                    b.Property<bool>("SolarHijriDates")
+                        .HasColumnType("boolean")
+                        .HasColumnName("solar_hijri_dates");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean")
@@ -1762,6 +1775,14 @@ namespace SivTracker.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<string>("NameDari")
+                        .HasColumnType("text")
+                        .HasColumnName("name_dari");
+
+                    b.Property<string>("NamePashto")
+                        .HasColumnType("text")
+                        .HasColumnName("name_pashto");
 
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer")

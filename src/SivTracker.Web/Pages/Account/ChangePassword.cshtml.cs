@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -20,10 +21,10 @@ public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> s
     {
         public Validator()
         {
-            RuleFor(c => c.CurrentPassword).NotEmpty().WithMessage("Enter your current password.");
-            RuleFor(c => c.NewPassword).NotEmpty().WithMessage("Enter a new password.")
-                .MinimumLength(12).WithMessage("Use at least 12 characters.").PlainText(256);
-            RuleFor(c => c.ConfirmPassword).Equal(c => c.NewPassword).WithMessage("The two new passwords do not match.");
+            RuleFor(c => c.CurrentPassword).NotEmpty().WithMessage(T("Enter your current password."));
+            RuleFor(c => c.NewPassword).NotEmpty().WithMessage(T("Enter a new password."))
+                .MinimumLength(12).WithMessage(T("Use at least 12 characters.")).PlainText(256);
+            RuleFor(c => c.ConfirmPassword).Equal(c => c.NewPassword).WithMessage(T("The two new passwords do not match."));
         }
     }
 
@@ -75,7 +76,7 @@ public class ChangePassword(UserManager<AppUser> users, SignInManager<AppUser> s
         await audit.RecordNowAsync(AuditActions.PasswordChanged, "user", user.Id);
         // Changing the password renews the security stamp, which ends the user's other sessions; keep this one.
         await signIn.RefreshSignInAsync(user);
-        TempData["Flash"] = "Your password is changed.";
+        TempData["Flash"] = T("Your password is changed.");
         return RedirectToPage("/Index");
     }
 }

@@ -1,9 +1,11 @@
+using System.Globalization;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -18,7 +20,7 @@ public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, P
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() =>
-            RuleFor(c => c.Email).NotEmpty().WithMessage("Enter your email address.").EmailAddress().WithMessage("Enter a valid email address.").PlainText(256);
+            RuleFor(c => c.Email).NotEmpty().WithMessage(T("Enter your email address.")).EmailAddress().WithMessage(T("Enter a valid email address.")).PlainText(256);
     }
 
     [BindProperty]
@@ -43,10 +45,23 @@ public class ForgotPassword(UserManager<AppUser> users, UserAccounts accounts, P
         if (user is { IsDisabled: false })
         {
             var link = links.PasswordReset(user.Id, await accounts.ResetCodeAsync(user));
+            // The mail is in the account's saved language, else in the language of the page it was asked from.
+            string subject, body;
+            var asked = CultureInfo.CurrentUICulture;
+            if (Find(user.Language) is { } saved) CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(saved.Code);
             try
             {
-                await email.SendAsync(user.Email!, "Reset your SivTracker password",
-                    $"Someone asked to reset your SivTracker password. If it was you, open this link within a day:\n\n{link}\n\nIf it was not you, ignore this message.", ct);
+                subject = T("Reset your SivTracker password");
+                body = string.Join("\n\n", T("Someone asked to reset your SivTracker password. If it was you, open this link within a day:"), link,
+                    T("If it was not you, ignore this message."));
+            }
+            finally
+            {
+                CultureInfo.CurrentUICulture = asked;
+            }
+            try
+            {
+                await email.SendAsync(user.Email!, subject, body, ct);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

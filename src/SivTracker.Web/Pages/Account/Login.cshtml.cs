@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -20,12 +21,12 @@ public class Login(SivSignInManager signIn, UserManager<AppUser> users, Audit au
     {
         public Validator()
         {
-            RuleFor(c => c.Email).NotEmpty().WithMessage("Enter your email address.").PlainText(256);
-            RuleFor(c => c.Password).NotEmpty().WithMessage("Enter your password.").PlainText(256);
+            RuleFor(c => c.Email).NotEmpty().WithMessage(T("Enter your email address.")).PlainText(256);
+            RuleFor(c => c.Password).NotEmpty().WithMessage(T("Enter your password.")).PlainText(256);
         }
     }
 
-    public const string LockedOutMessage = "This account is locked after too many failed attempts. Try again in 15 minutes.";
+    public static string LockedOutMessage => T("This account is locked after too many failed attempts. Try again in 15 minutes.");
 
     [BindProperty]
     public Command Input { get; set; } = new();
@@ -59,7 +60,7 @@ public class Login(SivSignInManager signIn, UserManager<AppUser> users, Audit au
         // One message for a wrong password, an unknown email and a disabled account: none reveals which accounts exist.
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? LockedOutMessage
-            : "The email or password is not right, or the account is disabled.");
+            : T("The email or password is not right, or the account is disabled."));
         return Page();
     }
 
@@ -85,7 +86,7 @@ public class Login(SivSignInManager signIn, UserManager<AppUser> users, Audit au
         }
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? LockedOutMessage
-            : "That passkey did not sign you in. Use one you added to SivTracker, or sign in with your password.");
+            : T("That passkey did not sign you in. Use one you added to SivTracker, or sign in with your password."));
         return Page();
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -19,8 +20,8 @@ public class LoginWith2fa(SivSignInManager signIn, UserManager<AppUser> users, I
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() =>
-            RuleFor(c => c.Code).NotEmpty().WithMessage("Enter the 6-digit code from your authenticator app.")
-                .Matches(@"^[0-9 \-]{6,9}$").WithMessage("The code is 6 digits.");
+            RuleFor(c => c.Code).NotEmpty().WithMessage(T("Enter the 6-digit code from your authenticator app."))
+                .Matches(@"^[0-9 \-]{6,9}$").WithMessage(T("The code is 6 digits."));
     }
 
     [BindProperty]
@@ -80,7 +81,7 @@ public class LoginWith2fa(SivSignInManager signIn, UserManager<AppUser> users, I
             "user", account.Id, organisationId: account.OrganisationId, userId: account.Id);
         ModelState.AddModelError(string.Empty, lockedOut
             ? Login.LockedOutMessage
-            : "That passkey did not verify. Use a passkey you added to this account.");
+            : T("That passkey did not verify. Use a passkey you added to this account."));
         await LoadAsync(account);
         return Page();
     }
@@ -114,7 +115,7 @@ public class LoginWith2fa(SivSignInManager signIn, UserManager<AppUser> users, I
         }
         ModelState.AddModelError("Input.Code", result.IsLockedOut
             ? Login.LockedOutMessage
-            : "That code is not right. Codes change every 30 seconds; try the current one.");
+            : T("That code is not right. Codes change every 30 seconds; try the current one."));
         if (account is not null) await LoadAsync(account);
         return Page();
     }

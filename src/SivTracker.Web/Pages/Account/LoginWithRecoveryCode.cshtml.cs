@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -17,7 +18,7 @@ public class LoginWithRecoveryCode(SignInManager<AppUser> signIn, Audit audit) :
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Code).NotEmpty().WithMessage("Enter one of your recovery codes.").PlainText(40);
+        public Validator() => RuleFor(c => c.Code).NotEmpty().WithMessage(T("Enter one of your recovery codes.")).PlainText(40);
     }
 
     [BindProperty]
@@ -49,8 +50,8 @@ public class LoginWithRecoveryCode(SignInManager<AppUser> signIn, Audit audit) :
             return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
         }
         ModelState.AddModelError("Input.Code", result.IsLockedOut
-            ? "This account is locked after too many failed attempts. Try again in 15 minutes."
-            : "That recovery code is not right, or it was used already.");
+            ? Login.LockedOutMessage
+            : T("That recovery code is not right, or it was used already."));
         return Page();
     }
 }

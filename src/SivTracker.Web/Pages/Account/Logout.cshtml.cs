@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -23,7 +24,7 @@ public class Logout(SignInManager<AppUser> signIn, UserManager<AppUser> users, A
             await audit.RecordNowAsync(AuditActions.SignedOut, "user", user.Id, organisationId: user.OrganisationId, userId: user.Id);
         }
         await signIn.SignOutAsync();
-        TempData["Flash"] = "You are signed out.";
+        TempData["Flash"] = T("You are signed out.");
         return RedirectToPage("./Login");
     }
 }

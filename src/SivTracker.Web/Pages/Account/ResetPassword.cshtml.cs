@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -22,9 +23,9 @@ public class ResetPassword(UserManager<AppUser> users, Audit audit) : PageModel
     {
         public Validator()
         {
-            RuleFor(c => c.NewPassword).NotEmpty().WithMessage("Enter a new password.")
-                .MinimumLength(12).WithMessage("Use at least 12 characters.").PlainText(256);
-            RuleFor(c => c.ConfirmPassword).Equal(c => c.NewPassword).WithMessage("The two passwords do not match.");
+            RuleFor(c => c.NewPassword).NotEmpty().WithMessage(T("Enter a new password."))
+                .MinimumLength(12).WithMessage(T("Use at least 12 characters.")).PlainText(256);
+            RuleFor(c => c.ConfirmPassword).Equal(c => c.NewPassword).WithMessage(T("The two passwords do not match."));
         }
     }
 
@@ -58,7 +59,7 @@ public class ResetPassword(UserManager<AppUser> users, Audit audit) : PageModel
             token = "";
         }
         var result = user is null || user.IsDisabled
-            ? IdentityResult.Failed(new IdentityError { Description = "This link is not valid any more. Ask for a new one." })
+            ? IdentityResult.Failed(new IdentityError { Description = T("This link is not valid any more. Ask for a new one.") })
             : await users.ResetPasswordAsync(user, token, Input.NewPassword);
         // A refused link is recorded only for a real account: a row per made-up id would let anyone fill the log.
         // A new password too weak to accept is the user's typing, not a use of the link.
@@ -73,11 +74,11 @@ public class ResetPassword(UserManager<AppUser> users, Audit audit) : PageModel
             ModelState.AddIdentityErrors(result, result.Errors.Any(e => e.Code == "InvalidToken") ? string.Empty : "Input.NewPassword");
             if (result.Errors.Any(e => e.Code == "InvalidToken"))
             {
-                ModelState.AddModelError(string.Empty, "This link is not valid any more. Ask for a new one.");
+                ModelState.AddModelError(string.Empty, T("This link is not valid any more. Ask for a new one."));
             }
             return Page();
         }
-        TempData["Flash"] = "Your password is set. Sign in with it now.";
+        TempData["Flash"] = T("Your password is set. Sign in with it now.");
         return RedirectToPage("./Login");
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Account;
 
@@ -20,8 +21,8 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() =>
-            RuleFor(c => c.Code).NotEmpty().WithMessage("Enter the 6-digit code your app shows.")
-                .Matches(@"^[0-9 \-]{6,9}$").WithMessage("The code is 6 digits.");
+            RuleFor(c => c.Code).NotEmpty().WithMessage(T("Enter the 6-digit code your app shows."))
+                .Matches(@"^[0-9 \-]{6,9}$").WithMessage(T("The code is 6 digits."));
     }
 
     [BindProperty]
@@ -57,7 +58,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         var code = Input.Code.Replace(" ", "").Replace("-", "");
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
         {
-            ModelState.AddModelError("Input.Code", "That code is not right. Check the time on your phone and try the current code.");
+            ModelState.AddModelError("Input.Code", T("That code is not right. Check the time on your phone and try the current code."));
             await LoadAsync(user);
             return Page();
         }
@@ -73,7 +74,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
     [BindProperty]
     public string? CurrentPassword { get; set; }
 
-    public const string PasswordNeeded = "Enter your current password to change how you sign in.";
+    public static string PasswordNeeded => T("Enter your current password to change how you sign in.");
 
     /// <summary>Checks the password typed with a factor change; a wrong one counts toward the account's lockout like a sign-in.</summary>
     private async Task<bool> ConfirmedAsync(AppUser user)
@@ -107,9 +108,10 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
 
     public IReadOnlyList<UserPasskeyInfo> Passkeys { get; private set; } = [];
 
-    private static readonly InlineValidator<string> PasskeyNameRules = new()
+    // Made per request, so its messages are in the reader's language.
+    private static InlineValidator<string> PasskeyNameRules => new()
     {
-        v => v.RuleFor(name => name).NotEmpty().WithMessage("Name the passkey, for example \"work laptop\", to tell your devices apart.")
+        v => v.RuleFor(name => name).NotEmpty().WithMessage(T("Name the passkey, for example \"work laptop\", to tell your devices apart."))
             .PlainText(60),
     };
 
@@ -142,8 +144,8 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         if (attestation is not { Succeeded: true } || attestation.UserEntity.Id != user.Id.ToString())
         {
             ModelState.AddModelError(nameof(PasskeyName), attestation?.Failure?.Message is { } why
-                ? $"The passkey was not added: {why}"
-                : "The passkey was not added. Use the button, and follow your browser's prompt.");
+                ? T("The passkey was not added: {0}", why)
+                : T("The passkey was not added. Use the button, and follow your browser's prompt."));
             await LoadAsync(user);
             return Page();
         }
@@ -156,7 +158,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
             NewRecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
         }
         await signIn.RefreshSignInAsync(user);
-        TempData["Flash"] = $"Passkey \"{name}\" added.";
+        TempData["Flash"] = T("Passkey \"{0}\" added.", name);
         if (NewRecoveryCodes.Count > 0)
         {
             PasskeyName = null;
@@ -185,7 +187,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         await users.RemovePasskeyAsync(user, id);
         await audit.RecordNowAsync(AuditActions.PasskeyRemoved, "user", user.Id, $"name={passkey.Name}");
         await signIn.RefreshSignInAsync(user);
-        TempData["Flash"] = $"Passkey \"{passkey.Name}\" removed.";
+        TempData["Flash"] = T("Passkey \"{0}\" removed.", passkey.Name);
         return RedirectToPage();
     }
 
@@ -214,7 +216,7 @@ public class TwoFactor(UserManager<AppUser> users, SignInManager<AppUser> signIn
         await audit.RecordNowAsync(AuditActions.TwoFactorDisabled, "user", user.Id, "authenticator key discarded");
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.RefreshSignInAsync(user);
-        TempData["Flash"] = "Two-factor sign-in is off. Turn it back on soon: it protects the people in your cases.";
+        TempData["Flash"] = T("Two-factor sign-in is off. Turn it back on soon: it protects the people in your cases.");
         return RedirectToPage();
     }
 

@@ -8,6 +8,7 @@ using SivTracker.Web.Domain;
 using SivTracker.Web.Exports;
 using SivTracker.Web.Imports;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Admin;
 
@@ -63,6 +64,24 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
     public IReadOnlyDictionary<string, string[]> ChoiceOptions { get; private set; } = new Dictionary<string, string[]>();
     public string? MapError { get; private set; }
 
+    /// <summary>An import's status as the admin reads it.</summary>
+    public static string StatusLabel(ImportStatus status) => status switch
+    {
+        ImportStatus.Checked => T("Checked"),
+        ImportStatus.Queued => T("Queued"),
+        ImportStatus.Running => T("Running"),
+        ImportStatus.Succeeded => T("Succeeded"),
+        _ => T("Failed"),
+    };
+
+    /// <summary>What a checked row would do to its case.</summary>
+    public static string ChangeLabel(SpreadsheetImport.Change change) => change switch
+    {
+        SpreadsheetImport.Change.Created => T("created"),
+        SpreadsheetImport.Change.Updated => T("updated"),
+        _ => T("unchanged"),
+    };
+
     [NotAudited("The organisation's recent imports: file names, counts and status.")]
     public async Task OnGetAsync(Guid? id, bool tooLarge, CancellationToken ct)
     {
@@ -78,7 +97,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         await OnGetAsync(null, tooLarge: false, ct);
         if (file is null || file.Length == 0)
         {
-            FileError = "Choose a CSV or XLSX file.";
+            FileError = T("Choose a CSV or XLSX file.");
             return Page();
         }
         if (file.Length > MaxBytes)
@@ -152,9 +171,10 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         var saveAs = Map.SaveAs?.Trim();
         if (undecided.Count > 0 || missing.Count > 0 || saveAs is { Length: > 100 })
         {
-            MapError = missing.Count > 0 ? $"Choose the column that holds {string.Join(" and ", missing.Select(m => m.Replace('_', ' ')))}."
-                : undecided.Count > 0 ? $"Choose how these columns write their dates: {string.Join(", ", undecided)}. Both readings are shown beside each."
-                : "A mapping's name has at most 100 characters.";
+            MapError = missing.Count > 1 ? T("Choose the column that holds case ref and given names.")
+                : missing.Count > 0 ? (missing[0] == "case_ref" ? T("Choose the column that holds case ref.") : T("Choose the column that holds given names."))
+                : undecided.Count > 0 ? T("Choose how these columns write their dates: {0}. Both readings are shown beside each.", string.Join(", ", undecided))
+                : T("A mapping's name has at most 100 characters.");
             ShowMapping(kept.Sheet, catalog, mapping);
             return Page();
         }
@@ -180,7 +200,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
             {
                 // Another admin saved or changed a mapping of this name since the form was shown.
                 db.ChangeTracker.Clear();
-                MapError = $"Another admin saved a mapping named “{saveAs}” just now. Check it under that name again, or choose another name.";
+                MapError = T("Another admin saved a mapping named “{0}” just now. Check it under that name again, or choose another name.", saveAs);
                 ShowMapping(kept.Sheet, catalog, mapping);
                 return Page();
             }
@@ -206,7 +226,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         chosen = chosen.Where(a => principals.Contains(a.Value)).ToDictionary();
         if (!jobs.Queue(id, record.OrganisationId, chosen))
         {
-            TempData["Flash"] = "That check has expired. Upload the file again.";
+            TempData["Flash"] = T("That check has expired. Upload the file again.");
             return RedirectToPage();
         }
         record.Status = ImportStatus.Queued;
@@ -237,7 +257,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
 
     private IActionResult Expired()
     {
-        TempData["Flash"] = "That upload has expired (files are kept in memory for an hour). Upload the file again.";
+        TempData["Flash"] = T("That upload has expired (files are kept in memory for an hour). Upload the file again.");
         return RedirectToPage();
     }
 
@@ -245,7 +265,7 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
     private static bool IsTemplate(ImportFile.Sheet sheet, IReadOnlyCollection<Stage> catalog)
     {
         var known = SpreadsheetImport.Columns.Select(c => c.Name).Concat(catalog.Select(s => s.Code.ToLowerInvariant())).ToHashSet();
-        return sheet.Headers.Where(h => h.Length > 0).All(h => known.Contains(h.ToLowerInvariant()));
+        return sheet.Headers.Where(h => h.Length > 0).All(h => known.Contains(SpreadsheetImport.CanonicalHeader(h).ToLowerInvariant()));
     }
 
     private async Task<IActionResult> CheckAsync(ImportFile.Sheet sheet, string fileName, ImportMapping? mapping, CancellationToken ct)
@@ -321,7 +341,8 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
                     {
                         foreach (var (value, _) in distinct.Where(v => !System.Text.RegularExpressions.Regex.IsMatch(v.Value, @"^\d{4}$")).Take(3))
                         {
-                            examples.Add($"{value}: {ImportMapping.ParseDate(value, ImportMapping.DateFormat.DayFirst):d MMMM yyyy} (day first) or {ImportMapping.ParseDate(value, ImportMapping.DateFormat.MonthFirst):d MMMM yyyy} (month first)");
+                            examples.Add(T("{0}: {1} (day first) or {2} (month first)", value,
+                                Day(ImportMapping.ParseDate(value, ImportMapping.DateFormat.DayFirst)), Day(ImportMapping.ParseDate(value, ImportMapping.DateFormat.MonthFirst))));
                         }
                     }
                 }
@@ -342,10 +363,13 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
 
     /// <summary>The template: headers, two example rows and a note on every column.</summary>
     [NotAudited("A blank template with two invented example rows.")]
-    public async Task<IActionResult> OnGetTemplateAsync(string format, CancellationToken ct)
+    public async Task<IActionResult> OnGetTemplateAsync(string format, string? language, CancellationToken ct)
     {
+        // Headers and notes in the language asked for (the page offers all three), else the reader's.
+        if (Text.Find(language) is { } asked) System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(asked.Code);
         var stages = await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => s.Code).ToListAsync(ct);
-        string[] headers = [.. SpreadsheetImport.Columns.Select(c => c.Name), "PRE_COM", "COM_SUBMITTED", "COM_REVIEW", "COM_APPROVED", "DS260_PREP"];
+        // In the reader's language: its headers read back as the same columns (SpreadsheetImport.CanonicalHeader).
+        string[] headers = [.. SpreadsheetImport.Columns.Select(c => T(c.Name)), "PRE_COM", "COM_SUBMITTED", "COM_REVIEW", "COM_APPROVED", "DS260_PREP"];
         object?[][] examples =
         [
             ["EX-001", "principal", "Mohammad", "Karimi", "Ghulam Sakhi", "Muhammad Karimi;Mohd Kareemi", "محمد کریمی", "1988", "M", "1234567", "P7654321", "2028-05-01",
@@ -353,14 +377,14 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
                 "2022-09-01", "2022-11-15", "2023-01-10", "2023-08-20", "2023-09-01"],
             ["EX-001", "spouse", "Maryam", "Karimi", "", "Mariam", "مریم", "1992-04-12", "F", "", "", "", "", "", "AF", "InHiding", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
         ];
-        var notes = SpreadsheetImport.Columns.Select(c => $"{c.Name}: {c.Description}{(c.Required ? " Required." : "")}{(c.PrincipalOnly ? " Principal rows only." : "")}")
-            .Append($"Stage columns ({string.Join(", ", stages)}): the date the case entered that stage, principal rows only.");
+        var notes = SpreadsheetImport.Columns.Select(c => string.Join(" ", new[] { $"{T(c.Name)}: {T(c.Description)}", c.Required ? T("Required.") : null, c.PrincipalOnly ? T("Principal rows only.") : null }.OfType<string>()))
+            .Append(T("Stage columns ({0}): the date the case entered that stage, principal rows only.", string.Join(", ", stages)));
         var buffer = new MemoryStream();
         if (format == "xlsx")
         {
             await ReportWriters.WriteXlsxAsync(buffer, "cases", headers, examples.ToAsyncEnumerable(), ct,
                 ("columns", ["column"], notes.Select(n => new object?[] { n }).ToAsyncEnumerable()));
-            return File(buffer.ToArray(), ReportExporter.ContentType(ExportFormat.Xlsx), "sivtracker-import-template.xlsx");
+            return File(buffer.ToArray(), ReportExporter.ContentType(ExportFormat.Xlsx), $"sivtracker-import-template{FileSuffix()}.xlsx");
         }
         using (var writer = new StreamWriter(buffer, new System.Text.UTF8Encoding(true), leaveOpen: true))
         {
@@ -368,8 +392,11 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         }
         buffer.Position = buffer.Length;
         await ReportWriters.WriteCsvAsync(buffer, headers, examples.ToAsyncEnumerable(), ct);
-        return File(buffer.ToArray(), ReportExporter.ContentType(ExportFormat.Csv), "sivtracker-import-template.csv");
+        return File(buffer.ToArray(), ReportExporter.ContentType(ExportFormat.Csv), $"sivtracker-import-template{FileSuffix()}.csv");
     }
+
+    /// <summary>"-fa-AF" for a template in Dari: which language a downloaded template is in shows in its name.</summary>
+    private static string FileSuffix() => Text.Current == Text.English ? "" : $"-{Text.Current.Code}";
 }
 
 /// <summary>

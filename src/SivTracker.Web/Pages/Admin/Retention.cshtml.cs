@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Admin;
 
@@ -140,14 +141,14 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
         if (Selected.Count == 0 || !Confirmed)
         {
             await OnGetAsync(ct);
-            Error = Selected.Count == 0 ? "Choose at least one case." : "Tick the box to confirm that this cannot be undone.";
+            Error = Selected.Count == 0 ? T("Choose at least one case.") : T("Tick the box to confirm that this cannot be undone.");
             return Page();
         }
         var done = await retention.AnonymiseAsync(Selected, await calendar.TodayAsync(ct), ct);
         logger.LogInformation("Retention: {Count} cases anonymised by {UserId}", done, User.UserId());
         TempData["Flash"] = done == Selected.Count
-            ? $"{done} case(s) anonymised. Their stage history and clock figures remain in the reports."
-            : $"{done} of {Selected.Count} case(s) anonymised; the others are no longer eligible.";
+            ? T("{0} case(s) anonymised. Their stage history and clock figures remain in the reports.", done)
+            : T("{0} of {1} case(s) anonymised; the others are no longer eligible.", done, Selected.Count);
         return RedirectToPage();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -43,27 +44,27 @@ public static class ApplicantSearch
         {
             if (access.Identifiers)
             {
-                Add(await db.Persons.Where(p => p.TazkiraLookup == tazkiraLookup).Select(p => p.Id).Take(Limit).ToListAsync(ct), "tazkira");
-                Add(await db.Passports.Where(p => p.Lookup == passportLookup).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), "passport");
+                Add(await db.Persons.Where(p => p.TazkiraLookup == tazkiraLookup).Select(p => p.Id).Take(Limit).ToListAsync(ct), T("tazkira"));
+                Add(await db.Passports.Where(p => p.Lookup == passportLookup).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), T("passport"));
             }
             Add(await db.Cases.Where(c => c.Reference.ToUpper() == compact || c.Reference.ToUpper() == query.ToUpper())
-                .Select(c => c.PrincipalId).Take(Limit).ToListAsync(ct), "case reference");
+                .Select(c => c.PrincipalId).Take(Limit).ToListAsync(ct), T("case reference"));
             var caseNumberLookup = Identifiers.Lookup(organisationId, compact);
             Add(await db.CaseNumbers.Where(n => n.Lookup == caseNumberLookup)
-                .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), "case or receipt number");
+                .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), T("case or receipt number"));
         }
         if (access.Whereabouts && phone.Length >= 7)
         {
-            Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup || c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "phone or email");
+            Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup || c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("phone or email"));
         }
         else if (access.Whereabouts && email.Contains('@'))
         {
-            Add(await db.ContactChannels.Where(c => c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), "email");
+            Add(await db.ContactChannels.Where(c => c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("email"));
         }
 
         var name = NameNormaliser.Normalise(query);
         var names = name.Length >= 2 ? await SimilarNames.FindAsync(db, name, ct) : [];
-        foreach (var match in names) Add([match.Id], "name", match.Score);
+        foreach (var match in names) Add([match.Id], T("name"), match.Score);
         if (reasons.Count == 0) return [];
 
         var found = names.ToDictionary(n => n.Id);

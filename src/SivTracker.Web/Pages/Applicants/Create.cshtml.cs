@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -28,7 +29,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
             {
                 if (!await db.Persons.AnyAsync(p => p.Id == id && p.Relationship == Relationship.Principal && p.MergedIntoId == null, ct))
                 {
-                    return new Result(null, [new FieldError("", "The principal is not one of your organisation's applicants.")], []);
+                    return new Result(null, [new FieldError("", T("The principal is not one of your organisation's applicants."))], []);
                 }
                 openCases = await db.Cases.Include(c => c.Documents)
                     .Where(c => c.PrincipalId == id && !db.Stages.Any(s => s.Code == c.CurrentStageCode && s.IsTerminal)).ToListAsync(ct);
@@ -98,7 +99,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
             return Page();
         }
         logger.LogInformation("Person {PersonId} registered by {UserId}", personId, User.UserId());
-        TempData["Flash"] = PrincipalId is null ? "Applicant registered." : "Family member added.";
+        TempData["Flash"] = PrincipalId is null ? T("Applicant registered.") : T("Family member added.");
         return RedirectToPage("./Details", new { id = PrincipalId ?? personId });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 using FileHolder = SivTracker.Web.Pages.Cases.Files.Handler.Holder;
 
 namespace SivTracker.Web.Pages.Applicants;
@@ -80,7 +81,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     {
         if (!CanEdit) return Forbid();
         if (!await fileHandler.DeleteAsync(FileHolder.Person(id), fileId, User.UserId(), ct)) return NotFound();
-        TempData["Flash"] = $"File deleted. An admin can restore it within {SealedFiles.RestoreDays} days.";
+        TempData["Flash"] = T("File deleted. An admin can restore it within {0} days.", SealedFiles.RestoreDays);
         return RedirectToPage(new { id });
     }
 
@@ -89,7 +90,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     {
         if (!User.IsInRole(Roles.Admin)) return Forbid();
         if (!await fileHandler.RestoreAsync(FileHolder.Person(id), fileId, ct)) return NotFound();
-        TempData["Flash"] = "File restored.";
+        TempData["Flash"] = T("File restored.");
         return RedirectToPage(new { id });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -79,8 +80,8 @@ public class Edit(AppDbContext db, Edit.Handler handler, Audit audit, ILogger<Ed
                 .Where(p => p.Name is not (nameof(PersonForm.Command.Version)) && !Equals(Normalise(p.GetValue(theirs)), Normalise(p.GetValue(command))))
                 .Select(p => p.Name).ToList();
             var by = current.UpdatedById is { } updatedById
-                ? await db.Users.Where(u => u.Id == updatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "another user"
-                : "another user";
+                ? await db.Users.Where(u => u.Id == updatedById).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? T("another user")
+                : T("another user");
             return new NewerEdit(by, current.UpdatedAt, differing, current.Version);
         }
 
@@ -146,7 +147,7 @@ public class Edit(AppDbContext db, Edit.Handler handler, Audit audit, ILogger<Ed
                 return Page();
         }
         logger.LogInformation("Person {PersonId} edited by {UserId}", id, User.UserId());
-        TempData["Flash"] = "Changes saved.";
+        TempData["Flash"] = T("Changes saved.");
         return RedirectToPage("./Details", new { id = person.PrincipalId ?? id });
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -49,7 +50,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
     public sealed class SearchValidator : AbstractValidator<SearchCommand>
     {
         public SearchValidator() =>
-            RuleFor(c => c.Query).NotEmpty().WithMessage("Type a name or a case reference to search for.").PlainText(200);
+            RuleFor(c => c.Query).NotEmpty().WithMessage(T("Type a name or a case reference to search for.")).PlainText(200);
     }
 
     [BindProperty(SupportsGet = true)]
@@ -134,7 +135,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
     private async Task LoadChoicesAsync(CancellationToken ct)
     {
         Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct))
-            .Select(s => new SelectListItem(s.Name, s.Code));
+            .Select(s => new SelectListItem(T(s.Name), s.Code));
         var organisationId = User.OrganisationId();
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: true, ct);
     }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -38,7 +39,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, Audit audit, ILogger<
             // Only a record the page offers may survive, so a merge never reaches a person nobody was shown.
             if (command.SurvivorId == duplicateId || offered.Candidates.All(c => c.Id != command.SurvivorId))
             {
-                return new Result(Outcome.Refused, [new FieldError(nameof(Command.SurvivorId), "Choose the record that survives from the list.")]);
+                return new Result(Outcome.Refused, [new FieldError(nameof(Command.SurvivorId), T("Choose the record that survives from the list."))]);
             }
             var survivorId = command.SurvivorId;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -108,7 +109,7 @@ public class Merge(AppDbContext db, Merge.Handler handler, Audit audit, ILogger<
             return Page();
         }
         logger.LogInformation("Person {DuplicateId} merged into {SurvivorId} by {UserId}", id, Input.SurvivorId, User.UserId());
-        TempData["Flash"] = "Records merged.";
+        TempData["Flash"] = T("Records merged.");
         return RedirectToPage("./Details", new { id = Input.SurvivorId });
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -76,48 +77,48 @@ public static class PersonForm
     {
         public Validator(DateOnly today)
         {
-            RuleFor(c => c.GivenNames).NotEmpty().WithMessage("Enter the given names as written in the passport or tazkira (FNU if unknown).").PlainText(200);
+            RuleFor(c => c.GivenNames).NotEmpty().WithMessage(T("Enter the given names as written in the passport or tazkira (FNU if unknown).")).PlainText(200);
             RuleFor(c => c.FamilyName).PlainText(200);
             RuleFor(c => c.OtherSpellings).PlainText(2000, multiline: true);
-            RuleForEach(c => c.Spellings).MaximumLength(200).WithMessage("Each spelling can have at most 200 characters.").OverridePropertyName(nameof(Command.OtherSpellings));
+            RuleForEach(c => c.Spellings).MaximumLength(200).WithMessage(T("Each spelling can have at most 200 characters.")).OverridePropertyName(nameof(Command.OtherSpellings));
             RuleFor(c => c.NativeName).PlainText(200);
             RuleFor(c => c.FatherName).PlainText(200);
             RuleFor(c => c.ClanOrTribe).PlainText(200);
             RuleFor(c => c.PlaceOfBirth).PlainText(200);
             RuleFor(c => c.DateOfBirth).PlainText(10)
                 .Must(value => string.IsNullOrWhiteSpace(value) || Person.ParseDateOfBirth(value) is not null)
-                .WithMessage("Write the date as YYYY-MM-DD, or only the year as YYYY; from a tazkira, the Solar Hijri date as 1370/02/22 or the year as 1370.")
+                .WithMessage(T("Write the date as YYYY-MM-DD, or only the year as YYYY; from a tazkira, the Solar Hijri date as 1370/02/22 or the year as 1370."))
                 .Must(value => Person.ParseDateOfBirth(value) is not { } parsed || parsed.Date <= today)
-                .WithMessage("The date of birth cannot be in the future.")
+                .WithMessage(T("The date of birth cannot be in the future."))
                 .Must(value => Person.ParseDateOfBirth(value) is not { } parsed || parsed.Date.Year >= 1900)
-                .WithMessage("Check the year: it is before 1900.");
+                .WithMessage(T("Check the year: it is before 1900."));
             RuleFor(c => c.TazkiraNumber).PlainText(100);
             RuleFor(c => c.TazkiraVolume).PlainText(40);
             RuleFor(c => c.TazkiraPage).PlainText(40);
             RuleFor(c => c.TazkiraRegister).PlainText(40);
             RuleFor(c => c.CurrentCountry).Matches("^[A-Za-z]{2}$").When(c => !string.IsNullOrEmpty(c.CurrentCountry))
-                .WithMessage("Use the two-letter country code (AF, PK, US...).");
+                .WithMessage(T("Use the two-letter country code (AF, PK, US...)."));
             RuleFor(c => c.CurrentProvince).PlainText(100);
             RuleFor(c => c.SafetyNotes).PlainText(4000, multiline: true);
             RuleFor(c => c.MarriageDate).LessThanOrEqualTo(today).When(c => c.MarriageDate is not null)
-                .WithMessage("The marriage date cannot be in the future.");
+                .WithMessage(T("The marriage date cannot be in the future."));
             RuleForEach(c => c.Passports).ChildRules(passport =>
             {
                 passport.RuleFor(p => p.Number).PlainText(40);
                 passport.RuleFor(p => p.Country).NotEmpty().When(p => !string.IsNullOrWhiteSpace(p.Number))
-                    .WithMessage("Enter the issuing country.")
-                    .Matches("^[A-Za-z]{2}$").When(p => !string.IsNullOrEmpty(p.Country)).WithMessage("Use the two-letter country code.");
+                    .WithMessage(T("Enter the issuing country."))
+                    .Matches("^[A-Za-z]{2}$").When(p => !string.IsNullOrEmpty(p.Country)).WithMessage(T("Use the two-letter country code."));
             });
             RuleForEach(c => c.Contacts).ChildRules(contact =>
             {
                 contact.RuleFor(c => c.Value).PlainText(320);
                 contact.RuleFor(c => c.Value).EmailAddress().When(c => c.Kind == ContactChannelKind.Email && !string.IsNullOrWhiteSpace(c.Value))
-                    .WithMessage("Enter a valid email address.");
+                    .WithMessage(T("Enter a valid email address."));
                 contact.RuleFor(c => c.Value).Must(Identifiers.IsInternationalPhone)
                     .When(c => c.Kind != ContactChannelKind.Email && !string.IsNullOrWhiteSpace(c.Value))
-                    .WithMessage("Write the number with its country code, e.g. +93 70 123 4567.");
+                    .WithMessage(T("Write the number with its country code, e.g. +93 70 123 4567."));
                 contact.RuleFor(c => c.LastSuccessfulContactOn).LessThanOrEqualTo(today).When(c => c.LastSuccessfulContactOn is not null)
-                    .WithMessage("The last contact cannot be in the future.");
+                    .WithMessage(T("The last contact cannot be in the future."));
             });
         }
     }
@@ -211,6 +212,14 @@ public static class PersonForm
         Contacts = command.Contacts.Concat(Enumerable.Repeat(new ContactRow(), Math.Max(1, 3 - command.Contacts.Count))).ToList(),
     };
 
+    /// <summary>"Principal", "Spouse" or "Child", in the reader's language.</summary>
+    public static string RelationshipName(Relationship relationship) => relationship switch
+    {
+        Relationship.Spouse => T("Spouse"),
+        Relationship.Child => T("Child"),
+        _ => T("Principal"),
+    };
+
     public sealed record Duplicate(Guid Id, string Name, string? NativeName, int? BirthYear, IReadOnlyList<string> Reasons);
 
     /// <summary>
@@ -238,19 +247,19 @@ public static class PersonForm
         if (birthYears is { } years && name.Length > 0)
         {
             // The same path as search; the birth year is compared here, since the date of birth is sealed.
-            Add((await SimilarNames.BornSameYearAsync(db, name, years, ct)).Select(p => p.Id).Take(20), "similar name and the same birth year");
+            Add((await SimilarNames.BornSameYearAsync(db, name, years, ct)).Select(p => p.Id).Take(20), T("similar name and the same birth year"));
         }
         if (tazkira is not null)
         {
-            Add(await db.Persons.Where(p => p.TazkiraLookup == tazkira && p.MergedIntoId == null).Select(p => p.Id).Take(20).ToListAsync(ct), "same tazkira number");
+            Add(await db.Persons.Where(p => p.TazkiraLookup == tazkira && p.MergedIntoId == null).Select(p => p.Id).Take(20).ToListAsync(ct), T("same tazkira number"));
         }
         if (passports.Count > 0)
         {
-            Add(await db.Passports.Where(p => passports.Contains(p.Lookup)).Select(p => p.PersonId).Distinct().Take(20).ToListAsync(ct), "same passport number");
+            Add(await db.Passports.Where(p => passports.Contains(p.Lookup)).Select(p => p.PersonId).Distinct().Take(20).ToListAsync(ct), T("same passport number"));
         }
         if (phones.Count > 0)
         {
-            Add(await db.ContactChannels.Where(c => c.Kind != ContactChannelKind.Email && phones.Contains(c.Lookup)).Select(c => c.PersonId).Distinct().Take(20).ToListAsync(ct), "same phone number");
+            Add(await db.ContactChannels.Where(c => c.Kind != ContactChannelKind.Email && phones.Contains(c.Lookup)).Select(c => c.PersonId).Distinct().Take(20).ToListAsync(ct), T("same phone number"));
         }
         if (reasons.Count == 0) return [];
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Applicants;
 
@@ -34,17 +35,17 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, Audit
     {
         public Validator(DateOnly today)
         {
-            RuleFor(c => c.Employer).NotEmpty().WithMessage("Enter the unit, embassy, agency or company.").PlainText(200);
+            RuleFor(c => c.Employer).NotEmpty().WithMessage(T("Enter the unit, embassy, agency or company.")).PlainText(200);
             RuleFor(c => c.PrimeContractNumber).PlainText(60);
             RuleFor(c => c.SubcontractNumber).PlainText(60);
-            RuleFor(c => c.StartDate).NotNull().WithMessage("Enter when the service started.")
-                .LessThanOrEqualTo(today).WithMessage("The start cannot be in the future.");
+            RuleFor(c => c.StartDate).NotNull().WithMessage(T("Enter when the service started."))
+                .LessThanOrEqualTo(today).WithMessage(T("The start cannot be in the future."));
             RuleFor(c => c.EndDate).GreaterThanOrEqualTo(c => c.StartDate).When(c => c.EndDate is not null && c.StartDate is not null)
-                .WithMessage("The end cannot be before the start.");
+                .WithMessage(T("The end cannot be before the start."));
             RuleFor(c => c.Location).PlainText(200);
             RuleFor(c => c.SupervisorName).PlainText(200);
             RuleFor(c => c.SupervisorEmail).EmailAddress().When(c => !string.IsNullOrWhiteSpace(c.SupervisorEmail))
-                .WithMessage("Enter a valid email address.").PlainText(320);
+                .WithMessage(T("Enter a valid email address.")).PlainText(320);
         }
     }
 
@@ -168,11 +169,11 @@ public class ServiceRecord(AppDbContext db, ServiceRecord.Handler handler, Audit
                 ModelState.AddErrors(result.Errors);
                 return Page();
             case Outcome.Conflict:
-                ModelState.AddModelError(string.Empty, "Someone else changed this service record after you opened it. Nothing was saved; reload the page to see their version.");
+                ModelState.AddModelError(string.Empty, T("Someone else changed this service record after you opened it. Nothing was saved; reload the page to see their version."));
                 return Page();
         }
         logger.LogInformation("Service record {RecordId} of person {PersonId} saved by {UserId}", result.RecordId, PersonId, User.UserId());
-        TempData["Flash"] = "Service record saved.";
+        TempData["Flash"] = T("Service record saved.");
         return RedirectToPage("./Details", new { id = PersonId });
     }
 

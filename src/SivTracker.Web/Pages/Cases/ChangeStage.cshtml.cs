@@ -6,6 +6,7 @@ using Npgsql;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
@@ -36,11 +37,11 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
     {
         public Validator()
         {
-            RuleFor(c => c.To).NotEmpty().WithMessage("Choose the stage the case moved to.");
-            RuleFor(c => c.EffectiveOn).NotNull().WithMessage("Enter the date it happened (it may be long ago).");
+            RuleFor(c => c.To).NotEmpty().WithMessage(T("Choose the stage the case moved to."));
+            RuleFor(c => c.EffectiveOn).NotNull().WithMessage(T("Enter the date it happened (it may be long ago)."));
             RuleFor(c => c.Note).PlainText(4000, multiline: true);
             RuleFor(c => c.Reason).PlainText(1000, multiline: true);
-            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("Reload the page and try again.");
+            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage(T("Reload the page and try again."));
         }
     }
 
@@ -82,8 +83,8 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             if (command.Corrects is { } wrongId)
             {
                 var wrong = @case.StageEvents.FirstOrDefault(e => e.Id == wrongId && !e.IsVoided);
-                if (wrong is null) return Refused(new FieldError("", "The event to correct is not on this case, or it was voided already."));
-                if (reason is null) return Refused(new FieldError(nameof(Command.Reason), "Say why the earlier event was wrong."));
+                if (wrong is null) return Refused(new FieldError("", T("The event to correct is not on this case, or it was voided already.")));
+                if (reason is null) return Refused(new FieldError(nameof(Command.Reason), T("Say why the earlier event was wrong.")));
                 error = @case.Correct(catalog, wrong, command.To!, command.EffectiveOn!.Value, today, actor, reason, Blank(command.Note), command.IdempotencyKey);
             }
             else
@@ -106,7 +107,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             var wrong = @case?.StageEvents.FirstOrDefault(e => e.Id == command.EventId && !e.IsVoided);
             if (@case is null || wrong is null) return new Result(Outcome.NotFound, []);
             var loaded = @case.StageEvents.Count;
-            if (string.IsNullOrWhiteSpace(command.Reason)) return Refused(new FieldError(nameof(VoidCommand.Reason), "Say why this event is void."));
+            if (string.IsNullOrWhiteSpace(command.Reason)) return Refused(new FieldError(nameof(VoidCommand.Reason), T("Say why this event is void.")));
             var validation = new InlineValidator<string?> { v => v.RuleFor(x => x).PlainText(1000, multiline: true) }.Validate(command.Reason);
             if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(nameof(VoidCommand.Reason), e.ErrorMessage)).ToArray());
             if (command.Version != @case.Version) return new Result(Outcome.Conflict, []);
@@ -189,14 +190,15 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
                 return NotFound();
             case Outcome.Done or Outcome.AlreadyRecorded:
                 if (result.Outcome == Outcome.Done) logger.LogInformation("Stage history of case {CaseId} changed by {UserId}", id, User.UserId());
-                TempData["Flash"] = result.Done ?? "That change was already recorded.";
+                // The handler's text is English (it goes to the audit row too); the reader gets it in their language.
+                TempData["Flash"] = result.Done is { } done ? T(done) : T("That change was already recorded.");
                 return RedirectToPage("./Details", new { id });
             case Outcome.Conflict:
                 db.ChangeTracker.Clear();
                 if (!await LoadAsync(id, null, ct)) return NotFound();
                 Input = Input with { Version = Case.Version, IdempotencyKey = Guid.NewGuid() };
                 ModelState.Clear();
-                ModelState.AddModelError(string.Empty, "Someone else recorded a change on this case at the same moment. Nothing of yours was saved: check the timeline, then submit again if your change still applies.");
+                ModelState.AddModelError(string.Empty, T("Someone else recorded a change on this case at the same moment. Nothing of yours was saved: check the timeline, then submit again if your change still applies."));
                 return Page();
             default:
                 if (!await LoadAsync(id, correct, ct)) return NotFound();

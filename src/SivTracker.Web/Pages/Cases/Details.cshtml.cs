@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
@@ -38,7 +39,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
 
     public sealed class NoteValidator : AbstractValidator<NoteCommand>
     {
-        public NoteValidator() => RuleFor(c => c.Body).NotEmpty().WithMessage("Write the note.").PlainText(10_000, multiline: true);
+        public NoteValidator() => RuleFor(c => c.Body).NotEmpty().WithMessage(T("Write the note.")).PlainText(10_000, multiline: true);
     }
 
     public enum Outcome { Done, NotFound, Refused }
@@ -70,7 +71,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             if (note is null) return new Result(Outcome.NotFound, []);
             if (note.CreatedById != userId || time.GetUtcNow() - note.CreatedAt > NoteEditWindow)
             {
-                return new Result(Outcome.Refused, [new FieldError(nameof(NoteCommand.Body), "Notes can be changed only by their author, within 15 minutes. Add a new note instead.")]);
+                return new Result(Outcome.Refused, [new FieldError(nameof(NoteCommand.Body), T("Notes can be changed only by their author, within 15 minutes. Add a new note instead."))]);
             }
             var validation = new NoteValidator().Validate(command);
             if (!validation.IsValid) return new Result(Outcome.Refused, validation.ToFieldErrors());
@@ -113,7 +114,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         var result = await handler.AddNoteAsync(id, Note, User.UserId(), ct);
         if (result.Outcome != Outcome.Done) return await ShowAsync(id, result, ct);
         logger.LogInformation("Note added to case {CaseId} by {UserId}", id, User.UserId());
-        TempData["Flash"] = "Note added.";
+        TempData["Flash"] = T("Note added.");
         return RedirectToPage(new { id });
     }
 
@@ -123,7 +124,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         if (!CanEdit) return Forbid();
         var result = await handler.EditNoteAsync(id, noteId, Note, User.UserId(), ct);
         if (result.Outcome != Outcome.Done) return await ShowAsync(id, result, ct);
-        TempData["Flash"] = "Note changed.";
+        TempData["Flash"] = T("Note changed.");
         return RedirectToPage(new { id });
     }
 
@@ -162,26 +163,29 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == User.OrganisationId()).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         string? Name(Guid? userId) => userId is { } uid && users.TryGetValue(uid, out var name) ? name : null;
         var timeline = events.Select((e, position) => new TimelineEntry(e.RecordedAt, e.EffectiveOn, "stage",
-            $"{(e.FromStageCode is null ? "" : $"{StageName(catalog, e.FromStageCode)} → ")}{StageName(catalog, e.ToStageCode)}", Name(e.RecordedById), e.IsVoided,
-            string.Join(" · ", new[] { e.Note, e.Reason is null ? null : $"Reason: {e.Reason}", e.CorrectsEventId is null ? null : "Correction",
-                e.IsVoided ? $"Voided by {Name(e.VoidedById) ?? "someone"}: {e.VoidReason}" : null }.Where(s => !string.IsNullOrEmpty(s))),
+            e.FromStageCode is null ? StageName(catalog, e.ToStageCode) : T("{0} → {1}", StageName(catalog, e.FromStageCode), StageName(catalog, e.ToStageCode)),
+            Name(e.RecordedById), e.IsVoided,
+            string.Join(" · ", new[] { e.Note, e.Reason is null ? null : T("Reason: {0}", e.Reason), e.CorrectsEventId is null ? null : T("Correction"),
+                e.IsVoided ? T("Voided by {0}: {1}", Name(e.VoidedById) ?? T("someone"), e.VoidReason) : null }.Where(s => !string.IsNullOrEmpty(s))),
             e.Id, null, false) { HistoryPosition = position }).ToList();
         var now = time.GetUtcNow();
         timeline.AddRange((await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).ToListAsync(ct))
             .Select(n => new TimelineEntry(n.CreatedAt, null, "note", n.Body, Name(n.CreatedById), false,
-                n.UpdatedAt > n.CreatedAt ? "edited" : null, null, n.Id, n.CreatedById == User.UserId() && now - n.CreatedAt <= NoteEditWindow)));
+                n.UpdatedAt > n.CreatedAt ? T("edited") : null, null, n.Id, n.CreatedById == User.UserId() && now - n.CreatedAt <= NoteEditWindow)));
         var names = Family.ToDictionary(f => f.Id, f => f.Name);
         timeline.AddRange((await db.DocumentChanges.AsNoTracking().Where(d => d.CaseId == id).ToListAsync(ct))
             .Select(d => new TimelineEntry(d.At, null, "document",
-                $"{Checklist.Label(d.Kind)}{(d.PersonId is { } pid && names.TryGetValue(pid, out var who) ? $" for {who}" : "")}: {d.From} → {d.To}",
+                d.PersonId is { } pid && names.TryGetValue(pid, out var who)
+                    ? T("{0} for {1}: {2} → {3}", Checklist.Label(d.Kind), who, T(d.From.ToString()), T(d.To.ToString()))
+                    : T("{0}: {1} → {2}", Checklist.Label(d.Kind), T(d.From.ToString()), T(d.To.ToString())),
                 Name(d.ById), false, null, null, null, false)));
         timeline.AddRange((await db.ReviewActions.AsNoTracking().Where(a => a.CaseId == id).ToListAsync(ct))
             .Select(a => new TimelineEntry(a.At, null, "review", a.Kind switch
                 {
-                    ReviewActionKind.Acknowledged => "Reviewed and acknowledged",
-                    ReviewActionKind.NextReviewSet => $"Next review set for {a.Date:d MMM yyyy}",
-                    ReviewActionKind.Escalated => $"Escalated: {a.Reason}{(Name(a.AssigneeId) is { } assignee ? $", assigned to {assignee}" : "")}",
-                    _ => $"Flag snoozed until {a.Date:d MMM yyyy}",
+                    ReviewActionKind.Acknowledged => T("Reviewed and acknowledged"),
+                    ReviewActionKind.NextReviewSet => T("Next review set for {0}", $"{Day(a.Date)}"),
+                    ReviewActionKind.Escalated => Name(a.AssigneeId) is { } assignee ? T("Escalated: {0}, assigned to {1}", a.Reason, assignee) : T("Escalated: {0}", a.Reason),
+                    _ => T("Flag snoozed until {0}", $"{Day(a.Date)}"),
                 }, Name(a.ById), false, a.Note, null, null, false)));
         var flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id).ToListAsync(ct);
         OpenFlags = flags.Where(f => f.ClearedOn is null).OrderBy(f => f.Type).ToList();
@@ -189,11 +193,11 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         {
             // Flags carry dates, not times: they sit at the start of their day in the timeline.
             timeline.Add(new TimelineEntry(new DateTimeOffset(flag.RaisedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), flag.RaisedOn, "flag",
-                $"Flag raised: {Background.DigestMailer.Describe(flag.Type)}", null, false, FlagFigures(flag), null, null, false));
+                T("Flag raised: {0}", Background.DigestMailer.Describe(flag.Type)), null, false, FlagFigures(flag), null, null, false));
             if (flag.ClearedOn is { } cleared)
             {
                 timeline.Add(new TimelineEntry(new DateTimeOffset(cleared.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cleared, "flag",
-                    $"Flag cleared: {Background.DigestMailer.Describe(flag.Type)}", null, false, null, null, null, false));
+                    T("Flag cleared: {0}", Background.DigestMailer.Describe(flag.Type)), null, false, null, null, null, false));
             }
         }
         // Newest first by the day things happened, as the README promises; an import records a whole history at one instant.
@@ -202,7 +206,18 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
     }
 
     public static string? FlagFigures(CaseFlag flag) =>
-        flag.DaysOver is { } over ? $"{over} days over" : flag.DeadlineOn is { } deadline ? $"deadline {deadline:d MMM yyyy}" : null;
+        flag.DaysOver is { } over ? T("{0} days over", over) : flag.DeadlineOn is { } deadline ? T("deadline {0}", Day(deadline)) : null;
 
-    private static string StageName(IReadOnlyDictionary<string, Stage> catalog, string code) => catalog.TryGetValue(code, out var stage) ? stage.Name : code;
+    /// <summary>What a timeline entry's kind ("stage", "note", …, also its CSS class) reads as.</summary>
+    public static string KindLabel(string kind) => kind switch
+    {
+        "stage" => T("stage change"),
+        "note" => T("case note"),
+        "document" => T("document change"),
+        "review" => T("review action"),
+        "flag" => T("deadline flag"),
+        _ => kind,
+    };
+
+    private static string StageName(IReadOnlyDictionary<string, Stage> catalog, string code) => catalog.TryGetValue(code, out var stage) ? T(stage.Name) : code;
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 using FileHolder = SivTracker.Web.Pages.Cases.Files.Handler.Holder;
 
 namespace SivTracker.Web.Pages.Cases;
@@ -40,10 +41,10 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             var today = await calendar.TodayAsync(ct);
             // These two concern the item as a whole (field ""): the checklist shows them beside the item's row.
             var errors = new List<FieldError>();
-            if (command.StatusOn > today) errors.Add(new FieldError("", "The date cannot be in the future."));
+            if (command.StatusOn > today) errors.Add(new FieldError("", T("The date cannot be in the future.")));
             if (command.Status == DocumentStatus.NotAvailable && string.IsNullOrWhiteSpace(command.Statement))
             {
-                errors.Add(new FieldError("", "Not available needs the applicant's written statement of unavailability."));
+                errors.Add(new FieldError("", T("Not available needs the applicant's written statement of unavailability.")));
             }
             errors.AddRange(new FluentValidation.InlineValidator<Command> { v => v.RuleFor(c => c.Statement).PlainText(4000, multiline: true) }.Validate(command).ToFieldErrors());
             if (errors.Count > 0) return new Result(Outcome.Refused, errors);
@@ -145,11 +146,11 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
                 return Page();
             case Outcome.Conflict:
                 await LoadAsync(id, ct);
-                ModelState.AddModelError(key, "Someone else changed this document a moment ago. Nothing was saved; here is their version.");
+                ModelState.AddModelError(key, T("Someone else changed this document a moment ago. Nothing was saved; here is their version."));
                 return Page();
         }
         logger.LogInformation("Document {ItemId} of case {CaseId} set to {Status} by {UserId}", Input.ItemId, id, Input.Status, User.UserId());
-        TempData["Flash"] = $"{Checklist.Label(result.Kind!.Value)}: {Input.Status}.";
+        TempData["Flash"] = $"{Checklist.Label(result.Kind!.Value)}: {T(Input.Status.ToString())}.";
         return RedirectToPage(new { id });
     }
 
@@ -158,7 +159,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     public async Task<IActionResult> OnPostDeleteFileAsync(Guid id, Guid fileId, CancellationToken ct)
     {
         if (!await fileHandler.DeleteAsync(FileHolder.Case(id), fileId, User.UserId(), ct)) return NotFound();
-        TempData["Flash"] = $"File deleted. An admin can restore it within {SealedFiles.RestoreDays} days.";
+        TempData["Flash"] = T("File deleted. An admin can restore it within {0} days.", SealedFiles.RestoreDays);
         return RedirectToPage(new { id });
     }
 
@@ -167,7 +168,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     {
         if (!User.IsInRole(Roles.Admin)) return Forbid();
         if (!await fileHandler.RestoreAsync(FileHolder.Case(id), fileId, ct)) return NotFound();
-        TempData["Flash"] = "File restored.";
+        TempData["Flash"] = T("File restored.");
         return RedirectToPage(new { id });
     }
 

@@ -11,6 +11,7 @@ using Microsoft.Net.Http.Headers;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
@@ -83,7 +84,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return await ReceiveAsync(async (fields, name, body) =>
         {
             var replaced = await ReplacedAsync(fields, f => f.DocumentItemId == item.Id, ct);
-            return replaced is { Found: false } ? Back(id, item.Id, "The file to replace was deleted or replaced a moment ago. Choose again.")
+            return replaced is { Found: false } ? Back(id, item.Id, T("The file to replace was deleted or replaced a moment ago. Choose again."))
                 : await StoreAsync(id, item, replaced?.File, name, body, ct);
         }, message => Back(id, item.Id, message), ct);
     }
@@ -102,9 +103,9 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return await ReceiveAsync(async (fields, name, body) =>
         {
             var replaced = await ReplacedAsync(fields, f => f.PersonId == person.Id && f.CaseId == null, ct);
-            if (replaced is { Found: false }) return BackToPerson("The file to replace was deleted or replaced a moment ago. Choose again.");
+            if (replaced is { Found: false }) return BackToPerson(T("The file to replace was deleted or replaced a moment ago. Choose again."));
             var kind = replaced?.File?.PersonKind ?? default;
-            if (replaced is null && (!Enum.TryParse(fields.GetValueOrDefault("kind"), out kind) || !Enum.IsDefined(kind))) return BackToPerson("Choose what the file is.");
+            if (replaced is null && (!Enum.TryParse(fields.GetValueOrDefault("kind"), out kind) || !Enum.IsDefined(kind))) return BackToPerson(T("Choose what the file is."));
             var file = new StoredFile { OrganisationId = person.OrganisationId, PersonId = person.Id, PersonKind = kind, FileName = CleanName(name), ContentType = "", DataKey = "" };
             return await SealAsync(file, body, stored =>
             {
@@ -114,7 +115,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
                 return Task.FromResult<string?>(null);
             }, BackToPerson, () =>
             {
-                TempData["Flash"] = $"{Labels.For(kind)}: file stored.";
+                TempData["Flash"] = T("{0}: file stored.", Labels.For(kind));
                 return RedirectToPage("/Applicants/Details", new { id = person.Id });
             }, ct);
         }, BackToPerson, ct);
@@ -154,7 +155,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
                 return await store(fields, name, section.Body);
             }
         }
-        return back("Choose a file or take a photo.");
+        return back(T("Choose a file or take a photo."));
     }
 
     private sealed record Replaced(bool Found, StoredFile? File);
@@ -186,7 +187,7 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
                 {
                     ItemId = item.Id, Status = DocumentStatus.Received, StatusOn = await calendar.TodayAsync(ct), Version = item.Version,
                 }, User.UserId(), ct);
-                if (received.Outcome != Documents.Outcome.Done) return "Someone else changed this document a moment ago. Nothing was saved; upload the file again.";
+                if (received.Outcome != Documents.Outcome.Done) return T("Someone else changed this document a moment ago. Nothing was saved; upload the file again.");
             }
             if (replaces is not null) replaces.ReplacedById = stored.Id;
             audit.Record(AuditActions.CaseFileUploaded, "case", caseId,
@@ -194,7 +195,8 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
             return null;
         }, message => Back(caseId, item.Id, message), () =>
         {
-            TempData["Flash"] = $"{Checklist.Label(item.Kind)}: {(replaces is null ? "file stored" : "new version stored; the earlier one stays in its history")}.";
+            TempData["Flash"] = replaces is null ? T("{0}: file stored.", Checklist.Label(item.Kind))
+                : T("{0}: new version stored; the earlier one stays in its history.", Checklist.Label(item.Kind));
             return RedirectToPage("./Documents", new { id = caseId });
         }, ct);
     }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
@@ -38,7 +39,7 @@ public class Index(AppDbContext db, ClockSettings settings, Audit audit) : PageM
     [Audited(AuditActions.CaseListViewed)]
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
+        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(T(s.Name), s.Code));
         var organisationId = User.OrganisationId();
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 

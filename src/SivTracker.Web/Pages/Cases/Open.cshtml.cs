@@ -7,6 +7,7 @@ using Npgsql;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
@@ -28,12 +29,12 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
     {
         public Validator(DateOnly today)
         {
-            RuleFor(c => c.ComSubmittedOn).LessThanOrEqualTo(today).When(c => c.ComSubmittedOn is not null).WithMessage("The submission date cannot be in the future.");
-            RuleFor(c => c.OverrideReason).NotEmpty().When(c => c.StepModelOverride is not null).WithMessage("Say why the rule's step model does not apply.").PlainText(1000);
+            RuleFor(c => c.ComSubmittedOn).LessThanOrEqualTo(today).When(c => c.ComSubmittedOn is not null).WithMessage(T("The submission date cannot be in the future."));
+            RuleFor(c => c.OverrideReason).NotEmpty().When(c => c.StepModelOverride is not null).WithMessage(T("Say why the rule's step model does not apply.")).PlainText(1000);
             RuleFor(c => c.StepModelOverride).Must((c, model) => model is null || (c.Program == SivProgram.S1059) == (model == StepModel.S1059))
-                .WithMessage("S1059 cases use the S1059 model, and only they do.");
+                .WithMessage(T("S1059 cases use the S1059 model, and only they do."));
             RuleFor(c => c.Reference).PlainText(40).Matches("^[A-Za-z0-9][A-Za-z0-9-/]*$").When(c => !string.IsNullOrWhiteSpace(c.Reference))
-                .WithMessage("Use letters, digits, dashes and slashes.");
+                .WithMessage(T("Use letters, digits, dashes and slashes."));
         }
     }
 
@@ -55,16 +56,16 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
                 .Select(p => new { p.Id, p.Relationship, p.PrincipalId }).ToListAsync(ct);
             if (!family.Any(p => p.Id == principalId && p.Relationship == Relationship.Principal))
             {
-                return Refused(new FieldError("", "The applicant is not a principal of your organisation."));
+                return Refused(new FieldError("", T("The applicant is not a principal of your organisation.")));
             }
             if (command.CaseworkerId is { } caseworker && !await db.Users.AnyAsync(u => u.Id == caseworker && u.OrganisationId == organisationId, ct))
             {
-                return Refused(new FieldError(nameof(Command.CaseworkerId), "Choose a caseworker of your organisation."));
+                return Refused(new FieldError(nameof(Command.CaseworkerId), T("Choose a caseworker of your organisation.")));
             }
             var reference = string.IsNullOrWhiteSpace(command.Reference) ? null : command.Reference.Trim().ToUpperInvariant();
             if (reference is not null && await db.Cases.AnyAsync(c => c.Reference == reference, ct))
             {
-                return Refused(new FieldError(nameof(Command.Reference), "Another case already has this reference."));
+                return Refused(new FieldError(nameof(Command.Reference), T("Another case already has this reference.")));
             }
 
             var model = command.StepModelOverride ?? StageCatalog.DefaultStepModel(command.Program, command.ComSubmittedOn);
@@ -138,7 +139,7 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
             return Page();
         }
         logger.LogInformation("Case {CaseId} opened by {UserId}", caseId, User.UserId());
-        TempData["Flash"] = $"Case {result.Reference} opened.";
+        TempData["Flash"] = T("Case {0} opened.", result.Reference);
         return RedirectToPage("./Details", new { id = caseId });
     }
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
@@ -23,10 +24,10 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
     {
         public NumberValidator(DateOnly today)
         {
-            RuleFor(c => c.Number).NotEmpty().WithMessage("Enter the number.").PlainText(40)
+            RuleFor(c => c.Number).NotEmpty().WithMessage(T("Enter the number.")).PlainText(40)
                 .Must(Identifiers.IsCaseNumber).When(c => !string.IsNullOrWhiteSpace(c.Number))
-                .WithMessage(c => c.Kind == CaseNumberKind.NvcCase ? "An NVC case number is 3 letters and 10 digits, e.g. KBL2017456789." : "A USCIS receipt number is 3 letters and 10 digits, e.g. IOE0912345678.");
-            RuleFor(c => c.AssignedOn).LessThanOrEqualTo(today).When(c => c.AssignedOn is not null).WithMessage("The date cannot be in the future.");
+                .WithMessage(c => c.Kind == CaseNumberKind.NvcCase ? T("An NVC case number is 3 letters and 10 digits, e.g. KBL2017456789.") : T("A USCIS receipt number is 3 letters and 10 digits, e.g. IOE0912345678."));
+            RuleFor(c => c.AssignedOn).LessThanOrEqualTo(today).When(c => c.AssignedOn is not null).WithMessage(T("The date cannot be in the future."));
         }
     }
 
@@ -79,7 +80,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
             if (@case is null) return new Result(Outcome.NotFound, []);
             if (command.CaseworkerId is { } caseworker && !await db.Users.AnyAsync(u => u.Id == caseworker && u.OrganisationId == @case.OrganisationId, ct))
             {
-                return Refused(new FieldError(nameof(AssignCommand.CaseworkerId), "Choose a caseworker of your organisation."));
+                return Refused(new FieldError(nameof(AssignCommand.CaseworkerId), T("Choose a caseworker of your organisation.")));
             }
             db.Entry(@case).Property(c => c.Version).OriginalValue = command.Version;
             @case.CaseworkerId = command.CaseworkerId;
@@ -95,7 +96,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
             if (@case is null) return new Result(Outcome.NotFound, []);
             if (string.IsNullOrWhiteSpace(command.Reason))
             {
-                return Refused(new FieldError(nameof(HighRiskCommand.Reason), "Give the reason; it is kept with the case."));
+                return Refused(new FieldError(nameof(HighRiskCommand.Reason), T("Give the reason; it is kept with the case.")));
             }
             var validation = new InlineValidator<HighRiskCommand> { v => v.RuleFor(c => c.Reason).PlainText(1000, multiline: true) }.Validate(command);
             if (!validation.IsValid) return Refused(validation.ToFieldErrors());
@@ -161,7 +162,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
             return Page();
         }
         logger.LogInformation("Case number added to case {CaseId} by {UserId}", id, User.UserId());
-        TempData["Flash"] = "Case number saved.";
+        TempData["Flash"] = T("Case number saved.");
         return RedirectToPage(new { id });
     }
 
@@ -169,7 +170,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
     public async Task<IActionResult> OnPostAssignAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        return await ShowAsync(id, await handler.AssignAsync(id, AssignInput, User.UserId(), ct), nameof(AssignInput), "Caseworker and priority saved.", ct);
+        return await ShowAsync(id, await handler.AssignAsync(id, AssignInput, User.UserId(), ct), nameof(AssignInput), T("Caseworker and priority saved."), ct);
     }
 
     /// <summary>Admins only: the statute lets national-security cases take longer, so these are counted but not flagged as breaches.</summary>
@@ -180,7 +181,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
         if (!await LoadAsync(id, ct)) return NotFound();
         if (!ModelState.IsValid) return Page();
         return await ShowAsync(id, await handler.SetHighRiskAsync(id, HighRiskInput, User.UserId(), ct), nameof(HighRiskInput),
-            HighRiskInput.HighRisk ? "Marked high-risk." : "High-risk mark removed.", ct);
+            HighRiskInput.HighRisk ? T("Marked high-risk.") : T("High-risk mark removed."), ct);
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, Result result, string prefix, string done, CancellationToken ct)
@@ -194,7 +195,7 @@ public class Settings(AppDbContext db, Settings.Handler handler, Audit audit, IL
                 return Page();
             case Outcome.Conflict:
                 await LoadAsync(id, ct);
-                ModelState.AddModelError(string.Empty, "Someone else changed this case a moment ago. Nothing was saved; the page now shows their version.");
+                ModelState.AddModelError(string.Empty, T("Someone else changed this case a moment ago. Nothing was saved; the page now shows their version."));
                 AssignInput = new AssignCommand { CaseworkerId = Case.CaseworkerId, Priority = Case.Priority, Version = Case.Version };
                 HighRiskInput = HighRiskInput with { Version = Case.Version };
                 return Page();

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Review;
 
@@ -48,13 +49,13 @@ public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : Pa
                 if (flag is null) return new Result(Outcome.NotFound, []);
                 if (flag.IsStatutoryBreach)
                 {
-                    return Refused(new FieldError(nameof(Command.FlagId), "A statutory breach cannot be snoozed; acknowledge it with a note instead."));
+                    return Refused(new FieldError(nameof(Command.FlagId), T("A statutory breach cannot be snoozed; acknowledge it with a note instead.")));
                 }
                 flag.SnoozedUntil = command.Date;
             }
             if (kind == ReviewActionKind.Escalated && command.AssigneeId is { } assignee && !await db.Users.AnyAsync(u => u.Id == assignee && u.OrganisationId == organisationId, ct))
             {
-                return Refused(new FieldError(nameof(Command.AssigneeId), "Choose someone in your organisation."));
+                return Refused(new FieldError(nameof(Command.AssigneeId), T("Choose someone in your organisation.")));
             }
             db.ReviewActions.Add(new ReviewAction
             {
@@ -81,22 +82,22 @@ public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : Pa
             switch (kind)
             {
                 case ReviewActionKind.Acknowledged:
-                    validator.RuleFor(c => c.Note).NotEmpty().WithMessage("Say what you checked or decided.");
+                    validator.RuleFor(c => c.Note).NotEmpty().WithMessage(T("Say what you checked or decided."));
                     break;
                 case ReviewActionKind.NextReviewSet:
-                    validator.RuleFor(c => c.Date).NotNull().WithMessage("Choose the next review date.");
+                    validator.RuleFor(c => c.Date).NotNull().WithMessage(T("Choose the next review date."));
                     break;
                 case ReviewActionKind.Escalated:
-                    validator.RuleFor(c => c.Reason).NotNull().WithMessage("Choose why you escalate.");
+                    validator.RuleFor(c => c.Reason).NotNull().WithMessage(T("Choose why you escalate."));
                     break;
                 case ReviewActionKind.Snoozed:
-                    validator.RuleFor(c => c.FlagId).NotNull().WithMessage("Choose the flag to snooze.");
-                    validator.RuleFor(c => c.Date).NotNull().WithMessage("Choose until when.");
+                    validator.RuleFor(c => c.FlagId).NotNull().WithMessage(T("Choose the flag to snooze."));
+                    validator.RuleFor(c => c.Date).NotNull().WithMessage(T("Choose until when."));
                     break;
             }
             if (kind is ReviewActionKind.NextReviewSet or ReviewActionKind.Snoozed)
             {
-                validator.RuleFor(c => c.Date).GreaterThan(today).When(c => c.Date is not null).WithMessage("Choose a date after today.");
+                validator.RuleFor(c => c.Date).GreaterThan(today).When(c => c.Date is not null).WithMessage(T("Choose a date after today."));
             }
             return validator;
         }
@@ -143,10 +144,10 @@ public class Act(AppDbContext db, Act.Handler handler, ILogger<Act> logger) : Pa
         logger.LogInformation("Review action {Kind} on case {CaseId} by {UserId}", kind, caseId, User.UserId());
         TempData["Flash"] = kind switch
         {
-            ReviewActionKind.Acknowledged => "Acknowledged.",
-            ReviewActionKind.NextReviewSet => "Next review date set.",
-            ReviewActionKind.Escalated => "Escalated.",
-            _ => "Flag snoozed. It stays visible as snoozed.",
+            ReviewActionKind.Acknowledged => T("Acknowledged."),
+            ReviewActionKind.NextReviewSet => T("Next review date set."),
+            ReviewActionKind.Escalated => T("Escalated."),
+            _ => T("Flag snoozed. It stays visible as snoozed."),
         };
         return RedirectToPage("/Cases/Details", new { id = caseId });
     }

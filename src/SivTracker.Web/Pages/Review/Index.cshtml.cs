@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Review;
 
@@ -52,7 +53,7 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         var organisationId = User.OrganisationId();
-        Stages = (await StageChoices(db).ToListAsync(ct)).Select(s => new SelectListItem(s.Name, s.Code));
+        Stages = (await StageChoices(db).ToListAsync(ct)).Select(s => new SelectListItem(T(s.Name), s.Code));
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
         var f = Filters;
@@ -146,9 +147,9 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
 
     public static string Title(Urgency urgency) => urgency switch
     {
-        Urgency.Overdue => "Past the statutory limit",
-        Urgency.Within30 => "Limit within 30 days",
-        Urgency.Within90 => "Limit within 90 days",
-        _ => "Other deadlines",
+        Urgency.Overdue => T("Past the statutory limit"),
+        Urgency.Within30 => T("Limit within 30 days"),
+        Urgency.Within90 => T("Limit within 90 days"),
+        _ => T("Other deadlines"),
     };
 }

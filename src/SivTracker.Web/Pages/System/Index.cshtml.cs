@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Instance;
 
@@ -26,14 +27,14 @@ public class Index(AppDbContext db, UserAccounts accounts, Audit audit, ILogger<
     {
         public Validator()
         {
-            RuleFor(c => c.Slug).NotEmpty().WithMessage("Enter a short name for URLs and the CLI.")
-                .Matches("^[a-z0-9][a-z0-9-]{1,39}$").WithMessage("Use 2 to 40 lower-case letters, digits and dashes.");
-            RuleFor(c => c.Name).NotEmpty().WithMessage("Enter the organisation's name.").PlainText(200);
+            RuleFor(c => c.Slug).NotEmpty().WithMessage(T("Enter a short name for URLs and the CLI."))
+                .Matches("^[a-z0-9][a-z0-9-]{1,39}$").WithMessage(T("Use 2 to 40 lower-case letters, digits and dashes."));
+            RuleFor(c => c.Name).NotEmpty().WithMessage(T("Enter the organisation's name.")).PlainText(200);
             RuleFor(c => c.TimeZone).Must(zone => TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
-                .WithMessage("Enter a time zone name such as UTC, Asia/Kabul or America/New_York.");
-            RuleFor(c => c.AdminEmail).NotEmpty().WithMessage("Enter the first admin's email.")
-                .EmailAddress().WithMessage("Enter a valid email address.").PlainText(256);
-            RuleFor(c => c.AdminName).NotEmpty().WithMessage("Enter the first admin's name.").PlainText(200);
+                .WithMessage(T("Enter a time zone name such as UTC, Asia/Kabul or America/New_York."));
+            RuleFor(c => c.AdminEmail).NotEmpty().WithMessage(T("Enter the first admin's email."))
+                .EmailAddress().WithMessage(T("Enter a valid email address.")).PlainText(256);
+            RuleFor(c => c.AdminName).NotEmpty().WithMessage(T("Enter the first admin's name.")).PlainText(200);
         }
     }
 
@@ -51,7 +52,7 @@ public class Index(AppDbContext db, UserAccounts accounts, Audit audit, ILogger<
     {
         if (ModelState.Validate(new Validator(), Input) && await db.Organisations.AnyAsync(o => o.Slug == Input.Slug, ct))
         {
-            ModelState.AddModelError("Input.Slug", "An organisation already uses this short name.");
+            ModelState.AddModelError("Input.Slug", T("An organisation already uses this short name."));
         }
         if (!ModelState.IsValid)
         {
@@ -79,7 +80,7 @@ public class Index(AppDbContext db, UserAccounts accounts, Audit audit, ILogger<
         await transaction.CommitAsync(ct);
         logger.LogInformation("Organisation {OrganisationId} created with admin {UserId}", organisation.Id, created.User.Id);
         OneTimePassword = created.OneTimePassword;
-        TempData["Flash"] = created.InvitationSent ? "Organisation created; its admin has an invitation by email." : null;
+        TempData["Flash"] = created.InvitationSent ? T("Organisation created; its admin has an invitation by email.") : null;
         await LoadAsync(ct);
         return Page();
     }

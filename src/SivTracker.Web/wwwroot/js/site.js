@@ -51,3 +51,24 @@ document.querySelectorAll("form[data-passkey]").forEach(function (form) {
         }
     });
 });
+
+// The language picker switches as soon as a language is chosen; its button stays for browsers without scripts.
+document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+});
+
+// Persian digits for those who chose them: the page's text is rewritten as it is shown, never a form's values, codes or
+// links, so what is typed, stored and sent stays the same in either digit set.
+if (document.documentElement.getAttribute("data-digits") === "persian") {
+    var skip = "input, textarea, select, code, kbd, pre, script, style, [data-keep-digits]";
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+        acceptNode: function (node) {
+            return /[0-9]/.test(node.nodeValue) && !(node.parentElement && node.parentElement.closest(skip)) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+        }
+    });
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    nodes.forEach(function (node) {
+        node.nodeValue = node.nodeValue.replace(/[0-9]/g, function (d) { return String.fromCharCode(0x06F0 + Number(d)); });
+    });
+}

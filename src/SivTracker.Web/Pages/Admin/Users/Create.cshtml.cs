@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Admin.Users;
 
@@ -19,11 +20,11 @@ public class Create(UserAccounts accounts, Audit audit, ILogger<Create> logger) 
     {
         public Validator()
         {
-            RuleFor(c => c.Email).NotEmpty().WithMessage("Enter the user's email address.")
-                .EmailAddress().WithMessage("Enter a valid email address.").PlainText(256);
-            RuleFor(c => c.DisplayName).NotEmpty().WithMessage("Enter the user's name.").PlainText(200);
-            RuleFor(c => c.Roles).NotEmpty().WithMessage("Choose at least one role.")
-                .Must(roles => roles.All(Data.Roles.Organisation.Contains)).WithMessage("Choose roles from the list.");
+            RuleFor(c => c.Email).NotEmpty().WithMessage(T("Enter the user's email address."))
+                .EmailAddress().WithMessage(T("Enter a valid email address.")).PlainText(256);
+            RuleFor(c => c.DisplayName).NotEmpty().WithMessage(T("Enter the user's name.")).PlainText(200);
+            RuleFor(c => c.Roles).NotEmpty().WithMessage(T("Choose at least one role."))
+                .Must(roles => roles.All(Data.Roles.Organisation.Contains)).WithMessage(T("Choose roles from the list."));
         }
     }
 
@@ -55,7 +56,7 @@ public class Create(UserAccounts accounts, Audit audit, ILogger<Create> logger) 
         await audit.RecordNowAsync(AuditActions.UserCreated, "user", created.User.Id, $"roles: {string.Join(", ", Input.Roles)}", ct: ct);
         if (created.InvitationSent)
         {
-            TempData["Flash"] = "User added. An invitation to set a password is on its way by email.";
+            TempData["Flash"] = T("User added. An invitation to set a password is on its way by email.");
             return RedirectToPage("./Index");
         }
         // Shown in this response only: no redirect, so the password never sits in a cookie or a URL.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Admin.Users;
 
@@ -17,8 +18,8 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() =>
-            RuleFor(c => c.Roles).NotEmpty().WithMessage("Choose at least one role.")
-                .Must(roles => roles.All(Data.Roles.Organisation.Contains)).WithMessage("Choose roles from the list.");
+            RuleFor(c => c.Roles).NotEmpty().WithMessage(T("Choose at least one role."))
+                .Must(roles => roles.All(Data.Roles.Organisation.Contains)).WithMessage(T("Choose roles from the list."));
     }
 
     [BindProperty]
@@ -42,7 +43,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         if (await LoadAsync(id) is { } notFound) return notFound;
         if (IsSelf && !Input.Roles.Contains(Data.Roles.Admin))
         {
-            ModelState.AddModelError("Input.Roles", "You cannot remove your own Admin role; ask another admin.");
+            ModelState.AddModelError("Input.Roles", T("You cannot remove your own Admin role; ask another admin."));
         }
         if (!ModelState.Validate(new Validator(), Input))
         {
@@ -55,7 +56,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("Roles of user {UserId} changed by {ActorId}", Subject.Id, User.UserId());
         await audit.RecordNowAsync(AuditActions.UserRolesChanged, "user", Subject.Id, $"roles: {string.Join(", ", Input.Roles)}");
-        TempData["Flash"] = "Roles saved.";
+        TempData["Flash"] = T("Roles saved.");
         return RedirectToPage(new { id });
     }
 
@@ -82,7 +83,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         if (await LoadAsync(id) is { } notFound) return notFound;
         if (IsSelf && disabled)
         {
-            TempData["Flash"] = "You cannot disable your own account.";
+            TempData["Flash"] = T("You cannot disable your own account.");
             return RedirectToPage(new { id });
         }
         Subject.IsDisabled = disabled;
@@ -91,7 +92,7 @@ public class Edit(UserManager<AppUser> users, UserAccounts accounts, Audit audit
         await users.UpdateSecurityStampAsync(Subject);
         logger.LogInformation("User {UserId} {Change} by {ActorId}", Subject.Id, disabled ? "disabled" : "enabled", User.UserId());
         await audit.RecordNowAsync(disabled ? AuditActions.UserDisabled : AuditActions.UserEnabled, "user", Subject.Id);
-        TempData["Flash"] = disabled ? "User disabled. Their open sessions have ended." : "User enabled.";
+        TempData["Flash"] = disabled ? T("User disabled. Their open sessions have ended.") : T("User enabled.");
         return RedirectToPage(new { id });
     }
 

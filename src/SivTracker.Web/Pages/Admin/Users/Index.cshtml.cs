@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Data;
 using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Admin.Users;
 
@@ -26,7 +27,7 @@ public class Index(AppDbContext db, TimeProvider time) : PageModel
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToList(),
             })
             .ToListAsync(ct);
-        Users = users.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, string.Join(", ", u.Roles.Order()), u.TwoFactorEnabled,
+        Users = users.Select(u => new Row(u.Id, u.Email ?? "", u.DisplayName, string.Join(", ", u.Roles.Order().Select(r => r is not null && Data.Roles.Organisation.Contains(r) ? T(r) : r)), u.TwoFactorEnabled,
             u.IsDisabled, u.LockoutEnd > now)).ToList();
     }
 }
