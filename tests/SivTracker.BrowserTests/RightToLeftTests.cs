@@ -54,6 +54,14 @@ public class RightToLeftTests(BrowserFixture fixture)
         Assert.True(headers.Length > 1 && headers[0] > headers[^1], "The table's columns run left to right");
         await BrowserFixture.CheckPageAsync(page, $"71-{code}-cases-wide");
 
+        // Charts mirror too: each label sits to the right of its bar, and the value to its left.
+        await page.GotoAsync("/");
+        var label = await page.Locator("#by-stage-title ~ svg .chart-label, figure.chart svg .chart-label").First.BoundingBoxAsync();
+        var bar = await page.Locator("figure.chart svg .chart-bar").First.BoundingBoxAsync();
+        var value = await page.Locator("figure.chart svg .chart-value").First.BoundingBoxAsync();
+        Assert.True(label!.X >= bar!.X + bar.Width - 1 && value!.X + value.Width <= bar.X + 1, $"label {label.X}, bar {bar.X}+{bar.Width}, value {value!.X}+{value.Width}");
+        await BrowserFixture.CheckPageAsync(page, $"71-{code}-dashboard-wide");
+
         await page.GotoAsync($"/Cases/Details?id={@case.Id}");
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         await Expect(page.Locator(".site-header nav")).ToBeHiddenAsync();

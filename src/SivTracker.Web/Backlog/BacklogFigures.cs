@@ -25,7 +25,8 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
 
     public sealed record StageDaysRow(string Code, string Name, int SortOrder, int Exits, double? MeanDays, double? MedianDays);
 
-    public sealed record CaseworkerRow(string Name, int OpenCases);
+    /// <summary>Name null: the cases nobody is assigned to, named in each reader's language (the figures are shared).</summary>
+    public sealed record CaseworkerRow(string? Name, int OpenCases);
 
     public async Task<Figures> ComputeAsync(DateOnly today, CancellationToken ct)
     {
@@ -118,7 +119,7 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
             .ToListAsync(ct);
         var ids = rows.Where(r => r.Key != null).Select(r => r.Key!.Value).ToList();
         var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        return rows.Select(r => new CaseworkerRow(r.Key is { } id && names.TryGetValue(id, out var name) ? name : "Unassigned", r.Count))
+        return rows.Select(r => new CaseworkerRow(r.Key is { } id && names.TryGetValue(id, out var name) ? name : null, r.Count))
             .OrderByDescending(r => r.OpenCases).ToList();
     }
 }

@@ -206,7 +206,7 @@ public partial class LanguageTests(DatabaseFixture fixture) : DatabaseTest(fixtu
         await ChooseAsync(client, code, "/Account/Login");
         Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(_users.AdminA.Email!, TestUsers.Password)).StatusCode);
         var pages = new List<(string Path, string Html)>();
-        foreach (var path in new[] { "/Review", "/Reports", "/Admin/Users", "/Admin/Users/Create", "/Admin/Import", "/Admin/Audit", "/Admin/Retention",
+        foreach (var path in new[] { "/", "/Review", "/Reports", "/Admin/Users", "/Admin/Users/Create", "/Admin/Import", "/Admin/Audit", "/Admin/Retention",
             $"/Review/Act?caseId={@case.Id}", $"/Cases/Settings?id={@case.Id}", $"/Applicants/Edit?id={person.Id}", $"/Applicants/ServiceRecord?personId={person.Id}" })
         {
             pages.Add((path, await client.GetHtmlAsync(path)));
