@@ -81,6 +81,12 @@ public static class Text
     /// <summary>"{0} days" in the reader's language, its placeholders filled.</summary>
     public static string T(string english, params object?[] values) => string.Format(CultureInfo.InvariantCulture, T(english), values);
 
+    /// <summary>
+    /// A Latin-script value (a phone or passport number, an email) kept left to right inside right-to-left text: wrapped
+    /// in Unicode's left-to-right isolate, so "+93 70 123 4567" does not come out as "93 70 123 4567+" in Dari.
+    /// </summary>
+    public static string? Ltr(string? value) => value is null || !Current.RightToLeft ? value : $"\u2066{value}\u2069";
+
     private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
     /// <summary>The Solar Hijri months by their Afghan names, Hamal (from 21 March) to Hut.</summary>

@@ -166,10 +166,14 @@ public partial class LanguageTests(DatabaseFixture fixture) : DatabaseTest(fixtu
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         pages.Add(("/Applicants/Create (refused)", await refused.Content.ReadAsStringAsync()));
 
-        var created = await client.PostFormAsync("/Applicants/Create", AppClient.Form(("Input.GivenNames", "Najibullah"), ("Input.FamilyName", "Ahmadzai"), ("Input.DateOfBirth", "۱۳۷۰")));
+        var created = await client.PostFormAsync("/Applicants/Create", AppClient.Form(("Input.GivenNames", "Najibullah"), ("Input.FamilyName", "Ahmadzai"), ("Input.DateOfBirth", "۱۳۷۰"),
+            ("Input.Contacts[0].Value", "+93 70 123 4567")));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var personId = Regex.Match(created.Headers.Location!.ToString(), "id=([0-9a-f-]+)").Groups[1].Value;
-        pages.Add(("/Applicants/Details", await client.GetHtmlAsync($"/Applicants/Details?id={personId}")));
+        var details = await client.GetHtmlAsync($"/Applicants/Details?id={personId}");
+        pages.Add(("/Applicants/Details", details));
+        // The phone number keeps its plus sign in front inside right-to-left text.
+        Assert.Contains("\u2066+93 70 123 4567\u2069", Html.Text(details));
         pages.Add(("/Applicants", await client.GetHtmlAsync("/Applicants")));
 
         pages.Add(("/Cases/Open", await client.GetHtmlAsync($"/Cases/Open?principalId={personId}")));
