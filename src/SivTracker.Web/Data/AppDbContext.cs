@@ -97,6 +97,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
     public DbSet<SavedImportMapping> ImportMappings => Set<SavedImportMapping>();
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+    public DbSet<PortalInvitation> PortalInvitations => Set<PortalInvitation>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
@@ -136,6 +137,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
         // Passkeys hold public keys only: nothing here signs anyone in without the authenticator that made them.
         modelBuilder.Entity<IdentityUserPasskey<Guid>>().ToTable("user_passkeys");
+        // A link is found by its token's hash, before anyone is signed in.
+        modelBuilder.Entity<PortalInvitation>().HasIndex(i => i.LinkHash).IsUnique();
+        modelBuilder.Entity<PortalInvitation>().HasIndex(i => i.PersonId);
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.HasPostgresExtension("intarray");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

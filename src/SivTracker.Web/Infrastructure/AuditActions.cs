@@ -248,4 +248,24 @@ public static class AuditActions
 
     /// <summary>A wrong current password with a factor change: refused, and a guess that counts toward lockout.</summary>
     public const string TwoFactorChangeRefused = "two-factor.change-refused";
+
+    // The applicant portal.
+
+    /// <summary>A caseworker made a portal invitation for a person (the link and code were shown once).</summary>
+    public const string PortalInvitationCreated = "portal.invitation-created";
+
+    /// <summary>A caseworker revoked a portal invitation before it was used.</summary>
+    public const string PortalInvitationRevoked = "portal.invitation-revoked";
+
+    /// <summary>An applicant opened the portal with an invitation's link, code and year of birth.</summary>
+    public const string PortalSignedIn = "portal.signed-in";
+
+    /// <summary>A wrong code or year of birth on an invitation; details give the attempts so far.</summary>
+    public const string PortalSignInFailed = "portal.sign-in-failed";
+
+    /// <summary>An applicant read their case's status in the portal.</summary>
+    public const string PortalStatusViewed = "portal.status-viewed";
+
+    /// <summary>An applicant left the portal (signed out).</summary>
+    public const string PortalLeft = "portal.left";
 }

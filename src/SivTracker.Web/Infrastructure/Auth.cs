@@ -44,7 +44,8 @@ public static class Auth
 
     /// <summary>Pages anyone may open. Everything else requires a signed-in user; a test keeps this list honest.</summary>
     public static readonly string[] AnonymousPages =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error"];
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error",
+            "/Language", "/Portal/Open", "/Portal/SignedOut", "/Portal/Leave"];
 
     public static IServiceCollection AddSivAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -166,6 +167,7 @@ public static class Auth
             .AddPolicy(Policies.Reviewer, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Reviewer, Roles.Admin))
             .AddPolicy(Policies.Admin, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Admin))
             .AddPolicy(Policies.SystemAdmin, policy => policy.RequireRole(Roles.SystemAdmin));
+        services.AddSivPortal(plainHttpAllowed);
         return services;
     }
 
@@ -208,6 +210,13 @@ public static class Auth
         conventions.AuthorizePage("/Applicants/Merge", Policies.Admin);
         conventions.AuthorizeFolder("/Admin", Policies.Admin);
         conventions.AuthorizeFolder("/System", Policies.SystemAdmin);
+        // The applicant portal: its own scheme and policy (PortalAuth), never the staff sign-in.
+        conventions.AuthorizeFolder("/Portal", PortalAuth.Policy);
+        // The language picker serves staff and applicants alike: it reads either sign-in (anonymous still allowed), so
+        // the antiforgery token a portal page gave matches the applicant who posts it.
+        conventions.AddPageApplicationModelConvention("/Language", model => model.EndpointMetadata.Add(
+            new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = $"{IdentityConstants.ApplicationScheme},{PortalAuth.Scheme}" }));
+        conventions.AuthorizePage("/Applicants/Invite", Policies.CaseEditor);
     }
 
     public static Guid? OrganisationId(this ClaimsPrincipal user) =>

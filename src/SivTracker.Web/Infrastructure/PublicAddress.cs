@@ -31,6 +31,9 @@ public sealed class PublicLinks(AppSettings app, LinkGenerator links)
 
     public string OverdueCases() => Absolute("/Cases?Filters.Overdue=true");
 
+    /// <summary>An applicant's portal invitation: the token alone, which names nobody; the code travels separately.</summary>
+    public string PortalInvitation(string token) => Absolute($"/Portal/Open?t={token}");
+
     private string Absolute(string path) => app.PublicUrl.TrimEnd('/') + path;
 }
 

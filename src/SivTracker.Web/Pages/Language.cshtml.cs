@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +11,6 @@ namespace SivTracker.Web.Pages;
 /// Language, digits and calendar, before sign-in as after: each choice goes in a cookie, and for a signed-in user also
 /// on their account, so it follows them to another device. The picker on every page posts the language here.
 /// </summary>
-[AllowAnonymous]
 public class LanguageModel(UserManager<AppUser> users, SignInManager<AppUser> signIn) : PageModel
 {
     [BindProperty]

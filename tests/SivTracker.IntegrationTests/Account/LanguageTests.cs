@@ -223,7 +223,7 @@ public partial class LanguageTests(DatabaseFixture fixture) : DatabaseTest(fixtu
     /// The page's visible texts (and the attributes people read) that are one of SivTracker's English texts whose
     /// translation differs: what a missing T() or an untranslated message looks like on the page.
     /// </summary>
-    private static List<string> EnglishLeft(string html, string code)
+    internal static List<string> EnglishLeft(string html, string code)
     {
         var translation = Text.All(Text.Languages.Single(l => l.Code == code));
         var english = Text.All(Text.English).Where(e => translation.TryGetValue(e.Key, out var t) && t != e.Value && Regex.IsMatch(e.Value, "[a-z]{3}"))

@@ -39,6 +39,15 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Language", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Language", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Language?handler=Display", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        // The applicant portal: its own sign-in (PortalAuth), so no staff session opens it; the open door asks for a code and shows nobody.
+        ("GET", "/Portal", Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn, Expect.SignIn),
+        ("GET", "/Portal/Open?t=00000000000000000000000000000000", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Portal/Open?t=00000000000000000000000000000000", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("GET", "/Portal/SignedOut", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("GET", "/Portal/Leave", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("GET", "/Applicants/Invite?personId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/Invite?personId={person-a}&handler=Create", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Applicants/Invite?personId={person-a}&handler=Revoke&invitationId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Error", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("GET", "/Account/Login", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
         ("POST", "/Account/Login", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
@@ -177,7 +186,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
                     var response = method == "GET"
                         ? await client.GetAsync(path)
                         // Any page this user may open yields a token valid for the whole session.
-                        : await client.PostFormAsync(path, [], tokenSource: who == Who.Anonymous ? "/Account/Login" : "/Account/ChangePassword");
+                        // The portal's door reads only the portal's sign-in, so its form gives the token that door accepts.
+                        : await client.PostFormAsync(path, [], tokenSource: path.StartsWith("/Portal/") ? path : who == Who.Anonymous ? "/Account/Login" : "/Account/ChangePassword");
                     var actual = Classify(response);
                     if (actual != expected)
                     {
@@ -198,7 +208,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     public void EveryEndpoint_HasAuthorizationMetadataOrIsOnTheAnonymousAllowList()
     {
         // Written out here, independently of the app's own list, so adding an anonymous page is a deliberate act.
-        string[] allowList = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error", "/Language", "/health/live", "/health/ready"];
+        string[] allowList = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error", "/Language", "/Portal/Open", "/Portal/SignedOut", "/Portal/Leave", "/health/live", "/health/ready"];
         var endpoints = Fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
 
@@ -321,7 +331,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     {
         HttpStatusCode.Forbidden => Expect.Forbidden,
         HttpStatusCode.NotFound => Expect.NotFound,
-        HttpStatusCode.Redirect or HttpStatusCode.Found when response.Headers.Location?.ToString().Contains("/Account/Login") == true => Expect.SignIn,
+        HttpStatusCode.Redirect or HttpStatusCode.Found when response.Headers.Location?.ToString() is { } to && (to.Contains("/Account/Login") || to.Contains("/Portal/SignedOut")) => Expect.SignIn,
         var code when (int)code < 400 => Expect.Ok,
         var code => throw new InvalidOperationException($"Unexpected status {(int)code}"),
     };

@@ -1507,6 +1507,68 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("person_history", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.PortalInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<string>("LinkHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("link_hash");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_invitations");
+
+                    b.HasIndex("LinkHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_invitations_link_hash");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_portal_invitations_person_id");
+
+                    b.ToTable("portal_invitations", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>
                 {
                     b.Property<Guid>("Id")

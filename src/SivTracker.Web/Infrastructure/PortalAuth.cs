@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using SivTracker.Web.Domain;
+
+namespace SivTracker.Web.Infrastructure;
+
+/// <summary>
+/// The applicant portal's own door: its own cookie and scheme, a 15-minute idle limit, and claims that name one person
+/// of one organisation. Staff pages authenticate with the staff scheme only, so a portal session reaches none of them;
+/// portal pages authenticate with this scheme only, so a staff session reaches none of the portal.
+/// </summary>
+public static class PortalAuth
+{
+    public const string Scheme = "Portal";
+    public const string Policy = "Applicant";
+    public const string PersonClaim = "sivtracker:portal-person";
+    public const string InvitationClaim = "sivtracker:portal-invitation";
+
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
+
+    public static void AddSivPortal(this IServiceCollection services, bool plainHttpAllowed)
+    {
+        services.AddAuthentication().AddCookie(Scheme, options =>
+        {
+            options.Cookie.Name = plainHttpAllowed ? "sivtracker-dev-portal" : "__Host-sivtracker-portal";
+            options.Cookie.SecurePolicy = plainHttpAllowed ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/";
+            options.ExpireTimeSpan = IdleTimeout;
+            options.SlidingExpiration = true;
+            options.LoginPath = "/Portal/SignedOut";
+            options.AccessDeniedPath = "/Portal/SignedOut";
+            options.ReturnUrlParameter = "unused";
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(Scheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(PersonClaim));
+    }
+
+    public static Task SignInAsync(HttpContext context, PortalInvitation invitation) =>
+        context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(
+        [
+            new Claim(PersonClaim, invitation.PersonId.ToString()),
+            new Claim(InvitationClaim, invitation.Id.ToString()),
+            // The organisation's data filter applies to the applicant as to its staff.
+            new Claim(Auth.OrganisationClaim, invitation.OrganisationId.ToString()),
+        ], Scheme)));
+
+    public static Guid? PortalPersonId(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(PersonClaim), out var id) ? id : null;
+}

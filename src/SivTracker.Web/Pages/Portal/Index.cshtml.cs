@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+using static SivTracker.Web.Domain.Text;
+
+namespace SivTracker.Web.Pages.Portal;
+
+/// <summary>
+/// What an applicant sees of their case: the step it is at in plain words, who it waits on, and what the NGO asked them
+/// for. Only the case of the person the invitation named (as principal or family member), through the organisation's
+/// data filter like every staff page.
+/// </summary>
+public class Index(AppDbContext db, Audit audit) : PageModel
+{
+    public sealed record CaseView(string Reference, string StageName, ClockOwner Owner, ClockState ClockState, int GovernmentDays, int? LimitDays, IReadOnlyList<DocumentKind> Requested);
+
+    public IReadOnlyList<CaseView> Cases { get; private set; } = [];
+
+    /// <summary>The clock's owner without legal words: who has to act next.</summary>
+    public static string WhoIsWaiting(ClockOwner owner) => owner switch
+    {
+        ClockOwner.Government => T("The U.S. government is working on this step. Nothing is needed from you now."),
+        ClockOwner.Applicant => T("This step waits for you or your family: your caseworker will tell you what is needed."),
+        ClockOwner.Stopped => T("This case has finished its steps."),
+        _ => T("Your NGO is preparing your application with you."),
+    };
+
+    [Audited(AuditActions.PortalStatusViewed)]
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var personId = User.PortalPersonId();
+        var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId).Select(p => new { p.Id, p.PrincipalId }).FirstOrDefaultAsync(ct);
+        if (person is null) return;
+        var principalId = person.PrincipalId ?? person.Id;
+        var cases = await db.Cases.AsNoTracking().Where(c => c.PrincipalId == principalId)
+            .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new { c.Id, c.Reference, s.Name, s.ClockOwner, c.ClockState, c.GovernmentDays, c.LimitDays })
+            .ToListAsync(ct);
+        var ids = cases.Select(c => c.Id).ToList();
+        var requested = await db.DocumentItems.AsNoTracking().Where(d => ids.Contains(d.CaseId) && d.Status == DocumentStatus.Requested)
+            .Select(d => new { d.CaseId, d.Kind }).ToListAsync(ct);
+        Cases = cases.Select(c => new CaseView(c.Reference, c.Name, c.ClockOwner, c.ClockState, c.GovernmentDays, c.LimitDays,
+            requested.Where(r => r.CaseId == c.Id).Select(r => r.Kind).ToList())).ToList();
+        audit.Record(AuditActions.PortalStatusViewed, "person", person.Id.ToString(), $"cases={Cases.Count}");
+        await db.SaveChangesAsync(ct);
+    }
+}
