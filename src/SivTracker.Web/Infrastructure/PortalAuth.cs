@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 using SivTracker.Web.Domain;
 
 namespace SivTracker.Web.Infrastructure;
@@ -34,6 +35,17 @@ public static class PortalAuth
             options.LoginPath = "/Portal/SignedOut";
             options.AccessDeniedPath = "/Portal/SignedOut";
             options.ReturnUrlParameter = "unused";
+            // Revoking an invitation ends the session it opened at the applicant's next page (one indexed row a request).
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                var invitationId = Guid.TryParse(context.Principal?.FindFirstValue(InvitationClaim), out var id) ? id : Guid.Empty;
+                var db = context.HttpContext.RequestServices.GetRequiredService<Data.AppDbContext>();
+                if (!await db.PortalInvitations.IgnoreQueryFilters().AnyAsync(i => i.Id == invitationId && i.RevokedAt == null, context.HttpContext.RequestAborted))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(Scheme);
+                }
+            };
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes(Scheme)

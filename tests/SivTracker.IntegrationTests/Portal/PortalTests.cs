@@ -72,6 +72,12 @@ public class PortalTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal("SivTracker", Html.Parse(pashto).Title);
         Assert.Equal("no-store", (await applicant.GetAsync("/Portal")).Headers.CacheControl?.ToString());
 
+        // Revoked after use, the invitation ends the session it opened.
+        var invitations = Html.Parse(await caseworker.GetHtmlAsync($"/Applicants/Invite?personId={person.Id}"));
+        var revoke = invitations.QuerySelectorAll("form[action*='handler=Revoke']").Select(f => f.GetAttribute("action")!).Single();
+        Assert.Equal(HttpStatusCode.Redirect, (await caseworker.PostFormAsync(revoke, [], tokenSource: $"/Applicants/Invite?personId={person.Id}")).StatusCode);
+        Assert.EndsWith("/Portal/SignedOut", (await applicant.GetAsync("/Portal")).Headers.Location!.AbsolutePath);
+
         // Single use: the same link and code again open nothing.
         using var again = new AppClient(Fixture.Factory);
         Assert.Equal(HttpStatusCode.OK, (await AnswerAsync(again, path, code, "1991")).StatusCode);

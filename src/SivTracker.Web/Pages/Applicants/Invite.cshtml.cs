@@ -10,7 +10,7 @@ namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>
 /// A person's portal invitations: make one (its link and code shown once, never stored readable), see which are open,
-/// revoke one. Caseworkers and admins of the person's organisation.
+/// revoke one (unused, or used: then the applicant's session ends). Caseworkers and admins of the person's organisation.
 /// </summary>
 public class Invite(AppDbContext db, Audit audit, PublicLinks links, OrganisationCalendar calendar, TimeProvider time) : PageModel
 {
@@ -55,12 +55,12 @@ public class Invite(AppDbContext db, Audit audit, PublicLinks links, Organisatio
     public async Task<IActionResult> OnPostRevokeAsync(Guid invitationId, CancellationToken ct)
     {
         if (await LoadAsync(ct) is null) return NotFound();
-        var revoked = await db.PortalInvitations.Where(i => i.Id == invitationId && i.PersonId == PersonId && i.RevokedAt == null && i.UsedAt == null)
+        var revoked = await db.PortalInvitations.Where(i => i.Id == invitationId && i.PersonId == PersonId && i.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, time.GetUtcNow()), ct);
         if (revoked == 0) return NotFound();
         audit.Record(AuditActions.PortalInvitationRevoked, "person", PersonId.ToString(), $"invitation={invitationId}");
         await db.SaveChangesAsync(ct);
-        TempData["Flash"] = T("Invitation revoked: its link and code no longer open anything.");
+        TempData["Flash"] = T("Invitation revoked: its link and code no longer open anything, and a portal session it opened ends.");
         return RedirectToPage(new { personId = PersonId });
     }
 
