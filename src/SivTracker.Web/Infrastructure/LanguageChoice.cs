@@ -77,14 +77,18 @@ public static class LanguageChoice
     }
 
     /// <summary>The cookie that keeps a language before sign-in, and on this device after.</summary>
-    public static void Remember(HttpResponse response, Language language, bool secure) =>
+    public static void Remember(HttpResponse response, Language language) =>
         response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(Text.English.Code, language.Code)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = secure, Path = "/" });
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(Text.English.Code, language.Code)), KeptAYear(response));
 
-    public static void Remember(HttpResponse response, Display display, bool secure) =>
-        response.Cookies.Append(DisplayCookie, display.ToString(),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = secure, Path = "/" });
+    public static void Remember(HttpResponse response, Display display) => response.Cookies.Append(DisplayCookie, display.ToString(), KeptAYear(response));
+
+    /// <summary>A choice, not a secret: kept a year on this device, sent on links from elsewhere (Lax), never read by scripts.</summary>
+    private static CookieOptions KeptAYear(HttpResponse response) => new()
+    {
+        Expires = response.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().AddYears(1),
+        IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = response.HttpContext.Request.IsHttps, Path = "/",
+    };
 
     /// <summary>A signed-in user's saved choice, carried in their sign-in cookie, wins over the device's cookie.</summary>
     private sealed class SavedLanguageProvider : RequestCultureProvider

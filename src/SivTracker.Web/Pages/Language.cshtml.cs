@@ -35,7 +35,7 @@ public class LanguageModel(UserManager<AppUser> users, SignInManager<AppUser> si
     {
         if (Text.Find(Code) is { } language)
         {
-            LanguageChoice.Remember(Response, language, Request.IsHttps);
+            LanguageChoice.Remember(Response, language);
             await SaveAsync(user => user.Language = language.Code);
         }
         return Back();
@@ -45,8 +45,8 @@ public class LanguageModel(UserManager<AppUser> users, SignInManager<AppUser> si
     public async Task<IActionResult> OnPostDisplayAsync()
     {
         var display = new Display(PersianDigits, SolarHijri);
-        LanguageChoice.Remember(Response, display, Request.IsHttps);
-        if (Text.Find(Code) is { } language) LanguageChoice.Remember(Response, language, Request.IsHttps);
+        LanguageChoice.Remember(Response, display);
+        if (Text.Find(Code) is { } language) LanguageChoice.Remember(Response, language);
         await SaveAsync(user =>
         {
             user.PersianDigits = display.PersianDigits;
