@@ -98,6 +98,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<SavedImportMapping> ImportMappings => Set<SavedImportMapping>();
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
     public DbSet<PortalInvitation> PortalInvitations => Set<PortalInvitation>();
+    public DbSet<PortalChange> PortalChanges => Set<PortalChange>();
+    public DbSet<PortalMessage> PortalMessages => Set<PortalMessage>();
+    public DbSet<PortalAccount> PortalAccounts => Set<PortalAccount>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
@@ -140,6 +143,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // A link is found by its token's hash, before anyone is signed in.
         modelBuilder.Entity<PortalInvitation>().HasIndex(i => i.LinkHash).IsUnique();
         modelBuilder.Entity<PortalInvitation>().HasIndex(i => i.PersonId);
+        modelBuilder.Entity<PortalChange>().HasIndex(c => new { c.OrganisationId, c.Decision, c.SubmittedAt });
+        modelBuilder.Entity<PortalChange>().HasIndex(c => c.PersonId);
+        modelBuilder.Entity<PortalMessage>().HasIndex(m => new { m.PersonId, m.SentAt });
+        modelBuilder.Entity<PortalMessage>().HasIndex(m => new { m.OrganisationId, m.FromApplicant, m.ReadAt });
+        // The number is typed at sign-in, before any organisation is known.
+        modelBuilder.Entity<PortalAccount>().HasIndex(a => a.SignInNumber).IsUnique();
+        modelBuilder.Entity<PortalAccount>().HasIndex(a => a.PersonId).IsUnique();
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.HasPostgresExtension("intarray");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

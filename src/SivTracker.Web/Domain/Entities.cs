@@ -454,6 +454,9 @@ public class StoredFile : OwnedEntity
     [Sealed]
     public required string DataKey { get; set; }
 
+    /// <summary>Sent by the applicant from the portal: received, not yet verified by anyone at the NGO.</summary>
+    public bool FromApplicant { get; set; }
+
     /// <summary>Where the chunks are: PostgreSQL or the S3 bucket (migrate-documents moves them).</summary>
     public FileStore Store { get; set; }
 

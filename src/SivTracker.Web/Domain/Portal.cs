@@ -81,3 +81,125 @@ public static class PortalInvitations
             || (year >= SolarHijri.FromGregorian(first).Year && year <= SolarHijri.FromGregorian(last).Year);
     }
 }
+
+/// <summary>The details an applicant may correct from the portal; everything else goes through their caseworker.</summary>
+public enum PortalField { Phone, WhatsApp, Signal, Email, CurrentCountry, CurrentProvince, SafetyStatus }
+
+public enum ChangeDecision { Pending, Accepted, Rejected, Superseded }
+
+/// <summary>
+/// One field an applicant asked to change, waiting for their caseworker: nothing an applicant types changes the record
+/// until a caseworker accepts it. The proposed value, and the value it would replace, are sealed like the record.
+/// </summary>
+public class PortalChange : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid PersonId { get; set; }
+    public PortalField Field { get; set; }
+
+    /// <summary>Empty when the applicant asks for the value to be removed.</summary>
+    [Sealed]
+    public string? Proposed { get; set; }
+
+    /// <summary>The value the applicant saw when they asked, so the caseworker sees both.</summary>
+    [Sealed]
+    public string? Previous { get; set; }
+
+    public DateTimeOffset SubmittedAt { get; set; }
+    public ChangeDecision Decision { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+    public Guid? DecidedById { get; set; }
+
+    /// <summary>Why a caseworker rejected it; shown to the applicant.</summary>
+    [Sealed]
+    public string? Reason { get; set; }
+}
+
+/// <summary>A message between an applicant and their NGO: one thread per invited person, text only, sealed.</summary>
+public class PortalMessage : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid PersonId { get; set; }
+    public bool FromApplicant { get; set; }
+
+    /// <summary>The staff member who wrote it; null for the applicant's own.</summary>
+    public Guid? AuthorId { get; set; }
+
+    [Sealed]
+    public required string Body { get; set; }
+
+    public DateTimeOffset SentAt { get; set; }
+
+    /// <summary>When the other side first saw it: staff for the applicant's messages, the applicant for staff's.</summary>
+    public DateTimeOffset? ReadAt { get; set; }
+}
+
+/// <summary>
+/// An applicant's own way back in: a sign-in number SivTracker gives them and a passphrase they choose, held only as
+/// a hash. Locked for a while after a few wrong passphrases; a caseworker can switch it off.
+/// </summary>
+public class PortalAccount : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid PersonId { get; set; }
+
+    /// <summary>Ten random digits: names nobody, and types on any phone keyboard.</summary>
+    public required string SignInNumber { get; set; }
+
+    public required string PassphraseHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public int FailedAttempts { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset? DisabledAt { get; set; }
+}
+
+/// <summary>What an applicant may change and say from the portal, in one place.</summary>
+public static class PortalCorrections
+{
+    public const int MaxMessageLength = 2000;
+
+    public static ContactChannelKind? ChannelKind(PortalField field) => field switch
+    {
+        PortalField.Phone => ContactChannelKind.Phone,
+        PortalField.WhatsApp => ContactChannelKind.WhatsApp,
+        PortalField.Signal => ContactChannelKind.Signal,
+        PortalField.Email => ContactChannelKind.Email,
+        _ => null,
+    };
+
+    /// <summary>The value on record, as the portal form shows it: the first channel of a kind stands for that kind.</summary>
+    public static string? Current(Person person, PortalField field) => field switch
+    {
+        PortalField.CurrentCountry => person.CurrentCountry,
+        PortalField.CurrentProvince => person.CurrentProvince,
+        PortalField.SafetyStatus => person.SafetyStatus.ToString(),
+        _ => person.ContactChannels.Where(c => c.Kind == ChannelKind(field)).Select(c => c.Value).FirstOrDefault(),
+    };
+
+    /// <summary>A typed value in the form it is compared and stored: trimmed, empty as null, a country code in capitals.</summary>
+    public static string? Normalise(PortalField field, string? value)
+    {
+        var trimmed = SolarHijri.WesternDigits(value ?? "").Trim();
+        if (trimmed.Length == 0) return null;
+        return field == PortalField.CurrentCountry ? trimmed.ToUpperInvariant() : trimmed;
+    }
+}
+
+/// <summary>The passphrase door's rules: how long a passphrase, how many wrong ones before a pause, how long the pause.</summary>
+public static class PortalAccounts
+{
+    public const int MinPassphraseLength = 10;
+    public const int MaxPassphraseLength = 200;
+    public const int MaxAttempts = 5;
+    public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
+
+    public static string NewSignInNumber() => RandomNumberGenerator.GetInt32(1_000_000_000, int.MaxValue).ToString("D10");
+
+    /// <summary>The number as typed: any digits, spaces or dashes between groups.</summary>
+    public static string CleanNumber(string? typed) => new(SolarHijri.WesternDigits(typed ?? "").Where(char.IsAsciiDigit).ToArray());
+
+    public static bool IsLocked(PortalAccount account, DateTimeOffset now) => account.LockedUntil is { } until && until > now;
+}

@@ -268,4 +268,34 @@ public static class AuditActions
 
     /// <summary>An applicant left the portal (signed out).</summary>
     public const string PortalLeft = "portal.left";
+
+    /// <summary>An applicant asked for their details to change; details name the fields, never the values.</summary>
+    public const string PortalChangeSubmitted = "portal.change-submitted";
+
+    /// <summary>A caseworker accepted an applicant's change: the record changed, as an edit would.</summary>
+    public const string PortalChangeAccepted = "portal.change-accepted";
+
+    /// <summary>A caseworker rejected an applicant's change.</summary>
+    public const string PortalChangeRejected = "portal.change-rejected";
+
+    /// <summary>Staff opened the list of applicants' changes, names and proposed values included.</summary>
+    public const string PortalChangesViewed = "portal.changes-viewed";
+
+    /// <summary>An applicant opened their details as the portal shows them.</summary>
+    public const string PortalDetailsViewed = "portal.details-viewed";
+
+    /// <summary>A message in an applicant's thread, from the applicant or from staff.</summary>
+    public const string PortalMessageSent = "portal.message-sent";
+
+    /// <summary>A thread of messages read, by the applicant or by staff.</summary>
+    public const string PortalMessagesViewed = "portal.messages-viewed";
+
+    /// <summary>An applicant sent a file for a requested checklist item.</summary>
+    public const string PortalFileUploaded = "portal.file-uploaded";
+
+    /// <summary>An applicant chose a passphrase (or a new one).</summary>
+    public const string PortalPassphraseSet = "portal.passphrase-set";
+
+    /// <summary>A caseworker switched off an applicant's passphrase.</summary>
+    public const string PortalPassphraseRemoved = "portal.passphrase-removed";
 }

@@ -18,6 +18,7 @@ public static class PortalAuth
     public const string Policy = "Applicant";
     public const string PersonClaim = "sivtracker:portal-person";
     public const string InvitationClaim = "sivtracker:portal-invitation";
+    public const string AccountClaim = "sivtracker:portal-account";
 
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
 
@@ -35,12 +36,17 @@ public static class PortalAuth
             options.LoginPath = "/Portal/SignedOut";
             options.AccessDeniedPath = "/Portal/SignedOut";
             options.ReturnUrlParameter = "unused";
-            // Revoking an invitation ends the session it opened at the applicant's next page (one indexed row a request).
+            // Revoking an invitation ends the session it opened, and switching off a passphrase the sessions it opened, at
+            // the applicant's next page (one indexed row a request).
             options.Events.OnValidatePrincipal = async context =>
             {
-                var invitationId = Guid.TryParse(context.Principal?.FindFirstValue(InvitationClaim), out var id) ? id : Guid.Empty;
                 var db = context.HttpContext.RequestServices.GetRequiredService<Data.AppDbContext>();
-                if (!await db.PortalInvitations.IgnoreQueryFilters().AnyAsync(i => i.Id == invitationId && i.RevokedAt == null, context.HttpContext.RequestAborted))
+                var ct = context.HttpContext.RequestAborted;
+                var stillOpen = Guid.TryParse(context.Principal?.FindFirstValue(AccountClaim), out var accountId)
+                    ? await db.PortalAccounts.IgnoreQueryFilters().AnyAsync(a => a.Id == accountId && a.DisabledAt == null, ct)
+                    : Guid.TryParse(context.Principal?.FindFirstValue(InvitationClaim), out var invitationId)
+                      && await db.PortalInvitations.IgnoreQueryFilters().AnyAsync(i => i.Id == invitationId && i.RevokedAt == null, ct);
+                if (!stillOpen)
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(Scheme);
@@ -54,12 +60,18 @@ public static class PortalAuth
     }
 
     public static Task SignInAsync(HttpContext context, PortalInvitation invitation) =>
+        SignInAsync(context, invitation.PersonId, invitation.OrganisationId, new Claim(InvitationClaim, invitation.Id.ToString()));
+
+    public static Task SignInAsync(HttpContext context, PortalAccount account) =>
+        SignInAsync(context, account.PersonId, account.OrganisationId, new Claim(AccountClaim, account.Id.ToString()));
+
+    private static Task SignInAsync(HttpContext context, Guid personId, Guid organisationId, Claim door) =>
         context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(
         [
-            new Claim(PersonClaim, invitation.PersonId.ToString()),
-            new Claim(InvitationClaim, invitation.Id.ToString()),
+            new Claim(PersonClaim, personId.ToString()),
+            door,
             // The organisation's data filter applies to the applicant as to its staff.
-            new Claim(Auth.OrganisationClaim, invitation.OrganisationId.ToString()),
+            new Claim(Auth.OrganisationClaim, organisationId.ToString()),
         ], Scheme)));
 
     public static Guid? PortalPersonId(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(PersonClaim), out var id) ? id : null;

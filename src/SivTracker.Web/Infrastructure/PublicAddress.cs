@@ -34,6 +34,9 @@ public sealed class PublicLinks(AppSettings app, LinkGenerator links)
     /// <summary>An applicant's portal invitation: the token alone, which names nobody; the code travels separately.</summary>
     public string PortalInvitation(string token) => Absolute($"/Portal/Open?t={token}");
 
+    /// <summary>Where an applicant with a passphrase signs in.</summary>
+    public string PortalSignIn() => Absolute("/Portal/SignIn");
+
     private string Absolute(string path) => app.PublicUrl.TrimEnd('/') + path;
 }
 

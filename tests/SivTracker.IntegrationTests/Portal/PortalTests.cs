@@ -28,7 +28,7 @@ public class PortalTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     /// <summary>Makes an invitation as a caseworker would, and reads the link's path and the code off the page shown once.</summary>
-    private static async Task<(string Path, string Code)> InviteAsync(AppClient caseworker, Guid personId)
+    internal static async Task<(string Path, string Code)> InviteAsync(AppClient caseworker, Guid personId)
     {
         var page = await caseworker.PostFormAsync($"/Applicants/Invite?personId={personId}&handler=Create", [], tokenSource: $"/Applicants/Invite?personId={personId}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -37,7 +37,7 @@ public class PortalTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         return (new Uri(codes[0]).PathAndQuery, codes[1]);
     }
 
-    private static Task<HttpResponseMessage> AnswerAsync(AppClient applicant, string path, string code, string year) =>
+    internal static Task<HttpResponseMessage> AnswerAsync(AppClient applicant, string path, string code, string year) =>
         applicant.PostFormAsync(path, AppClient.Form(("Input.Code", code), ("Input.BirthYear", year)));
 
     [Fact]

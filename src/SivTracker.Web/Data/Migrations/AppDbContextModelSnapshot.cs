@@ -1507,6 +1507,124 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("person_history", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.PortalAccount", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("PassphraseHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("passphrase_hash");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("SignInNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sign_in_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_accounts");
+
+                    b.HasIndex("PersonId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_accounts_person_id");
+
+                    b.HasIndex("SignInNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_accounts_sign_in_number");
+
+                    b.ToTable("portal_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.PortalChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_id");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("field");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Previous")
+                        .HasColumnType("text")
+                        .HasColumnName("previous");
+
+                    b.Property<string>("Proposed")
+                        .HasColumnType("text")
+                        .HasColumnName("proposed");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_changes");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_portal_changes_person_id");
+
+                    b.HasIndex("OrganisationId", "Decision", "SubmittedAt")
+                        .HasDatabaseName("ix_portal_changes_organisation_id_decision_submitted_at");
+
+                    b.ToTable("portal_changes", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.PortalInvitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1567,6 +1685,54 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_portal_invitations_person_id");
 
                     b.ToTable("portal_invitations", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.PortalMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("FromApplicant")
+                        .HasColumnType("boolean")
+                        .HasColumnName("from_applicant");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_messages");
+
+                    b.HasIndex("PersonId", "SentAt")
+                        .HasDatabaseName("ix_portal_messages_person_id_sent_at");
+
+                    b.HasIndex("OrganisationId", "FromApplicant", "ReadAt")
+                        .HasDatabaseName("ix_portal_messages_organisation_id_from_applicant_read_at");
+
+                    b.ToTable("portal_messages", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>
@@ -2006,6 +2172,10 @@ namespace SivTracker.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("file_name");
+
+                    b.Property<bool>("FromApplicant")
+                        .HasColumnType("boolean")
+                        .HasColumnName("from_applicant");
 
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid")

@@ -71,6 +71,9 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     /// <summary>Scans and photos kept on the person: shown to those who edit records, as the checklist's files are.</summary>
     public IReadOnlyList<FileRow> Files { get; private set; } = [];
 
+    /// <summary>What came in from the applicant portal and waits for staff: changes to review, messages not yet read.</summary>
+    public (int Changes, int Messages) FromPortal { get; private set; }
+
     public string? FileError { get; private set; }
 
     /// <summary>Deleted scans and photos an admin may still restore: shown to admins only.</summary>
@@ -134,6 +137,8 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
             DeletedFiles = stored.Where(f => f.DeletedAt != null).Select(Row).ToList();
             FileError = TempData["FileError"] as string;
         }
+        FromPortal = (await db.PortalChanges.CountAsync(c => c.PersonId == id && c.Decision == ChangeDecision.Pending, ct),
+            await db.PortalMessages.CountAsync(m => m.PersonId == id && m.FromApplicant && m.ReadAt == null, ct));
         // Sealed values are ordered here: the database holds only their ciphertext.
         Spellings = (await db.PersonAliases.AsNoTracking().Where(a => a.PersonId == id).Select(a => a.Spelling).ToListAsync(ct)).Order(StringComparer.CurrentCulture).ToList();
         var principalId = person.PrincipalId ?? person.Id;

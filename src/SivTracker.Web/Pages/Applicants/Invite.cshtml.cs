@@ -25,6 +25,9 @@ public class Invite(AppDbContext db, Audit audit, PublicLinks links, Organisatio
     public IReadOnlyList<PortalInvitation> Invitations { get; private set; } = [];
     public NewInvitation? Created { get; private set; }
 
+    /// <summary>The applicant's passphrase sign-in, when they chose one and it is on.</summary>
+    public PortalAccount? Account { get; private set; }
+
     public static string StateLabel(InvitationState state) => state switch
     {
         InvitationState.Open => T("Open"),
@@ -64,6 +67,19 @@ public class Invite(AppDbContext db, Audit audit, PublicLinks links, Organisatio
         return RedirectToPage(new { personId = PersonId });
     }
 
+    [Audited(AuditActions.PortalPassphraseRemoved)]
+    public async Task<IActionResult> OnPostRemovePassphraseAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is null) return NotFound();
+        var removed = await db.PortalAccounts.Where(a => a.PersonId == PersonId && a.DisabledAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DisabledAt, time.GetUtcNow()), ct);
+        if (removed == 0) return NotFound();
+        audit.Record(AuditActions.PortalPassphraseRemoved, "person", PersonId.ToString());
+        await db.SaveChangesAsync(ct);
+        TempData["Flash"] = T("Passphrase switched off: the applicant's number and passphrase no longer open anything, and a session they opened ends.");
+        return RedirectToPage(new { personId = PersonId });
+    }
+
     private async Task<Person?> LoadAsync(CancellationToken ct)
     {
         var person = await db.Persons.AsNoTracking().FirstOrDefaultAsync(p => p.Id == PersonId && p.MergedIntoId == null, ct);
@@ -72,6 +88,7 @@ public class Invite(AppDbContext db, Audit audit, PublicLinks links, Organisatio
         Now = time.GetUtcNow();
         MayBeInvited = PortalInvitations.MayBeInvited(person, await calendar.TodayAsync(ct));
         Invitations = await db.PortalInvitations.AsNoTracking().Where(i => i.PersonId == PersonId).OrderByDescending(i => i.CreatedAt).ToListAsync(ct);
+        Account = await db.PortalAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.PersonId == PersonId && a.DisabledAt == null, ct);
         return person;
     }
 }

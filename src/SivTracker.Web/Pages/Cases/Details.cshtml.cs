@@ -22,6 +22,9 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         /// <summary>The position of a stage event in the case's history: same-day events recorded together keep their order.</summary>
         public int HistoryPosition { get; init; }
 
+        /// <summary>For a portal message: whose thread it is in, to open and answer it.</summary>
+        public Guid? MessagePersonId { get; init; }
+
         /// <summary>The day it happened: a stage change's effective date (often long before it was recorded), otherwise when it was done.</summary>
         public DateOnly Day => EffectiveOn ?? DateOnly.FromDateTime(At.UtcDateTime);
     }
@@ -187,6 +190,14 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
                     ReviewActionKind.Escalated => Name(a.AssigneeId) is { } assignee ? T("Escalated: {0}, assigned to {1}", a.Reason, assignee) : T("Escalated: {0}", a.Reason),
                     _ => T("Flag snoozed until {0}", $"{Day(a.Date)}"),
                 }, Name(a.ById), false, a.Note, null, null, false)));
+        // The family's portal threads: staff see them in the timeline, the text itself on the thread's page.
+        var household = Family.Select(f => f.Id).Append(header.PrincipalId).ToList();
+        names[header.PrincipalId] = header.PrincipalName;
+        timeline.AddRange((await db.PortalMessages.AsNoTracking().Where(m => household.Contains(m.PersonId)).OrderByDescending(m => m.SentAt).Take(50).ToListAsync(ct))
+            .Select(m => new TimelineEntry(m.SentAt, null, "message",
+                m.FromApplicant ? T("Message from {0} (applicant portal)", names.GetValueOrDefault(m.PersonId) ?? T("the applicant"))
+                    : T("Message to {0} (applicant portal)", names.GetValueOrDefault(m.PersonId) ?? T("the applicant")),
+                Name(m.AuthorId), false, m.Body, null, null, false) { MessagePersonId = m.PersonId }));
         var flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id).ToListAsync(ct);
         OpenFlags = flags.Where(f => f.ClearedOn is null).OrderBy(f => f.Type).ToList();
         foreach (var flag in flags)
@@ -216,6 +227,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         "document" => T("document change"),
         "review" => T("review action"),
         "flag" => T("deadline flag"),
+        "message" => T("portal message"),
         _ => kind,
     };
 

@@ -89,7 +89,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
     [BindProperty]
     public Command Input { get; set; } = new();
 
-    public sealed record FileRow(Guid Id, Guid? ItemId, string Name, string ContentType, long Size, DateTimeOffset At, string? By)
+    public sealed record FileRow(Guid Id, Guid? ItemId, string Name, string ContentType, long Size, DateTimeOffset At, string? By, bool FromApplicant = false)
     {
         /// <summary>The versions this one replaced, newest first.</summary>
         public IReadOnlyList<FileRow> Earlier { get; init; } = [];
@@ -195,7 +195,7 @@ public class Documents(AppDbContext db, OrganisationCalendar calendar, Documents
             .OrderByDescending(f => f.CreatedAt).ToListAsync(ct);
         var uploaders = files.Where(f => f.CreatedById is not null).Select(f => f.CreatedById!.Value).Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => uploaders.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        FileRow Row(StoredFile f) => new(f.Id, f.DocumentItemId, f.FileName, f.ContentType, f.Size, f.CreatedAt, f.CreatedById is { } by ? users.GetValueOrDefault(by) : null);
+        FileRow Row(StoredFile f) => new(f.Id, f.DocumentItemId, f.FileName, f.ContentType, f.Size, f.CreatedAt, f.CreatedById is { } by ? users.GetValueOrDefault(by) : null, f.FromApplicant);
         var notDeleted = files.Where(f => f.DeletedAt == null).ToList();
         Files = StoredFile.CurrentVersions(notDeleted).Select(f => Row(f) with { Earlier = StoredFile.EarlierVersions(f, notDeleted).Select(Row).ToList() }).ToList();
         DeletedFiles = files.Where(f => f.DeletedAt != null).Select(Row).ToList();

@@ -22,14 +22,14 @@ namespace SivTracker.Web.Pages.Cases;
 /// </summary>
 [IgnoreAntiforgeryToken(Order = 1001)]
 [StreamedUpload]
-public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, SealedFiles sealedFiles,
-    Documents.Handler documents, OrganisationCalendar calendar, Audit audit, ILogger<Files> logger) : PageModel
+public class Files(AppDbContext db, SealedFiles sealedFiles, Files.Handler handler, Audit audit) : PageModel
 {
     /// <summary>
     /// Deleting and restoring a file, on a case (its checklist) or on a person outside any case. A deleted file leaves
     /// the lists and the ZIP; an admin can restore it for <see cref="SealedFiles.RestoreDays"/>, then its key is destroyed.
     /// </summary>
-    public sealed class Handler(AppDbContext db, Audit audit, TimeProvider time)
+    public sealed class Handler(AppDbContext db, SealedFiles sealedFiles, Documents.Handler documents, OrganisationCalendar calendar, Audit audit, TimeProvider time,
+        ILogger<Handler> logger)
     {
         public sealed record Holder(Guid? CaseId, Guid? PersonId)
         {
@@ -69,6 +69,66 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
             return true;
         }
 
+        /// <summary>
+        /// Stores a file on a checklist item (a new version of <paramref name="replaces"/> when given) and marks the
+        /// item received today unless it was in already. Null when stored; otherwise why not, with nothing left behind.
+        /// </summary>
+        public Task<string?> StoreOnItemAsync(Guid caseId, DocumentItem item, StoredFile? replaces, string name, Stream body, Guid? userId, bool fromApplicant,
+            CancellationToken ct)
+        {
+            var file = new StoredFile
+            {
+                OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, PersonId = item.PersonId, FileName = CleanName(name), ContentType = "",
+                DataKey = "", FromApplicant = fromApplicant,
+            };
+            return SealAsync(file, body, async stored =>
+            {
+                if (!Checklist.IsIn(item.Status))
+                {
+                    var received = await documents.HandleAsync(caseId, new Documents.Command
+                    {
+                        ItemId = item.Id, Status = DocumentStatus.Received, StatusOn = await calendar.TodayAsync(ct), Version = item.Version,
+                    }, userId, ct);
+                    if (received.Outcome != Documents.Outcome.Done) return T("Someone else changed this document a moment ago. Nothing was saved; upload the file again.");
+                }
+                if (replaces is not null) replaces.ReplacedById = stored.Id;
+                audit.Record(fromApplicant ? AuditActions.PortalFileUploaded : AuditActions.CaseFileUploaded, "case", caseId,
+                    $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes{(replaces is null ? "" : $", replacing file {replaces.Id}")}"
+                    + (fromApplicant ? ", from the applicant" : ""), item.OrganisationId);
+                return null;
+            }, ct);
+        }
+
+        /// <summary>
+        /// Seals the upload into <paramref name="file"/> and, in the same transaction, does what goes with it:
+        /// <paramref name="alongside"/> returns a refusal to undo it all. A refused file or step leaves nothing behind.
+        /// </summary>
+        public async Task<string?> SealAsync(StoredFile file, Stream body, Func<StoredFile, Task<string?>> alongside, CancellationToken ct)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                await sealedFiles.WriteAsync(file, body, ct);
+            }
+            catch (SealedFiles.Refused refused)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return refused.Message;
+            }
+            if (await alongside(file) is { } refusal)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                await sealedFiles.DiscardAsync(file, ct);
+                return refusal;
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            logger.LogInformation("File {FileId} ({Size} bytes) stored", file.Id, file.Size);
+            return null;
+        }
+
         public DateTimeOffset RestorableSince => time.GetUtcNow().AddDays(-SealedFiles.RestoreDays);
     }
 
@@ -81,11 +141,14 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
     {
         var item = await db.DocumentItems.AsNoTracking().FirstOrDefaultAsync(d => d.Id == itemId && d.CaseId == id, ct);
         if (item is null) return NotFound();
-        return await ReceiveAsync(async (fields, name, body) =>
+        return await StreamedForm.ReceiveAsync(HttpContext, async (fields, name, body) =>
         {
             var replaced = await ReplacedAsync(fields, f => f.DocumentItemId == item.Id, ct);
-            return replaced is { Found: false } ? Back(id, item.Id, T("The file to replace was deleted or replaced a moment ago. Choose again."))
-                : await StoreAsync(id, item, replaced?.File, name, body, ct);
+            if (replaced is { Found: false }) return Back(id, item.Id, T("The file to replace was deleted or replaced a moment ago. Choose again."));
+            if (await handler.StoreOnItemAsync(id, item, replaced?.File, name, body, User.UserId(), fromApplicant: false, ct) is { } refusal) return Back(id, item.Id, refusal);
+            TempData["Flash"] = replaced?.File is null ? T("{0}: file stored.", Checklist.Label(item.Kind))
+                : T("{0}: new version stored; the earlier one stays in its history.", Checklist.Label(item.Kind));
+            return RedirectToPage("./Documents", new { id });
         }, message => Back(id, item.Id, message), ct);
     }
 
@@ -100,62 +163,24 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
             TempData["FileError"] = message;
             return RedirectToPage("/Applicants/Details", new { id = personId });
         }
-        return await ReceiveAsync(async (fields, name, body) =>
+        return await StreamedForm.ReceiveAsync(HttpContext, async (fields, name, body) =>
         {
             var replaced = await ReplacedAsync(fields, f => f.PersonId == person.Id && f.CaseId == null, ct);
             if (replaced is { Found: false }) return BackToPerson(T("The file to replace was deleted or replaced a moment ago. Choose again."));
             var kind = replaced?.File?.PersonKind ?? default;
             if (replaced is null && (!Enum.TryParse(fields.GetValueOrDefault("kind"), out kind) || !Enum.IsDefined(kind))) return BackToPerson(T("Choose what the file is."));
             var file = new StoredFile { OrganisationId = person.OrganisationId, PersonId = person.Id, PersonKind = kind, FileName = CleanName(name), ContentType = "", DataKey = "" };
-            return await SealAsync(file, body, stored =>
+            var refusal = await handler.SealAsync(file, body, stored =>
             {
                 if (replaced?.File is { } earlier) earlier.ReplacedById = stored.Id;
                 audit.Record(AuditActions.PersonFileUploaded, "person", person.Id,
                     $"file {stored.Id} ({kind}): {stored.ContentType}, {stored.Size} bytes{(replaced?.File is { } old ? $", replacing file {old.Id}" : "")}");
                 return Task.FromResult<string?>(null);
-            }, BackToPerson, () =>
-            {
-                TempData["Flash"] = T("{0}: file stored.", Labels.For(kind));
-                return RedirectToPage("/Applicants/Details", new { id = person.Id });
             }, ct);
+            if (refusal is not null) return BackToPerson(refusal);
+            TempData["Flash"] = T("{0}: file stored.", Labels.For(kind));
+            return RedirectToPage("/Applicants/Details", new { id = person.Id });
         }, BackToPerson, ct);
-    }
-
-    /// <summary>
-    /// Reads the upload form as it arrives: its antiforgery token first, checked before anything else is read, then any
-    /// short fields, then the first file field that holds a file, handed to <paramref name="store"/> as a stream.
-    /// </summary>
-    private async Task<IActionResult> ReceiveAsync(Func<IReadOnlyDictionary<string, string>, string, Stream, Task<IActionResult>> store, Func<string, IActionResult> back,
-        CancellationToken ct)
-    {
-        if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
-        {
-            return BadRequest();
-        }
-        // A sealed chunk's worth at a time: the default 4 KB buffer makes the boundary search the slowest part of an upload.
-        var reader = new MultipartReader(boundary, Request.Body, SealedFiles.ChunkSize);
-        var section = await reader.ReadNextSectionAsync(ct);
-        if (section is null || FieldName(section) != antiforgeryOptions.Value.FormFieldName || !await TokenIsValidAsync(await ReadFieldAsync(section, ct)))
-        {
-            return BadRequest();
-        }
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
-        {
-            if (FieldName(section) is { } field && fields.Count < 10)
-            {
-                fields[field] = await ReadFieldAsync(section, ct);
-                continue;
-            }
-            // The form has a camera input for phones beside the file input; the one left empty sends no file name.
-            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition()
-                && HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value is { Length: > 0 } name)
-            {
-                return await store(fields, name, section.Body);
-            }
-        }
-        return back(T("Choose a file or take a photo."));
     }
 
     private sealed record Replaced(bool Found, StoredFile? File);
@@ -171,65 +196,6 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         var file = await db.StoredFiles.Where(belongs).FirstOrDefaultAsync(f => f.Id == replacesId && f.DeletedAt == null
             && (f.ReplacedById == null || db.StoredFiles.Any(newer => newer.Id == f.ReplacedById && newer.DeletedAt != null)), ct);
         return new Replaced(file is not null, file);
-    }
-
-    private Task<IActionResult> StoreAsync(Guid caseId, DocumentItem item, StoredFile? replaces, string name, Stream body, CancellationToken ct)
-    {
-        var file = new StoredFile
-        {
-            OrganisationId = item.OrganisationId, CaseId = caseId, DocumentItemId = item.Id, PersonId = item.PersonId, FileName = CleanName(name), ContentType = "", DataKey = "",
-        };
-        return SealAsync(file, body, async stored =>
-        {
-            if (!Checklist.IsIn(item.Status))
-            {
-                var received = await documents.HandleAsync(caseId, new Documents.Command
-                {
-                    ItemId = item.Id, Status = DocumentStatus.Received, StatusOn = await calendar.TodayAsync(ct), Version = item.Version,
-                }, User.UserId(), ct);
-                if (received.Outcome != Documents.Outcome.Done) return T("Someone else changed this document a moment ago. Nothing was saved; upload the file again.");
-            }
-            if (replaces is not null) replaces.ReplacedById = stored.Id;
-            audit.Record(AuditActions.CaseFileUploaded, "case", caseId,
-                $"file {stored.Id} on item {item.Id}: {stored.ContentType}, {stored.Size} bytes{(replaces is null ? "" : $", replacing file {replaces.Id}")}");
-            return null;
-        }, message => Back(caseId, item.Id, message), () =>
-        {
-            TempData["Flash"] = replaces is null ? T("{0}: file stored.", Checklist.Label(item.Kind))
-                : T("{0}: new version stored; the earlier one stays in its history.", Checklist.Label(item.Kind));
-            return RedirectToPage("./Documents", new { id = caseId });
-        }, ct);
-    }
-
-    /// <summary>
-    /// Seals the upload into <paramref name="file"/> and, in the same transaction, does what goes with it:
-    /// <paramref name="alongside"/> returns a refusal to undo it all. A refused file or step leaves nothing behind.
-    /// </summary>
-    private async Task<IActionResult> SealAsync(StoredFile file, Stream body, Func<StoredFile, Task<string?>> alongside, Func<string, IActionResult> back,
-        Func<IActionResult> done, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        try
-        {
-            await sealedFiles.WriteAsync(file, body, ct);
-        }
-        catch (SealedFiles.Refused refused)
-        {
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            return back(refused.Message);
-        }
-        if (await alongside(file) is { } refusal)
-        {
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            await sealedFiles.DiscardAsync(file, ct);
-            return back(refusal);
-        }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        logger.LogInformation("File {FileId} ({Size} bytes) stored by {UserId}", file.Id, file.Size, User.UserId());
-        return done();
     }
 
     /// <summary>
@@ -313,33 +279,6 @@ public class Files(AppDbContext db, IAntiforgery antiforgery, IOptions<Antiforge
         return RedirectToPage("./Documents", new { id = caseId });
     }
 
-    private static string? FieldName(MultipartSection section) =>
-        ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFormDisposition()
-            ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
-
-    /// <summary>A short field of the form (the token is a few hundred characters); a longer one reads as empty.</summary>
-    private static async Task<string> ReadFieldAsync(MultipartSection section, CancellationToken ct)
-    {
-        var buffer = new char[2048];
-        using var text = new StreamReader(section.Body);
-        var read = await text.ReadBlockAsync(buffer, ct);
-        return read == buffer.Length ? "" : new string(buffer, 0, read);
-    }
-
-    /// <summary>The token checked as ASP.NET Core checks a form's, against this request's cookie and user.</summary>
-    private async Task<bool> TokenIsValidAsync(string token)
-    {
-        if (token.Length == 0) return false;
-        var probe = new DefaultHttpContext { User = User, RequestServices = HttpContext.RequestServices };
-        probe.Request.Method = HttpMethods.Post;
-        // The antiforgery cookie is secure-only, which the check confirms against the request's own transport.
-        probe.Request.IsHttps = Request.IsHttps;
-        probe.Request.Headers.Cookie = Request.Headers.Cookie;
-        probe.Request.ContentType = "application/x-www-form-urlencoded";
-        probe.Features.Set<IFormFeature>(new FormFeature(new FormCollection(new() { [antiforgeryOptions.Value.FormFieldName] = token })));
-        return await antiforgery.IsRequestValidAsync(probe);
-    }
-
     /// <summary>The name as uploaded, without any folder, invisible characters or more than 200 characters.</summary>
     public static string CleanName(string name)
     {
@@ -376,5 +315,75 @@ public sealed class StreamedUploadAttribute : Attribute, IResourceFilter
 
     public void OnResourceExecuted(ResourceExecutedContext context)
     {
+    }
+}
+
+/// <summary>
+/// An upload form read as it arrives, for the pages that take files (a case's checklist, a person, the applicant
+/// portal): its antiforgery token first, checked before anything else is read, then any short fields, then the first
+/// file field that holds a file, handed on as a stream. The page carries [StreamedUpload] and [IgnoreAntiforgeryToken].
+/// </summary>
+public static class StreamedForm
+{
+    public static async Task<IActionResult> ReceiveAsync(HttpContext context, Func<IReadOnlyDictionary<string, string>, string, Stream, Task<IActionResult>> store,
+        Func<string, IActionResult> back, CancellationToken ct)
+    {
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return new BadRequestResult();
+        }
+        var tokenField = context.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.FormFieldName;
+        // A sealed chunk's worth at a time: the default 4 KB buffer makes the boundary search the slowest part of an upload.
+        var reader = new MultipartReader(boundary, request.Body, SealedFiles.ChunkSize);
+        var section = await reader.ReadNextSectionAsync(ct);
+        if (section is null || FieldName(section) != tokenField || !await TokenIsValidAsync(context, tokenField, await ReadFieldAsync(section, ct)))
+        {
+            return new BadRequestResult();
+        }
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+        {
+            if (FieldName(section) is { } field && fields.Count < 10)
+            {
+                fields[field] = await ReadFieldAsync(section, ct);
+                continue;
+            }
+            // The form has a camera input for phones beside the file input; the one left empty sends no file name.
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition()
+                && HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value is { Length: > 0 } name)
+            {
+                return await store(fields, name, section.Body);
+            }
+        }
+        return back(T("Choose a file or take a photo."));
+    }
+
+    private static string? FieldName(MultipartSection section) =>
+        ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFormDisposition()
+            ? HeaderUtilities.RemoveQuotes(disposition.Name).Value : null;
+
+    /// <summary>A short field of the form (the token is a few hundred characters); a longer one reads as empty.</summary>
+    private static async Task<string> ReadFieldAsync(MultipartSection section, CancellationToken ct)
+    {
+        var buffer = new char[2048];
+        using var text = new StreamReader(section.Body);
+        var read = await text.ReadBlockAsync(buffer, ct);
+        return read == buffer.Length ? "" : new string(buffer, 0, read);
+    }
+
+    /// <summary>The token checked as ASP.NET Core checks a form's, against this request's cookie and user.</summary>
+    private static async Task<bool> TokenIsValidAsync(HttpContext context, string tokenField, string token)
+    {
+        if (token.Length == 0) return false;
+        var probe = new DefaultHttpContext { User = context.User, RequestServices = context.RequestServices };
+        probe.Request.Method = HttpMethods.Post;
+        // The antiforgery cookie is secure-only, which the check confirms against the request's own transport.
+        probe.Request.IsHttps = context.Request.IsHttps;
+        probe.Request.Headers.Cookie = context.Request.Headers.Cookie;
+        probe.Request.ContentType = "application/x-www-form-urlencoded";
+        probe.Features.Set<IFormFeature>(new FormFeature(new FormCollection(new() { [tokenField] = token })));
+        return await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(probe);
     }
 }

@@ -14,9 +14,14 @@ namespace SivTracker.Web.Pages.Portal;
 /// </summary>
 public class Index(AppDbContext db, Audit audit) : PageModel
 {
-    public sealed record CaseView(string Reference, string StageName, ClockOwner Owner, ClockState ClockState, int GovernmentDays, int? LimitDays, IReadOnlyList<DocumentKind> Requested);
+    public sealed record RequestedItem(Guid Id, DocumentKind Kind);
+
+    public sealed record CaseView(string Reference, string StageName, ClockOwner Owner, ClockState ClockState, int GovernmentDays, int? LimitDays, IReadOnlyList<RequestedItem> Requested);
 
     public IReadOnlyList<CaseView> Cases { get; private set; } = [];
+    public int UnreadMessages { get; private set; }
+    public string? UploadError { get; private set; }
+    public Guid? UploadErrorItem { get; private set; }
 
     /// <summary>The clock's owner without legal words: who has to act next.</summary>
     public static string WhoIsWaiting(ClockOwner owner) => owner switch
@@ -39,9 +44,13 @@ public class Index(AppDbContext db, Audit audit) : PageModel
             .ToListAsync(ct);
         var ids = cases.Select(c => c.Id).ToList();
         var requested = await db.DocumentItems.AsNoTracking().Where(d => ids.Contains(d.CaseId) && d.Status == DocumentStatus.Requested)
-            .Select(d => new { d.CaseId, d.Kind }).ToListAsync(ct);
+            .Select(d => new { d.CaseId, d.Id, d.Kind }).ToListAsync(ct);
         Cases = cases.Select(c => new CaseView(c.Reference, c.Name, c.ClockOwner, c.ClockState, c.GovernmentDays, c.LimitDays,
-            requested.Where(r => r.CaseId == c.Id).Select(r => r.Kind).ToList())).ToList();
+            requested.Where(r => r.CaseId == c.Id).OrderBy(r => (int)r.Kind).Select(r => new RequestedItem(r.Id, r.Kind)).ToList())).ToList();
+        UnreadMessages = await db.PortalMessages.CountAsync(m => m.PersonId == person.Id && !m.FromApplicant && m.ReadAt == null, ct);
+        UploadError = TempData["UploadError"] as string;
+        // TempData hands a string that reads as a Guid back as a Guid.
+        UploadErrorItem = Guid.TryParse(TempData["UploadErrorItem"]?.ToString(), out var failed) ? failed : null;
         audit.Record(AuditActions.PortalStatusViewed, "person", person.Id.ToString(), $"cases={Cases.Count}");
         await db.SaveChangesAsync(ct);
     }
