@@ -6,6 +6,7 @@ using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
+using Text = SivTracker.Web.Domain.Text;
 
 namespace SivTracker.IntegrationTests.Portal;
 
@@ -273,5 +274,52 @@ public class ApplicantPortalTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         using var otherOrganisation = new AppClient(Fixture.Factory);
         await otherOrganisation.SignInAsync(_users.CaseworkerB.Email!, TestUsers.Password);
         Assert.Equal(HttpStatusCode.NotFound, (await otherOrganisation.GetAsync($"/Applicants/Messages?personId={person.Id}")).StatusCode);
+    }
+
+    /// <summary>The budget a page may weigh before images, for a slow link on a cheap phone: the page, its style sheet and its script.</summary>
+    private const int PageBudgetBytes = 60 * 1024;
+
+    [Fact]
+    public async Task EveryPortalPage_WeighsUnder60KB_InEachLanguage_AndNoBrowserKeepsIt()
+    {
+        var (_, @case, caseworker, applicant) = await SignedInApplicantAsync();
+        using var _c = caseworker;
+        using var _a = applicant;
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+            db.DocumentItems.AddRange(Enum.GetValues<DocumentKind>().Select(kind => new DocumentItem
+                { OrganisationId = @case.OrganisationId, CaseId = @case.Id, Kind = kind, Status = DocumentStatus.Requested }));
+            await db.SaveChangesAsync();
+        }
+        using var anonymous = new AppClient(Fixture.Factory);
+        var pages = new (AppClient Client, string Path)[]
+        {
+            (applicant, "/Portal"), (applicant, "/Portal/Details"), (applicant, "/Portal/Messages"), (applicant, "/Portal/Passphrase"),
+            (anonymous, "/Portal/Open?t=00000000000000000000000000000000"), (anonymous, "/Portal/SignIn"), (anonymous, "/Portal/SignedOut"),
+        };
+        var heavy = new List<string>();
+        foreach (var language in Text.Languages)
+        {
+            foreach (var client in new[] { applicant, anonymous })
+            {
+                await client.PostFormAsync("/Language", AppClient.Form(("Code", language.Code), ("ReturnUrl", "/Portal/SignIn")), tokenSource: "/Portal/SignIn");
+            }
+            foreach (var (client, path) in pages)
+            {
+                var response = await client.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(response.Headers.CacheControl?.NoStore, path);
+                var html = await response.Content.ReadAsByteArrayAsync();
+                var document = Html.Parse(System.Text.Encoding.UTF8.GetString(html));
+                Assert.Equal(language.Code, document.DocumentElement.GetAttribute("lang"));
+                var linked = document.QuerySelectorAll("link[rel=stylesheet]").Select(l => l.GetAttribute("href")!)
+                    .Concat(document.QuerySelectorAll("script[src]").Select(s => s.GetAttribute("src")!));
+                var bytes = html.Length;
+                foreach (var resource in linked) bytes += (await (await client.GetAsync(resource)).Content.ReadAsByteArrayAsync()).Length;
+                if (bytes >= PageBudgetBytes) heavy.Add($"{path} in {language.Code}: {bytes} bytes");
+            }
+        }
+        Assert.Empty(heavy);
     }
 }
