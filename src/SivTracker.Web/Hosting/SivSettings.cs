@@ -23,6 +23,13 @@ public static class SivSettings
                     ? "must be an absolute http or https address with no query or fragment"
                     : "must be an absolute https address with no query or fragment, such as https://tracker.example.org");
         });
+        services.AddSettings<PortalSettings>("Portal", (v, environment) =>
+        {
+            var plainHttpAllowed = AppSettings.IsLocal(environment);
+            v.RuleFor(s => s.PublicUrl).Must(url => url.Length == 0 || AppSettings.IsValidPublicUrl(url, plainHttpAllowed))
+                .WithMessage(plainHttpAllowed ? "must be empty or an absolute http or https address with no query or fragment"
+                    : "must be empty or an absolute https address with no query or fragment, such as https://portal.example.org");
+        });
         services.AddSettings<Domain.ClockSettings>("Clock", v =>
         {
             v.RuleFor(s => s.LimitMode).IsInEnum();

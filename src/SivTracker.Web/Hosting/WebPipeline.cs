@@ -68,6 +68,7 @@ public static class WebPipeline
         }
         app.UseSecurityHeaders();
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UsePortalHost();
         app.UseSivRequestLogging();
         app.UseAbandonedRequestsAsClientClosed();
         app.UseDatabaseOutagePage();

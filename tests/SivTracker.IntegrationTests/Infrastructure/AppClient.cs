@@ -13,10 +13,10 @@ public sealed class AppClient : IDisposable
 {
     private readonly HttpClient _client;
 
-    public AppClient(WebApplicationFactory<Program> factory)
+    public AppClient(WebApplicationFactory<Program> factory, string baseAddress = "https://localhost")
     {
         // https, because the session cookies are Secure and __Host- prefixed.
-        _client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+        _client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(baseAddress), AllowAutoRedirect = false });
     }
 
     /// <summary>A client whose cookies live in <paramref name="cookies"/>, so several app instances can share one browser.</summary>

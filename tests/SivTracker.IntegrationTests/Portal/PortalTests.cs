@@ -161,4 +161,31 @@ public class PortalTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal("New tab", Html.Parse(await left.Content.ReadAsStringAsync()).Title);
         Assert.Equal(HttpStatusCode.Redirect, (await applicant.GetAsync("/Portal")).StatusCode);
     }
+
+    [Fact]
+    public async Task OnAHostOfItsOwn_ThePortalServesOnlyItself_AndTheStaffHostNoLongerServesIt()
+    {
+        var person = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Hamid", "Sultani", new DateOnly(1985, 1, 1));
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.UseSetting("Portal:PublicUrl", "https://portal.localhost"));
+        using var caseworker = new AppClient(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await caseworker.SignInAsync(_users.CaseworkerA.Email!, TestUsers.Password)).StatusCode);
+        var created = await caseworker.PostFormAsync($"/Applicants/Invite?personId={person.Id}&handler=Create", [], tokenSource: $"/Applicants/Invite?personId={person.Id}");
+        var secrets = Html.Parse(await created.Content.ReadAsStringAsync()).QuerySelectorAll("#new-invitation ~ p code").Select(c => c.TextContent).ToList();
+        // The link names the portal's host, where the applicant goes; the staff host does not answer it.
+        var link = new Uri(secrets[0]);
+        Assert.Equal("portal.localhost", link.Host);
+        var (path, code) = (link.PathAndQuery, secrets[1]);
+        Assert.Equal(HttpStatusCode.NotFound, (await caseworker.GetAsync(path)).StatusCode);
+
+        using var applicant = new AppClient(factory, "https://portal.localhost");
+        Assert.Equal(HttpStatusCode.Redirect, (await AnswerAsync(applicant, path, code, "1985")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await applicant.GetAsync("/Portal")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await applicant.GetAsync("/css/site.css")).StatusCode);
+        // No staff page answers on the portal's host, not even its sign-in.
+        foreach (var staffPage in new[] { "/", "/Account/Login", "/Applicants", $"/Applicants/Details?id={person.Id}", "/Admin/Users" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await applicant.GetAsync(staffPage)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await applicant.PostFormAsync("/Account/Login", AppClient.Form(("Input.Email", _users.CaseworkerA.Email!), ("Input.Password", TestUsers.Password)))).StatusCode);
+    }
 }
