@@ -101,6 +101,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<PortalChange> PortalChanges => Set<PortalChange>();
     public DbSet<PortalMessage> PortalMessages => Set<PortalMessage>();
     public DbSet<PortalAccount> PortalAccounts => Set<PortalAccount>();
+    public DbSet<IntakeSubmission> IntakeSubmissions => Set<IntakeSubmission>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
@@ -150,6 +151,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // The number is typed at sign-in, before any organisation is known.
         modelBuilder.Entity<PortalAccount>().HasIndex(a => a.SignInNumber).IsUnique();
         modelBuilder.Entity<PortalAccount>().HasIndex(a => a.PersonId).IsUnique();
+        // One request per solved challenge: a replayed proof meets this index.
+        modelBuilder.Entity<IntakeSubmission>().HasIndex(s => s.ProofHash).IsUnique();
+        modelBuilder.Entity<IntakeSubmission>().HasIndex(s => new { s.OrganisationId, s.Status, s.SubmittedAt });
+        modelBuilder.Entity<StoredFile>().HasIndex(f => f.IntakeSubmissionId).HasFilter("intake_submission_id is not null");
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.HasPostgresExtension("intarray");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);

@@ -43,6 +43,9 @@ public class Organisation : IAuditable
     /// <summary>IANA time zone in which clock days are counted.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>Whether the public intake form (/Portal/Intake?o=slug) takes requests; off until an admin opens it.</summary>
+    public bool IntakeOpen { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public Guid? CreatedById { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -456,6 +459,9 @@ public class StoredFile : OwnedEntity
 
     /// <summary>Sent by the applicant from the portal: received, not yet verified by anyone at the NGO.</summary>
     public bool FromApplicant { get; set; }
+
+    /// <summary>Sent with a request through the public intake form; on the person once the request is registered or attached.</summary>
+    public Guid? IntakeSubmissionId { get; set; }
 
     /// <summary>Where the chunks are: PostgreSQL or the S3 bucket (migrate-documents moves them).</summary>
     public FileStore Store { get; set; }

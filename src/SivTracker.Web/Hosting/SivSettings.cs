@@ -70,7 +70,9 @@ public static class SivSettings
             v.RuleFor(s => s.ExportsPerMinute).GreaterThan(0);
             v.RuleFor(s => s.SignInsPerMinute).GreaterThan(0);
             v.RuleFor(s => s.SearchesPerMinute).GreaterThan(0);
+            v.RuleFor(s => s.IntakesPerHour).GreaterThan(0);
         });
+        services.AddSettings<IntakeSettings>("Intake", v => v.RuleFor(s => s.ProofBits).InclusiveBetween(0, 28));
         services.AddSettings<Backlog.DashboardSettings>("Dashboard", v => v.RuleFor(s => s.CacheSeconds).InclusiveBetween(0, 86_400));
         services.AddSettings<Pages.Admin.RetentionSettings>("Retention", v => v.RuleFor(s => s.Years).InclusiveBetween(1, 100));
         services.AddSettings<DocumentSettings>("Documents", v =>

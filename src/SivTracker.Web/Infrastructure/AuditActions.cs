@@ -298,4 +298,27 @@ public static class AuditActions
 
     /// <summary>A caseworker switched off an applicant's passphrase.</summary>
     public const string PortalPassphraseRemoved = "portal.passphrase-removed";
+
+    // The public intake form.
+
+    /// <summary>Someone sent a request through an organisation's public intake form.</summary>
+    public const string IntakeSubmitted = "intake.submitted";
+
+    /// <summary>A file sent with an intake request.</summary>
+    public const string IntakeFileReceived = "intake.file-received";
+
+    /// <summary>Staff opened the intake queue, names and duplicate candidates included.</summary>
+    public const string IntakeListViewed = "intake.list-viewed";
+
+    /// <summary>A caseworker registered an intake request as a new person.</summary>
+    public const string IntakeRegistered = "intake.registered";
+
+    /// <summary>A caseworker attached an intake request to a person already registered.</summary>
+    public const string IntakeAttached = "intake.attached";
+
+    /// <summary>A caseworker rejected an intake request.</summary>
+    public const string IntakeRejected = "intake.rejected";
+
+    /// <summary>An admin opened or closed the organisation's public intake form.</summary>
+    public const string IntakeSwitched = "intake.switched";
 }

@@ -45,7 +45,7 @@ public static class Auth
     /// <summary>Pages anyone may open. Everything else requires a signed-in user; a test keeps this list honest.</summary>
     public static readonly string[] AnonymousPages =
         ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error",
-            "/Language", "/Portal/Open", "/Portal/SignIn", "/Portal/SignedOut", "/Portal/Leave"];
+            "/Language", "/Portal/Open", "/Portal/SignIn", "/Portal/SignedOut", "/Portal/Leave", "/Portal/Intake", "/Portal/IntakeFiles"];
 
     public static IServiceCollection AddSivAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -203,7 +203,7 @@ public static class Auth
         conventions.AuthorizeFolder("/Review", Policies.Reviewer);
         conventions.AuthorizeFolder("/Reports", Policies.Reviewer);
         // Pages that change personal data: caseworkers and admins only; reviewers read.
-        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Files", "/Cases/Settings", "/Applicants/Changes", "/Applicants/Messages" })
+        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Files", "/Cases/Settings", "/Applicants/Changes", "/Applicants/Messages", "/Applicants/Intake" })
         {
             conventions.AuthorizePage(page, Policies.CaseEditor);
         }

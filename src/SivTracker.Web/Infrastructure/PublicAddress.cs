@@ -52,6 +52,9 @@ public sealed class PublicLinks(AppSettings app, PortalSettings portal, LinkGene
     /// <summary>Where an applicant with a passphrase signs in.</summary>
     public string PortalSignIn() => PortalAbsolute("/Portal/SignIn");
 
+    /// <summary>An organisation's public intake form: its slug is public, chosen to be.</summary>
+    public string PortalIntake(string slug) => PortalAbsolute($"/Portal/Intake?o={Uri.EscapeDataString(slug)}");
+
     private string Absolute(string path) => app.PublicUrl.TrimEnd('/') + path;
 
     private string PortalAbsolute(string path) => (portal.PublicUrl.Length > 0 ? portal.PublicUrl : app.PublicUrl).TrimEnd('/') + path;

@@ -8,6 +8,9 @@ public sealed record RateLimitSettings
     public int ExportsPerMinute { get; init; } = 10;
     public int SignInsPerMinute { get; init; } = 20;
     public int SearchesPerMinute { get; init; } = 60;
+
+    /// <summary>Public intake requests (and their files) per client address per hour.</summary>
+    public int IntakesPerHour { get; init; } = 20;
 }
 
 /// <summary>Per-user limits on expensive or sensitive requests; refusals answer 429, not the default 503.</summary>
@@ -16,6 +19,7 @@ public static class RateLimits
     public const string Exports = "exports";
     public const string SignIn = "sign-in";
     public const string Search = "search";
+    public const string Intake = "intake";
 
     public static IServiceCollection AddSivRateLimits(this IServiceCollection services)
     {
@@ -35,6 +39,10 @@ public static class RateLimits
             options.AddPolicy(Search, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).SearchesPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // The public intake form, per client address: with the proof of work, what keeps a script from flooding the queue.
+            options.AddPolicy(Intake, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).IntakesPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
         });
         return services;
     }

@@ -20,6 +20,9 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
 
     public IReadOnlyList<FromApplicant> FromApplicants { get; private set; } = [];
 
+    /// <summary>Requests from the public intake form waiting for a caseworker.</summary>
+    public int IntakeWaiting { get; private set; }
+
     [NotAudited("The user's own notices: case references and flag types, no personal data.")]
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -27,7 +30,11 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
         Rows = await db.Notifications.AsNoTracking().Where(n => n.UserId == userId).OrderByDescending(n => n.RaisedOn).ThenByDescending(n => n.Id).Take(200)
             .Select(n => new Row(n.Id, n.CaseId, db.Cases.Where(c => c.Id == n.CaseId).Select(c => c.Reference).First(), n.Type, n.RaisedOn, n.ReadAt != null))
             .ToListAsync(ct);
-        if (User.IsInRole(Data.Roles.Caseworker) || User.IsInRole(Data.Roles.Admin)) FromApplicants = await FromApplicantsAsync(userId, User.IsInRole(Data.Roles.Admin), ct);
+        if (User.IsInRole(Data.Roles.Caseworker) || User.IsInRole(Data.Roles.Admin))
+        {
+            FromApplicants = await FromApplicantsAsync(userId, User.IsInRole(Data.Roles.Admin), ct);
+            IntakeWaiting = await db.IntakeSubmissions.CountAsync(s => s.Status == IntakeStatus.Pending, ct);
+        }
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         // Tests sign in hundreds of times from one address; one test checks the limit on its own host.
         Environment.SetEnvironmentVariable("RateLimits__SignInsPerMinute", "100000");
         Environment.SetEnvironmentVariable("RateLimits__SearchesPerMinute", "100000");
+        Environment.SetEnvironmentVariable("RateLimits__IntakesPerHour", "100000");
         // Migrations are a separate step in production too (the app refuses to start on a schema it does not know), and
         // this is the step `migrate` takes: migrations, reference data and the application role's grants, as the owner.
         // The host loads the keys at startup; `migrate` seals what is still in clear, so it needs them first.

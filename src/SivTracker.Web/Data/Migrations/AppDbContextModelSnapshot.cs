@@ -1039,6 +1039,113 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("imports", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.IntakeSubmission", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DateOfBirth")
+                        .HasColumnType("text")
+                        .HasColumnName("date_of_birth");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_id");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Employer")
+                        .HasColumnType("text")
+                        .HasColumnName("employer");
+
+                    b.Property<string>("EmployerType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("employer_type");
+
+                    b.Property<string>("FamilyName")
+                        .HasColumnType("text")
+                        .HasColumnName("family_name");
+
+                    b.Property<string>("GivenNames")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("given_names");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("NativeName")
+                        .HasColumnType("text")
+                        .HasColumnName("native_name");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Phone")
+                        .HasColumnType("text")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("program");
+
+                    b.Property<string>("ProofHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("proof_hash");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateOnly?>("ServiceEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("service_end");
+
+                    b.Property<DateOnly?>("ServiceStart")
+                        .HasColumnType("date")
+                        .HasColumnName("service_start");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_intake_submissions");
+
+                    b.HasIndex("ProofHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_intake_submissions_proof_hash");
+
+                    b.HasIndex("OrganisationId", "Status", "SubmittedAt")
+                        .HasDatabaseName("ix_intake_submissions_organisation_id_status_submitted_at");
+
+                    b.ToTable("intake_submissions", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1112,6 +1219,10 @@ namespace SivTracker.Web.Data.Migrations
                     b.Property<Guid?>("CreatedById")
                         .HasColumnType("uuid")
                         .HasColumnName("created_by_id");
+
+                    b.Property<bool>("IntakeOpen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("intake_open");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -2177,6 +2288,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("from_applicant");
 
+                    b.Property<Guid?>("IntakeSubmissionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("intake_submission_id");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
@@ -2235,6 +2350,10 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasIndex("DocumentItemId")
                         .HasDatabaseName("ix_stored_files_document_item_id");
+
+                    b.HasIndex("IntakeSubmissionId")
+                        .HasDatabaseName("ix_stored_files_intake_submission_id")
+                        .HasFilter("intake_submission_id is not null");
 
                     b.HasIndex("OrganisationId")
                         .HasDatabaseName("ix_stored_files_organisation_id");

@@ -149,7 +149,7 @@ public class Files(AppDbContext db, SealedFiles sealedFiles, Files.Handler handl
             TempData["Flash"] = replaced?.File is null ? T("{0}: file stored.", Checklist.Label(item.Kind))
                 : T("{0}: new version stored; the earlier one stays in its history.", Checklist.Label(item.Kind));
             return RedirectToPage("./Documents", new { id });
-        }, message => Back(id, item.Id, message), ct);
+        }, (_, message) => Back(id, item.Id, message), ct);
     }
 
     /// <summary>Stores a file on a person: a tazkira or passport scan, a photo, anything not on a checklist.</summary>
@@ -180,7 +180,7 @@ public class Files(AppDbContext db, SealedFiles sealedFiles, Files.Handler handl
             if (refusal is not null) return BackToPerson(refusal);
             TempData["Flash"] = T("{0}: file stored.", Labels.For(kind));
             return RedirectToPage("/Applicants/Details", new { id = person.Id });
-        }, BackToPerson, ct);
+        }, (_, message) => BackToPerson(message), ct);
     }
 
     private sealed record Replaced(bool Found, StoredFile? File);
@@ -326,7 +326,7 @@ public sealed class StreamedUploadAttribute : Attribute, IResourceFilter
 public static class StreamedForm
 {
     public static async Task<IActionResult> ReceiveAsync(HttpContext context, Func<IReadOnlyDictionary<string, string>, string, Stream, Task<IActionResult>> store,
-        Func<string, IActionResult> back, CancellationToken ct)
+        Func<IReadOnlyDictionary<string, string>, string, IActionResult> back, CancellationToken ct)
     {
         var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -357,7 +357,7 @@ public static class StreamedForm
                 return await store(fields, name, section.Body);
             }
         }
-        return back(T("Choose a file or take a photo."));
+        return back(fields, T("Choose a file or take a photo."));
     }
 
     private static string? FieldName(MultipartSection section) =>

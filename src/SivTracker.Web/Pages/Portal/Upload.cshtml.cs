@@ -40,6 +40,6 @@ public class Upload(AppDbContext db, Files.Handler files) : PageModel
             if (await files.StoreOnItemAsync(item.CaseId, item, null, name, body, null, fromApplicant: true, ct) is { } refusal) return Back(refusal);
             TempData["Flash"] = T("{0}: received. Your caseworker will check it.", Checklist.Label(item.Kind));
             return Redirect("/Portal");
-        }, Back, ct);
+        }, (_, message) => Back(message), ct);
     }
 }
