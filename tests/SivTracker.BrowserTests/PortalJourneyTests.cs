@@ -150,4 +150,55 @@ public class PortalJourneyTests(BrowserFixture fixture)
         }
         await phone.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task SomeoneNotYetKnown_AsksForHelpInPashto_FromAPhone_AndTheCaseworkerRegistersThem()
+    {
+        await using (var scope = fixture.Database.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Organisations.Where(o => o.Id == fixture.Users.OrganisationA.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.IntakeOpen, true));
+        }
+        var form = $"/Portal/Intake?o={fixture.Users.OrganisationA.Slug}";
+        var phone = await fixture.NewPageAsync(width: 375);
+        foreach (var language in Text.Languages)
+        {
+            await phone.GotoAsync(form);
+            await phone.Locator("#language-picker").SelectOptionAsync(language.Code);
+            await Expect(phone.Locator("html")).ToHaveAttributeAsync("lang", language.Code);
+            await BrowserFixture.CheckPageAsync(phone, $"88-intake-{language.Code}");
+        }
+        var given = $"Gul{Guid.NewGuid():N}"[..12];
+        await phone.Locator("#Input_GivenNames").FillAsync(given);
+        await phone.Locator("#Input_FamilyName").FillAsync("Wardak");
+        await phone.Locator("#Input_NativeName").FillAsync("ګل وردګ");
+        await phone.Locator("#Input_DateOfBirth").FillAsync("۱۳۶۸");
+        await phone.Locator("#Input_Phone").FillAsync("+93 78 123 4567");
+        await phone.Locator("#Input_EmployerType").SelectOptionAsync("UsMilitary");
+        await phone.Locator("#Input_Employer").FillAsync("Camp Leatherneck");
+        await phone.Locator("#Input_ServiceStart").FillAsync("2010-04-01");
+        // The browser does the proof of work, then sends.
+        await phone.Locator("main button.primary").ClickAsync();
+        await Expect(phone.Locator("h1")).ToHaveTextAsync(Text.All(Text.Languages[2])["Thank you: your request was sent"], new() { Timeout = 30_000 });
+        await Expect(phone.Locator("main")).Not.ToContainTextAsync(given);
+        await phone.Locator("input[capture]").SetInputFilesAsync(new FilePayload { Name = "badge.jpg", MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xE0, .. new byte[2000]] });
+        await phone.Locator("main form button").ClickAsync();
+        await Expect(phone.Locator("main ul")).ToContainTextAsync("badge.jpg");
+        var overflow = await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"The intake page is {overflow}px wider than a 375px screen");
+        await BrowserFixture.CheckPageAsync(phone, "89-intake-sent-ps-AF");
+        await phone.Context.CloseAsync();
+
+        var caseworker = await fixture.SignedInAsync(fixture.Users.CaseworkerA.Email!);
+        await caseworker.GotoAsync("/Applicants/Intake");
+        var request = caseworker.Locator("section[id^='intake-']", new() { HasText = given });
+        await Expect(request).ToContainTextAsync("Camp Leatherneck");
+        await Expect(request).ToContainTextAsync("badge.jpg");
+        await BrowserFixture.CheckPageAsync(caseworker, "90-intake-queue");
+        await request.Locator("button.primary").ClickAsync();
+        await Expect(caseworker.Locator("h1")).ToHaveTextAsync($"{given} Wardak");
+        await Expect(caseworker.Locator("main")).ToContainTextAsync("Camp Leatherneck");
+        await Expect(caseworker.Locator("main")).ToContainTextAsync("badge.jpg");
+        await caseworker.Context.CloseAsync();
+    }
 }
