@@ -12,6 +12,20 @@ public class LayoutTests(BrowserFixture fixture)
     private static readonly string[] MainPages = ["/", "/Applicants", "/Interpreters", "/Cases", "/Review", "/Reports", "/Admin/Users", "/Admin/Import", "/Admin/Audit", "/Admin/Retention", "/Notifications"];
 
     [Fact]
+    public async Task TheAccessibilityCheck_FailsOnASeriousViolation()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await BrowserFixture.CheckPageAsync(page, "00-accessibility-probe", screenshot: false);
+        // An image with no text alternative and a field with no label: what every page check must catch.
+        await page.EvaluateAsync("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/favicon.svg\"><input id=unlabelled>')");
+        var failure = await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => BrowserFixture.CheckPageAsync(page, "00-accessibility-probe", screenshot: false));
+        Assert.Contains("image-alt", failure.Message);
+        Assert.Contains("label", failure.Message);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task MainPages_FitA375PixelScreen_AndSayWhereYouAreInTheTitle()
     {
         // Charts and tables with rows in them are what grows wide.
