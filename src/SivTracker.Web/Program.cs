@@ -1,3 +1,4 @@
+using SivTracker.Web.Api;
 using SivTracker.Web.Cli;
 using SivTracker.Web.Hosting;
 using SivTracker.Web.Infrastructure;
@@ -35,6 +36,7 @@ await app.PrepareDatabaseAsync();
 app.UseSivPipeline();
 app.MapSivHealth();
 app.MapRazorPages();
+app.MapSivApi();
 await app.RunAsync();
 return 0;
 

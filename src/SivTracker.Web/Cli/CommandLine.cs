@@ -61,6 +61,7 @@ public static class CommandLine
             MigrateDocumentsCommand.Create(services),
             RecomputeClocksCommand.Create(services),
             CreateAdminCommand.Create(services, input),
+            CreateTokenCommand.Create(services),
         };
         // The same name in help whichever process hosts the commands (tests run them inside the test host).
         root.HelpName = "SivTracker.Web";

@@ -102,6 +102,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<PortalMessage> PortalMessages => Set<PortalMessage>();
     public DbSet<PortalAccount> PortalAccounts => Set<PortalAccount>();
     public DbSet<IntakeSubmission> IntakeSubmissions => Set<IntakeSubmission>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
@@ -154,6 +155,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // One request per solved challenge: a replayed proof meets this index.
         modelBuilder.Entity<IntakeSubmission>().HasIndex(s => s.ProofHash).IsUnique();
         modelBuilder.Entity<IntakeSubmission>().HasIndex(s => new { s.OrganisationId, s.Status, s.SubmittedAt });
+        // A request's bearer secret names its token before any organisation is known.
+        modelBuilder.Entity<ApiToken>().HasIndex(t => t.SecretHash).IsUnique();
         modelBuilder.Entity<StoredFile>().HasIndex(f => f.IntakeSubmissionId).HasFilter("intake_submission_id is not null");
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.HasPostgresExtension("intarray");

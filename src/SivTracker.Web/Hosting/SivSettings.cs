@@ -71,6 +71,7 @@ public static class SivSettings
             v.RuleFor(s => s.SignInsPerMinute).GreaterThan(0);
             v.RuleFor(s => s.SearchesPerMinute).GreaterThan(0);
             v.RuleFor(s => s.IntakesPerHour).GreaterThan(0);
+            v.RuleFor(s => s.ApiRequestsPerMinute).GreaterThan(0);
         });
         services.AddSettings<IntakeSettings>("Intake", v => v.RuleFor(s => s.ProofBits).InclusiveBetween(0, 28));
         services.AddSettings<Backlog.DashboardSettings>("Dashboard", v => v.RuleFor(s => s.CacheSeconds).InclusiveBetween(0, 86_400));

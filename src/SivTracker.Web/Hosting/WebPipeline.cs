@@ -10,6 +10,8 @@ public static class WebPipeline
 {
     public static IServiceCollection AddSivWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        // The API speaks in names ("Running", "AF602B"), as the pages and exports do, never in enum numbers.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddRazorPages(options => Auth.ApplyConventions(options.Conventions))
             // Page validators own every rule; MVC's implicit [Required] for non-nullable strings would add a second, vaguer message.
             .AddMvcOptions(options =>

@@ -49,6 +49,8 @@ public sealed class Audit(AppDbContext db, IHttpContextAccessor http, TimeProvid
     private void Add(string action, string? entityType, string? entityId, string? details, Guid? organisationId, Guid? userId)
     {
         var user = http.HttpContext?.User;
+        // A request made with an API token is the token's doing: its name leads the row.
+        if (ApiAuth.TokenName(user) is { } token) details = details is null ? $"api token '{token}'" : $"api token '{token}'; {details}";
         db.AuditEvents.Add(new AuditEvent
         {
             OrganisationId = organisationId ?? user?.OrganisationId(), At = time.GetUtcNow(), UserId = userId ?? user?.UserId(), Action = action,

@@ -321,4 +321,12 @@ public static class AuditActions
 
     /// <summary>An admin opened or closed the organisation's public intake form.</summary>
     public const string IntakeSwitched = "intake.switched";
+
+    // The API.
+
+    /// <summary>An API token was made (on the API access page or with create-token); details give its scopes.</summary>
+    public const string ApiTokenCreated = "api-token.created";
+
+    /// <summary>An admin revoked an API token.</summary>
+    public const string ApiTokenRevoked = "api-token.revoked";
 }

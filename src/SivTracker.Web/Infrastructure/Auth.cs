@@ -168,6 +168,7 @@ public static class Auth
             .AddPolicy(Policies.Admin, policy => policy.RequireClaim(OrganisationClaim).RequireRole(Roles.Admin))
             .AddPolicy(Policies.SystemAdmin, policy => policy.RequireRole(Roles.SystemAdmin));
         services.AddSivPortal(plainHttpAllowed);
+        ApiAuth.AddSivApi(services);
         return services;
     }
 

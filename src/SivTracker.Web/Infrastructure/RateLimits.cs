@@ -9,6 +9,9 @@ public sealed record RateLimitSettings
     public int SignInsPerMinute { get; init; } = 20;
     public int SearchesPerMinute { get; init; } = 60;
 
+    /// <summary>API requests per token per minute.</summary>
+    public int ApiRequestsPerMinute { get; init; } = 600;
+
     /// <summary>Public intake requests (and their files) per client address per hour.</summary>
     public int IntakesPerHour { get; init; } = 20;
 }
@@ -20,6 +23,7 @@ public static class RateLimits
     public const string SignIn = "sign-in";
     public const string Search = "search";
     public const string Intake = "intake";
+    public const string Api = "api";
 
     public static IServiceCollection AddSivRateLimits(this IServiceCollection services)
     {
@@ -29,6 +33,18 @@ public static class RateLimits
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Says when to come back, so a well-behaved client waits instead of hammering.
+            options.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                return ValueTask.CompletedTask;
+            };
+            options.AddPolicy(Api, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.FindFirst(ApiAuth.TokenClaim)?.Value ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).ApiRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.AddPolicy(Exports, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.User.UserId()?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = Limits(context).ExportsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));

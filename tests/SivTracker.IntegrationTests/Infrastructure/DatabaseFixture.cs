@@ -72,6 +72,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("RateLimits__SignInsPerMinute", "100000");
         Environment.SetEnvironmentVariable("RateLimits__SearchesPerMinute", "100000");
         Environment.SetEnvironmentVariable("RateLimits__IntakesPerHour", "100000");
+        Environment.SetEnvironmentVariable("RateLimits__ApiRequestsPerMinute", "100000");
         // Migrations are a separate step in production too (the app refuses to start on a schema it does not know), and
         // this is the step `migrate` takes: migrations, reference data and the application role's grants, as the owner.
         // The host loads the keys at startup; `migrate` seals what is still in clear, so it needs them first.

@@ -44,6 +44,18 @@ public class Index(AppDbContext db, ClockSettings settings, Audit audit) : PageM
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
         var f = Filters;
+        (Rows, HasMore) = await ListAsync(db, settings, f, PageSize, ct);
+        // Each row names a principal: paging through the list must leave a trail, as opening each case does.
+        await audit.RecordNowAsync(AuditActions.CaseListViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", f.Stage),
+            ("state", f.State), ("caseworker", f.Caseworker), ("overdue", f.Overdue), ("approaching", f.Approaching), ("after", f.After)), ct: ct);
+    }
+
+    /// <summary>
+    /// The case list's one query, for the page and the API: the filters, most overdue first, then the longest held,
+    /// a page at a time after the case named by <see cref="Filter.After"/>.
+    /// </summary>
+    public static async Task<(IReadOnlyList<Row> Rows, bool HasMore)> ListAsync(AppDbContext db, ClockSettings settings, Filter f, int limit, CancellationToken ct)
+    {
         var cases = db.Cases.AsNoTracking();
         if (f.Program is { } program) cases = cases.Where(c => c.Program == program);
         if (!string.IsNullOrEmpty(f.Stage)) cases = cases.Where(c => c.CurrentStageCode == f.Stage);
@@ -60,17 +72,13 @@ public class Index(AppDbContext db, ClockSettings settings, Audit audit) : PageM
         {
             cases = cases.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.DaysOver ?? -1, c.GovernmentDays, c.Id), ValueTuple.Create(cursor.Over, cursor.GovernmentDays, cursor.Id)));
         }
-        var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(PageSize + 1)
+        var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(limit + 1)
             .Select(c => new Row(c.Id, c.Reference, Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
                 c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, c.GovernmentDays, c.LimitDays, c.DaysOver,
                 c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
                 db.CaseFlags.Count(f => f.CaseId == c.Id && f.ClearedOn == null)))
             .ToListAsync(ct);
-        HasMore = rows.Count > PageSize;
-        Rows = rows.Take(PageSize).ToList();
-        // Each row names a principal: paging through the list must leave a trail, as opening each case does.
-        await audit.RecordNowAsync(AuditActions.CaseListViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", f.Stage),
-            ("state", f.State), ("caseworker", f.Caseworker), ("overdue", f.Overdue), ("approaching", f.Approaching), ("after", f.After)), ct: ct);
+        return (rows.Take(limit).ToList(), rows.Count > limit);
     }
 
     public object RouteFor(Guid? after) => new { Filters.Program, Filters.Stage, Filters.State, Filters.Caseworker, Filters.Overdue, Filters.Approaching, After = after };

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SivTracker.IntegrationTests.Infrastructure;
+using SivTracker.Web.Cli;
+using SivTracker.Web.Data;
+using SivTracker.Web.Domain;
+using SivTracker.Web.Infrastructure;
+
+namespace SivTracker.IntegrationTests.Api;
+
+/// <summary>The API's first part: tokens made and revoked, their scopes, their organisation, and reads as the pages read.</summary>
+public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
+{
+    private TestUsers _users = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _users = await TestUsers.CreateAsync(Fixture);
+    }
+
+    /// <summary>create-token as an operator runs it; the token is the last line of its output.</summary>
+    private async Task<string> TokenAsync(string slug, string scopes, string name = "donor CRM", int days = 90)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await CommandLine.RunAsync(Fixture.Factory.Services, ["create-token", "--org", slug, "--name", name, "--scopes", scopes, "--expires-in-days", $"{days}"],
+            new StringReader(""), output, error);
+        Assert.True(exit == 0, error.ToString());
+        return output.ToString().TrimEnd().Split('\n')[^1].Trim();
+    }
+
+    private HttpClient Client(string? token)
+    {
+        var client = Fixture.Factory.CreateClient(new() { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false });
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    [Fact]
+    public async Task AToken_ReadsItsOrganisationsCases_WithinItsScopes_AndEveryReadIsAuditedUnderItsName()
+    {
+        var person = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Najibullah", "Ahmadzai");
+        var first = await TestData.CaseAsync(Fixture, _users.OrganisationA.Id, person.Id, "API-1");
+        var second = await TestData.CaseAsync(Fixture, _users.OrganisationA.Id, person.Id, "API-2");
+        var elsewhere = await TestData.CaseAsync(Fixture, _users.OrganisationB.Id, (await TestData.PersonAsync(Fixture, _users.OrganisationB.Id, "Other")).Id, "B-1");
+        var token = await TokenAsync("ngo-a", "cases:read,people:read");
+        Assert.StartsWith(ApiTokens.SecretPrefix, token);
+        using var api = Client(token);
+
+        // Without a token, or with one unknown: 401 as problem details.
+        using var anonymous = Client(null);
+        var refused = await anonymous.GetAsync("/api/v1/cases");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client("sivt_not-a-token").GetAsync("/api/v1/cases")).StatusCode);
+
+        // A page at a time, with the link to the next.
+        var page = JsonDocument.Parse(await api.GetStringAsync("/api/v1/cases?limit=1")).RootElement;
+        Assert.Equal(1, page.GetProperty("items").GetArrayLength());
+        var next = page.GetProperty("next").GetString()!;
+        var rest = JsonDocument.Parse(await api.GetStringAsync(next)).RootElement;
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("next").ValueKind);
+        var references = new[] { page, rest }.SelectMany(p => p.GetProperty("items").EnumerateArray()).Select(i => i.GetProperty("reference").GetString()).Order().ToList();
+        Assert.Equal(["API-1", "API-2"], references);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/api/v1/cases?limit=1000")).StatusCode);
+
+        // One case, with its clock, its version as an ETag, and 304 for a client that has it already.
+        var read = await api.GetAsync($"/api/v1/cases/{first.Id}");
+        var body = JsonDocument.Parse(await read.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("API-1", person.Id.ToString()), (body.GetProperty("reference").GetString(), body.GetProperty("principalId").GetString()));
+        Assert.Equal("NotStarted", body.GetProperty("clock").GetProperty("state").GetString());
+        var etag = read.Headers.ETag!;
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{first.Id}") { Headers = { IfNoneMatch = { etag } } };
+        Assert.Equal(HttpStatusCode.NotModified, (await api.SendAsync(again)).StatusCode);
+
+        // Another organisation's case is not there at all; a person needs people:read, which this token has.
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/cases/{elsewhere.Id}")).StatusCode);
+        var who = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/people/{person.Id}")).RootElement;
+        Assert.Equal("Najibullah", who.GetProperty("givenNames").GetString());
+
+        // A token without the scope: 403.
+        using var narrow = Client(await TokenAsync("ngo-a", "reports:read", "board report"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await narrow.GetAsync($"/api/v1/cases/{first.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await narrow.GetAsync($"/api/v1/people/{person.Id}")).StatusCode);
+
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        var rows = await db.AuditEvents.Where(a => a.EntityId == first.Id.ToString() || a.EntityId == person.Id.ToString() || a.Action == AuditActions.CaseListViewed)
+            .Where(a => a.Details != null && a.Details.StartsWith("api token 'donor CRM'")).Select(a => a.Action).ToListAsync();
+        Assert.Contains(AuditActions.CaseViewed, rows);
+        Assert.Contains(AuditActions.PersonViewed, rows);
+        Assert.Contains(AuditActions.CaseListViewed, rows);
+        Assert.NotNull(second);
+    }
+
+    [Fact]
+    public async Task AnAdmin_MakesAndRevokesTokensOnTheApiAccessPage_AndExpiredOrRevokedTokensOpenNothing()
+    {
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+        var refused = await admin.PostFormAsync("/Admin/ApiAccess?handler=Create", AppClient.Form(("Name", "sheet sync"), ("Days", "90")), tokenSource: "/Admin/ApiAccess");
+        Assert.Contains("at least one scope", Html.FieldError(await refused.Content.ReadAsStringAsync(), "Name"));
+        var made = await admin.PostFormAsync("/Admin/ApiAccess?handler=Create", AppClient.Form(("Name", "sheet sync"), ("Scopes", "cases:read"), ("Days", "30")),
+            tokenSource: "/Admin/ApiAccess");
+        var secret = Html.Parse(await made.Content.ReadAsStringAsync()).QuerySelector("#new-token ~ p code")!.TextContent;
+        using var api = Client(secret);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/cases")).StatusCode);
+        await using (var scope = Fixture.Scope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().ApiTokens.SingleAsync(t => t.Name == "sheet sync");
+            Assert.Equal(ApiTokens.Hash(secret), stored.SecretHash);
+            Assert.NotNull(stored.LastUsedAt);
+        }
+
+        // Another organisation's admin neither sees nor revokes it.
+        using var otherAdmin = new AppClient(Fixture.Factory);
+        await otherAdmin.SignInAsync(_users.AdminB.Email!, TestUsers.Password);
+        Assert.DoesNotContain("sheet sync", await otherAdmin.GetHtmlAsync("/Admin/ApiAccess"));
+        var revoke = Html.Parse(await admin.GetHtmlAsync("/Admin/ApiAccess")).QuerySelector("form[action*='handler=Revoke']")!.GetAttribute("action")!;
+        Assert.Equal(HttpStatusCode.NotFound, (await otherAdmin.PostFormAsync(revoke, [], tokenSource: "/Admin/ApiAccess")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync(revoke, [], tokenSource: "/Admin/ApiAccess")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/cases")).StatusCode);
+
+        using var shortLived = Client(await TokenAsync("ngo-a", "cases:read", "one day", days: 1));
+        Assert.Equal(HttpStatusCode.OK, (await shortLived.GetAsync("/api/v1/cases")).StatusCode);
+        Fixture.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await shortLived.GetAsync("/api/v1/cases")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCommand_RefusesWhatATokenCannotBe_AndTooManyRequestsAreToldWhenToComeBack()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(2, await CommandLine.RunAsync(Fixture.Factory.Services, ["create-token", "--org", "ngo-a", "--name", "x", "--scopes", "cases:delete"],
+            new StringReader(""), output, error));
+        Assert.Contains("Unknown scope 'cases:delete'", error.ToString());
+        Assert.Equal(1, await CommandLine.RunAsync(Fixture.Factory.Services, ["create-token", "--org", "nowhere", "--name", "x", "--scopes", "cases:read"],
+            new StringReader(""), output, error));
+
+        var token = await TokenAsync("ngo-a", "cases:read");
+        await using var limited = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, c) =>
+            c.AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimits:ApiRequestsPerMinute"] = "2" })));
+        using var api = limited.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++) answers.Add(await api.GetAsync("/api/v1/cases"));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Select(a => a.StatusCode));
+        Assert.True(int.Parse(answers[2].Headers.GetValues("Retry-After").Single()) > 0);
+    }
+}
