@@ -3,6 +3,7 @@ using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
 using CaseList = SivTracker.Web.Pages.Cases.Index;
+using ChangeStage = SivTracker.Web.Pages.Cases.ChangeStage;
 
 namespace SivTracker.Web.Api;
 
@@ -37,6 +38,7 @@ public static class ApiEndpoints
         api.MapGet("/cases", ListCasesAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
         api.MapGet("/cases/{id:guid}", ReadCaseAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
         api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead));
+        api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
         return app;
     }
 
@@ -85,6 +87,56 @@ public static class ApiEndpoints
         return Tagged(http, p.Version, new PersonDetail(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.DateOfBirth, p.DateOfBirthPrecision, p.Relationship,
             p.PrincipalId, p.CurrentCountry, family));
     }
+
+    public sealed record StageEventRequest(string? To, DateOnly? EffectiveOn, string? Note, string? Reason, Guid? Corrects);
+
+    /// <summary>
+    /// Records a stage change (or corrects an earlier event) through the stage-change handler the page uses. The case's
+    /// ETag must come back as If-Match, so a change made from a stale read is 412, never a lost update; an
+    /// Idempotency-Key (a UUID) makes a retried request record one event.
+    /// </summary>
+    private static async Task<IResult> RecordStageAsync(Guid id, StageEventRequest body, HttpContext http, AppDbContext db, ChangeStage.Handler handler, CancellationToken ct)
+    {
+        if (!await db.Cases.AnyAsync(c => c.Id == id, ct)) return NotFound();
+        if (Version(http) is not { } version)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, detail: Text.T("Send the case's ETag as If-Match, so a change made from a stale read is refused."));
+        }
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        Guid idempotencyKey = Guid.NewGuid();
+        if (key.Length > 0 && !Guid.TryParse(key, out idempotencyKey))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
+        }
+        var result = await handler.RecordAsync(id, new ChangeStage.Command
+        {
+            To = body.To, EffectiveOn = body.EffectiveOn, Note = body.Note, Reason = body.Reason, Corrects = body.Corrects, IdempotencyKey = idempotencyKey, Version = version,
+        }, null, ct);
+        switch (result.Outcome)
+        {
+            case ChangeStage.Outcome.NotFound:
+                return NotFound();
+            case ChangeStage.Outcome.Conflict:
+                return Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, detail: Text.T("The case changed since this ETag was read. Read it again, then decide."));
+            case ChangeStage.Outcome.Refused:
+                return Refused(result.Errors);
+        }
+        var now = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Version, c.CurrentStageCode }).FirstAsync(ct);
+        http.Response.Headers.ETag = $"\"{now.Version}\"";
+        // A retried request finds its event recorded already: the same answer, and nothing recorded twice.
+        return result.Outcome == ChangeStage.Outcome.AlreadyRecorded
+            ? Results.Ok(new { stage = now.CurrentStageCode, alreadyRecorded = true })
+            : Results.Created($"/api/v1/cases/{id}", new { stage = now.CurrentStageCode, alreadyRecorded = false });
+    }
+
+    /// <summary>The version an If-Match names, from a strong ETag ("12345"); null when there is none.</summary>
+    private static uint? Version(HttpContext http) =>
+        http.Request.Headers.IfMatch.ToString().Trim() is { Length: > 2 } tag && tag[0] == '"' && tag[^1] == '"' && uint.TryParse(tag[1..^1], out var version) ? version : null;
+
+    /// <summary>The handler's named errors as RFC 9457 validation problems: each field (in the API's camelCase) with the page's own message.</summary>
+    private static IResult Refused(IReadOnlyList<FieldError> errors) => Results.ValidationProblem(
+        errors.GroupBy(e => e.Field.Length == 0 ? "" : char.ToLowerInvariant(e.Field[0]) + e.Field[1..]).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+        statusCode: StatusCodes.Status422UnprocessableEntity);
 
     /// <summary>The resource with its version as a strong ETag; a request that already holds it gets 304.</summary>
     private static IResult Tagged<T>(HttpContext http, uint version, T body)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -152,5 +153,48 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         for (var i = 0; i < 3; i++) answers.Add(await api.GetAsync("/api/v1/cases"));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Select(a => a.StatusCode));
         Assert.True(int.Parse(answers[2].Headers.GetValues("Retry-After").Single()) > 0);
+    }
+
+    [Fact]
+    public async Task RecordingAStage_NeedsTheCasesETag_RecordsOneEventPerIdempotencyKey_AndNamesWhatIsWrong()
+    {
+        var person = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Hamid", "Sultani");
+        var @case = await TestData.CaseAsync(Fixture, _users.OrganisationA.Id, person.Id, "API-W");
+        using var reader = Client(await TokenAsync("ngo-a", "cases:read"));
+        using var api = Client(await TokenAsync("ngo-a", "cases:read,cases:write", "case sync"));
+        var path = $"/api/v1/cases/{@case.Id}/stage-events";
+        HttpRequestMessage Post(object body, string? ifMatch, Guid? key = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            if (key is not null) request.Headers.Add("Idempotency-Key", key.ToString());
+            return request;
+        }
+        var etag = (await api.GetAsync($"/api/v1/cases/{@case.Id}")).Headers.ETag!.Tag;
+        var submitted = new { to = "COM_SUBMITTED", effectiveOn = "2026-11-20", note = "Sent by the NGO's sync script." };
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.SendAsync(Post(submitted, etag))).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await api.SendAsync(Post(submitted, null))).StatusCode);
+        var wrong = await api.SendAsync(Post(new { to = "NO_SUCH_STAGE", effectiveOn = "2026-11-20" }, etag));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        var problem = JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _), problem.ToString());
+        var noDate = JsonDocument.Parse(await (await api.SendAsync(Post(new { to = "COM_SUBMITTED" }, etag))).Content.ReadAsStringAsync()).RootElement;
+        Assert.True(noDate.GetProperty("errors").TryGetProperty("effectiveOn", out _), noDate.ToString());
+
+        var key = Guid.NewGuid();
+        var first = await api.SendAsync(Post(submitted, etag, key));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        // The same request again (a retry after a lost answer) records nothing more.
+        var retry = await api.SendAsync(Post(submitted, etag, key));
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        // Another change made from the old ETag is refused: someone (here, the first request) changed the case since.
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await api.SendAsync(Post(new { to = "COM_APPROVED", effectiveOn = "2026-11-25" }, etag, Guid.NewGuid()))).StatusCode);
+
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        Assert.Equal(1, await db.StageEvents.CountAsync(e => e.CaseId == @case.Id && e.ToStageCode == "COM_SUBMITTED"));
+        Assert.Equal("COM_SUBMITTED", (await db.Cases.SingleAsync(c => c.Id == @case.Id)).CurrentStageCode);
+        Assert.Contains(await db.AuditEvents.Where(a => a.EntityId == @case.Id.ToString()).Select(a => a.Details).ToListAsync(), d => d != null && d.StartsWith("api token 'case sync'"));
     }
 }
