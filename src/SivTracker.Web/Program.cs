@@ -16,6 +16,7 @@ builder.Services.AddSivHealth();
 builder.Services.AddSivAuth(builder.Configuration, builder.Environment);
 SmtpEmailSender.AddSivEmail(builder.Services);
 builder.Services.AddSivWeb(builder.Configuration);
+builder.Services.AddSivApiDocument();
 
 var app = builder.Build();
 try

@@ -39,6 +39,7 @@ public static class ApiEndpoints
         api.MapGet("/cases/{id:guid}", ReadCaseAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
         api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead));
         api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiDocument.ReaderPolicy);
         return app;
     }
 
@@ -148,4 +149,56 @@ public static class ApiEndpoints
 
     /// <summary>Missing and another organisation's look the same: the data filter never shows the other.</summary>
     private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: Text.T("Nothing with this id in your organisation."));
+}
+
+/// <summary>
+/// The API's OpenAPI document (/openapi/v1.json), generated from the endpoints, with the bearer token and the scope each
+/// operation needs: for signed-in staff and for tokens, not for the world.
+/// </summary>
+public static class ApiDocument
+{
+    public const string ReaderPolicy = "api-document";
+
+    public static IServiceCollection AddSivApiDocument(this IServiceCollection services)
+    {
+        services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new Microsoft.OpenApi.OpenApiInfo
+                {
+                    Title = "SivTracker API", Version = "v1",
+                    Description = "Cases and people of the token's organisation. Send the token as Authorization: Bearer <token>; each operation names the scope it needs.",
+                };
+                document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["token"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+                {
+                    Type = Microsoft.OpenApi.SecuritySchemeType.Http, Scheme = "bearer",
+                    Description = "An API token from Admin → API access or create-token.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var scopes = context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+                    .Select(a => a.Policy).Where(p => p?.StartsWith("api:", StringComparison.Ordinal) == true).Select(p => p![4..]).ToList();
+                if (scopes.Count > 0)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement
+                    {
+                        [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("token", context.Document)] = scopes,
+                    });
+                }
+                return Task.CompletedTask;
+            });
+        });
+        services.AddAuthorizationBuilder().AddPolicy(ReaderPolicy, policy => policy
+            .AddAuthenticationSchemes(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme, ApiAuth.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(Auth.OrganisationClaim));
+        return services;
+    }
 }

@@ -197,4 +197,30 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal("COM_SUBMITTED", (await db.Cases.SingleAsync(c => c.Id == @case.Id)).CurrentStageCode);
         Assert.Contains(await db.AuditEvents.Where(a => a.EntityId == @case.Id.ToString()).Select(a => a.Details).ToListAsync(), d => d != null && d.StartsWith("api token 'case sync'"));
     }
+
+    [Fact]
+    public async Task TheOpenApiDocument_ListsEveryEndpoint_EachWithTheScopeItNeeds_ForStaffAndTokensOnly()
+    {
+        using var api = Client(await TokenAsync("ngo-a", "cases:read"));
+        var document = JsonDocument.Parse(await api.GetStringAsync("/openapi/v1.json")).RootElement;
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("token").GetProperty("scheme").GetString());
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete").Select(o => (Path: path.Name, o.Name, Operation: o.Value)))
+            .ToList();
+        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/people/{id}", "post /api/v1/cases/{id}/stage-events"],
+            operations.Select(o => $"{o.Name} {o.Path}").Order(StringComparer.Ordinal).ToList());
+        foreach (var (path, method, operation) in operations)
+        {
+            var scopes = operation.GetProperty("security")[0].GetProperty("token").EnumerateArray().Select(s => s.GetString()).ToList();
+            Assert.True(scopes.Count > 0 && scopes.All(s => ApiTokens.Scopes.Contains(s!)), $"{method} {path}: {string.Join(", ", scopes)}");
+        }
+
+        using var admin = new AppClient(Fixture.Factory);
+        await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/openapi/v1.json")).StatusCode);
+        using var anonymous = new AppClient(Fixture.Factory);
+        var refused = await anonymous.GetAsync("/openapi/v1.json");
+        Assert.True(refused.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Redirect, $"{(int)refused.StatusCode}");
+    }
 }
