@@ -39,6 +39,7 @@ public static class ApiEndpoints
         api.MapGet("/cases/{id:guid}", ReadCaseAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
         api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead));
         api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
+        api.MapGet("/reports/{name}", ReportAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.ReportsRead)).RequireRateLimiting(RateLimits.Exports);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiDocument.ReaderPolicy);
         return app;
     }
@@ -128,6 +129,25 @@ public static class ApiEndpoints
         return result.Outcome == ChangeStage.Outcome.AlreadyRecorded
             ? Results.Ok(new { stage = now.CurrentStageCode, alreadyRecorded = true })
             : Results.Created($"/api/v1/cases/{id}", new { stage = now.CurrentStageCode, alreadyRecorded = false });
+    }
+
+    /// <summary>
+    /// One of the reports, streamed as the export streams it (and audited as an export): JSON, or CSV for a client that
+    /// asks with Accept: text/csv. Names are never included: the pages add them only for an admin who asks.
+    /// </summary>
+    private static async Task ReportAsync(string name, HttpContext http, Exports.ReportExporter exporter, SivProgram? program, StepModel? stepModel,
+        Guid? caseworker, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        if (Exports.Report.Find(name) is not { } report)
+        {
+            await NotFound().ExecuteAsync(http);
+            return;
+        }
+        var csv = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+        var format = csv ? Exports.ExportFormat.Csv : Exports.ExportFormat.Json;
+        http.Response.ContentType = Exports.ReportExporter.ContentType(format);
+        var filter = new Exports.ReportFilter { Program = program, StepModel = stepModel, CaseworkerId = caseworker, From = from, To = to };
+        await exporter.ExportAsync(report, filter, http.User.OrganisationId()!.Value, format, http.Response.Body, null, ct);
     }
 
     /// <summary>The version an If-Match names, from a strong ETag ("12345"); null when there is none.</summary>

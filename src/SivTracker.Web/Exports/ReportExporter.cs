@@ -6,7 +6,7 @@ using SivTracker.Web.Infrastructure;
 
 namespace SivTracker.Web.Exports;
 
-public enum ExportFormat { Csv, Xlsx }
+public enum ExportFormat { Csv, Xlsx, Json }
 
 /// <summary>
 /// Where reports read from: a read-only replica when ConnectionStrings:Reports is set, so long exports never load the
@@ -37,8 +37,12 @@ public sealed class ReportsDatabase(NpgsqlDataSource? replica)
 /// </summary>
 public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Audit audit, ILogger<ReportExporter> logger)
 {
-    public static string ContentType(ExportFormat format) =>
-        format == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public static string ContentType(ExportFormat format) => format switch
+    {
+        ExportFormat.Csv => "text/csv; charset=utf-8",
+        ExportFormat.Json => "application/json; charset=utf-8",
+        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
 
     public static string FileName(Report report, ExportFormat format, DateOnly today) =>
         $"sivtracker-{report.Name}-{today:yyyy-MM-dd}.{format.ToString().ToLowerInvariant()}";
@@ -57,9 +61,12 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
             try
             {
                 var data = CountedAsync(report.RowsAsync(connection, organisationId, filter, ct), sent);
-                rows = format == ExportFormat.Csv
-                    ? await ReportWriters.WriteCsvAsync(output, report.Columns(filter), data, ct)
-                    : await ReportWriters.WriteXlsxAsync(output, report.Name, report.Columns(filter), data, ct);
+                rows = format switch
+                {
+                    ExportFormat.Csv => await ReportWriters.WriteCsvAsync(output, report.Columns(filter), data, ct),
+                    ExportFormat.Json => await ReportWriters.WriteJsonAsync(output, report.Columns(filter), data, ct),
+                    _ => await ReportWriters.WriteXlsxAsync(output, report.Name, report.Columns(filter), data, ct),
+                };
             }
             finally
             {

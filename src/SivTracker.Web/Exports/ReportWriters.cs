@@ -46,6 +46,41 @@ public static class ReportWriters
     }
 
     /// <summary>
+    /// JSON for the API: an array of objects keyed by the report's columns, written row by row as they stream in. Dates
+    /// are ISO 8601 dates; figures stay numbers.
+    /// </summary>
+    public static async Task<int> WriteJsonAsync(Stream output, IReadOnlyList<string> columns, IAsyncEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        await using var json = new System.Text.Json.Utf8JsonWriter(output);
+        json.WriteStartArray();
+        var count = 0;
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                json.WritePropertyName(columns[i]);
+                switch (row[i])
+                {
+                    case null: json.WriteNullValue(); break;
+                    case int or long or short or decimal or double or float: json.WriteRawValue(Convert.ToString(row[i], System.Globalization.CultureInfo.InvariantCulture)!); break;
+                    case bool b: json.WriteBooleanValue(b); break;
+                    case DateOnly d: json.WriteStringValue(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)); break;
+                    case DateTime d: json.WriteStringValue(DateOnly.FromDateTime(d).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)); break;
+                    default: json.WriteStringValue(Text(row[i])); break;
+                }
+            }
+            json.WriteEndObject();
+            count++;
+            // A few kilobytes at a time to the client, never the whole report in memory.
+            if (json.BytesPending > 16 * 1024) await json.FlushAsync(ct);
+        }
+        json.WriteEndArray();
+        await json.FlushAsync(ct);
+        return count;
+    }
+
+    /// <summary>
     /// XLSX through SpreadCheetah, which streams rows straight into the zip: an export of any size holds one row in
     /// memory. Dates are date cells and figures are numbers; text goes in as text, which a spreadsheet never runs as a
     /// formula, so it needs no apostrophe (only CSV does).

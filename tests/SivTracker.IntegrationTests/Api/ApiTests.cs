@@ -208,7 +208,7 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete").Select(o => (Path: path.Name, o.Name, Operation: o.Value)))
             .ToList();
-        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/people/{id}", "post /api/v1/cases/{id}/stage-events"],
+        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/people/{id}", "get /api/v1/reports/{name}", "post /api/v1/cases/{id}/stage-events"],
             operations.Select(o => $"{o.Name} {o.Path}").Order(StringComparer.Ordinal).ToList());
         foreach (var (path, method, operation) in operations)
         {
@@ -222,5 +222,32 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var anonymous = new AppClient(Fixture.Factory);
         var refused = await anonymous.GetAsync("/openapi/v1.json");
         Assert.True(refused.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Redirect, $"{(int)refused.StatusCode}");
+    }
+
+    [Fact]
+    public async Task AReport_StreamsAsJsonOrCsv_AndIsAuditedAsAnExport()
+    {
+        var person = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Hamid", "Sultani");
+        await TestData.CaseAsync(Fixture, _users.OrganisationA.Id, person.Id, "RPT-1");
+        using var api = Client(await TokenAsync("ngo-a", "reports:read", "board report"));
+
+        var rows = JsonDocument.Parse(await api.GetStringAsync("/api/v1/reports/cases")).RootElement;
+        var row = rows.EnumerateArray().Single();
+        Assert.Equal("RPT-1", row.EnumerateObject().First(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() == "RPT-1").Value.GetString());
+        Assert.DoesNotContain("Hamid", rows.ToString());
+
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/backlog") { Headers = { Accept = { new MediaTypeWithQualityHeaderValue("text/csv") } } };
+        var csv = await api.SendAsync(csvRequest);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(",", (await csv.Content.ReadAsStringAsync()).Split('\n')[0]);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/v1/reports/no-such-report")).StatusCode);
+        using var cases = Client(await TokenAsync("ngo-a", "cases:read"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await cases.GetAsync("/api/v1/reports/backlog")).StatusCode);
+
+        await using var scope = Fixture.Scope();
+        var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().AuditEvents
+            .Where(a => a.Action == AuditActions.ExportFinished && a.Details!.StartsWith("api token 'board report'")).Select(a => a.EntityId).ToListAsync();
+        Assert.Contains("cases", audit);
+        Assert.Contains("backlog", audit);
     }
 }
