@@ -4,6 +4,8 @@ using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
 using CaseList = SivTracker.Web.Pages.Cases.Index;
 using ChangeStage = SivTracker.Web.Pages.Cases.ChangeStage;
+using CreatePerson = SivTracker.Web.Pages.Applicants.Create;
+using PersonForm = SivTracker.Web.Pages.Applicants.PersonForm;
 
 namespace SivTracker.Web.Api;
 
@@ -38,6 +40,7 @@ public static class ApiEndpoints
         api.MapGet("/cases", ListCasesAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
         api.MapGet("/cases/{id:guid}", ReadCaseAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
         api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead));
+        api.MapPost("/people", RegisterPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleWrite));
         api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
         api.MapGet("/reports/{name}", ReportAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.ReportsRead)).RequireRateLimiting(RateLimits.Exports);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiDocument.ReaderPolicy);
@@ -88,6 +91,48 @@ public static class ApiEndpoints
         await audit.RecordNowAsync(AuditActions.PersonViewed, "person", id, ct: ct);
         return Tagged(http, p.Version, new PersonDetail(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.DateOfBirth, p.DateOfBirthPrecision, p.Relationship,
             p.PrincipalId, p.CurrentCountry, family));
+    }
+
+    public sealed record ContactRequest(ContactChannelKind Kind, string? Value);
+
+    public sealed record PersonRequest(string? GivenNames, string? FamilyName, string? OtherSpellings, string? NativeName, string? FatherName, string? DateOfBirth,
+        Sex? Sex, string? TazkiraNumber, string? CurrentCountry, string? CurrentProvince, SafetyStatus? SafetyStatus, IReadOnlyList<ContactRequest>? Contacts,
+        Guid? PrincipalId, Relationship? Relationship, bool ConfirmedNotDuplicate);
+
+    /// <summary>
+    /// Registers a person (a principal, or with principalId a spouse or child) through the registration handler the page
+    /// uses: the same checks, the same duplicate warnings (409 with the candidates, unless confirmedNotDuplicate), the
+    /// same history. An Idempotency-Key makes a retry find the person it registered.
+    /// </summary>
+    private static async Task<IResult> RegisterPersonAsync(PersonRequest body, HttpContext http, CreatePerson.Handler handler, CancellationToken ct)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        Guid? idempotencyKey = null;
+        if (key.Length > 0)
+        {
+            if (!Guid.TryParse(key, out var parsed)) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
+            idempotencyKey = parsed;
+        }
+        var command = new PersonForm.Command
+        {
+            GivenNames = body.GivenNames ?? "", FamilyName = body.FamilyName, OtherSpellings = body.OtherSpellings, NativeName = body.NativeName, FatherName = body.FatherName,
+            DateOfBirth = body.DateOfBirth, Sex = body.Sex, TazkiraNumber = body.TazkiraNumber, CurrentCountry = body.CurrentCountry, CurrentProvince = body.CurrentProvince,
+            SafetyStatus = body.SafetyStatus ?? SafetyStatus.Unknown, Relationship = body.Relationship ?? Relationship.Principal,
+            Contacts = (body.Contacts ?? []).Select(c => new PersonForm.ContactRow { Kind = c.Kind, Value = c.Value }).ToList(),
+            ConfirmedNotDuplicate = body.ConfirmedNotDuplicate,
+        };
+        var result = await handler.HandleAsync(command, body.PrincipalId, null, ct, idempotencyKey);
+        if (result.PersonId is { } id)
+        {
+            return result.AlreadyRegistered ? Results.Ok(new { id, alreadyRegistered = true }) : Results.Created($"/api/v1/people/{id}", new { id, alreadyRegistered = false });
+        }
+        if (result.Duplicates.Count > 0)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict,
+                detail: Text.T("This may be someone already registered. Check the candidates; send confirmedNotDuplicate: true to register anyway."),
+                extensions: new Dictionary<string, object?> { ["duplicates"] = result.Duplicates.Select(d => new { d.Id, d.Reasons }).ToList() });
+        }
+        return Refused(result.Errors);
     }
 
     public sealed record StageEventRequest(string? To, DateOnly? EffectiveOn, string? Note, string? Reason, Guid? Corrects);

@@ -155,6 +155,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         // One request per solved challenge: a replayed proof meets this index.
         modelBuilder.Entity<IntakeSubmission>().HasIndex(s => s.ProofHash).IsUnique();
         modelBuilder.Entity<IntakeSubmission>().HasIndex(s => new { s.OrganisationId, s.Status, s.SubmittedAt });
+        modelBuilder.Entity<Person>().HasIndex(p => new { p.OrganisationId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key is not null");
         // A request's bearer secret names its token before any organisation is known.
         modelBuilder.Entity<ApiToken>().HasIndex(t => t.SecretHash).IsUnique();
         modelBuilder.Entity<StoredFile>().HasIndex(f => f.IntakeSubmissionId).HasFilter("intake_submission_id is not null");

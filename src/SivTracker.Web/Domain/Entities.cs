@@ -108,6 +108,9 @@ public class Person : OwnedEntity, IHasLookups
     /// <summary>Set when an admin merged this record into another; a merged record stays for its history but leaves lists.</summary>
     public Guid? MergedIntoId { get; set; }
 
+    /// <summary>The Idempotency-Key of the API request that registered this person: a retried request finds them.</summary>
+    public Guid? IdempotencyKey { get; set; }
+
     /// <summary>
     /// The words and trigrams of every spelling (<see cref="NameSearch.Tokens"/>), stored only as keyed hashes: the
     /// database finds candidates by shared hashes without ever holding a name.

@@ -208,7 +208,7 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete").Select(o => (Path: path.Name, o.Name, Operation: o.Value)))
             .ToList();
-        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/people/{id}", "get /api/v1/reports/{name}", "post /api/v1/cases/{id}/stage-events"],
+        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/people/{id}", "get /api/v1/reports/{name}", "post /api/v1/cases/{id}/stage-events", "post /api/v1/people"],
             operations.Select(o => $"{o.Name} {o.Path}").Order(StringComparer.Ordinal).ToList());
         foreach (var (path, method, operation) in operations)
         {
@@ -249,5 +249,47 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             .Where(a => a.Action == AuditActions.ExportFinished && a.Details!.StartsWith("api token 'board report'")).Select(a => a.EntityId).ToListAsync();
         Assert.Contains("cases", audit);
         Assert.Contains("backlog", audit);
+    }
+
+    [Fact]
+    public async Task RegisteringAPerson_RunsTheRegistrysRules_WarnsOfDuplicates_AndARetryRegistersNobodyNew()
+    {
+        await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Najibullah", "Ahmadzai", new DateOnly(1991, 5, 12));
+        using var api = Client(await TokenAsync("ngo-a", "people:read,people:write", "crm sync"));
+        using var reader = Client(await TokenAsync("ngo-a", "people:read"));
+        HttpRequestMessage Post(object body, Guid? key = null)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/people") { Content = JsonContent.Create(body) };
+            if (key is not null) request.Headers.Add("Idempotency-Key", key.ToString());
+            return request;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.SendAsync(Post(new { givenNames = "Farid" }))).StatusCode);
+        var invalid = await api.SendAsync(Post(new { givenNames = "", contacts = new[] { new { kind = "Phone", value = "0700" } } }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
+        var errors = JsonDocument.Parse(await invalid.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("givenNames", out _), errors.ToString());
+
+        // The same name and birth year as someone registered: a warning with the candidate, until confirmed.
+        var najib = new { givenNames = "Najibullah", familyName = "Ahmadzai", dateOfBirth = "1991-05-12" };
+        var duplicate = await api.SendAsync(Post(najib));
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Equal(1, JsonDocument.Parse(await duplicate.Content.ReadAsStringAsync()).RootElement.GetProperty("duplicates").GetArrayLength());
+
+        var key = Guid.NewGuid();
+        var farid = new { givenNames = "Farid", familyName = "Noori", dateOfBirth = "1370", contacts = new[] { new { kind = "WhatsApp", value = "+93 70 555 1234" } } };
+        var created = await api.SendAsync(Post(farid, key));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        var retried = await api.SendAsync(Post(farid, key));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(id, JsonDocument.Parse(await retried.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString());
+        Assert.Equal("Farid", JsonDocument.Parse(await api.GetStringAsync(created.Headers.Location!.ToString())).RootElement.GetProperty("givenNames").GetString());
+
+        await using var scope = Fixture.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+        Assert.Equal(1, (await db.Persons.ToListAsync()).Count(p => p.GivenNames == "Farid"));
+        Assert.Contains(await db.AuditEvents.Where(a => a.Action == AuditActions.PersonCreated && a.EntityId == id).Select(a => a.Details).ToListAsync(),
+            d => d != null && d.StartsWith("api token 'crm sync'"));
     }
 }

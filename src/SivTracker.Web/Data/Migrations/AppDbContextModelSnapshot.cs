@@ -1445,6 +1445,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("given_names");
 
+                    b.Property<Guid?>("IdempotencyKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<DateOnly?>("MarriageDate")
                         .HasColumnType("date")
                         .HasColumnName("marriage_date");
@@ -1557,6 +1561,11 @@ namespace SivTracker.Web.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchTokens"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchTokens"), new[] { "gin__int_ops" });
+
+                    b.HasIndex("OrganisationId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_persons_organisation_id_idempotency_key")
+                        .HasFilter("idempotency_key is not null");
 
                     b.HasIndex("OrganisationId", "SafetyLookup")
                         .HasDatabaseName("ix_persons_organisation_id_safety_lookup");

@@ -11,7 +11,7 @@ namespace SivTracker.Web.Pages.Applicants;
 /// <summary>Registers a principal, or with principalId a spouse or child of one.</summary>
 public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> logger) : PageModel
 {
-    public sealed record Result(Guid? PersonId, IReadOnlyList<FieldError> Errors, IReadOnlyList<PersonForm.Duplicate> Duplicates);
+    public sealed record Result(Guid? PersonId, IReadOnlyList<FieldError> Errors, IReadOnlyList<PersonForm.Duplicate> Duplicates, bool AlreadyRegistered = false);
 
     /// <summary>
     /// Registration for the pages, the API and the intake: the person with their spellings, passports and contacts, a
@@ -19,8 +19,13 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
     /// </summary>
     public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit)
     {
-        public async Task<Result> HandleAsync(PersonForm.Command command, Guid? principalId, Guid? userId, CancellationToken ct)
+        /// <param name="idempotencyKey">From an API request: registering with a key already used returns that person, registering nobody new.</param>
+        public async Task<Result> HandleAsync(PersonForm.Command command, Guid? principalId, Guid? userId, CancellationToken ct, Guid? idempotencyKey = null)
         {
+            if (idempotencyKey is { } key && await db.Persons.Where(p => p.IdempotencyKey == key).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct) is { } registered)
+            {
+                return new Result(registered, [], [], AlreadyRegistered: true);
+            }
             var validation = new PersonForm.Validator(await calendar.TodayAsync(ct)).Validate(command);
             if (!validation.IsValid) return new Result(null, validation.ToFieldErrors(), []);
             var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Registering a person needs an organisation.");
@@ -43,7 +48,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
             {
                 OrganisationId = organisationId, GivenNames = command.GivenNames,
                 Relationship = principalId is null ? Relationship.Principal : command.Relationship == Relationship.Spouse ? Relationship.Spouse : Relationship.Child,
-                PrincipalId = principalId,
+                PrincipalId = principalId, IdempotencyKey = idempotencyKey,
             };
             PersonForm.ApplyTo(command, person, db);
             db.Persons.Add(person);
