@@ -24,13 +24,6 @@ public class ApplicantPortalTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         _users = await TestUsers.CreateAsync(Fixture);
     }
 
-    private async Task<AppClient> CaseworkerAsync()
-    {
-        var client = new AppClient(Fixture.Factory);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(_users.CaseworkerA.Email!, TestUsers.Password)).StatusCode);
-        return client;
-    }
-
     /// <summary>A person with a phone on record and a case, invited, and the applicant signed in to the portal.</summary>
     private async Task<(Person Person, Case Case, AppClient Caseworker, AppClient Applicant)> SignedInApplicantAsync()
     {
@@ -44,7 +37,7 @@ public class ApplicantPortalTests(DatabaseFixture fixture) : DatabaseTest(fixtur
             await db.SaveChangesAsync();
         }
         var @case = await TestData.CaseAsync(Fixture, _users.OrganisationA.Id, person.Id);
-        var caseworker = await CaseworkerAsync();
+        var caseworker = await PortalTests.CaseworkerAsync(Fixture, _users);
         var (path, code) = await PortalTests.InviteAsync(caseworker, person.Id);
         var applicant = new AppClient(Fixture.Factory);
         Assert.Equal(HttpStatusCode.Redirect, (await PortalTests.AnswerAsync(applicant, path, code, "1991")).StatusCode);

@@ -20,10 +20,13 @@ public class PortalTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         _users = await TestUsers.CreateAsync(Fixture);
     }
 
-    private async Task<AppClient> CaseworkerAsync()
+    private Task<AppClient> CaseworkerAsync() => CaseworkerAsync(Fixture, _users);
+
+    /// <summary>Organisation A's caseworker, signed in.</summary>
+    internal static async Task<AppClient> CaseworkerAsync(DatabaseFixture fixture, TestUsers users)
     {
-        var client = new AppClient(Fixture.Factory);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(_users.CaseworkerA.Email!, TestUsers.Password)).StatusCode);
+        var client = new AppClient(fixture.Factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(users.CaseworkerA.Email!, TestUsers.Password)).StatusCode);
         return client;
     }
 
