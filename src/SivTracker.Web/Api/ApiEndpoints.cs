@@ -6,6 +6,7 @@ using CaseList = SivTracker.Web.Pages.Cases.Index;
 using ChangeStage = SivTracker.Web.Pages.Cases.ChangeStage;
 using CreatePerson = SivTracker.Web.Pages.Applicants.Create;
 using PersonForm = SivTracker.Web.Pages.Applicants.PersonForm;
+using Documents = SivTracker.Web.Pages.Cases.Documents;
 
 namespace SivTracker.Web.Api;
 
@@ -42,6 +43,8 @@ public static class ApiEndpoints
         api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead));
         api.MapPost("/people", RegisterPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleWrite));
         api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
+        api.MapGet("/cases/{id:guid}/checklist", ReadChecklistAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
+        api.MapPut("/cases/{id:guid}/checklist/{itemId:guid}", ChangeChecklistItemAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
         api.MapGet("/reports/{name}", ReportAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.ReportsRead)).RequireRateLimiting(RateLimits.Exports);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiDocument.ReaderPolicy);
         return app;
@@ -91,6 +94,48 @@ public static class ApiEndpoints
         await audit.RecordNowAsync(AuditActions.PersonViewed, "person", id, ct: ct);
         return Tagged(http, p.Version, new PersonDetail(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.DateOfBirth, p.DateOfBirthPrecision, p.Relationship,
             p.PrincipalId, p.CurrentCountry, family));
+    }
+
+    public sealed record ChecklistItem(Guid Id, DocumentKind Kind, Guid? PersonId, DocumentStatus Status, DateOnly? StatusOn, string Version);
+
+    /// <summary>A case's checklist: each item with its status and its version, to send back as If-Match when changing it.</summary>
+    private static async Task<IResult> ReadChecklistAsync(Guid id, AppDbContext db, Audit audit, CancellationToken ct)
+    {
+        if (!await db.Cases.AnyAsync(c => c.Id == id, ct)) return NotFound();
+        var items = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
+            .Select(d => new { d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn, d.Version }).ToListAsync(ct);
+        await audit.RecordNowAsync(AuditActions.CaseViewed, "case", id, "checklist", ct: ct);
+        return Results.Ok(items.Select(d => new ChecklistItem(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn, $"\"{d.Version}\"")).ToList());
+    }
+
+    public sealed record ChecklistChange(DocumentStatus Status, DateOnly? StatusOn, string? Statement);
+
+    /// <summary>
+    /// Sets a checklist item's status through the checklist handler the documents page uses (its dates, statements and
+    /// rules), with the item's version as If-Match: a stale one is 412.
+    /// </summary>
+    private static async Task<IResult> ChangeChecklistItemAsync(Guid id, Guid itemId, ChecklistChange body, HttpContext http, AppDbContext db, Documents.Handler handler,
+        CancellationToken ct)
+    {
+        if (!await db.DocumentItems.AnyAsync(d => d.Id == itemId && d.CaseId == id, ct)) return NotFound();
+        if (Version(http) is not { } version)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, detail: Text.T("Send the item's version as If-Match, so a change made from a stale read is refused."));
+        }
+        var result = await handler.HandleAsync(id, new Documents.Command { ItemId = itemId, Status = body.Status, StatusOn = body.StatusOn, Statement = body.Statement, Version = version },
+            null, ct);
+        switch (result.Outcome)
+        {
+            case Documents.Outcome.NotFound:
+                return NotFound();
+            case Documents.Outcome.Conflict:
+                return Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, detail: Text.T("The item changed since this version was read. Read it again, then decide."));
+            case Documents.Outcome.Refused:
+                return Refused(result.Errors);
+        }
+        var now = await db.DocumentItems.AsNoTracking().Where(d => d.Id == itemId).Select(d => new { d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn, d.Version }).FirstAsync(ct);
+        http.Response.Headers.ETag = $"\"{now.Version}\"";
+        return Results.Ok(new ChecklistItem(now.Id, now.Kind, now.PersonId, now.Status, now.StatusOn, $"\"{now.Version}\""));
     }
 
     public sealed record ContactRequest(ContactChannelKind Kind, string? Value);

@@ -208,7 +208,7 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete").Select(o => (Path: path.Name, o.Name, Operation: o.Value)))
             .ToList();
-        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/people/{id}", "get /api/v1/reports/{name}", "post /api/v1/cases/{id}/stage-events", "post /api/v1/people"],
+        Assert.Equal(["get /api/v1/cases", "get /api/v1/cases/{id}", "get /api/v1/cases/{id}/checklist", "get /api/v1/people/{id}", "get /api/v1/reports/{name}", "post /api/v1/cases/{id}/stage-events", "post /api/v1/people", "put /api/v1/cases/{id}/checklist/{itemId}"],
             operations.Select(o => $"{o.Name} {o.Path}").Order(StringComparer.Ordinal).ToList());
         foreach (var (path, method, operation) in operations)
         {
@@ -291,5 +291,39 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(1, (await db.Persons.ToListAsync()).Count(p => p.GivenNames == "Farid"));
         Assert.Contains(await db.AuditEvents.Where(a => a.Action == AuditActions.PersonCreated && a.EntityId == id).Select(a => a.Details).ToListAsync(),
             d => d != null && d.StartsWith("api token 'crm sync'"));
+    }
+
+    [Fact]
+    public async Task AChecklistItem_ChangesThroughTheChecklistHandler_OnlyFromItsCurrentVersion()
+    {
+        var person = await TestData.PersonAsync(Fixture, _users.OrganisationA.Id, "Hamid", "Sultani");
+        var @case = await TestData.CaseAsync(Fixture, _users.OrganisationA.Id, person.Id, "API-C");
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+            db.DocumentItems.Add(new DocumentItem { OrganisationId = @case.OrganisationId, CaseId = @case.Id, Kind = DocumentKind.HrLetter });
+            await db.SaveChangesAsync();
+        }
+        using var api = Client(await TokenAsync("ngo-a", "cases:read,cases:write"));
+        var item = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/cases/{@case.Id}/checklist")).RootElement.EnumerateArray()
+            .Single(i => i.GetProperty("kind").GetString() == "HrLetter");
+        var (itemId, version) = (item.GetProperty("id").GetString(), item.GetProperty("version").GetString()!);
+        HttpRequestMessage Put(object body, string? ifMatch)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/cases/{@case.Id}/checklist/{itemId}") { Content = JsonContent.Create(body) };
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return request;
+        }
+
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await api.SendAsync(Put(new { status = "Received", statusOn = "2026-11-20" }, null))).StatusCode);
+        var received = await api.SendAsync(Put(new { status = "Received", statusOn = "2026-11-20" }, version));
+        Assert.Equal(HttpStatusCode.OK, received.StatusCode);
+        Assert.Equal("Received", JsonDocument.Parse(await received.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await api.SendAsync(Put(new { status = "Verified", statusOn = "2026-11-21" }, version))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/v1/cases/{@case.Id}/checklist/{Guid.NewGuid()}")
+            { Content = JsonContent.Create(new { status = "Received" }) })).StatusCode);
+
+        await using var check = Fixture.Scope();
+        Assert.Equal(DocumentStatus.Received, (await check.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().DocumentItems.SingleAsync(d => d.CaseId == @case.Id)).Status);
     }
 }
