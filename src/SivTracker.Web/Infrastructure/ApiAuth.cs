@@ -44,7 +44,7 @@ public sealed class ApiAuth(IOptionsMonitor<AuthenticationSchemeOptions> options
         var token = await db.ApiTokens.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == ApiTokens.Hash(secret), Context.RequestAborted);
         if (token is null || !ApiTokens.IsActive(token, now)) return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
         // A day's precision is enough to show which tokens are in use, and spares a write on every request.
-        if (token.LastUsedAt is not { } used || used < now.AddDays(-1) || used.Date != now.Date)
+        if (token.LastUsedAt is not { } used || used.UtcDateTime.Date != now.UtcDateTime.Date)
         {
             await db.ApiTokens.IgnoreQueryFilters().Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
         }
