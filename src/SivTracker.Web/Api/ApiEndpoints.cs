@@ -15,7 +15,7 @@ namespace SivTracker.Web.Api;
 /// through the same queries and handlers as the pages (never a second copy of a rule), audits what it reads as the
 /// pages do, and reports errors as RFC 9457 problem details. Versions carry an ETag from the row's version.
 /// </summary>
-public static class ApiEndpoints
+public static partial class ApiEndpoints
 {
     public const int PageSize = 100;
 
@@ -36,15 +36,19 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapSivApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimits.Api);
+        // Every operation may be refused so: no or a bad token, a missing scope, another organisation's id, too many requests.
+        var api = app.MapGroup("/api/v1").RequireRateLimiting(RateLimits.Api).ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        api.MapGet("/cases", ListCasesAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
-        api.MapGet("/cases/{id:guid}", ReadCaseAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
-        api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead));
-        api.MapPost("/people", RegisterPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleWrite));
-        api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
-        api.MapGet("/cases/{id:guid}/checklist", ReadChecklistAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead));
-        api.MapPut("/cases/{id:guid}/checklist/{itemId:guid}", ChangeChecklistItemAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite));
+        api.MapGet("/cases", ListCasesAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead)).Produces<CasePage>();
+        api.MapGet("/cases/{id:guid}", ReadCaseAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead)).Produces<CaseDetail>();
+        api.MapGet("/people/{id:guid}", ReadPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleRead)).Produces<PersonDetail>();
+        api.MapPost("/people", RegisterPersonAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.PeopleWrite)).Writes(StatusCodes.Status201Created);
+        api.MapPost("/cases/{id:guid}/stage-events", RecordStageAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite)).Writes(StatusCodes.Status201Created);
+        api.MapGet("/cases/{id:guid}/checklist", ReadChecklistAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesRead)).Produces<List<ChecklistItem>>();
+        api.MapPut("/cases/{id:guid}/checklist/{itemId:guid}", ChangeChecklistItemAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.CasesWrite)).Writes(StatusCodes.Status200OK).Produces<ChecklistItem>();
+        MapWork(api);
         api.MapGet("/reports/{name}", ReportAsync).RequireAuthorization(ApiAuth.Policy(ApiTokens.ReportsRead)).RequireRateLimiting(RateLimits.Exports);
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(ApiDocument.ReaderPolicy);
         return app;
@@ -54,7 +58,7 @@ public static class ApiEndpoints
     private static async Task<IResult> ListCasesAsync(HttpContext http, AppDbContext db, ClockSettings settings, Audit audit, SivProgram? program, string? stage,
         ClockState? state, Guid? caseworker, bool? overdue, bool? approaching, Guid? after, int? limit, CancellationToken ct)
     {
-        if (limit is < 1 or > PageSize) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("limit is from 1 to {0}.", PageSize));
+        if (limit is < 1 or > PageSize) return LimitProblem();
         var filter = new CaseList.Filter
         {
             Program = program, Stage = stage, State = state, Caseworker = caseworker, Overdue = overdue == true, Approaching = approaching == true, After = after,
@@ -62,15 +66,8 @@ public static class ApiEndpoints
         var (rows, hasMore) = await CaseList.ListAsync(db, settings, filter, limit ?? PageSize, ct);
         await audit.RecordNowAsync(AuditActions.CaseListViewed, details: Audit.ListDetails(rows.Count, ("program", program), ("stage", stage), ("state", state),
             ("caseworker", caseworker), ("overdue", overdue == true), ("approaching", approaching == true), ("after", after)), ct: ct);
-        string? next = null;
-        if (hasMore)
-        {
-            var query = http.Request.Query.Where(q => q.Key != "after").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"after={rows[^1].Id}");
-            next = $"/api/v1/cases?{string.Join('&', query)}";
-            http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
-        }
         return Results.Ok(new CasePage(rows.Select(r => new CaseSummary(r.Id, r.Reference, r.PrincipalName, r.Program, r.Stage, r.State, r.GovernmentDays, r.LimitDays,
-            r.DaysOver, r.HighRisk, r.Caseworker, r.OpenFlags)).ToList(), next));
+            r.DaysOver, r.HighRisk, r.Caseworker, r.OpenFlags)).ToList(), NextLink(http, hasMore, rows.Count > 0 ? rows[^1].Id : null)));
     }
 
     private static async Task<IResult> ReadCaseAsync(Guid id, HttpContext http, AppDbContext db, Audit audit, CancellationToken ct)
@@ -118,10 +115,7 @@ public static class ApiEndpoints
         CancellationToken ct)
     {
         if (!await db.DocumentItems.AnyAsync(d => d.Id == itemId && d.CaseId == id, ct)) return NotFound();
-        if (Version(http) is not { } version)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, detail: Text.T("Send the item's version as If-Match, so a change made from a stale read is refused."));
-        }
+        if (Version(http) is not { } version) return PreconditionRequired("item");
         var result = await handler.HandleAsync(id, new Documents.Command { ItemId = itemId, Status = body.Status, StatusOn = body.StatusOn, Statement = body.Statement, Version = version },
             null, ct);
         switch (result.Outcome)
@@ -129,7 +123,7 @@ public static class ApiEndpoints
             case Documents.Outcome.NotFound:
                 return NotFound();
             case Documents.Outcome.Conflict:
-                return Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, detail: Text.T("The item changed since this version was read. Read it again, then decide."));
+                return Stale("item");
             case Documents.Outcome.Refused:
                 return Refused(result.Errors);
         }
@@ -171,12 +165,7 @@ public static class ApiEndpoints
         {
             return result.AlreadyRegistered ? Results.Ok(new { id, alreadyRegistered = true }) : Results.Created($"/api/v1/people/{id}", new { id, alreadyRegistered = false });
         }
-        if (result.Duplicates.Count > 0)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict,
-                detail: Text.T("This may be someone already registered. Check the candidates; send confirmedNotDuplicate: true to register anyway."),
-                extensions: new Dictionary<string, object?> { ["duplicates"] = result.Duplicates.Select(d => new { d.Id, d.Reasons }).ToList() });
-        }
+        if (result.Duplicates.Count > 0) return DuplicatesProblem(result.Duplicates);
         return Refused(result.Errors);
     }
 
@@ -190,10 +179,7 @@ public static class ApiEndpoints
     private static async Task<IResult> RecordStageAsync(Guid id, StageEventRequest body, HttpContext http, AppDbContext db, ChangeStage.Handler handler, CancellationToken ct)
     {
         if (!await db.Cases.AnyAsync(c => c.Id == id, ct)) return NotFound();
-        if (Version(http) is not { } version)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status428PreconditionRequired, detail: Text.T("Send the case's ETag as If-Match, so a change made from a stale read is refused."));
-        }
+        if (Version(http) is not { } version) return PreconditionRequired("case");
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         Guid idempotencyKey = Guid.NewGuid();
         if (key.Length > 0 && !Guid.TryParse(key, out idempotencyKey))
@@ -209,7 +195,7 @@ public static class ApiEndpoints
             case ChangeStage.Outcome.NotFound:
                 return NotFound();
             case ChangeStage.Outcome.Conflict:
-                return Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, detail: Text.T("The case changed since this ETag was read. Read it again, then decide."));
+                return Stale("case");
             case ChangeStage.Outcome.Refused:
                 return Refused(result.Errors);
         }

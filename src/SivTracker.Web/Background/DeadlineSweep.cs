@@ -27,7 +27,7 @@ public sealed record SweepSettings
 /// statements per organisation and "today" (in the organisation's time zone) as a parameter, never the database
 /// clock. One sweeper at a time across instances: a transaction-level advisory lock, released if the instance dies.
 /// </summary>
-public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSettings settings, TimeProvider time, ILogger<DeadlineSweep> logger)
+public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSettings settings, TimeProvider time, WebhookSignal webhooks, ILogger<DeadlineSweep> logger)
 {
     public sealed record Result(bool Ran, int Raised, int Cleared, int ClocksAdvanced, int Notifications);
 
@@ -74,6 +74,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 notifications += n;
             }
             await transaction.CommitAsync(ct);
+            if (raised + cleared > 0) webhooks.Wake();
             logger.LogInformation("Deadline sweep: {Raised} flags raised, {Cleared} cleared, {Clocks} clocks advanced", raised, cleared, advanced);
             return new Result(true, raised, cleared, advanced, notifications);
         }
@@ -117,11 +118,13 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             ("medicalMonths", settings.MedicalValidMonths), ("medicalWarn", settings.MedicalWarningDays),
             ("passportMonths", settings.PassportWarningMonths), ("refusalDays", settings.Refusal221gDays), ("refusalWarn", settings.Refusal221gWarningDays),
             ("inactivityDays", settings.InactivityDays), ("noContactDays", settings.NoContactDays), ("clockStopped", clockStopped),
+            ("now", time.GetUtcNow()),
         ];
         await Command(connection, """
             create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date, past_limit_since date) on commit drop;
             create temp table if not exists sweep_raised (id uuid, case_id uuid, type text, raised_on date) on commit drop;
-            truncate sweep_conditions, sweep_raised;
+            create temp table if not exists sweep_cleared (id uuid, case_id uuid, type text, raised_on date) on commit drop;
+            truncate sweep_conditions, sweep_raised, sweep_cleared;
             """).ExecuteNonQueryAsync(ct);
         await Command(connection, $"""
             insert into sweep_conditions (case_id, type, days_over, deadline_on, past_limit_since)
@@ -189,9 +192,23 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 and (f.days_over is distinct from s.days_over or f.deadline_on is distinct from s.deadline_on or f.past_limit_since is distinct from s.past_limit_since)
             """, parameters).ExecuteNonQueryAsync(ct);
         var cleared = await Command(connection, """
-            update case_flags f set cleared_on = @today
-            where f.organisation_id = @org and f.cleared_on is null
-                and not exists (select 1 from sweep_conditions s where s.case_id = f.case_id and s.type = f.type)
+            with cleared as (
+                update case_flags f set cleared_on = @today
+                where f.organisation_id = @org and f.cleared_on is null
+                    and not exists (select 1 from sweep_conditions s where s.case_id = f.case_id and s.type = f.type)
+                returning f.id, f.case_id, f.type, f.raised_on)
+            insert into sweep_cleared select * from cleared
+            """, parameters).ExecuteNonQueryAsync(ct);
+        // Webhook messages for the flags raised and cleared, in the sweep's transaction (the outbox's rule, in SQL for a set).
+        await Command(connection, $"""
+            insert into webhook_messages (id, organisation_id, subscription_id, type, data, created_at, status, attempts, next_attempt_at)
+            select gen_random_uuid(), @org, s.id, e.event, e.data, @now, 'Pending', 0, @now
+            from (select '{Webhooks.CaseFlagRaised}' as event, jsonb_build_object('caseId', case_id, 'flagId', id, 'flag', type, 'raisedOn', raised_on) as data
+                  from sweep_raised
+                  union all
+                  select '{Webhooks.CaseFlagCleared}', jsonb_build_object('caseId', case_id, 'flagId', id, 'flag', type, 'raisedOn', raised_on, 'clearedOn', @today)
+                  from sweep_cleared) e
+            join webhook_subscriptions s on s.organisation_id = @org and e.event = any(s.events)
             """, parameters).ExecuteNonQueryAsync(ct);
         // Reviewers and admins hear of every newly overdue or approaching case; caseworkers of their own.
         var notified = await Command(connection, $"""

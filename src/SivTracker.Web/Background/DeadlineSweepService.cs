@@ -42,6 +42,7 @@ public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSetti
                     await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(ct: stoppingToken);
                     await scope.ServiceProvider.GetRequiredService<DigestMailer>().SendDueAsync(stoppingToken);
                     var shredded = await scope.ServiceProvider.GetRequiredService<Data.SealedFiles>().ShredDeletedAsync(time.GetUtcNow(), stoppingToken);
+                    await scope.ServiceProvider.GetRequiredService<WebhookSender>().PruneAsync(stoppingToken);
                     if (shredded > 0) logger.LogInformation("Destroyed the keys of {Count} file(s) deleted more than {Days} days ago", shredded, Data.SealedFiles.RestoreDays);
                 }
                 status.Attempted(succeeded: true, time.GetUtcNow());

@@ -103,6 +103,9 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<PortalAccount> PortalAccounts => Set<PortalAccount>();
     public DbSet<IntakeSubmission> IntakeSubmissions => Set<IntakeSubmission>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ApiIdempotencyKey> ApiIdempotencyKeys => Set<ApiIdempotencyKey>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
@@ -158,6 +161,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<Person>().HasIndex(p => new { p.OrganisationId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key is not null");
         // A request's bearer secret names its token before any organisation is known.
         modelBuilder.Entity<ApiToken>().HasIndex(t => t.SecretHash).IsUnique();
+        modelBuilder.Entity<ApiIdempotencyKey>().HasKey(k => new { k.OrganisationId, k.Key });
+        modelBuilder.Entity<WebhookSubscription>().HasIndex(s => s.OrganisationId);
+        modelBuilder.Entity<WebhookMessage>().Property(m => m.Data).HasColumnType("jsonb");
+        // The sender's next batch is a range of this index, however many messages were delivered before.
+        modelBuilder.Entity<WebhookMessage>().HasIndex(m => m.NextAttemptAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_webhook_messages_due");
+        modelBuilder.Entity<WebhookMessage>().HasIndex(m => new { m.SubscriptionId, m.CreatedAt });
         modelBuilder.Entity<StoredFile>().HasIndex(f => f.IntakeSubmissionId).HasFilter("intake_submission_id is not null");
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.HasPostgresExtension("intarray");

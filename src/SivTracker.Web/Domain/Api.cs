@@ -62,3 +62,29 @@ public static class ApiTokens
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
+
+/// <summary>
+/// An Idempotency-Key an API client sent with a POST, claimed before the request runs and holding its answer after:
+/// a retry gets the first answer, never a second change.
+/// </summary>
+public class ApiIdempotencyKey : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public Guid Key { get; set; }
+
+    /// <summary>The method and path the key was first used with: the same key for another request is refused.</summary>
+    public required string Request { get; set; }
+
+    /// <summary>Null while the first request runs (or if it was cut off after its change committed).</summary>
+    public int? StatusCode { get; set; }
+
+    /// <summary>The first answer's body: it may name what was made (a webhook's secret), so sealed.</summary>
+    [Sealed]
+    public string? Body { get; set; }
+
+    public string? Location { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>How long a key is remembered.</summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromDays(7);
+}

@@ -52,6 +52,14 @@ public static class SivSettings
             v.RuleFor(s => s.InactivityDays).GreaterThan(0);
             v.RuleFor(s => s.NoContactDays).GreaterThan(0);
         });
+        services.AddSettings<Background.WebhookSettings>("Webhooks", v =>
+        {
+            v.RuleFor(s => s.PollInterval).InclusiveBetween(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+            v.RuleFor(s => s.Timeout).InclusiveBetween(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+            v.RuleFor(s => s.FirstRetry).InclusiveBetween(TimeSpan.Zero, TimeSpan.FromHours(2));
+            v.RuleFor(s => s.GiveUpAfter).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+            v.RuleFor(s => s.BatchSize).InclusiveBetween(1, 1000);
+        });
         services.AddSettings<SmtpSettings>("Smtp", v =>
         {
             v.RuleFor(s => s.Port).InclusiveBetween(1, 65535);

@@ -42,6 +42,12 @@ public static class WebPipeline
         services.AddScoped<Background.DigestMailer>();
         services.AddSingleton(sp => new Background.SweepStatus { StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() });
         services.AddHostedService<Background.DeadlineSweepService>();
+        services.AddSingleton<Background.WebhookSignal>();
+        services.AddScoped<Background.WebhookOutbox>();
+        services.AddScoped<Background.WebhookSender>();
+        services.AddHttpClient(Background.WebhookSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => Background.WebhookSender.Handler(sp.GetRequiredService<Background.WebhookSettings>()));
+        services.AddHostedService<Background.WebhookDeliveryService>();
         // Dari and Pashto names render as text, not as numeric entities; Razor still encodes everything HTML-significant.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;

@@ -329,4 +329,13 @@ public static class AuditActions
 
     /// <summary>An admin revoked an API token.</summary>
     public const string ApiTokenRevoked = "api-token.revoked";
+
+    /// <summary>An admin subscribed a URL to events (on the Webhooks page or through the API); details give the events.</summary>
+    public const string WebhookSubscribed = "webhook.subscribed";
+
+    /// <summary>An admin paused, resumed or removed a subscription.</summary>
+    public const string WebhookChanged = "webhook.changed";
+
+    /// <summary>Deliveries to a subscription kept failing for the retry window, so it was paused.</summary>
+    public const string WebhookPaused = "webhook.paused";
 }

@@ -46,6 +46,8 @@ public sealed class PublicLinks(AppSettings app, PortalSettings portal, LinkGene
 
     public string OverdueCases() => Absolute("/Cases?Filters.Overdue=true");
 
+    public string Webhooks() => Absolute("/Admin/Webhooks");
+
     /// <summary>An applicant's portal invitation: the token alone, which names nobody; the code travels separately.</summary>
     public string PortalInvitation(string token) => PortalAbsolute($"/Portal/Open?t={token}");
 

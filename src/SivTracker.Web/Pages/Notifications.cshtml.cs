@@ -23,6 +23,9 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
     /// <summary>Requests from the public intake form waiting for a caseworker.</summary>
     public int IntakeWaiting { get; private set; }
 
+    /// <summary>For admins: subscriptions the sender paused because their receiver kept failing.</summary>
+    public int PausedWebhooks { get; private set; }
+
     [NotAudited("The user's own notices: case references and flag types, no personal data.")]
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -34,6 +37,10 @@ public class NotificationsModel(AppDbContext db, TimeProvider time) : PageModel
         {
             FromApplicants = await FromApplicantsAsync(userId, User.IsInRole(Data.Roles.Admin), ct);
             IntakeWaiting = await db.IntakeSubmissions.CountAsync(s => s.Status == IntakeStatus.Pending, ct);
+        }
+        if (User.IsInRole(Data.Roles.Admin))
+        {
+            PausedWebhooks = await db.WebhookSubscriptions.CountAsync(s => s.PausedAt != null && s.PauseReason != Admin.WebhooksModel.PausedByAdmin, ct);
         }
     }
 

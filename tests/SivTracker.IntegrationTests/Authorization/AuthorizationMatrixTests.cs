@@ -74,6 +74,11 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Admin/ApiAccess", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/ApiAccess?handler=Create", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/ApiAccess?handler=Revoke&tokenId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Admin/Webhooks", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Admin/Webhooks?id=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Admin/Webhooks?handler=Subscribe", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Admin/Webhooks?handler=Pause&id=00000000-0000-0000-0000-000000000000&paused=true", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Admin/Webhooks?handler=Remove&id=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Admin/Intake", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/Intake?open=false", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Applicants/Messages?personId={person-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
@@ -234,6 +239,58 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         {
             foreach (var client in clients.Values) client.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Every API endpoint, read from the app's own routes so a new one joins by itself: 401 without a token and for a
+    /// signed-in browser (the API takes tokens only), 403 for a token of its organisation without the endpoint's scope,
+    /// and past authorization (anything but 401 and 403) with it.
+    /// </summary>
+    [Fact]
+    public async Task EveryApiEndpoint_NeedsATokenWithItsScope_AndNothingElseOpensIt()
+    {
+        var users = await TestUsers.CreateAsync(Fixture);
+        var endpoints = Fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Endpoint: e)))
+            .ToList();
+        Assert.True(endpoints.Count >= 20, $"{endpoints.Count} API endpoints");
+        using var anonymous = ApiClients.Client(Fixture.Factory, null);
+        using var browser = new AppClient(Fixture.Factory);
+        await browser.SignInAsync(users.AdminA.Email!, TestUsers.Password);
+        var tokens = new Dictionary<string, string>();
+        foreach (var scope in SivTracker.Web.Domain.ApiTokens.Scopes)
+        {
+            tokens[scope] = await ApiClients.TokenAsync(Fixture, "ngo-a", scope, $"only {scope}");
+        }
+
+        var mismatches = new List<string>();
+        foreach (var (method, endpoint) in endpoints)
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, @"\{(\w+)(:guid)?\}", m => m.Groups[2].Success ? Guid.Empty.ToString() : "overdue");
+            var scope = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Single(p => p!.StartsWith("api:", StringComparison.Ordinal))![4..];
+            HttpRequestMessage Request() => ApiClients.Request(new HttpMethod(method), path, method is "GET" or "DELETE" ? null : new { }, ifMatch: "\"1\"");
+            using (var request = Request())
+            {
+                if ((await anonymous.SendAsync(request)).StatusCode != HttpStatusCode.Unauthorized) mismatches.Add($"{method} {path} without a token: not 401");
+            }
+            using (var request = Request())
+            {
+                if ((await browser.SendAsync(request)).StatusCode != HttpStatusCode.Unauthorized) mismatches.Add($"{method} {path} with a staff cookie: not 401");
+            }
+            foreach (var (tokenScope, token) in tokens)
+            {
+                using var client = ApiClients.Client(Fixture.Factory, token);
+                using var request = Request();
+                var status = (await client.SendAsync(request)).StatusCode;
+                var allowed = tokenScope == scope;
+                if (allowed ? status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden : status != HttpStatusCode.Forbidden)
+                {
+                    mismatches.Add($"{method} {path} (needs {scope}) with {tokenScope}: {(int)status}");
+                }
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
     }
 
     [Fact]

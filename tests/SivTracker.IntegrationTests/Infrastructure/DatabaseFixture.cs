@@ -66,6 +66,11 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Sweep__Enabled", "false");
         // Each test reads the dashboard figures of the data it just made.
         Environment.SetEnvironmentVariable("Dashboard__CacheSeconds", "0");
+        // Tests send webhook messages themselves, pass by pass, to receivers on loopback; one test runs the sender service.
+        Environment.SetEnvironmentVariable("Webhooks__Enabled", "false");
+        Environment.SetEnvironmentVariable("Webhooks__AllowLocalReceivers", "true");
+        Environment.SetEnvironmentVariable("Webhooks__FirstRetry", "00:00:00");
+        Environment.SetEnvironmentVariable("Webhooks__Timeout", "00:00:01");
         // Most tests sign in as admins with a password only; one test turns the two-factor requirement on for itself.
         Environment.SetEnvironmentVariable("Security__RequireTwoFactorForRoles", " ");
         // Tests sign in hundreds of times from one address; one test checks the limit on its own host.

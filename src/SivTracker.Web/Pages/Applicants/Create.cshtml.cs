@@ -17,7 +17,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
     /// Registration for the pages, the API and the intake: the person with their spellings, passports and contacts, a
     /// history entry, and for a family member the checklist items every open case of the family now needs.
     /// </summary>
-    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit)
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, Background.WebhookOutbox webhooks)
     {
         /// <param name="idempotencyKey">From an API request: registering with a key already used returns that person, registering nobody new.</param>
         public async Task<Result> HandleAsync(PersonForm.Command command, Guid? principalId, Guid? userId, CancellationToken ct, Guid? idempotencyKey = null)
@@ -61,6 +61,7 @@ public class Create(AppDbContext db, Create.Handler handler, ILogger<Create> log
                 OrganisationId = organisationId, PersonId = person.Id, Kind = PersonHistoryKind.Created, At = time.GetUtcNow(), ById = userId,
             });
             audit.Record(AuditActions.PersonCreated, "person", person.Id, organisationId: organisationId, userId: userId);
+            await webhooks.RaiseAsync(organisationId, Webhooks.PersonCreated, new { PersonId = person.Id, person.PrincipalId, person.Relationship }, ct);
             await db.SaveChangesAsync(ct);
             return new Result(person.Id, [], []);
         }

@@ -93,7 +93,12 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
     private async Task LoadListAsync(CancellationToken ct)
     {
         await LoadChoicesAsync(ct);
-        var f = Filters;
+        (Rows, HasMore) = await ListAsync(db, Filters, PageSize, ct);
+    }
+
+    /// <summary>A page of principals with the list's filters and order, for this page and the API.</summary>
+    public static async Task<(IReadOnlyList<Row> Rows, bool HasMore)> ListAsync(AppDbContext db, Filter f, int pageSize, CancellationToken ct)
+    {
         var people = db.Persons.AsNoTracking().Where(p => p.Relationship == Relationship.Principal && p.MergedIntoId == null);
         if (f.Safety is { } safety && db.OrganisationId is { } organisationId)
         {
@@ -122,14 +127,13 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
         var ordered = f.Sort == "stage"
             ? keyed.OrderBy(k => k.StageOrder).ThenBy(k => k.Person.Id)
             : keyed.OrderByDescending(k => k.Person.UpdatedAt).ThenByDescending(k => k.Person.Id);
-        var rows = await ordered.Take(PageSize + 1).Select(k => k.Person)
+        var rows = await ordered.Take(pageSize + 1).Select(k => k.Person)
             .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
                 db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
                     .Select(c => new LatestCase(c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First())).FirstOrDefault(),
                 p.UpdatedAt, p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter)))
             .ToListAsync(ct);
-        HasMore = rows.Count > PageSize;
-        Rows = rows.Take(PageSize).ToList();
+        return (rows.Take(pageSize).ToList(), rows.Count > pageSize);
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct)

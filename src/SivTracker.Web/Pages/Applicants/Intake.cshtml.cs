@@ -37,7 +37,7 @@ public class Intake(AppDbContext db, Intake.Handler handler, Audit audit) : Page
     }
 
     public sealed class Handler(AppDbContext db, Create.Handler create, Edit.Handler edit, ServiceRecord.Handler service, OrganisationCalendar calendar,
-        Audit audit, TimeProvider time)
+        Audit audit, TimeProvider time, Background.WebhookOutbox webhooks)
     {
         /// <summary>
         /// Checks a request by the registry's own rules (the person form's and the service record's), then files it in the
@@ -57,6 +57,7 @@ public class Intake(AppDbContext db, Intake.Handler handler, Audit audit) : Page
             };
             db.IntakeSubmissions.Add(submission);
             audit.Record(AuditActions.IntakeSubmitted, "intake", submission.Id, null, organisationId);
+            await webhooks.RaiseAsync(organisationId, Webhooks.IntakeSubmitted, new { IntakeId = submission.Id, submission.Program }, ct);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -60,7 +60,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
     /// Records, corrects and voids stage events for the pages, the API and the import alike. The case applies the stage
     /// rules; the handler adds what a shared record needs: idempotency, the row version, the clock and the audit row.
     /// </summary>
-    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit)
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit, Background.WebhookOutbox webhooks)
     {
         public async Task<Result> RecordAsync(Guid caseId, Command command, Guid? userId, CancellationToken ct)
         {
@@ -73,6 +73,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             var @case = await db.Cases.Include(c => c.StageEvents).FirstOrDefaultAsync(c => c.Id == caseId, ct);
             if (@case is null) return new Result(Outcome.NotFound, []);
             var loaded = @case.StageEvents.Count;
+            var before = @case.CurrentStageCode;
             // A form made before someone else's change is judged against what it was made from, not against today's case.
             if (command.Version != @case.Version) return new Result(Outcome.Conflict, []);
             var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
@@ -98,7 +99,8 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
                 if (await db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.Version).FirstAsync(ct) != command.Version) return new Result(Outcome.Conflict, []);
                 return Refused(new FieldError(error is StageChangeError.DateInFuture or StageChangeError.DateBeforePrevious ? nameof(Command.EffectiveOn) : nameof(Command.To), error.Message));
             }
-            return await SaveAsync(@case, loaded, command.Version, catalog, today, command.Corrects is null ? "Stage change recorded." : "Event corrected.", userId, ct);
+            return await SaveAsync(@case, loaded, command.Version, catalog, today, command.Corrects is null ? "Stage change recorded." : "Event corrected.", userId,
+                new StageChanged(@case.Id, command.Corrects is null ? "recorded" : "corrected", before, command.EffectiveOn.Value), ct);
         }
 
         public async Task<Result> VoidAsync(Guid caseId, VoidCommand command, Guid? userId, CancellationToken ct)
@@ -107,6 +109,7 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             var wrong = @case?.StageEvents.FirstOrDefault(e => e.Id == command.EventId && !e.IsVoided);
             if (@case is null || wrong is null) return new Result(Outcome.NotFound, []);
             var loaded = @case.StageEvents.Count;
+            var before = @case.CurrentStageCode;
             if (string.IsNullOrWhiteSpace(command.Reason)) return Refused(new FieldError(nameof(VoidCommand.Reason), T("Say why this event is void.")));
             var validation = new InlineValidator<string?> { v => v.RuleFor(x => x).PlainText(1000, multiline: true) }.Validate(command.Reason);
             if (!validation.IsValid) return Refused(validation.Errors.Select(e => new FieldError(nameof(VoidCommand.Reason), e.ErrorMessage)).ToArray());
@@ -116,10 +119,21 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             {
                 return Refused(new FieldError(nameof(VoidCommand.Reason), error.Message));
             }
-            return await SaveAsync(@case, loaded, command.Version, catalog, await calendar.TodayAsync(ct), "Event voided. It stays in the timeline, struck through.", userId, ct);
+            return await SaveAsync(@case, loaded, command.Version, catalog, await calendar.TodayAsync(ct), "Event voided. It stays in the timeline, struck through.", userId,
+                new StageChanged(@case.Id, "voided", before, wrong.EffectiveOn), ct);
         }
 
-        private async Task<Result> SaveAsync(Case @case, int loaded, uint version, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, string done, Guid? userId, CancellationToken ct)
+        /// <summary>The case.stage_changed webhook's facts: codes, dates and figures of the case after the change.</summary>
+        private sealed record StageChanged(Guid CaseId, string Change, string PreviousStage, DateOnly EffectiveOn)
+        {
+            public string Stage { get; init; } = "";
+            public ClockState ClockState { get; init; }
+            public int GovernmentDays { get; init; }
+            public int? DaysOver { get; init; }
+        }
+
+        private async Task<Result> SaveAsync(Case @case, int loaded, uint version, IReadOnlyDictionary<string, Stage> catalog, DateOnly today, string done, Guid? userId,
+            StageChanged change, CancellationToken ct)
         {
             // Events the case just recorded carry their own keys: added explicitly, or EF would take them for existing rows.
             db.StageEvents.AddRange(@case.StageEvents.Skip(loaded));
@@ -128,6 +142,10 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
             // Touching the row makes its version part of the UPDATE even when the stage and clock come out the same.
             db.Entry(@case).Property(c => c.UpdatedAt).IsModified = true;
             audit.Record(AuditActions.CaseHistoryChanged, "case", @case.Id, done, @case.OrganisationId, userId);
+            await webhooks.RaiseAsync(@case.OrganisationId, Webhooks.CaseStageChanged, change with
+            {
+                Stage = @case.CurrentStageCode, ClockState = @case.ClockState, GovernmentDays = @case.GovernmentDays, DaysOver = @case.DaysOver,
+            }, ct);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -44,7 +44,7 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
     /// Opening a case for the pages and the API: the rule's step model, the first events (with the submission when the
     /// package went in already), the whole checklist for the family, and the stored clock, in one save.
     /// </summary>
-    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit)
+    public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, ClockRecompute clocks, TimeProvider time, Audit audit, Background.WebhookOutbox webhooks)
     {
         public async Task<Result> HandleAsync(Guid principalId, Command command, Guid? userId, CancellationToken ct)
         {
@@ -89,6 +89,10 @@ public class Open(AppDbContext db, Open.Handler handler, ILogger<Open> logger) :
                 clocks.Apply(@case, @case.StageEvents, catalog, today);
                 db.Cases.Add(@case);
                 audit.Record(AuditActions.CaseOpened, "case", @case.Id, organisationId: organisationId, userId: userId);
+                await webhooks.RaiseAsync(organisationId, Webhooks.CaseOpened, new
+                {
+                    CaseId = @case.Id, @case.PrincipalId, @case.Program, @case.StepModel, Stage = @case.CurrentStageCode, @case.ClockState, @case.ClockStartedOn,
+                }, ct);
                 try
                 {
                     await db.SaveChangesAsync(ct);

@@ -58,22 +58,29 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
 
         var f = Filters;
         var stage = string.IsNullOrEmpty(f.Stage) ? null : f.Stage;
-        DateTimeOffset? notReviewedSince = f.NotReviewedDays is { } days ? time.GetUtcNow().AddDays(-days) : null;
-        bool? interpretersOnly = f.Interpreters ? true : null;
-        Counts = (await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly).ToListAsync(ct))
-            .ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
-
-        var cursor = f.After is { } after ? await CursorQuery(db, after) : null;
-        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly,
-            cursor?.ReviewSort, cursor?.Id ?? Guid.Empty).ToListAsync(ct);
-        var caseIds = rows.Select(r => r.Id).ToList();
-        Flags = (await FlagsQuery(db, caseIds).ToListAsync(ct)).ToLookup(f => f.CaseId, f => f.View);
-        HasMore = rows.Count > PageSize;
-        Rows = rows.Take(PageSize).ToList();
+        (Counts, Rows, Flags, HasMore) = await QueueAsync(db, f, time.GetUtcNow(), PageSize, ct);
         // Each row names a principal: paging through the queue must leave a trail, as opening each case does.
         await audit.RecordNowAsync(AuditActions.ReviewQueueViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", stage),
             ("caseworker", f.Caseworker), ("flag", f.Flag), ("high_risk", f.HighRisk is { } highRisk ? (highRisk ? "yes" : "no") : null), ("min_days_over", f.MinDaysOver), ("max_days_over", f.MaxDaysOver),
             ("not_reviewed_days", f.NotReviewedDays), ("interpreters", f.Interpreters), ("after", f.After)), ct: ct);
+    }
+
+    /// <summary>The queue's counts by urgency and a page of its rows with their open flags: for this page and the API.</summary>
+    public static async Task<(IReadOnlyDictionary<Urgency, int> Counts, IReadOnlyList<Row> Rows, ILookup<Guid, FlagView> Flags, bool HasMore)> QueueAsync(
+        AppDbContext db, Filter f, DateTimeOffset now, int pageSize, CancellationToken ct)
+    {
+        var stage = string.IsNullOrEmpty(f.Stage) ? null : f.Stage;
+        DateTimeOffset? notReviewedSince = f.NotReviewedDays is { } days ? now.AddDays(-days) : null;
+        bool? interpretersOnly = f.Interpreters ? true : null;
+        var counts = (await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly).ToListAsync(ct))
+            .ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
+        var cursor = f.After is { } after ? await CursorQuery(db, after) : null;
+        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly,
+            cursor?.ReviewSort, cursor?.Id ?? Guid.Empty).ToListAsync(ct);
+        var page = rows.Take(Math.Min(pageSize, PageSize)).ToList();
+        var caseIds = page.Select(r => r.Id).ToList();
+        var flags = (await FlagsQuery(db, caseIds).ToListAsync(ct)).ToLookup(x => x.CaseId, x => x.View);
+        return (counts, page, flags, rows.Count > page.Count);
     }
 
     // The queue is the reviewers' most used page, so its queries are compiled once instead of translated on every
