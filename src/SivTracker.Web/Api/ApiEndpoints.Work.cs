@@ -57,7 +57,7 @@ public static partial class ApiEndpoints
     public sealed record PeoplePage(IReadOnlyList<PersonRow> Items, string? Next);
 
     /// <summary>Principals with the people list's filters, newest change first, a page at a time.</summary>
-    private static async Task<IResult> ListPeopleAsync(HttpContext http, AppDbContext db, Audit audit, SivProgram? program, string? stage, Guid? caseworker,
+    public static async Task<IResult> ListPeopleAsync(HttpContext http, AppDbContext db, Audit audit, SivProgram? program, string? stage, Guid? caseworker,
         SafetyStatus? safety, bool? interpreters, Guid? after, int? limit, CancellationToken ct)
     {
         if (limit is < 1 or > PageSize) return LimitProblem();
@@ -73,7 +73,7 @@ public static partial class ApiEndpoints
     /// Changes the fields sent (a field left out or null stays as it is; an empty string clears it; contacts, when sent,
     /// replace the list) through the edit handler the person's page uses, with the person's ETag as If-Match.
     /// </summary>
-    private static async Task<IResult> UpdatePersonAsync(Guid id, PersonRequest body, HttpContext http, AppDbContext db, EditPerson.Handler handler, CancellationToken ct)
+    public static async Task<IResult> UpdatePersonAsync(Guid id, PersonRequest body, HttpContext http, AppDbContext db, EditPerson.Handler handler, CancellationToken ct)
     {
         var person = await db.Persons.AsNoTracking().Include(p => p.Aliases).Include(p => p.Passports).Include(p => p.ContactChannels)
             .FirstOrDefaultAsync(p => p.Id == id && p.MergedIntoId == null, ct);
@@ -108,7 +108,8 @@ public static partial class ApiEndpoints
     public sealed record ServiceRecordView(Guid Id, EmployerType EmployerType, string Employer, ServiceRole Role, DateOnly StartDate, DateOnly? EndDate,
         string? Location, string? SupervisorName, bool HrLetterObtained, bool RecommendationLetterObtained, string Version);
 
-    private static async Task<IResult> ListServiceRecordsAsync(Guid id, AppDbContext db, Audit audit, CancellationToken ct)
+    /// <summary>A person's service records, each with its version to send back as If-Match when changing it. Audited as a read of the person.</summary>
+    public static async Task<IResult> ListServiceRecordsAsync(Guid id, AppDbContext db, Audit audit, CancellationToken ct)
     {
         if (!await db.Persons.AnyAsync(p => p.Id == id && p.MergedIntoId == null, ct)) return NotFound();
         var records = await db.ServiceRecords.AsNoTracking().Where(r => r.PersonId == id).OrderBy(r => r.StartDate)
@@ -119,10 +120,12 @@ public static partial class ApiEndpoints
             r.HrLetterObtained, r.RecommendationLetterObtained, $"\"{r.Version}\"")).ToList());
     }
 
-    private static async Task<IResult> AddServiceRecordAsync(Guid id, ServiceRecordPage.Command body, ServiceRecordPage.Handler handler, CancellationToken ct) =>
+    /// <summary>Adds a service record (employer, role, dates, supervisor) to a person through the service record page's handler.</summary>
+    public static async Task<IResult> AddServiceRecordAsync(Guid id, ServiceRecordPage.Command body, ServiceRecordPage.Handler handler, CancellationToken ct) =>
         await ServiceRecordResultAsync(await handler.AddAsync(id, body, null, ct), $"/api/v1/people/{id}/service-records");
 
-    private static async Task<IResult> EditServiceRecordAsync(Guid id, Guid recordId, ServiceRecordPage.Command body, HttpContext http, AppDbContext db,
+    /// <summary>Changes a service record through its page's handler, with the record's version as If-Match: a stale one is 412.</summary>
+    public static async Task<IResult> EditServiceRecordAsync(Guid id, Guid recordId, ServiceRecordPage.Command body, HttpContext http, AppDbContext db,
         ServiceRecordPage.Handler handler, CancellationToken ct)
     {
         if (!await db.ServiceRecords.AnyAsync(r => r.Id == recordId && r.PersonId == id, ct)) return NotFound();
@@ -139,7 +142,7 @@ public static partial class ApiEndpoints
     });
 
     /// <summary>Opens a case for a principal through the handler the Open page uses: the step model by the rule, the first events, the checklist, the clock.</summary>
-    private static async Task<IResult> OpenCaseAsync(OpenCaseRequest body, OpenCase.Handler handler, CancellationToken ct)
+    public static async Task<IResult> OpenCaseAsync(OpenCaseRequest body, OpenCase.Handler handler, CancellationToken ct)
     {
         var result = await handler.HandleAsync(body.PrincipalId, new OpenCase.Command
         {
@@ -158,7 +161,7 @@ public static partial class ApiEndpoints
         Guid? Corrects, DateTimeOffset? VoidedAt, string? VoidReason);
 
     /// <summary>The case's whole stage history, voided and corrected events included, oldest first.</summary>
-    private static async Task<IResult> ListStageEventsAsync(Guid id, HttpContext http, AppDbContext db, Audit audit, CancellationToken ct)
+    public static async Task<IResult> ListStageEventsAsync(Guid id, HttpContext http, AppDbContext db, Audit audit, CancellationToken ct)
     {
         var version = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => (uint?)c.Version).FirstOrDefaultAsync(ct);
         if (version is null) return NotFound();
@@ -172,7 +175,7 @@ public static partial class ApiEndpoints
     public sealed record VoidRequest(string? Reason);
 
     /// <summary>Voids an event through the stage-change handler (it stays in the history, struck through), with the case's ETag as If-Match.</summary>
-    private static async Task<IResult> VoidStageEventAsync(Guid id, Guid eventId, VoidRequest body, HttpContext http, AppDbContext db, ChangeStage.Handler handler,
+    public static async Task<IResult> VoidStageEventAsync(Guid id, Guid eventId, VoidRequest body, HttpContext http, AppDbContext db, ChangeStage.Handler handler,
         CancellationToken ct)
     {
         if (!await db.Cases.AnyAsync(c => c.Id == id, ct)) return NotFound();
@@ -194,7 +197,8 @@ public static partial class ApiEndpoints
 
     public sealed record NoteView(Guid Id, string Body, DateTimeOffset CreatedAt);
 
-    private static async Task<IResult> ListNotesAsync(Guid id, AppDbContext db, Audit audit, CancellationToken ct)
+    /// <summary>The case's notes, oldest first. Audited as a read of the case.</summary>
+    public static async Task<IResult> ListNotesAsync(Guid id, AppDbContext db, Audit audit, CancellationToken ct)
     {
         if (!await db.Cases.AnyAsync(c => c.Id == id, ct)) return NotFound();
         var notes = await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.CreatedAt).Select(n => new NoteView(n.Id, n.Body, n.CreatedAt)).ToListAsync(ct);
@@ -202,7 +206,8 @@ public static partial class ApiEndpoints
         return Results.Ok(notes);
     }
 
-    private static async Task<IResult> AddNoteAsync(Guid id, CaseDetails.NoteCommand body, CaseDetails.Handler handler, CancellationToken ct)
+    /// <summary>Adds a note to the case through the case page's note handler; it joins the record for good.</summary>
+    public static async Task<IResult> AddNoteAsync(Guid id, CaseDetails.NoteCommand body, CaseDetails.Handler handler, CancellationToken ct)
     {
         var result = await handler.AddNoteAsync(id, body, null, ct);
         return result.Outcome switch
@@ -221,7 +226,7 @@ public static partial class ApiEndpoints
     public sealed record QueuePage(IReadOnlyDictionary<ReviewQueue.Urgency, int> Counts, IReadOnlyList<QueueRow> Items, string? Next);
 
     /// <summary>The review queue, most urgent first, with the page's filters, counts and flags.</summary>
-    private static async Task<IResult> ReviewQueueAsync(HttpContext http, AppDbContext db, Audit audit, TimeProvider time, SivProgram? program, string? stage,
+    public static async Task<IResult> ReviewQueueAsync(HttpContext http, AppDbContext db, Audit audit, TimeProvider time, SivProgram? program, string? stage,
         Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver, int? notReviewedDays, bool? interpreters, Guid? after, int? limit,
         CancellationToken ct)
     {
@@ -243,7 +248,7 @@ public static partial class ApiEndpoints
     public sealed record ReviewActionRequest(ReviewActionKind Kind, string? Note, DateOnly? Date, EscalationReason? Reason, Guid? AssigneeId, Guid? FlagId);
 
     /// <summary>A reviewer's action (acknowledge, next review date, escalate, snooze) through the review handler, with its rules (a breach is never snoozed).</summary>
-    private static async Task<IResult> ReviewActionAsync(Guid id, ReviewActionRequest body, Act.Handler handler, CancellationToken ct)
+    public static async Task<IResult> ReviewActionAsync(Guid id, ReviewActionRequest body, Act.Handler handler, CancellationToken ct)
     {
         var result = await handler.RecordAsync(id, body.Kind, new Act.Command
         {
@@ -261,12 +266,13 @@ public static partial class ApiEndpoints
 
     public sealed record WebhookCreated(Guid Id, string Secret);
 
-    private static async Task<IResult> ListWebhooksAsync(AppDbContext db, CancellationToken ct) =>
+    /// <summary>The organisation's webhook subscriptions, with whether each is paused and why.</summary>
+    public static async Task<IResult> ListWebhooksAsync(AppDbContext db, CancellationToken ct) =>
         Results.Ok(await db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.CreatedAt)
             .Select(s => new WebhookView(s.Id, s.Url, s.Description, s.Events, s.CreatedAt, s.PausedAt, s.PauseReason)).ToListAsync(ct));
 
     /// <summary>Subscribes a URL to events; the answer holds the signing secret, the only time it is shown.</summary>
-    private static async Task<IResult> SubscribeAsync(WebhooksPage.Command body, WebhooksPage.Handler handler, CancellationToken ct)
+    public static async Task<IResult> SubscribeAsync(WebhooksPage.Command body, WebhooksPage.Handler handler, CancellationToken ct)
     {
         var result = await handler.SubscribeAsync(body, null, ct);
         return result.Subscription is { } subscription
@@ -277,14 +283,16 @@ public static partial class ApiEndpoints
     public sealed record WebhookMessageView(Guid Id, string Type, DateTimeOffset CreatedAt, WebhookMessageStatus Status, int Attempts, DateTimeOffset? LastAttemptAt,
         int? LastStatusCode, DateTimeOffset NextAttemptAt);
 
-    private static async Task<IResult> WebhookMessagesAsync(Guid id, AppDbContext db, CancellationToken ct)
+    /// <summary>A subscription's latest messages: each one's event, status, attempts and last answer.</summary>
+    public static async Task<IResult> WebhookMessagesAsync(Guid id, AppDbContext db, CancellationToken ct)
     {
         if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == id, ct)) return NotFound();
         return Results.Ok(await db.WebhookMessages.AsNoTracking().Where(m => m.SubscriptionId == id).OrderByDescending(m => m.CreatedAt).Take(WebhooksPage.DeliveriesShown)
             .Select(m => new WebhookMessageView(m.Id, m.Type, m.CreatedAt, m.Status, m.Attempts, m.LastAttemptAt, m.LastStatusCode, m.NextAttemptAt)).ToListAsync(ct));
     }
 
-    private static async Task<IResult> UnsubscribeAsync(Guid id, WebhooksPage.Handler handler, CancellationToken ct) =>
+    /// <summary>Removes a webhook subscription and its messages.</summary>
+    public static async Task<IResult> UnsubscribeAsync(Guid id, WebhooksPage.Handler handler, CancellationToken ct) =>
         await handler.RemoveAsync(id, null, ct) ? Results.NoContent() : NotFound();
 
     /// <summary>The link to the page after this one, keeping the request's filters; also sent as a Link header.</summary>

@@ -23,14 +23,27 @@ public sealed class ApiAuth(IOptionsMonitor<AuthenticationSchemeOptions> options
     /// <summary>The policy that asks for one scope: "api:cases:read".</summary>
     public static string Policy(string scope) => "api:" + scope;
 
+    /// <summary>The API's description (the OpenAPI document and the reference page): for signed-in staff and for tokens, not for the world.</summary>
+    public const string DocumentReaderPolicy = "api-document";
+
+    private const string StaffOrTokenScheme = "StaffOrToken";
+
     public static void AddSivApi(IServiceCollection services)
     {
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiAuth>(SchemeName, null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiAuth>(SchemeName, null)
+            // A request with a bearer token is a client of the API; any other is a browser, sent to sign in when it has no session.
+            .AddPolicyScheme(StaffOrTokenScheme, null, options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? SchemeName : Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
         var builder = services.AddAuthorizationBuilder();
         foreach (var scope in ApiTokens.Scopes)
         {
             builder.AddPolicy(Policy(scope), policy => policy.AddAuthenticationSchemes(SchemeName).RequireAuthenticatedUser().RequireClaim(ScopeClaim, scope));
         }
+        builder.AddPolicy(DocumentReaderPolicy, policy => policy
+            .AddAuthenticationSchemes(StaffOrTokenScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(Auth.OrganisationClaim));
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()

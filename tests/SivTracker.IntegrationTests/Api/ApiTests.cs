@@ -213,6 +213,17 @@ public class ApiTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         using var admin = new AppClient(Fixture.Factory);
         await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/openapi/v1.json")).StatusCode);
+
+        // The reference page reads the same document: each operation once, with its summary (from the handler's comment) and scope.
+        var reference = Html.Parse(await admin.GetHtmlAsync("/api/docs"));
+        var listed = reference.QuerySelectorAll("article.api-operation h3").Select(h => h.TextContent.Trim().ToLowerInvariant()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(operations.Select(o => $"{o.Name} {o.Path}".ToLowerInvariant()).Order(StringComparer.Ordinal), listed);
+        var stage = reference.QuerySelectorAll("article.api-operation").Single(a => a.QuerySelector("h3")!.TextContent.Trim() == "POST /api/v1/cases/{id}/stage-events");
+        Assert.Contains("Records a stage change", stage.TextContent);
+        Assert.Contains("cases:write", stage.TextContent);
+        Assert.Contains("412", stage.TextContent);
+        Assert.NotNull(reference.GetElementById("schema-CaseDetail"));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/docs")).StatusCode);
         using var anonymous = new AppClient(Fixture.Factory);
         var refused = await anonymous.GetAsync("/openapi/v1.json");
         Assert.True(refused.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Redirect, $"{(int)refused.StatusCode}");

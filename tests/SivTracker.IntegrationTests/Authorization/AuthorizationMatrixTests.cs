@@ -74,6 +74,8 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Admin/ApiAccess", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/ApiAccess?handler=Create", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("POST", "/Admin/ApiAccess?handler=Revoke&tokenId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
+        // The API's reference: any signed-in member of an organisation (or a token); nobody without one.
+        ("GET", "/api/docs", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Webhooks", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
         ("GET", "/Admin/Webhooks?id=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Admin/Webhooks?handler=Subscribe", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
@@ -373,7 +375,10 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     private static ILookup<Type, string> PagePathsByModel() =>
         typeof(Program).Assembly.GetCustomAttributes<RazorCompiledItemAttribute>()
             .Where(item => item.Kind == "mvc.1.0.razor-page")
-            .Select(item => (Model: item.Type.GetProperty("Model", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)?.PropertyType, Path: RouteOf(item.Identifier)))
+            .Select(item => (Model: item.Type.GetProperty("Model", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)?.PropertyType,
+                // A page that names its own absolute route (@page "/api/docs") answers there instead.
+                Path: item.Type.GetCustomAttributes<RazorCompiledItemMetadataAttribute>().FirstOrDefault(m => m.Key == "RouteTemplate")?.Value is { } own && own.StartsWith('/')
+                    ? own : RouteOf(item.Identifier)))
             .Where(page => page.Model is not null)
             .ToLookup(page => page.Model!, page => page.Path);
 

@@ -10,7 +10,7 @@ using static SivTracker.Web.Domain.Text;
 namespace SivTracker.Web.Pages.Portal;
 
 /// <summary>
-/// The link an applicant was sent (/Portal/Open?t=<token>; the token in the query, which the request log leaves out): the code and the year of birth open the portal, once. Nothing about the applicant
+/// The link an applicant was sent (/Portal/Open?t=TOKEN; the token in the query, which the request log leaves out): the code and the year of birth open the portal, once. Nothing about the applicant
 /// is shown here, before or after a wrong answer, and every refusal reads the same whatever its reason.
 /// </summary>
 [EnableRateLimiting(RateLimits.SignIn)]
