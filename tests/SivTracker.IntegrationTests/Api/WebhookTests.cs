@@ -247,6 +247,29 @@ public class WebhookTests(DatabaseFixture fixture) : DatabaseTest(fixture), IAsy
     }
 
     [Fact]
+    public async Task AnIntakeRequest_IsAnnounced_ByItsIdAndProgramOnly()
+    {
+        using var api = ApiClients.Client(Fixture.Factory, await ApiClients.TokenAsync(Fixture, "ngo-a", "webhooks:manage"));
+        var (_, secret) = await SubscribeAsync(api, Webhooks.IntakeSubmitted);
+        await using (var scope = Fixture.Scope())
+        {
+            // The public form runs before anyone is signed in: the handler is told the organisation.
+            var (id, errors) = await scope.ServiceProvider.GetRequiredService<SivTracker.Web.Pages.Applicants.Intake.Handler>().SubmitAsync(_users.OrganisationA.Id,
+                new SivTracker.Web.Pages.Applicants.Intake.HelpRequest { GivenNames = "Mirwais", Phone = "+93 70 123 4567", Program = SivProgram.AF602B },
+                Guid.NewGuid().ToString("N"), CancellationToken.None);
+            Assert.Empty(errors);
+            Assert.NotNull(id);
+        }
+        Assert.Equal(1, await DeliverAsync());
+        var received = await _receiver.NextAsync();
+        Assert.True(WebhookReceiver.SignatureHolds(received, secret));
+        var data = Parse(received).GetProperty("data");
+        Assert.Equal(["intakeId", "program"], data.EnumerateObject().Select(p => p.Name).Order());
+        Assert.DoesNotContain("Mirwais", received.Body);
+        Assert.DoesNotContain("123 4567", received.Body);
+    }
+
+    [Fact]
     public async Task TheSenderService_DeliversSoonAfterTheChange_WithoutBeingAsked()
     {
         await using var factory = Fixture.Factory.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(
