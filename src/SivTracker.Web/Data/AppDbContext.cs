@@ -103,6 +103,10 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<PortalAccount> PortalAccounts => Set<PortalAccount>();
     public DbSet<IntakeSubmission> IntakeSubmissions => Set<IntakeSubmission>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Consent> Consents => Set<Consent>();
+
+    /// <summary>Not filtered by organisation: a referral belongs to both ends, and every query names its side.</summary>
+    public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<ApiIdempotencyKey> ApiIdempotencyKeys => Set<ApiIdempotencyKey>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
@@ -161,6 +165,12 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<Person>().HasIndex(p => new { p.OrganisationId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key is not null");
         // A request's bearer secret names its token before any organisation is known.
         modelBuilder.Entity<ApiToken>().HasIndex(t => t.SecretHash).IsUnique();
+        modelBuilder.Entity<Consent>().HasIndex(c => c.PersonId);
+        modelBuilder.Entity<Referral>().Property(r => r.Version).IsRowVersion();
+        modelBuilder.Entity<Referral>().HasIndex(r => new { r.ToOrganisationId, r.Status, r.SentAt });
+        modelBuilder.Entity<Referral>().HasIndex(r => new { r.FromOrganisationId, r.SentAt });
+        modelBuilder.Entity<Referral>().HasIndex(r => r.ConsentId);
+        modelBuilder.Entity<Referral>().HasIndex(r => r.ReceivedCaseId).HasFilter("received_case_id is not null");
         modelBuilder.Entity<ApiIdempotencyKey>().HasKey(k => new { k.OrganisationId, k.Key });
         modelBuilder.Entity<WebhookSubscription>().HasIndex(s => s.OrganisationId);
         modelBuilder.Entity<WebhookMessage>().Property(m => m.Data).HasColumnType("jsonb");

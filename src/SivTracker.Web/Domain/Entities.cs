@@ -46,6 +46,14 @@ public class Organisation : IAuditable
     /// <summary>Whether the public intake form (/Portal/Intake?o=slug) takes requests; off until an admin opens it.</summary>
     public bool IntakeOpen { get; set; }
 
+    /// <summary>Whether other organisations on the installation see this one (name and description) in the directory.</summary>
+    public bool ListedInDirectory { get; set; }
+
+    public string? DirectoryDescription { get; set; }
+
+    /// <summary>Whether other organisations may refer cases here; only a listed organisation does.</summary>
+    public bool AcceptsReferrals { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public Guid? CreatedById { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

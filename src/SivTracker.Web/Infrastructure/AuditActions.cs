@@ -338,4 +338,30 @@ public static class AuditActions
 
     /// <summary>Deliveries to a subscription kept failing for the retry window, so it was paused.</summary>
     public const string WebhookPaused = "webhook.paused";
+
+    // Consent and referrals.
+
+    /// <summary>A person's consent was recorded; details give its kind and how it was given.</summary>
+    public const string ConsentRecorded = "consent.recorded";
+
+    /// <summary>A person's consent was withdrawn; referrals still waiting under it are cancelled.</summary>
+    public const string ConsentWithdrawn = "consent.withdrawn";
+
+    /// <summary>A case was referred or transferred; recorded in the sender's log (case, receiver, consent) and the receiver's.</summary>
+    public const string ReferralSent = "referral.sent";
+
+    /// <summary>The receiver accepted a referral, making the case its own; recorded on both sides.</summary>
+    public const string ReferralAccepted = "referral.accepted";
+
+    /// <summary>The receiver declined a referral; recorded on both sides.</summary>
+    public const string ReferralDeclined = "referral.declined";
+
+    /// <summary>A referral was cancelled by its sender or by a withdrawn consent; recorded on both sides.</summary>
+    public const string ReferralCancelled = "referral.cancelled";
+
+    /// <summary>Someone opened the organisation's referrals, in and out: counts only.</summary>
+    public const string ReferralsViewed = "referral.list-viewed";
+
+    /// <summary>A system administrator changed an organisation's directory entry.</summary>
+    public const string DirectoryChanged = "organisation.directory-changed";
 }

@@ -204,11 +204,13 @@ public static class Auth
         conventions.AuthorizeFolder("/Review", Policies.Reviewer);
         conventions.AuthorizeFolder("/Reports", Policies.Reviewer);
         // Pages that change personal data: caseworkers and admins only; reviewers read.
-        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Files", "/Cases/Settings", "/Applicants/Changes", "/Applicants/Messages", "/Applicants/Intake" })
+        foreach (var page in new[] { "/Applicants/Create", "/Applicants/Edit", "/Applicants/ServiceRecord", "/Cases/Open", "/Cases/ChangeStage", "/Cases/Documents", "/Cases/Files", "/Cases/Settings", "/Applicants/Changes", "/Applicants/Messages", "/Applicants/Intake", "/Applicants/Consent", "/Cases/Refer" })
         {
             conventions.AuthorizePage(page, Policies.CaseEditor);
         }
         conventions.AuthorizePage("/Applicants/Merge", Policies.Admin);
+        // Referrals cross the organisation boundary: decided by those who change case data.
+        conventions.AuthorizeFolder("/Referrals", Policies.CaseEditor);
         conventions.AuthorizeFolder("/Admin", Policies.Admin);
         conventions.AuthorizeFolder("/System", Policies.SystemAdmin);
         // The applicant portal: its own scheme and policy (PortalAuth), never the staff sign-in.

@@ -16,6 +16,31 @@ public static class Labels
         _ => T("Unknown"),
     };
 
+    public static string For(ConsentKind value) => value switch
+    {
+        ConsentKind.ShareWithOrganisation => T("Share the case with a named organisation"),
+        ConsentKind.ShareWithPartners => T("Share the case with partner organisations"),
+        ConsentKind.ContactByMessage => T("Be contacted by message"),
+        _ => T("Keep data past the retention period"),
+    };
+
+    public static string For(ConsentMethod value) => value switch
+    {
+        ConsentMethod.SignedForm => T("Signed form"),
+        ConsentMethod.Verbal => T("Verbally, recorded by a caseworker"),
+        _ => T("In the applicant portal"),
+    };
+
+    public static string For(ReferralMode value) => value == ReferralMode.Transfer ? T("Transfer") : T("Referral");
+
+    public static string For(ReferralStatus value) => value switch
+    {
+        ReferralStatus.Pending => T("Waiting for a decision"),
+        ReferralStatus.Accepted => T("Accepted"),
+        ReferralStatus.Declined => T("Declined"),
+        _ => T("Cancelled"),
+    };
+
     public static string For(EmployerType value) => value switch
     {
         EmployerType.UsMilitary => T("U.S. military unit"),

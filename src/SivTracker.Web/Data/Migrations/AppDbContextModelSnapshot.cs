@@ -867,6 +867,74 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("case_numbers", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.Consent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("GivenOn")
+                        .HasColumnType("date")
+                        .HasColumnName("given_on");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<Guid?>("RecipientOrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_organisation_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("RecordedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by_id");
+
+                    b.Property<DateOnly?>("ValidUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_until");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.Property<Guid?>("WithdrawnById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("withdrawn_by_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_consents");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_consents_person_id");
+
+                    b.ToTable("consents", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.ContactChannel", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1305,6 +1373,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AcceptsReferrals")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accepts_referrals");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1313,9 +1385,17 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("created_by_id");
 
+                    b.Property<string>("DirectoryDescription")
+                        .HasColumnType("text")
+                        .HasColumnName("directory_description");
+
                     b.Property<bool>("IntakeOpen")
                         .HasColumnType("boolean")
                         .HasColumnName("intake_open");
+
+                    b.Property<bool>("ListedInDirectory")
+                        .HasColumnType("boolean")
+                        .HasColumnName("listed_in_directory");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1946,6 +2026,133 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_portal_messages_organisation_id_from_applicant_read_at");
 
                     b.ToTable("portal_messages", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.Referral", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("ConsentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consent_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_id");
+
+                    b.Property<string>("DeclineReason")
+                        .HasColumnType("text")
+                        .HasColumnName("decline_reason");
+
+                    b.Property<int>("FamilySize")
+                        .HasColumnType("integer")
+                        .HasColumnName("family_size");
+
+                    b.Property<Guid>("FromOrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("from_organisation_id");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("linked");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("Notes")
+                        .HasColumnType("integer")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("Packet")
+                        .HasColumnType("text")
+                        .HasColumnName("packet");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("program");
+
+                    b.Property<Guid?>("ReceivedCaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_case_id");
+
+                    b.Property<Guid?>("ReceivedPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_person_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<Guid?>("SentById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sent_by_id");
+
+                    b.Property<int>("ServiceRecords")
+                        .HasColumnType("integer")
+                        .HasColumnName("service_records");
+
+                    b.Property<string>("StageCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("stage_code");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("ToOrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("to_organisation_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_referrals");
+
+                    b.HasIndex("ConsentId")
+                        .HasDatabaseName("ix_referrals_consent_id");
+
+                    b.HasIndex("ReceivedCaseId")
+                        .HasDatabaseName("ix_referrals_received_case_id")
+                        .HasFilter("received_case_id is not null");
+
+                    b.HasIndex("FromOrganisationId", "SentAt")
+                        .HasDatabaseName("ix_referrals_from_organisation_id_sent_at");
+
+                    b.HasIndex("ToOrganisationId", "Status", "SentAt")
+                        .HasDatabaseName("ix_referrals_to_organisation_id_status_sent_at");
+
+                    b.ToTable("referrals", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ReviewAction", b =>

@@ -74,6 +74,9 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
     /// <summary>What came in from the applicant portal and waits for staff: changes to review, messages not yet read.</summary>
     public (int Changes, int Messages) FromPortal { get; private set; }
 
+    /// <summary>What the person's consents in force cover, for the line on their page.</summary>
+    public IReadOnlyList<ConsentKind> ConsentsInForce { get; private set; } = [];
+
     public string? FileError { get; private set; }
 
     /// <summary>Deleted scans and photos an admin may still restore: shown to admins only.</summary>
@@ -137,6 +140,8 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
             DeletedFiles = stored.Where(f => f.DeletedAt != null).Select(Row).ToList();
             FileError = TempData["FileError"] as string;
         }
+        ConsentsInForce = (await db.Consents.AsNoTracking().Where(c => c.PersonId == id && c.WithdrawnAt == null).ToListAsync(ct))
+            .Where(c => c.GivenOn <= Today && (c.ValidUntil is null || c.ValidUntil >= Today)).Select(c => c.Kind).Distinct().ToList();
         FromPortal = (await db.PortalChanges.CountAsync(c => c.PersonId == id && c.Decision == ChangeDecision.Pending, ct),
             await db.PortalMessages.CountAsync(m => m.PersonId == id && m.FromApplicant && m.ReadAt == null, ct));
         // Sealed values are ordered here: the database holds only their ciphertext.

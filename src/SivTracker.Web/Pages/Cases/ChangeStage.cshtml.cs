@@ -160,7 +160,48 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
                 db.ChangeTracker.Clear();
                 return new Result(Outcome.AlreadyRecorded, []);
             }
+            if (change.Change == "recorded") await ForwardToLinkedAsync(@case, change.EffectiveOn, userId, ct);
             return new Result(Outcome.Done, [], done);
+        }
+
+        /// <summary>
+        /// A linked referral carries a stage the sender records to the receiver's copy, through the same rules, with the
+        /// sender named in its timeline; a move the copy cannot take is noted there instead. Never the other way.
+        /// </summary>
+        private async Task ForwardToLinkedAsync(Case @case, DateOnly effectiveOn, Guid? userId, CancellationToken ct)
+        {
+            var links = await db.Referrals.AsNoTracking()
+                .Where(r => r.CaseId == @case.Id && r.FromOrganisationId == @case.OrganisationId && r.Linked && r.Status == ReferralStatus.Accepted && r.ReceivedCaseId != null)
+                .Select(r => new { r.ToOrganisationId, ReceivedCaseId = r.ReceivedCaseId!.Value, Sender = db.Organisations.Where(o => o.Id == r.FromOrganisationId).Select(o => o.Name).First() })
+                .ToListAsync(ct);
+            if (links.Count == 0) return;
+            var stage = @case.CurrentStageCode;
+            var own = db.OrganisationId;
+            try
+            {
+                foreach (var link in links)
+                {
+                    db.OrganisationId = link.ToOrganisationId;
+                    var version = await db.Cases.AsNoTracking().Where(c => c.Id == link.ReceivedCaseId).Select(c => (uint?)c.Version).FirstOrDefaultAsync(ct);
+                    if (version is null) continue;
+                    var result = await RecordAsync(link.ReceivedCaseId, new Command
+                    {
+                        To = stage, EffectiveOn = effectiveOn, Note = $"Recorded by {link.Sender} (linked referral).", IdempotencyKey = Guid.NewGuid(), Version = version.Value,
+                    }, userId, ct);
+                    if (result.Outcome is Outcome.Done or Outcome.AlreadyRecorded) continue;
+                    db.ChangeTracker.Clear();
+                    db.CaseNotes.Add(new CaseNote
+                    {
+                        OrganisationId = link.ToOrganisationId, CaseId = link.ReceivedCaseId,
+                        Body = $"{link.Sender} recorded {stage} on {effectiveOn:yyyy-MM-dd}; not applied here: {string.Join(" ", result.Errors.Select(e => e.Message))}",
+                    });
+                    await db.SaveChangesAsync(ct);
+                }
+            }
+            finally
+            {
+                db.OrganisationId = own;
+            }
         }
 
         private static Result Refused(params FieldError[] errors) => new(Outcome.Refused, errors);

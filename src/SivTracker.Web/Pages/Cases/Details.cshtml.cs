@@ -96,6 +96,8 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
     public IReadOnlyList<FamilyRow> Family { get; private set; } = [];
     public IReadOnlyList<DocumentRow> Documents { get; private set; } = [];
     public IReadOnlyList<CaseFlag> OpenFlags { get; private set; } = [];
+    public DateTimeOffset? ConsentWithdrawnAt { get; private set; }
+
     public bool CanEdit => User.IsInRole(Roles.Caseworker) || User.IsInRole(Roles.Admin);
 
     /// <summary>When every COM package document is in and the clock has not started: the date the last one arrived.</summary>
@@ -149,6 +151,9 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         if (header is null) return false;
         Case = header;
         Today = await calendar.TodayAsync(ct);
+        // A case received by referral: the sender's applicant may have taken their consent back since.
+        ConsentWithdrawnAt = await db.Referrals.AsNoTracking().Where(r => r.ReceivedCaseId == id && r.ToOrganisationId == db.OrganisationId)
+            .Select(r => db.Consents.IgnoreQueryFilters().Where(c => c.Id == r.ConsentId).Select(c => c.WithdrawnAt).FirstOrDefault()).FirstOrDefaultAsync(ct);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var events = StatutoryClock.InOrder(await db.StageEvents.AsNoTracking().Where(e => e.CaseId == id).ToListAsync(ct), catalog);
         Clock = StatutoryClock.Compute(StatutoryClock.ClockEvents(events),
