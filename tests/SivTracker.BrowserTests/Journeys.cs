@@ -397,4 +397,59 @@ public class Journeys(BrowserFixture fixture)
         }
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task NgoA_RefersAnInterpretersCase_AndNgoB_AcceptsItAsSomeoneItKnows()
+    {
+        var family = $"Referred{Guid.NewGuid():N}"[..14];
+        await using (var scope = fixture.Database.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+            await db.Organisations.Where(o => o.Id == fixture.Users.OrganisationB.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ListedInDirectory, true).SetProperty(o => o.AcceptsReferrals, true));
+        }
+        var person = await TestData.PersonAsync(fixture.Database, fixture.Users.OrganisationA.Id, "Wali", family, new DateOnly(1986, 6, 1));
+        var known = await TestData.PersonAsync(fixture.Database, fixture.Users.OrganisationB.Id, "Wali", family, new DateOnly(1986, 6, 1));
+        var @case = await TestData.CaseAsync(fixture.Database, fixture.Users.OrganisationA.Id, person.Id, $"REF-{Guid.NewGuid():N}"[..10]);
+        var b = await TestData.OrganisationIdAsync(fixture.Database, "ngo-b");
+
+        var a = await fixture.SignedInAsync(fixture.Users.CaseworkerA.Email!);
+        await a.GotoAsync($"/Applicants/Details?id={person.Id}");
+        await a.GetByRole(AriaRole.Link, new() { Name = "Consent", Exact = true }).ClickAsync();
+        await a.GetByLabel("Organisation (for sharing with a named organisation)").SelectOptionAsync(b.ToString());
+        await a.GetByLabel("Given on").FillAsync(Iso(Today));
+        await BrowserFixture.CheckPageAsync(a, "80-consent");
+        await a.GetByRole(AriaRole.Button, new() { Name = "Record consent" }).ClickAsync();
+        await FlashAsync(a, "Consent recorded.");
+
+        await a.GotoAsync($"/Cases/Details?id={@case.Id}");
+        await a.GetByRole(AriaRole.Link, new() { Name = "Refer or transfer" }).ClickAsync();
+        await a.GetByLabel("To", new() { Exact = true }).SelectOptionAsync(b.ToString());
+        await a.GetByLabel("Message to the receiver").FillAsync("Interpreter with the 82nd; needs resettlement help in Virginia.");
+        await BrowserFixture.CheckPageAsync(a, "81-refer");
+        await a.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await FlashAsync(a, "Sent");
+
+        var bPage = await fixture.SignedInAsync(fixture.Users.CaseworkerB.Email!);
+        await bPage.GotoAsync("/Referrals");
+        var incoming = bPage.Locator("article").Filter(new() { HasText = "needs resettlement help in Virginia" });
+        await Expect(incoming).ToBeVisibleAsync();
+        await Expect(incoming).Not.ToContainTextAsync(family);
+        await BrowserFixture.CheckPageAsync(bPage, "82-referrals");
+        await incoming.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        // Someone B already knows: offered as the match, chosen, and the case attaches to them.
+        var offer = bPage.Locator($"input[name=attachTo][value='{known.Id}']");
+        await Expect(offer).ToBeVisibleAsync();
+        await offer.CheckAsync();
+        await bPage.Locator("section.notice").GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await FlashAsync(bPage, "Accepted");
+        await Expect(bPage.Locator("main")).ToContainTextAsync("Received from");
+        await Expect(bPage.Locator("main")).ToContainTextAsync("needs resettlement help in Virginia");
+        Assert.Contains(known.Id.ToString(), await bPage.Locator("main a[href*='/Applicants/Details']").First.GetAttributeAsync("href"));
+
+        await a.GotoAsync($"/Cases/Details?id={@case.Id}");
+        await Expect(a.Locator("main")).ToContainTextAsync("Referral accepted by");
+        await a.Context.CloseAsync();
+        await bPage.Context.CloseAsync();
+    }
 }
