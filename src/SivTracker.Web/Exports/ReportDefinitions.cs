@@ -178,6 +178,26 @@ public sealed class Report
                 ? [.. row[..^2], Domain.Person.FormatName(Data.FieldProtection.Unprotect((string)row[^2]!), row[^1] is string family ? Data.FieldProtection.Unprotect(family) : null)]
                 : row,
         },
+        new()
+        {
+            Name = "referrals", Title = "Referrals in and out", CaseLevel = false,
+            Description = "Per month (sent within the date range): cases this organisation referred or transferred to others and how many they accepted, and cases others sent here and how many this organisation accepted.",
+            Columns = _ => ["month", "sent_out", "accepted_by_receivers", "received", "accepted_here"],
+            Sql = _ => """
+                select month, sum(sent_out)::int, sum(accepted_out)::int, sum(received)::int, sum(accepted_in)::int
+                from (
+                    select to_char(date_trunc('month', r.sent_at at time zone 'UTC'), 'YYYY-MM') as month, 1 as sent_out,
+                        (r.status = 'Accepted')::int as accepted_out, 0 as received, 0 as accepted_in, r.sent_at
+                    from referrals r where r.from_organisation_id = @org
+                    union all
+                    select to_char(date_trunc('month', r.sent_at at time zone 'UTC'), 'YYYY-MM'), 0, 0, 1, (r.status = 'Accepted')::int, r.sent_at
+                    from referrals r where r.to_organisation_id = @org
+                ) x
+                where (@from is null or (x.sent_at at time zone 'UTC')::date >= @from) and (@to is null or (x.sent_at at time zone 'UTC')::date <= @to)
+                group by month
+                order by month
+                """,
+        },
     ];
 
     public static Report? Find(string? name) => All.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -126,6 +126,16 @@ public class ReferralTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("Referral accepted by", original);
         Assert.Equal("COM_REVIEW", await InAsync(_users.OrganisationA.Id, db => db.Cases.Where(c => c.Id == _case.Id).Select(c => c.CurrentStageCode).SingleAsync()));
 
+        // The referrals report counts them on each side, by month.
+        using (var apiA = ApiClients.Client(Fixture.Factory, await ApiClients.TokenAsync(Fixture, "ngo-a", "reports:read")))
+        using (var apiB = ApiClients.Client(Fixture.Factory, await ApiClients.TokenAsync(Fixture, "ngo-b", "reports:read")))
+        {
+            var outward = System.Text.Json.JsonDocument.Parse(await apiA.GetStringAsync("/api/v1/reports/referrals")).RootElement.EnumerateArray().Single();
+            var inward = System.Text.Json.JsonDocument.Parse(await apiB.GetStringAsync("/api/v1/reports/referrals")).RootElement.EnumerateArray().Single();
+            Assert.Equal((1, 1, 0), (outward.GetProperty("sent_out").GetInt32(), outward.GetProperty("accepted_by_receivers").GetInt32(), outward.GetProperty("received").GetInt32()));
+            Assert.Equal((0, 1, 1), (inward.GetProperty("sent_out").GetInt32(), inward.GetProperty("received").GetInt32(), inward.GetProperty("accepted_here").GetInt32()));
+        }
+
         // Each organisation's log tells its side.
         await using var scope = Fixture.Scope();
         var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().AuditEvents.AsNoTracking()

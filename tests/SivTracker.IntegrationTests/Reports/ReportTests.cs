@@ -3,6 +3,7 @@ using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Demo;
@@ -120,7 +121,10 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     [Fact]
     public async Task PageCsvXlsxAndCli_ShowTheSameRows()
     {
-        using var admin = new AppClient(Fixture.Factory);
+        // Two exports of every report from one admin: more than the per-user limit a minute allows, which another test checks.
+        await using var factory = Fixture.Factory.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration((_, config) =>
+            config.AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimits:ExportsPerMinute"] = "1000" })));
+        using var admin = new AppClient(factory);
         await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
 
         foreach (var report in Report.All)
@@ -151,7 +155,9 @@ public class ReportTests(DatabaseFixture fixture) : DatabaseTest(fixture)
                 }
             }
             Assert.Equal(csv, cli);
-            Assert.Equal(csv, pageRows);
+            // A report with no rows (no referrals here) is a header in the files and a sentence on the page.
+            if (csv.Count == 1) Assert.Contains("No rows for these filters.", Html.Text(page));
+            else Assert.Equal(csv, pageRows);
         }
     }
 
