@@ -69,6 +69,7 @@ public class Referral
     public int FamilySize { get; set; }
     public int ServiceRecords { get; set; }
     public int Notes { get; set; }
+    public int Files { get; set; }
 
     [Sealed]
     public string? Message { get; set; }

@@ -63,12 +63,13 @@ public class ReferralTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         _a.PostFormAsync($"/Applicants/Consent?personId={_principal.Id}", AppClient.Form(("Input.Kind", kind), ("Input.RecipientOrganisationId", _users.OrganisationB.Id.ToString()),
             ("Input.Method", "Verbal"), ("Input.GivenOn", "2026-11-20")), tokenSource: $"/Applicants/Consent?personId={_principal.Id}");
 
-    private Task<HttpResponseMessage> ReferAsync(string mode = "Refer", bool notes = true, bool linked = false)
+    private Task<HttpResponseMessage> ReferAsync(string mode = "Refer", bool notes = true, bool linked = false, params Guid[] files)
     {
         // Each referral a minute after the last, so "the latest" is one of them.
         Fixture.Time.Advance(TimeSpan.FromMinutes(1));
         return _a.PostFormAsync($"/Cases/Refer?id={_case.Id}", AppClient.Form(("Input.ToOrganisationId", _users.OrganisationB.Id.ToString()), ("Input.Mode", mode),
-            ("Input.IncludeNotes", notes ? "true" : "false"), ("Input.Linked", linked ? "true" : "false"), ("Input.Message", "Visa issued; please take over resettlement.")), tokenSource: $"/Cases/Refer?id={_case.Id}");
+            ("Input.IncludeNotes", notes ? "true" : "false"), ("Input.Linked", linked ? "true" : "false"), ("Input.Message", "Visa issued; please take over resettlement.")).Concat(files.Select(f => KeyValuePair.Create("Input.FileIds", f.ToString()))).ToList(),
+            tokenSource: $"/Cases/Refer?id={_case.Id}");
     }
 
     private async Task<Referral> ReferralAsync()
@@ -232,5 +233,48 @@ public class ReferralTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // The receiver's own step stays with the receiver.
         await RecordAsync(_b, copyId, "DS260_PREP", "2026-11-25");
         Assert.Equal("COM_APPROVED", await InAsync(_users.OrganisationA.Id, db => db.Cases.Where(c => c.Id == _case.Id).Select(c => c.CurrentStageCode).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ChosenFiles_GoToTheReceiversChecklist_SealedUnderItsOwnKeys()
+    {
+        var letter = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\nHR letter of the 82nd Airborne\n%%EOF\n");
+        // The built case has no checklist of its own: one item of the case's COM package, as opening a case would make it.
+        var itemId = await InAsync(_users.OrganisationA.Id, async db =>
+        {
+            var item = new DocumentItem { OrganisationId = _users.OrganisationA.Id, CaseId = _case.Id, Kind = DocumentKind.HrLetter };
+            db.DocumentItems.Add(item);
+            await db.SaveChangesAsync();
+            return item.Id;
+        });
+        var token = await _a.AntiforgeryTokenAsync($"/Cases/Documents?id={_case.Id}");
+        using (var upload = new MultipartFormDataContent())
+        {
+            upload.Add(new StringContent(token!), "__RequestVerificationToken");
+            upload.Add(new ByteArrayContent(letter) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream") } }, "file", "hr-letter-wali.pdf");
+            Assert.Equal(HttpStatusCode.Redirect, (await _a.PostAsync($"/Cases/Files?id={_case.Id}&itemId={itemId}", upload)).StatusCode);
+        }
+        var fileId = await InAsync(_users.OrganisationA.Id, db => db.StoredFiles.Select(f => f.Id).SingleAsync());
+        await ConsentAsync();
+        // The sender chooses by kind, size and date: the file's name stays sealed.
+        var form = await _a.GetHtmlAsync($"/Cases/Refer?id={_case.Id}");
+        Assert.NotNull(Html.Parse(form).QuerySelector($"input[name='Input.FileIds'][value='{fileId}']"));
+        Assert.DoesNotContain("hr-letter-wali", form);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReferAsync(files: fileId)).StatusCode);
+        await _b.PostFormAsync($"/Referrals?handler=Accept&id={(await ReferralAsync()).Id}", [], tokenSource: "/Referrals");
+        var referral = await ReferralAsync();
+        Assert.Equal((ReferralStatus.Accepted, 1), (referral.Status, referral.Files));
+
+        await using var check = Fixture.Scope();
+        var dbB = check.ServiceProvider.GetRequiredService<AppDbContext>();
+        dbB.OrganisationId = _users.OrganisationB.Id;
+        var copy = await dbB.StoredFiles.SingleAsync();
+        var onItem = await dbB.DocumentItems.SingleAsync(d => d.Id == copy.DocumentItemId);
+        Assert.Equal((referral.ReceivedCaseId, DocumentKind.HrLetter, "hr-letter-wali.pdf"), (copy.CaseId, onItem.Kind, copy.FileName));
+        using var read = new MemoryStream();
+        await check.ServiceProvider.GetRequiredService<SealedFiles>().CopyToAsync(copy, read, CancellationToken.None);
+        Assert.Equal(letter, read.ToArray());
+        var original = await InAsync(_users.OrganisationA.Id, db => db.StoredFiles.AsNoTracking().SingleAsync(f => f.Id == fileId));
+        Assert.NotEqual(original.DataKey, copy.DataKey);
     }
 }

@@ -2059,6 +2059,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("family_size");
 
+                    b.Property<int>("Files")
+                        .HasColumnType("integer")
+                        .HasColumnName("files");
+
                     b.Property<Guid>("FromOrganisationId")
                         .HasColumnType("uuid")
                         .HasColumnName("from_organisation_id");

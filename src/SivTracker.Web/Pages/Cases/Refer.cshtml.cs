@@ -16,8 +16,13 @@ public class Refer(AppDbContext db, ReferralPage.Handler handler, OrganisationCa
     /// <summary>An organisation in the directory, with whether the applicant's consent on record covers it today.</summary>
     public sealed record Receiver(Guid Id, string Name, string? Description, bool Consented);
 
+    /// <summary>A file that may go too, described by where it sits, never by its (sealed) name.</summary>
+    public sealed record FileChoice(Guid Id, DocumentKind? ItemKind, PersonFileKind? PersonKind, long Size, DateTimeOffset UploadedAt);
+
     [BindProperty]
     public ReferralPage.SendCommand Input { get; set; } = new();
+
+    public IReadOnlyList<FileChoice> Files { get; private set; } = [];
 
     public Guid CaseId { get; private set; }
     public Guid PrincipalId { get; private set; }
@@ -47,6 +52,12 @@ public class Refer(AppDbContext db, ReferralPage.Handler handler, OrganisationCa
         var @case = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Id, c.Reference, c.PrincipalId }).FirstOrDefaultAsync(ct);
         if (@case is null) return false;
         (CaseId, Reference, PrincipalId) = (@case.Id, @case.Reference, @case.PrincipalId);
+        var family = db.Persons.Where(p => p.Id == @case.PrincipalId || p.PrincipalId == @case.PrincipalId).Select(p => p.Id);
+        Files = await db.StoredFiles.AsNoTracking()
+            .Where(f => f.DeletedAt == null && f.ReplacedById == null && (f.CaseId == id || f.CaseId == null && f.PersonId != null && family.Contains(f.PersonId.Value)))
+            .OrderBy(f => f.CreatedAt)
+            .Select(f => new FileChoice(f.Id, db.DocumentItems.Where(d => d.Id == f.DocumentItemId).Select(d => (DocumentKind?)d.Kind).FirstOrDefault(), f.PersonKind, f.Size, f.CreatedAt))
+            .ToListAsync(ct);
         var today = await calendar.TodayAsync(ct);
         var consents = await db.Consents.AsNoTracking().Where(c => c.PersonId == @case.PrincipalId).ToListAsync(ct);
         Receivers = (await handler.Receivers(User.OrganisationId() ?? Guid.Empty).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name, o.DirectoryDescription }).ToListAsync(ct))

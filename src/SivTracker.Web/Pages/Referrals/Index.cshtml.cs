@@ -29,10 +29,17 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
         public bool IncludeNotes { get; init; }
         public bool Linked { get; init; }
         public string? Message { get; init; }
+
+        /// <summary>The stored files chosen to go too: the case's, or the family's scans and photos.</summary>
+        public List<Guid> FileIds { get; init; } = [];
     }
 
     /// <summary>What goes across: the person form, family, service records, stage history, checklist and chosen notes.</summary>
-    public sealed record Packet(PersonForm.Command Principal, List<Member> Family, List<ServiceRecordPage.Command> Service, CasePacket Case, List<string> Notes);
+    public sealed record Packet(PersonForm.Command Principal, List<Member> Family, List<ServiceRecordPage.Command> Service, CasePacket Case, List<string> Notes,
+        List<FilePacket> Files);
+
+    /// <summary>A chosen file: where it sat (a checklist item of a kind, for a person, or a person's own file), read from the sender's store on acceptance.</summary>
+    public sealed record FilePacket(Guid SentFileId, DocumentKind? ItemKind, Guid? SentPersonId, PersonFileKind? PersonKind);
 
     public sealed record Member(Guid SentId, PersonForm.Command Person);
 
@@ -48,7 +55,8 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
 
     /// <summary>Sending, accepting, declining and cancelling referrals, for the pages and tests alike.</summary>
     public sealed class Handler(AppDbContext db, OrganisationCalendar calendar, TimeProvider time, Audit audit, CreatePerson.Handler create,
-        ServiceRecordPage.Handler service, OpenCase.Handler open, ChangeStage.Handler stages, Documents.Handler documents, CaseDetails.Handler notes)
+        ServiceRecordPage.Handler service, OpenCase.Handler open, ChangeStage.Handler stages, Documents.Handler documents, CaseDetails.Handler notes,
+        SealedFiles sealedFiles)
     {
         public const int MaxMessageLength = 2000;
 
@@ -79,6 +87,16 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
                 .Where(p => (p.Id == @case.PrincipalId || p.PrincipalId == @case.PrincipalId) && p.MergedIntoId == null).ToListAsync(ct);
             var principal = people.Single(p => p.Id == @case.PrincipalId);
             var records = await db.ServiceRecords.AsNoTracking().Where(r => r.PersonId == principal.Id).OrderBy(r => r.StartDate).ToListAsync(ct);
+            var familyIds = people.Select(p => p.Id).ToList();
+            var chosen = await db.StoredFiles.AsNoTracking()
+                .Where(f => command.FileIds.Contains(f.Id) && f.DeletedAt == null && f.ReplacedById == null
+                    && (f.CaseId == caseId || f.CaseId == null && f.PersonId != null && familyIds.Contains(f.PersonId.Value)))
+                .Select(f => new { f.Id, Kind = db.DocumentItems.Where(d => d.Id == f.DocumentItemId).Select(d => (DocumentKind?)d.Kind).FirstOrDefault(), f.PersonId, f.PersonKind })
+                .ToListAsync(ct);
+            if (chosen.Count != command.FileIds.Distinct().Count())
+            {
+                return Refused(nameof(SendCommand.FileIds), T("Choose files of this case or of the applicant's family."));
+            }
             var caseNotes = command.IncludeNotes
                 ? await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == caseId).OrderBy(n => n.CreatedAt).Select(n => n.Body).ToListAsync(ct)
                 : [];
@@ -95,11 +113,12 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
                 new CasePacket(@case.Program, @case.StepModel, @case.Priority,
                     @case.StageEvents.Where(e => !e.IsVoided).OrderBy(e => e.EffectiveOn).ThenBy(e => e.RecordedAt).Select(e => new EventPacket(e.ToStageCode, e.EffectiveOn, e.Note)).ToList(),
                     @case.Documents.Select(d => new ItemPacket(d.Kind, d.PersonId, d.Status, d.StatusOn, d.UnavailabilityStatement)).ToList()),
-                caseNotes);
+                caseNotes,
+                chosen.Select(f => new FilePacket(f.Id, f.Kind, f.PersonId, f.PersonKind)).ToList());
             var referral = new Referral
             {
                 FromOrganisationId = from, ToOrganisationId = to.Id, CaseId = caseId, PersonId = principal.Id, ConsentId = consent.Id, Mode = command.Mode, Linked = command.Linked,
-                Program = @case.Program, StageCode = @case.CurrentStageCode, FamilySize = people.Count, ServiceRecords = records.Count, Notes = caseNotes.Count,
+                Program = @case.Program, StageCode = @case.CurrentStageCode, FamilySize = people.Count, ServiceRecords = records.Count, Notes = caseNotes.Count, Files = chosen.Count,
                 Message = string.IsNullOrWhiteSpace(command.Message) ? null : command.Message.Trim(), Packet = JsonSerializer.Serialize(packet),
                 SentAt = time.GetUtcNow(), SentById = userId,
             };
@@ -195,6 +214,31 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
                     ItemId = item.Id, Status = sent.Status, StatusOn = sent.StatusOn, Statement = sent.Statement, Version = item.Version,
                 }, userId, ct);
                 if (changed.Outcome != Documents.Outcome.Done) return await UndoAsync(changed.Errors);
+            }
+            foreach (var sent in packet.Files)
+            {
+                // Read from the sender's store and sealed again under a key of the receiver's new file: the two never share one.
+                using var content = new MemoryStream();
+                var source = await OnSendersSideAsync(referral, () => db.StoredFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == sent.SentFileId && f.DeletedAt == null, ct));
+                if (source is null) continue;
+                await OnSendersSideAsync(referral, () => sealedFiles.CopyToAsync(source, content, ct));
+                content.Position = 0;
+                Guid? personId = sent.SentPersonId is { } p && ids.TryGetValue(p, out var mapped) ? mapped : null;
+                var item = sent.ItemKind is { } kind ? items.FirstOrDefault(i => i.Kind == kind && i.PersonId == personId) : null;
+                // A file whose place has no match here (a family member the receiver did not take) stays behind.
+                if (item is null && personId is null) continue;
+                try
+                {
+                    await sealedFiles.WriteAsync(new StoredFile
+                    {
+                        OrganisationId = receiver, CaseId = item is null ? null : caseId, DocumentItemId = item?.Id, PersonId = personId,
+                        PersonKind = item is null ? sent.PersonKind ?? PersonFileKind.Other : null, FileName = source.FileName, ContentType = "", DataKey = "",
+                    }, content, ct);
+                }
+                catch (SealedFiles.Refused refused)
+                {
+                    return await UndoAsync([new FieldError("", refused.Message)]);
+                }
             }
             foreach (var note in packet.Notes.Prepend(referral.Message is null
                          ? $"Received from {sender} ({referral.Mode})."
@@ -295,20 +339,26 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
             await db.Consents.IgnoreQueryFilters().AsNoTracking().Where(c => c.Id == referral.ConsentId && c.OrganisationId == referral.FromOrganisationId)
                 .FirstOrDefaultAsync(ct) is { } consent && consent.CoversSharingWith(referral.ToOrganisationId, today);
 
-        /// <summary>Runs work on the sender's records (its case, its notes), in the same transaction, then returns to the receiver's.</summary>
-        private async Task OnSendersSideAsync(Referral referral, Func<Task> work)
+        /// <summary>Runs work on the sender's records (its case, its notes, its files), in the same transaction, then returns to the receiver's.</summary>
+        private async Task<T> OnSendersSideAsync<T>(Referral referral, Func<Task<T>> work)
         {
             var receiver = db.OrganisationId;
             db.OrganisationId = referral.FromOrganisationId;
             try
             {
-                await work();
+                return await work();
             }
             finally
             {
                 db.OrganisationId = receiver;
             }
         }
+
+        private Task OnSendersSideAsync(Referral referral, Func<Task> work) => OnSendersSideAsync(referral, async () =>
+        {
+            await work();
+            return true;
+        });
 
         private static Result Refused(string field, string message) => new(Outcome.Refused, [new FieldError(field, message)]);
 
@@ -319,7 +369,7 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
     }
 
     public sealed record Row(Guid Id, string Organisation, ReferralMode Mode, ReferralStatus Status, SivProgram Program, string StageCode, int FamilySize,
-        int ServiceRecords, int Notes, string? Message, DateTimeOffset SentAt, string? DeclineReason, Guid? ReceivedCaseId, Guid CaseId, DateTimeOffset? ConsentWithdrawnAt);
+        int ServiceRecords, int Notes, int Files, string? Message, DateTimeOffset SentAt, string? DeclineReason, Guid? ReceivedCaseId, Guid CaseId, DateTimeOffset? ConsentWithdrawnAt);
 
     public IReadOnlyList<Row> Incoming { get; private set; } = [];
     public IReadOnlyList<Row> Outgoing { get; private set; } = [];
@@ -387,12 +437,12 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
             {
                 r.Id, Incoming = r.ToOrganisationId == self,
                 Organisation = db.Organisations.Where(o => o.Id == (r.ToOrganisationId == self ? r.FromOrganisationId : r.ToOrganisationId)).Select(o => o.Name).First(),
-                r.Mode, r.Status, r.Program, r.StageCode, r.FamilySize, r.ServiceRecords, r.Notes, r.Message, r.SentAt, r.DeclineReason, r.ReceivedCaseId, r.CaseId,
+                r.Mode, r.Status, r.Program, r.StageCode, r.FamilySize, r.ServiceRecords, r.Notes, r.Files, r.Message, r.SentAt, r.DeclineReason, r.ReceivedCaseId, r.CaseId,
                 // The receiver of a case is told when the applicant takes their consent back.
                 Withdrawn = db.Consents.IgnoreQueryFilters().Where(c => c.Id == r.ConsentId).Select(c => c.WithdrawnAt).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        var all = rows.Select(r => (r.Incoming, Row: new Row(r.Id, r.Organisation, r.Mode, r.Status, r.Program, r.StageCode, r.FamilySize, r.ServiceRecords, r.Notes,
+        var all = rows.Select(r => (r.Incoming, Row: new Row(r.Id, r.Organisation, r.Mode, r.Status, r.Program, r.StageCode, r.FamilySize, r.ServiceRecords, r.Notes, r.Files,
             r.Message, r.SentAt, r.DeclineReason, r.ReceivedCaseId, r.CaseId, r.Withdrawn))).ToList();
         Incoming = all.Where(r => r.Incoming).Select(r => r.Row).ToList();
         Outgoing = all.Where(r => !r.Incoming).Select(r => r.Row).ToList();
