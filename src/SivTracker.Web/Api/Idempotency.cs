@@ -27,7 +27,7 @@ public sealed class Idempotency(AppDbContext db, IOptions<Microsoft.AspNetCore.H
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
         }
         var organisationId = http.User.OrganisationId()!.Value;
-        var request = $"{http.Request.Method} {http.Request.Path}";
+        var request = $"{http.Request.Method} {http.Request.Path} {BodyHash(context)}";
         var claimed = await db.Database.ExecuteSqlAsync($"""
             insert into api_idempotency_keys (organisation_id, key, request, created_at) values ({organisationId}, {key}, {request}, {time.GetUtcNow()})
             on conflict do nothing
@@ -73,6 +73,17 @@ public sealed class Idempotency(AppDbContext db, IOptions<Microsoft.AspNetCore.H
         http.Response.Headers["Idempotent-Replayed"] = "true";
         if (first.Location is { } location) http.Response.Headers.Location = location;
         return first.Body is null ? Results.StatusCode(status) : Results.Content(first.Body, "application/json", statusCode: status);
+    }
+
+    /// <summary>
+    /// What the request asked for, as a hash of its bound body: the same key sent with another body is another request.
+    /// </summary>
+    private string BodyHash(EndpointFilterInvocationContext context)
+    {
+        var bodies = context.Arguments.Where(a => a?.GetType() is { } type && type.Namespace?.StartsWith("SivTracker.Web", StringComparison.Ordinal) == true
+            && (type.Name.EndsWith("Request", StringComparison.Ordinal) || type.Name.EndsWith("Command", StringComparison.Ordinal)));
+        var serialized = JsonSerializer.Serialize(bodies.ToList(), json.Value.SerializerOptions);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(serialized)));
     }
 
     private Task ReleaseAsync(Guid key) => db.ApiIdempotencyKeys.Where(k => k.Key == key).ExecuteDeleteAsync(CancellationToken.None);

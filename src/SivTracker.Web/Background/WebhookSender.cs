@@ -79,6 +79,8 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
         var messages = await db.WebhookMessages.Where(m => claimed.Contains(m.Id)).ToListAsync(ct);
         var subscriptionIds = messages.Select(m => m.SubscriptionId).Distinct().ToList();
         var subscriptions = await db.WebhookSubscriptions.Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        // A subscription removed since the claim takes its messages with it.
+        messages = messages.Where(m => subscriptions.ContainsKey(m.SubscriptionId)).ToList();
         // One slow receiver does not hold up the others' messages.
         var answers = await Task.WhenAll(messages.Select(m => SendAsync(m, subscriptions[m.SubscriptionId], ct)));
         var paused = new List<WebhookSubscription>();
@@ -111,7 +113,15 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
                 paused.Add(subscription);
             }
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Messages deleted with their subscription while they were out: nothing left to record for them.
+            logger.LogInformation("Webhook messages removed while they were being sent");
+        }
         foreach (var subscription in paused)
         {
             logger.LogWarning("Webhook subscription {SubscriptionId} paused: deliveries kept failing", subscription.Id);
@@ -159,9 +169,10 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
         {
             return (null, $"No answer within {settings.Timeout.TotalSeconds:0.#} s");
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return (null, exception.Message);
+            // A receiver that breaks off mid-answer (or any other failure) fails this message only, never the batch.
+            return (null, exception is HttpRequestException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}");
         }
     }
 

@@ -130,6 +130,9 @@ public class ApiWorkTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         var caseId = (await JsonAsync(opened)).GetProperty("id").GetGuid();
         Assert.Equal(caseId, (await JsonAsync(replayed)).GetProperty("id").GetGuid());
         Assert.Equal(opened.Headers.Location, replayed.Headers.Location);
+        // The same key with another body is another request: refused, not answered with the first one's case.
+        using var other = ApiClients.Request(HttpMethod.Post, "/api/v1/cases", open with { program = "S1059" }, idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.SendAsync(other)).StatusCode);
 
         var history = await api.GetAsync($"/api/v1/cases/{caseId}/stage-events");
         var submitted = (await JsonAsync(history)).EnumerateArray().Single(e => e.GetProperty("to").GetString() == StageCatalog.ComSubmitted);

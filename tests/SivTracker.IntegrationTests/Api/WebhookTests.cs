@@ -166,6 +166,25 @@ public class WebhookTests(DatabaseFixture fixture) : DatabaseTest(fixture), IAsy
     }
 
     [Fact]
+    public async Task AReceiverBreakingOffMidAnswer_FailsItsOwnMessageOnly()
+    {
+        using var api = ApiClients.Client(Fixture.Factory, await ApiClients.TokenAsync(Fixture, "ngo-a", "people:write,webhooks:manage"));
+        await SubscribeAsync(api, Webhooks.PersonCreated);
+        await RegisterAsync(api, "Broken");
+        await RegisterAsync(api, "Fine");
+        _receiver.BreakOff();
+
+        // One pass: the broken answer is that message's failure; the other message is delivered and recorded as such.
+        Assert.Equal(2, await DeliverAsync());
+        var messages = await MessagesAsync();
+        Assert.Equal(1, messages.Count(m => m.Status == WebhookMessageStatus.Delivered));
+        var failed = messages.Single(m => m.Status == WebhookMessageStatus.Pending);
+        Assert.Equal((1, (int?)null), (failed.Attempts, failed.LastStatusCode));
+        Assert.Equal(1, await DeliverAsync());
+        Assert.All(await MessagesAsync(), m => Assert.Equal(WebhookMessageStatus.Delivered, m.Status));
+    }
+
+    [Fact]
     public async Task AChangeRolledBack_TellsNobody_AndARefusedApiWriteQueuesNothing()
     {
         using var api = ApiClients.Client(Fixture.Factory, await ApiClients.TokenAsync(Fixture, "ngo-a", "people:write,webhooks:manage"));

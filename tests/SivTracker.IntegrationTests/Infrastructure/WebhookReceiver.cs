@@ -19,7 +19,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
-    private readonly ConcurrentQueue<(int Status, TimeSpan Delay)> _answers = new();
+    private readonly ConcurrentQueue<(int Status, TimeSpan Delay, bool BreakOff)> _answers = new();
     private readonly ConcurrentBag<Received> _all = [];
 
     private WebhookReceiver(WebApplication app) => _app = app;
@@ -43,7 +43,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 http.Request.Headers["webhook-signature"].ToString(), await reader.ReadToEndAsync());
             receiver._all.Add(received);
             receiver._received.Writer.TryWrite(received);
-            var (status, delay) = receiver._answers.TryDequeue(out var answer) ? answer : (StatusCodes.Status204NoContent, TimeSpan.Zero);
+            var (status, delay, breakOff) = receiver._answers.TryDequeue(out var answer) ? answer : (StatusCodes.Status204NoContent, TimeSpan.Zero, false);
+            if (breakOff)
+            {
+                // Headers and part of a body, then the connection drops: what a crashing receiver looks like.
+                await http.Response.WriteAsync("partial answer");
+                await http.Response.Body.FlushAsync();
+                http.Abort();
+                return Results.Empty;
+            }
             if (delay > TimeSpan.Zero)
             {
                 try
@@ -62,7 +70,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     /// <summary>The next requests are answered so, in order; after them, 204.</summary>
-    public void Answer(int status, TimeSpan delay = default) => _answers.Enqueue((status, delay));
+    public void Answer(int status, TimeSpan delay = default) => _answers.Enqueue((status, delay, false));
+
+    /// <summary>The next request gets a 200's headers and part of a body, then the connection is dropped.</summary>
+    public void BreakOff() => _answers.Enqueue((StatusCodes.Status200OK, TimeSpan.Zero, true));
 
     /// <summary>The next request received, waiting for it up to <paramref name="within"/>.</summary>
     public async Task<Received> NextAsync(TimeSpan? within = null)

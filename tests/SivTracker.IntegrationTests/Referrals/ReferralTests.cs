@@ -233,6 +233,18 @@ public class ReferralTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // The receiver's own step stays with the receiver.
         await RecordAsync(_b, copyId, "DS260_PREP", "2026-11-25");
         Assert.Equal("COM_APPROVED", await InAsync(_users.OrganisationA.Id, db => db.Cases.Where(c => c.Id == _case.Id).Select(c => c.CurrentStageCode).SingleAsync()));
+
+        // Once the applicant withdraws consent, nothing more flows.
+        var consentId = await InAsync(_users.OrganisationA.Id, db => db.Consents.Select(c => c.Id).SingleAsync());
+        await _a.PostFormAsync($"/Applicants/Consent?personId={_principal.Id}&handler=Withdraw&consentId={consentId}", [], tokenSource: $"/Applicants/Consent?personId={_principal.Id}");
+        await RecordAsync(_a, _case.Id, "DS260_PREP", "2026-11-26");
+        Assert.Equal("DS260_PREP", await InAsync(_users.OrganisationB.Id, db => db.Cases.Where(c => c.Id == copyId).Select(c => c.CurrentStageCode).SingleAsync()));
+        Assert.Equal(1, await InAsync(_users.OrganisationB.Id, db => db.StageEvents.CountAsync(e => e.CaseId == copyId && e.ToStageCode == "DS260_PREP")));
+
+        // A transfer closes the sender's case, so it is never kept linked.
+        await ConsentAsync();
+        var both = await ReferAsync("Transfer", linked: true);
+        Assert.Contains("nothing to keep linked", Html.FieldError(await both.Content.ReadAsStringAsync(), "Input_Mode"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ using static SivTracker.Web.Domain.Text;
 namespace SivTracker.Web.Pages.Applicants;
 
 /// <summary>A person's consent register: what they agreed to, how, when and until when, and withdrawals.</summary>
-public class Consent(AppDbContext db, Consent.Handler handler, Referrals.Index.Handler referrals, OrganisationCalendar calendar) : PageModel
+public class Consent(AppDbContext db, Consent.Handler handler, Referrals.Index.Handler referrals, OrganisationCalendar calendar, Audit audit) : PageModel
 {
     public sealed record Command
     {
@@ -81,6 +81,9 @@ public class Consent(AppDbContext db, Consent.Handler handler, Referrals.Index.H
                 referrals.Cancel(waiting);
                 audit.Record(AuditActions.ReferralCancelled, "referral", waiting.Id, "consent withdrawn", waiting.ToOrganisationId, userId);
             }
+            // Accepted copies stay with their receivers, but nothing more flows to them.
+            await db.Referrals.Where(r => r.ConsentId == consentId && r.FromOrganisationId == consent.OrganisationId && r.Linked)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Linked, false), ct);
             audit.Record(AuditActions.ConsentWithdrawn, "person", personId, $"consent={consentId}", consent.OrganisationId, userId);
             await db.SaveChangesAsync(ct);
             return new Result(Outcome.Done, []);
@@ -99,7 +102,12 @@ public class Consent(AppDbContext db, Consent.Handler handler, Referrals.Index.H
     public IEnumerable<SelectListItem> Organisations { get; private set; } = [];
 
     [Audited(AuditActions.PersonViewed)]
-    public async Task<IActionResult> OnGetAsync(Guid personId, CancellationToken ct) => await LoadAsync(personId, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid personId, CancellationToken ct)
+    {
+        if (!await LoadAsync(personId, ct)) return NotFound();
+        await audit.RecordNowAsync(AuditActions.PersonViewed, "person", personId, "consent register", ct: ct);
+        return Page();
+    }
 
     [Audited(AuditActions.ConsentRecorded)]
     public async Task<IActionResult> OnPostAsync(Guid personId, CancellationToken ct)

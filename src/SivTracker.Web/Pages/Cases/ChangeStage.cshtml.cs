@@ -160,7 +160,8 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
                 db.ChangeTracker.Clear();
                 return new Result(Outcome.AlreadyRecorded, []);
             }
-            if (change.Change == "recorded") await ForwardToLinkedAsync(@case, change.EffectiveOn, userId, ct);
+            // The change is saved: carrying it on is not undone by a client that leaves now.
+            if (change.Change == "recorded") await ForwardToLinkedAsync(@case, change.EffectiveOn, userId, CancellationToken.None);
             return new Result(Outcome.Done, [], done);
         }
 
@@ -171,9 +172,17 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
         private async Task ForwardToLinkedAsync(Case @case, DateOnly effectiveOn, Guid? userId, CancellationToken ct)
         {
             var links = await db.Referrals.AsNoTracking()
-                .Where(r => r.CaseId == @case.Id && r.FromOrganisationId == @case.OrganisationId && r.Linked && r.Status == ReferralStatus.Accepted && r.ReceivedCaseId != null)
-                .Select(r => new { r.ToOrganisationId, ReceivedCaseId = r.ReceivedCaseId!.Value, Sender = db.Organisations.Where(o => o.Id == r.FromOrganisationId).Select(o => o.Name).First() })
+                .Where(r => r.CaseId == @case.Id && r.FromOrganisationId == @case.OrganisationId && r.Linked && r.Mode == ReferralMode.Refer
+                    && r.Status == ReferralStatus.Accepted && r.ReceivedCaseId != null)
+                .Select(r => new
+                {
+                    r.ToOrganisationId, ReceivedCaseId = r.ReceivedCaseId!.Value, Sender = db.Organisations.Where(o => o.Id == r.FromOrganisationId).Select(o => o.Name).First(),
+                    Consent = db.Consents.Where(c => c.Id == r.ConsentId).FirstOrDefault(),
+                })
                 .ToListAsync(ct);
+            var today = await calendar.TodayAsync(ct);
+            // Only while the applicant's consent still covers the receiver.
+            links = links.Where(l => l.Consent is { } consent && consent.CoversSharingWith(l.ToOrganisationId, today)).ToList();
             if (links.Count == 0) return;
             var stage = @case.CurrentStageCode;
             var own = db.OrganisationId;
@@ -193,7 +202,8 @@ public class ChangeStage(AppDbContext db, OrganisationCalendar calendar, ChangeS
                     db.CaseNotes.Add(new CaseNote
                     {
                         OrganisationId = link.ToOrganisationId, CaseId = link.ReceivedCaseId,
-                        Body = $"{link.Sender} recorded {stage} on {effectiveOn:yyyy-MM-dd}; not applied here: {string.Join(" ", result.Errors.Select(e => e.Message))}",
+                        Body = $"{link.Sender} recorded {stage} on {effectiveOn:yyyy-MM-dd}; not applied here: "
+                            + (result.Errors.Count > 0 ? string.Join(" ", result.Errors.Select(e => e.Message)) : "this copy changed at the same moment."),
                     });
                     await db.SaveChangesAsync(ct);
                 }

@@ -45,7 +45,7 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
 
     public sealed record CasePacket(SivProgram Program, StepModel StepModel, CasePriority Priority, List<EventPacket> Events, List<ItemPacket> Checklist);
 
-    public sealed record EventPacket(string To, DateOnly EffectiveOn, string? Note);
+    public sealed record EventPacket(string? From, string To, DateOnly EffectiveOn, string? Note, string? Reason);
 
     public sealed record ItemPacket(DocumentKind Kind, Guid? SentPersonId, DocumentStatus Status, DateOnly? StatusOn, string? Statement);
 
@@ -71,6 +71,10 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
             var to = await Receivers(from).FirstOrDefaultAsync(o => o.Id == command.ToOrganisationId, ct);
             if (to is null) return Refused(nameof(SendCommand.ToOrganisationId), T("Choose an organisation from the directory that takes referrals."));
             if (TextProblem(nameof(SendCommand.Message), command.Message) is { } badMessage) return new Result(Outcome.Refused, [badMessage]);
+            if (command.Linked && command.Mode == ReferralMode.Transfer)
+            {
+                return Refused(nameof(SendCommand.Mode), T("A transfer closes this case, so there is nothing to keep linked. Choose a referral to keep it linked."));
+            }
             var today = await calendar.TodayAsync(ct);
             var consent = (await db.Consents.AsNoTracking().Where(c => c.PersonId == @case.PrincipalId).ToListAsync(ct)).FirstOrDefault(c => c.CoversSharingWith(to.Id, today));
             if (consent is null)
@@ -111,7 +115,8 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
                     HrLetterObtained = r.HrLetterObtained, RecommendationLetterObtained = r.RecommendationLetterObtained,
                 }).ToList(),
                 new CasePacket(@case.Program, @case.StepModel, @case.Priority,
-                    @case.StageEvents.Where(e => !e.IsVoided).OrderBy(e => e.EffectiveOn).ThenBy(e => e.RecordedAt).Select(e => new EventPacket(e.ToStageCode, e.EffectiveOn, e.Note)).ToList(),
+                    @case.LiveHistory(await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct))
+                        .Select(e => new EventPacket(e.FromStageCode, e.ToStageCode, e.EffectiveOn, e.Note, e.Reason)).ToList(),
                     @case.Documents.Select(d => new ItemPacket(d.Kind, d.PersonId, d.Status, d.StatusOn, d.UnavailabilityStatement)).ToList()),
                 caseNotes,
                 chosen.Select(f => new FilePacket(f.Id, f.Kind, f.PersonId, f.PersonKind)).ToList());
@@ -194,13 +199,14 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
                 OverrideReason = $"As the case came from {sender}.",
             }, userId, ct);
             if (opened.CaseId is not { } caseId) return await UndoAsync(opened.Errors);
-            var replay = submitted is null ? packet.Case.Events.Skip(1) : packet.Case.Events.SkipWhile(e => e != submitted).Skip(1);
+            // Opening already made the first event (and the submission); the rest follow in the domain's order.
+            var replay = (submitted is null ? packet.Case.Events : packet.Case.Events.SkipWhile(e => e != submitted).Skip(1)).Where(e => e.From is not null);
             foreach (var step in replay)
             {
                 var version = await db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.Version).FirstAsync(ct);
                 var recorded = await stages.RecordAsync(caseId, new ChangeStage.Command
                 {
-                    To = step.To, EffectiveOn = step.EffectiveOn, Note = step.Note, IdempotencyKey = Guid.NewGuid(), Version = version,
+                    To = step.To, EffectiveOn = step.EffectiveOn, Note = step.Note, Reason = step.Reason, IdempotencyKey = Guid.NewGuid(), Version = version,
                 }, userId, ct);
                 if (recorded.Outcome != ChangeStage.Outcome.Done) return await UndoAsync(recorded.Errors);
             }
@@ -244,7 +250,8 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
                          ? $"Received from {sender} ({referral.Mode})."
                          : $"Received from {sender} ({referral.Mode}). Their message: {referral.Message}"))
             {
-                await notes.AddNoteAsync(caseId, new CaseDetails.NoteCommand { Body = note }, userId, ct);
+                var added = await notes.AddNoteAsync(caseId, new CaseDetails.NoteCommand { Body = note }, userId, ct);
+                if (added.Outcome != CaseDetails.Outcome.Done) return await UndoAsync(added.Errors);
             }
 
             referral.Status = ReferralStatus.Accepted;
@@ -256,7 +263,14 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
             var receiverName = await db.Organisations.AsNoTracking().Where(o => o.Id == receiver).Select(o => o.Name).FirstAsync(ct);
             audit.Record(AuditActions.ReferralAccepted, "referral", referral.Id, $"case={caseId}{(attachTo is null ? "" : ", attached to an existing person")}", receiver, userId);
             audit.Record(AuditActions.ReferralAccepted, "referral", referral.Id, $"case={referral.CaseId}", referral.FromOrganisationId, userId);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return await UndoAsync([new FieldError("", T("This referral was decided or withdrawn a moment ago. Nothing was taken over."))]);
+            }
             await OnSendersSideAsync(referral, async () =>
             {
                 if (referral.Mode == ReferralMode.Transfer)
@@ -299,6 +313,7 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
             referral.DecidedById = userId;
             // Nothing of the case stays with an organisation that said no.
             referral.Packet = null;
+            referral.Message = null;
             var receiverName = await db.Organisations.AsNoTracking().Where(o => o.Id == receiver).Select(o => o.Name).FirstAsync(ct);
             audit.Record(AuditActions.ReferralDeclined, "referral", referral.Id, null, receiver, userId);
             audit.Record(AuditActions.ReferralDeclined, "referral", referral.Id, null, referral.FromOrganisationId, userId);
@@ -331,6 +346,7 @@ public class Index(AppDbContext db, Index.Handler handler, Audit audit) : PageMo
         {
             referral.Status = ReferralStatus.Cancelled;
             referral.Packet = null;
+            referral.Message = null;
             referral.DecidedAt = time.GetUtcNow();
         }
 
