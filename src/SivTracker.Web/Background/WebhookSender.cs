@@ -89,6 +89,7 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
         {
             message.Attempts++;
             message.LastAttemptAt = now;
+            message.FirstAttemptAt ??= now;
             message.LastStatusCode = status;
             message.LastResponse = response;
             message.LockedUntil = null;
@@ -98,7 +99,8 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
                 message.DeliveredAt = now;
                 continue;
             }
-            if (Webhooks.NextAttempt(message.Attempts, message.CreatedAt, now, settings.FirstRetry, settings.GiveUpAfter) is { } next)
+            // Counted from the run's first attempt: a message that waited while its subscription was paused still gets its full day.
+            if (Webhooks.NextAttempt(message.Attempts, message.FirstAttemptAt.Value, now, settings.FirstRetry, settings.GiveUpAfter) is { } next)
             {
                 message.NextAttemptAt = next;
                 continue;

@@ -51,6 +51,10 @@ public class WebhookMessage : IOrganisationOwned
     public DateTimeOffset? LockedUntil { get; set; }
 
     public DateTimeOffset? LastAttemptAt { get; set; }
+
+    /// <summary>When this run of attempts began: the retry window counts from here, and resuming a paused subscription starts a new run.</summary>
+    public DateTimeOffset? FirstAttemptAt { get; set; }
+
     public int? LastStatusCode { get; set; }
 
     /// <summary>What the receiver answered (its first characters), or why nothing came back: the receiver's words, so sealed.</summary>
@@ -93,7 +97,8 @@ public static class Webhooks
 
     /// <summary>
     /// When to try again after a failed attempt: the first retry after <paramref name="firstRetry"/>, doubling each time up
-    /// to two hours; null once the message has been failing for <paramref name="giveUpAfter"/> (24 hours by default).
+    /// to two hours; null once the message has been failing for <paramref name="giveUpAfter"/> (24 hours by default) since
+    /// <paramref name="createdAt"/>, the start of its run of attempts.
     /// </summary>
     public static DateTimeOffset? NextAttempt(int attempts, DateTimeOffset createdAt, DateTimeOffset now, TimeSpan firstRetry, TimeSpan giveUpAfter)
     {

@@ -236,7 +236,7 @@ public class WebhookTests(DatabaseFixture fixture) : DatabaseTest(fixture), IAsy
             })));
         using var api = ApiClients.Client(factory, await ApiClients.TokenAsync(Fixture, "ngo-a", "people:write,webhooks:manage"));
         var (subscriptionId, _) = await SubscribeAsync(api, Webhooks.PersonCreated);
-        for (var i = 0; i < 3; i++) _receiver.Answer(503);
+        for (var i = 0; i < 2; i++) _receiver.Answer(503);
         await RegisterAsync(api, "Karim");
         Assert.Equal(1, await DeliverAsync(factory));
         Fixture.Time.Advance(TimeSpan.FromHours(25));
@@ -253,13 +253,21 @@ public class WebhookTests(DatabaseFixture fixture) : DatabaseTest(fixture), IAsy
         await admin.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
         Assert.Contains("Webhook subscriptions paused after failing deliveries: 1", Html.Text(await admin.GetHtmlAsync("/Notifications")));
 
-        // Nothing goes to a paused subscription; resuming sends what waited.
+        // Nothing goes to a paused subscription; resuming sends what waited, with a full day of retries even after a long pause.
         await RegisterAsync(api, "Latif");
         Assert.Equal(0, await DeliverAsync(factory));
-        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync($"/Admin/Webhooks?handler=Pause&id={subscriptionId}&paused=false", [],
+        Fixture.Time.Advance(TimeSpan.FromHours(30));
+        // A day and more later the admin's session has ended: they sign in again to resume.
+        using var returning = new AppClient(factory);
+        await returning.SignInAsync(_users.AdminA.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.Redirect, (await returning.PostFormAsync($"/Admin/Webhooks?handler=Pause&id={subscriptionId}&paused=false", [],
             tokenSource: $"/Admin/Webhooks?id={subscriptionId}")).StatusCode);
+        _receiver.Answer(500);
         Assert.Equal(1, await DeliverAsync(factory));
-        Assert.Equal(3, _receiver.All.Count);
+        Assert.Equal(WebhookMessageStatus.Pending, (await MessagesAsync()).Single(m => m.Status != WebhookMessageStatus.Failed).Status);
+        Assert.Equal(1, await DeliverAsync(factory));
+        Assert.Equal(WebhookMessageStatus.Delivered, (await MessagesAsync()).Single(m => m.Status != WebhookMessageStatus.Failed).Status);
+        Assert.Equal(4, _receiver.All.Count);
         await using var scope = Fixture.Scope();
         Assert.True(await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().AuditEvents
             .AnyAsync(a => a.Action == AuditActions.WebhookPaused && a.EntityId == subscriptionId.ToString()));

@@ -51,6 +51,12 @@ public class WebhooksModel(AppDbContext db, WebhooksModel.Handler handler) : Pag
             var subscription = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == id, ct);
             if (subscription is null) return false;
             subscription.PausedAt = paused ? subscription.PausedAt ?? time.GetUtcNow() : null;
+            if (!paused)
+            {
+                // Resumed: what waited goes out now, each with a new day of retries.
+                await db.WebhookMessages.Where(m => m.SubscriptionId == id && m.Status == WebhookMessageStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.FirstAttemptAt, (DateTimeOffset?)null).SetProperty(m => m.NextAttemptAt, time.GetUtcNow()), ct);
+            }
             subscription.PauseReason = paused ? subscription.PauseReason ?? PausedByAdmin : null;
             audit.Record(AuditActions.WebhookChanged, "webhook", id, paused ? "paused" : "resumed", subscription.OrganisationId, userId);
             await db.SaveChangesAsync(ct);
