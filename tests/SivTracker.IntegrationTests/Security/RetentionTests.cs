@@ -36,6 +36,12 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             db.Persons.Add(new Person { OrganisationId = a, GivenNames = "Canaryspouse", Relationship = Relationship.Spouse, PrincipalId = principal.Id });
             db.CaseNotes.Add(new CaseNote { OrganisationId = a, CaseId = old.Id, Body = "Called Canarygul's brother" });
             db.CaseNumbers.Add(new CaseNumber { OrganisationId = a, CaseId = old.Id, Kind = CaseNumberKind.NvcCase, Number = "KBL2016123456" });
+            db.Consents.Add(new Consent { OrganisationId = a, PersonId = principal.Id, Kind = ConsentKind.ShareWithPartners, GivenOn = D("2017-01-01"), Note = "Canarygul agreed by phone" });
+            db.Referrals.Add(new Referral
+            {
+                FromOrganisationId = a, ToOrganisationId = users.OrganisationB.Id, CaseId = old.Id, PersonId = principal.Id, StageCode = "ARRIVED",
+                Message = "Canarygul needs housing", Packet = "{\"canary\":\"Canarygul\"}",
+            });
             await db.SaveChangesAsync();
             await db.StageEvents.Where(e => e.CaseId == old.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, "Canarygul phoned"));
             await using var transaction = await db.Database.BeginTransactionAsync();

@@ -83,6 +83,13 @@ public class Retention(Retention.Handler retention, OrganisationCalendar calenda
                 .SetProperty(e => e.Note, (string?)null).SetProperty(e => e.Reason, (string?)null)
                 .SetProperty(e => e.VoidReason, e => e.VoidReason == null ? null : Placeholder), ct);
             await db.ReviewActions.Where(r => caseIdList.Contains(r.CaseId)).ExecuteUpdateAsync(s => s.SetProperty(r => r.Note, (string?)null), ct);
+            // Consent notes, and the free text of referrals about these cases on this organisation's side; a referral still
+            // waiting goes nowhere and its packet is dropped.
+            await db.Consents.Where(c => people.Contains(c.PersonId)).ExecuteUpdateAsync(s => s.SetProperty(c => c.Note, (string?)null), ct);
+            await db.Referrals.Where(r => (r.FromOrganisationId == organisationId && caseIdList.Contains(r.CaseId))
+                    || (r.ToOrganisationId == organisationId && r.ReceivedCaseId != null && caseIdList.Contains(r.ReceivedCaseId.Value)))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, (string?)null).SetProperty(r => r.Packet, (string?)null).SetProperty(r => r.DeclineReason, (string?)null)
+                    .SetProperty(r => r.Status, r => r.Status == ReferralStatus.Pending ? ReferralStatus.Cancelled : r.Status), ct);
             await db.Cases.Where(c => caseIdList.Contains(c.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.AnonymisedOn, today).SetProperty(c => c.HighRiskReason, (string?)null)
                 .SetProperty(c => c.StepModelOverrideReason, c => c.StepModelOverrideReason == null ? null : Placeholder), ct);
