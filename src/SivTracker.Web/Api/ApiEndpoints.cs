@@ -147,13 +147,7 @@ public static partial class ApiEndpoints
     /// </summary>
     public static async Task<IResult> RegisterPersonAsync(PersonRequest body, HttpContext http, CreatePerson.Handler handler, CancellationToken ct)
     {
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        Guid? idempotencyKey = null;
-        if (key.Length > 0)
-        {
-            if (!Guid.TryParse(key, out var parsed)) return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
-            idempotencyKey = parsed;
-        }
+        if (!Idempotency.TryRead(http, out var idempotencyKey)) return Idempotency.Malformed();
         var command = new PersonForm.Command
         {
             GivenNames = body.GivenNames ?? "", FamilyName = body.FamilyName, OtherSpellings = body.OtherSpellings, NativeName = body.NativeName, FatherName = body.FatherName,
@@ -182,12 +176,9 @@ public static partial class ApiEndpoints
     {
         if (!await db.Cases.AnyAsync(c => c.Id == id, ct)) return NotFound();
         if (Version(http) is not { } version) return PreconditionRequired("case");
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        Guid idempotencyKey = Guid.NewGuid();
-        if (key.Length > 0 && !Guid.TryParse(key, out idempotencyKey))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
-        }
+        if (!Idempotency.TryRead(http, out var sentKey)) return Idempotency.Malformed();
+        // Without a key the request still gets one of its own: the handler records each event under one.
+        var idempotencyKey = sentKey ?? Guid.NewGuid();
         var result = await handler.RecordAsync(id, new ChangeStage.Command
         {
             To = body.To, EffectiveOn = body.EffectiveOn, Note = body.Note, Reason = body.Reason, Corrects = body.Corrects, IdempotencyKey = idempotencyKey, Version = version,

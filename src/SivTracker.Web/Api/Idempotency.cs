@@ -17,15 +17,24 @@ public sealed class Idempotency(AppDbContext db, IOptions<Microsoft.AspNetCore.H
 {
     public const string Header = "Idempotency-Key";
 
+    /// <summary>The request's key: null when none was sent; false when what was sent is not a UUID.</summary>
+    public static bool TryRead(HttpContext http, out Guid? key)
+    {
+        var sent = http.Request.Headers[Header].ToString();
+        key = null;
+        if (sent.Length == 0) return true;
+        if (!Guid.TryParse(sent, out var parsed)) return false;
+        key = parsed;
+        return true;
+    }
+
+    public static IResult Malformed() => Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var sent = http.Request.Headers[Header].ToString();
-        if (sent.Length == 0) return await next(context);
-        if (!Guid.TryParse(sent, out var key))
-        {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: Text.T("Idempotency-Key is a UUID."));
-        }
+        if (!TryRead(http, out var sent)) return Malformed();
+        if (sent is not { } key) return await next(context);
         var organisationId = http.User.OrganisationId()!.Value;
         var request = $"{http.Request.Method} {http.Request.Path} {BodyHash(context)}";
         var claimed = await db.Database.ExecuteSqlAsync($"""

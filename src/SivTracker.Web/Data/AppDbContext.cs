@@ -170,6 +170,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<Referral>().HasIndex(r => new { r.ToOrganisationId, r.Status, r.SentAt });
         modelBuilder.Entity<Referral>().HasIndex(r => new { r.FromOrganisationId, r.SentAt });
         modelBuilder.Entity<Referral>().HasIndex(r => r.ConsentId);
+        // Every stage change looks for linked referrals of its case.
+        modelBuilder.Entity<Referral>().HasIndex(r => r.CaseId);
         modelBuilder.Entity<Referral>().HasIndex(r => r.ReceivedCaseId).HasFilter("received_case_id is not null");
         modelBuilder.Entity<ApiIdempotencyKey>().HasKey(k => new { k.OrganisationId, k.Key });
         modelBuilder.Entity<WebhookSubscription>().HasIndex(s => s.OrganisationId);

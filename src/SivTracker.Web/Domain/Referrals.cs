@@ -30,9 +30,12 @@ public class Consent : IOrganisationOwned
     public DateTimeOffset? WithdrawnAt { get; set; }
     public Guid? WithdrawnById { get; set; }
 
+    /// <summary>Given by <paramref name="today"/>, not yet ended, not withdrawn.</summary>
+    public bool InForce(DateOnly today) => WithdrawnAt is null && GivenOn <= today && (ValidUntil is null || ValidUntil >= today);
+
     /// <summary>Whether this consent lets the case go to <paramref name="organisationId"/> on <paramref name="today"/>.</summary>
     public bool CoversSharingWith(Guid organisationId, DateOnly today) =>
-        WithdrawnAt is null && GivenOn <= today && (ValidUntil is null || ValidUntil >= today)
+        InForce(today)
         && (Kind == ConsentKind.ShareWithPartners || Kind == ConsentKind.ShareWithOrganisation && RecipientOrganisationId == organisationId);
 
     public static bool IsSharing(ConsentKind kind) => kind is ConsentKind.ShareWithOrganisation or ConsentKind.ShareWithPartners;

@@ -2143,6 +2143,9 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_referrals");
 
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_referrals_case_id");
+
                     b.HasIndex("ConsentId")
                         .HasDatabaseName("ix_referrals_consent_id");
 

@@ -141,7 +141,7 @@ public class Consent(AppDbContext db, Consent.Handler handler, Referrals.Index.H
         var consents = await db.Consents.AsNoTracking().Where(c => c.PersonId == personId).OrderByDescending(c => c.RecordedAt).ToListAsync(ct);
         var names = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.Name }).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         Rows = consents.Select(c => new Row(c.Id, c.Kind, c.RecipientOrganisationId is { } r ? names.GetValueOrDefault(r) : null, c.Method, c.GivenOn, c.ValidUntil, c.Note,
-            c.WithdrawnAt, c.WithdrawnAt is null && c.GivenOn <= today && (c.ValidUntil is null || c.ValidUntil >= today))).ToList();
+            c.WithdrawnAt, c.InForce(today))).ToList();
         Organisations = (await referrals.Receivers(User.OrganisationId() ?? Guid.Empty).OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct))
             .Select(o => new SelectListItem(o.Name, o.Id.ToString()));
         return true;

@@ -141,7 +141,7 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
             FileError = TempData["FileError"] as string;
         }
         ConsentsInForce = (await db.Consents.AsNoTracking().Where(c => c.PersonId == id && c.WithdrawnAt == null).ToListAsync(ct))
-            .Where(c => c.GivenOn <= Today && (c.ValidUntil is null || c.ValidUntil >= Today)).Select(c => c.Kind).Distinct().ToList();
+            .Where(c => c.InForce(Today)).Select(c => c.Kind).Distinct().ToList();
         FromPortal = (await db.PortalChanges.CountAsync(c => c.PersonId == id && c.Decision == ChangeDecision.Pending, ct),
             await db.PortalMessages.CountAsync(m => m.PersonId == id && m.FromApplicant && m.ReadAt == null, ct));
         // Sealed values are ordered here: the database holds only their ciphertext.
