@@ -322,6 +322,37 @@ public class Journeys(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Caseworker_DownloadsAnEvidencePacketAndAnInquiryLetter_ThenAnAdminTheBacklogBrief()
+    {
+        var organisation = fixture.Users.OrganisationA.Id;
+        var person = await TestData.PersonAsync(fixture.Database, organisation, "Wahid", "Noori");
+        var @case = await TestData.CaseAsync(fixture.Database, organisation, person.Id, $"E{Guid.NewGuid():N}"[..9].ToUpperInvariant());
+        var page = await fixture.SignedInAsync(fixture.Users.CaseworkerA.Email!);
+        await page.GotoAsync($"/Cases/Details?id={@case.Id}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Evidence and letters" }).ClickAsync();
+        var packet = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download evidence packet (PDF)" }).ClickAsync());
+        Assert.Equal($"{@case.Reference}-evidence-redacted.pdf", packet.SuggestedFilename);
+        Assert.StartsWith("%PDF-", await File.ReadAllTextAsync((await packet.PathAsync())!));
+
+        await page.GetByLabel("Letter", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Congressional inquiry cover letter" });
+        var letter = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Generate letter" }).ClickAsync());
+        Assert.EndsWith(".docx", letter.SuggestedFilename);
+        using (var word = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open((await letter.PathAsync())!, false))
+        {
+            Assert.Contains("Wahid Noori", word.MainDocumentPart!.Document!.Body!.InnerText);
+        }
+        await page.ReloadAsync();
+        await Expect(page.Locator("a[href^='/Cases/Files?id=']")).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+
+        var admin = await fixture.SignedInAsync(fixture.Users.AdminA.Email!);
+        await admin.GotoAsync("/Reports");
+        var brief = await admin.RunAndWaitForDownloadAsync(() => admin.GetByRole(AriaRole.Link, new() { Name = "Backlog brief (PDF)" }).ClickAsync());
+        Assert.StartsWith("sivtracker-backlog-brief-", brief.SuggestedFilename);
+        await admin.Context.CloseAsync();
+    }
+
     private async Task<Guid> ItemIdAsync(Guid caseId)
     {
         await using var scope = fixture.Database.Scope();

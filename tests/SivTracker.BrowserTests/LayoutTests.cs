@@ -59,7 +59,7 @@ public class LayoutTests(BrowserFixture fixture)
         var @case = await TestData.CaseAsync(fixture.Database, fixture.Users.OrganisationA.Id, person.Id, $"AXE-{Guid.NewGuid():N}"[..10]);
         var page = await fixture.SignedInAsync(fixture.Users.AdminA.Email!);
         string[] pages = [.. MainPages, $"/Applicants/Edit?id={person.Id}", $"/Cases/ChangeStage?id={@case.Id}", $"/Cases/Settings?id={@case.Id}",
-            "/Admin/Users/Create", "/Reports?Query.Name=aging", "/Account/TwoFactor", "/Account/ChangePassword", "/Admin/ApiAccess", "/Admin/Webhooks", "/api/docs"];
+            "/Admin/Users/Create", "/Reports?Query.Name=aging", "/Account/TwoFactor", "/Account/ChangePassword", "/Admin/ApiAccess", "/Admin/Webhooks", "/api/docs", $"/Cases/Evidence?id={@case.Id}", "/Admin/Letters", "/Account/Calendar"];
         foreach (var path in pages)
         {
             await page.GotoAsync(path);

@@ -8,7 +8,7 @@ namespace SivTracker.UnitTests;
 /// </summary>
 public partial class ArchitectureTests
 {
-    private static readonly string[] Features = ["Background", "Backlog", "Cli", "Demo", "Exports", "Imports"];
+    private static readonly string[] Features = ["Background", "Backlog", "Cli", "Demo", "Evidence", "Exports", "Imports"];
 
     /// <summary>What each folder may use besides itself.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new Dictionary<string, string[]>
@@ -58,6 +58,6 @@ public partial class ArchitectureTests
         Assert.Equal(["Pages", "Pages"], Reference().Matches(code).Select(m => m.Groups["layer"].Value));
     }
 
-    [GeneratedRegex(@"SivTracker\.Web\.(?<layer>Api|Background|Backlog|Cli|Data|Demo|Domain|Exports|Hosting|Imports|Infrastructure|Pages)\b|(?<![\w.])(?<layer>Api|Background|Backlog|Cli|Data|Demo|Domain|Exports|Hosting|Imports|Infrastructure|Pages)\.[A-Z]")]
+    [GeneratedRegex(@"SivTracker\.Web\.(?<layer>Api|Background|Backlog|Cli|Data|Demo|Domain|Evidence|Exports|Hosting|Imports|Infrastructure|Pages)\b|(?<![\w.])(?<layer>Api|Background|Backlog|Cli|Data|Demo|Domain|Evidence|Exports|Hosting|Imports|Infrastructure|Pages)\.[A-Z]")]
     private static partial Regex Reference();
 }

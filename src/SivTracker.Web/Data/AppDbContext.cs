@@ -111,6 +111,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
+    public DbSet<LetterTemplate> LetterTemplates => Set<LetterTemplate>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
     /// encrypted with the field encryption key before it is stored.</summary>
@@ -165,6 +166,8 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<Person>().HasIndex(p => new { p.OrganisationId, p.IdempotencyKey }).IsUnique().HasFilter("idempotency_key is not null");
         // A request's bearer secret names its token before any organisation is known.
         modelBuilder.Entity<ApiToken>().HasIndex(t => t.SecretHash).IsUnique();
+        modelBuilder.Entity<AppUser>().HasIndex(u => u.CalendarFeedHash).IsUnique().HasFilter("calendar_feed_hash is not null");
+        modelBuilder.Entity<LetterTemplate>().HasIndex(t => new { t.OrganisationId, t.Kind }).IsUnique();
         modelBuilder.Entity<Consent>().HasIndex(c => c.PersonId);
         modelBuilder.Entity<Referral>().Property(r => r.Version).IsRowVersion();
         modelBuilder.Entity<Referral>().HasIndex(r => new { r.ToOrganisationId, r.Status, r.SentAt });

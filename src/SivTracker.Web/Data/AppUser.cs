@@ -27,6 +27,11 @@ public class AppUser : IdentityUser<Guid>
 
     /// <summary>Dates shown in the Solar Hijri calendar.</summary>
     public bool SolarHijriDates { get; set; }
+
+    /// <summary>SHA-256 of the secret in the user's calendar feed address; null while the feed is off.</summary>
+    public string? CalendarFeedHash { get; set; }
+
+    public DateTimeOffset? CalendarFeedIssuedAt { get; set; }
 }
 
 public static class Roles

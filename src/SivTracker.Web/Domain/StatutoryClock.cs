@@ -20,6 +20,13 @@ public sealed record ClockSettings
 /// <summary>One stage event as the clock sees it; Sequence is its position in the history (see StatutoryClock.InOrder).</summary>
 public readonly record struct ClockEvent(string ToStageCode, DateOnly EffectiveOn, long Sequence = 0, bool Voided = false);
 
+/// <summary>A stretch of the history after the clock started: one stage, who held it, and the days it counted.</summary>
+public sealed record ClockSegment(string StageCode, DateOnly From, DateOnly Until, ClockOwner Owner, int Days)
+{
+    public int GovernmentDays => Owner == ClockOwner.Government ? Days : 0;
+    public int ApplicantDays => Owner is ClockOwner.Applicant or ClockOwner.None ? Days : 0;
+}
+
 public sealed record ClockStatus
 {
     public ClockState State { get; init; }
@@ -53,6 +60,9 @@ public sealed record ClockStatus
     public DateOnly? PastLimitSince { get; init; }
 
     public ClockWarning Warning { get; init; }
+
+    /// <summary>The history from the start on, as the clock counted it; government and paused days sum to the totals above.</summary>
+    public IReadOnlyList<ClockSegment> Segments { get; init; } = [];
 }
 
 /// <summary>
@@ -74,6 +84,17 @@ public static class StatutoryClock
     /// <summary>The clock's view of a history already put <see cref="InOrder"/>.</summary>
     public static IEnumerable<ClockEvent> ClockEvents(IReadOnlyList<StageEvent> ordered) =>
         ordered.Select((e, i) => new ClockEvent(e.ToStageCode, e.EffectiveOn, i, e.IsVoided));
+
+    /// <summary>The law behind a program's limit (DOMAIN.md §1, §2): its citation and its words; S1059 has none.</summary>
+    public static (string Citation, string? Words) Statute(SivProgram program) => program switch
+    {
+        SivProgram.AF602B => ("Afghan Allies Protection Act of 2009, §602(b)(4)", LimitWords),
+        SivProgram.IQ1244 => ("Refugee Crisis in Iraq Act of 2007, §1242(c)", LimitWords),
+        _ => ("National Defense Authorization Act for Fiscal Year 2006, §1059", null),
+    };
+
+    private const string LimitWords =
+        "\"should be completed not later than 9 months after the date on which an eligible alien submits all required materials\"";
 
     public static DateOnly Today(TimeProvider time, TimeZoneInfo zone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
@@ -110,6 +131,7 @@ public static class StatutoryClock
         DateOnly? pastLimitSince = null;
         ClockOwner currentOwner = ClockOwner.Government;
         DateOnly currentSince = startedOn;
+        var segments = new List<ClockSegment>();
         for (var i = startIndex; i < events.Count; i++)
         {
             currentOwner = OwnerOf(events[i].ToStageCode, catalog);
@@ -117,6 +139,7 @@ public static class StatutoryClock
             var until = i + 1 < events.Count ? events[i + 1].EffectiveOn : today;
             // Never negative: only the opening event may be out of date order, and it precedes the start.
             var days = Math.Max(0, until.DayNumber - currentSince.DayNumber);
+            segments.Add(new ClockSegment(events[i].ToStageCode, currentSince, until, currentOwner, currentOwner == ClockOwner.Stopped ? 0 : days));
             switch (currentOwner)
             {
                 case ClockOwner.Government:
@@ -153,6 +176,7 @@ public static class StatutoryClock
             StoppedOn = state == ClockState.Stopped ? currentSince : null,
             ProjectedBreachOn = state == ClockState.Running && remaining >= 0 ? today.AddDays(remaining) : null,
             PastLimitSince = pastLimitSince,
+            Segments = segments,
         };
         return status with { Warning = WarningFor(status, remaining, settings) };
     }

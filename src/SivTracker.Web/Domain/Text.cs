@@ -74,6 +74,10 @@ public static class Text
     }
 
     /// <summary>"Dashboard" in the reader's language; English where a translation is missing (a test fails on that).</summary>
+    /// <summary>Hebrew and Arabic script, Dari and Pashto included, with their presentation forms: written right to left.</summary>
+    public static bool IsRightToLeftScript(char c) =>
+        c is >= '\u0590' and <= '\u08FF' or >= '\uFB1D' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF';
+
     public static string T(string english) =>
         Current is var language && language == English ? english
         : Written?.GetValueOrDefault(english) ?? Texts[language.Code].GetValueOrDefault(english, english);

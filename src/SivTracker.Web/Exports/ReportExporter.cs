@@ -47,21 +47,14 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
     public static string FileName(Report report, ExportFormat format, DateOnly today) =>
         $"sivtracker-{report.Name}-{today:yyyy-MM-dd}.{format.ToString().ToLowerInvariant()}";
 
-    public async Task<int> ExportAsync(Report report, ReportFilter filter, Guid organisationId, ExportFormat format, Stream output, Guid? userId, CancellationToken ct)
-    {
-        // One id on the start and on its end, so a start with neither (a killed process) stands out in the log.
-        var export = $"export={Guid.CreateVersion7()}; format={format.ToString().ToLowerInvariant()}; filters: {(filter.ToString() is { Length: > 0 } f ? f : "none")}";
-        // Saved before the first row leaves, whatever happens to the rest.
-        await audit.RecordNowAsync(AuditActions.ExportStarted, "report", report.Name, export, organisationId, userId, ct);
-        var sent = new RowCount();
-        int rows;
-        try
+    public Task<int> ExportAsync(Report report, ReportFilter filter, Guid organisationId, ExportFormat format, Stream output, Guid? userId, CancellationToken ct) =>
+        AuditedAsync(report.Name, filter, organisationId, format.ToString().ToLowerInvariant(), userId, async sent =>
         {
             var connection = await reports.OpenAsync(db, ct);
             try
             {
                 var data = CountedAsync(report.RowsAsync(connection, organisationId, filter, ct), sent);
-                rows = format switch
+                return format switch
                 {
                     ExportFormat.Csv => await ReportWriters.WriteCsvAsync(output, report.Columns(filter), data, ct),
                     ExportFormat.Json => await ReportWriters.WriteJsonAsync(output, report.Columns(filter), data, ct),
@@ -72,6 +65,24 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
             {
                 await reports.CloseAsync(db, connection);
             }
+        }, ct);
+
+    /// <summary>
+    /// Runs an export of a report's rows in whatever form <paramref name="write"/> gives them, between its audit rows:
+    /// the start before anything leaves, then the finish with the rows written or the abort with how many left before it.
+    /// </summary>
+    public async Task<int> AuditedAsync(string reportName, ReportFilter filter, Guid organisationId, string format, Guid? userId,
+        Func<RowCount, Task<int>> write, CancellationToken ct)
+    {
+        // One id on the start and on its end, so a start with neither (a killed process) stands out in the log.
+        var export = $"export={Guid.CreateVersion7()}; format={format}; filters: {(filter.ToString() is { Length: > 0 } f ? f : "none")}";
+        // Saved before the first row leaves, whatever happens to the rest.
+        await audit.RecordNowAsync(AuditActions.ExportStarted, "report", reportName, export, organisationId, userId, ct);
+        var sent = new RowCount();
+        int rows;
+        try
+        {
+            rows = await write(sent);
         }
         catch (Exception exception)
         {
@@ -79,17 +90,17 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
             try
             {
                 // Not the request's token: a dropped connection cancels it, and that is when this row matters most.
-                await audit.RecordNowAsync(AuditActions.ExportAborted, "report", report.Name, $"{export}; rows={sent.Rows}; {reason}", organisationId, userId, CancellationToken.None);
+                await audit.RecordNowAsync(AuditActions.ExportAborted, "report", reportName, $"{export}; rows={sent.Rows}; {reason}", organisationId, userId, CancellationToken.None);
             }
             catch (Exception recording) when (recording is not OperationCanceledException)
             {
                 // The failure that stopped the export is the one to report; the start row already says it began.
-                logger.LogError("The abort of an export of {Report} was not recorded: {Error}", report.Name, recording.GetType().Name);
+                logger.LogError("The abort of an export of {Report} was not recorded: {Error}", reportName, recording.GetType().Name);
             }
             throw;
         }
-        await audit.RecordNowAsync(AuditActions.ExportFinished, "report", report.Name, $"{export}; rows={rows}", organisationId, userId, CancellationToken.None);
-        logger.LogInformation("Report {Report} exported as {Format} by {UserId}: {Rows} rows", report.Name, format, userId, rows);
+        await audit.RecordNowAsync(AuditActions.ExportFinished, "report", reportName, $"{export}; rows={rows}", organisationId, userId, CancellationToken.None);
+        logger.LogInformation("Report {Report} exported as {Format} by {UserId}: {Rows} rows", reportName, format, userId, rows);
         return rows;
     }
 
@@ -113,7 +124,7 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
         }
     }
 
-    private sealed class RowCount
+    public sealed class RowCount
     {
         public int Rows { get; set; }
     }

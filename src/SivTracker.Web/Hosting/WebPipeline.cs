@@ -32,6 +32,10 @@ public static class WebPipeline
         services.AddMemoryCache();
         services.AddSingleton<Backlog.BacklogFiguresCache>();
         services.AddScoped<Exports.ReportExporter>();
+        services.AddScoped<Evidence.DelayEvidence>();
+        services.AddScoped<Evidence.BacklogBrief>();
+        services.AddScoped<Evidence.LetterWriter>();
+        services.AddScoped<Evidence.CalendarFeed>();
         services.AddScoped<Imports.SpreadsheetImport>();
         services.AddSingleton<Imports.ImportJobs>();
         services.AddHostedService<Imports.ImportWorker>();

@@ -364,4 +364,27 @@ public static class AuditActions
 
     /// <summary>A system administrator changed an organisation's directory entry.</summary>
     public const string DirectoryChanged = "organisation.directory-changed";
+
+    // Evidence of delay.
+
+    /// <summary>Someone downloaded a case's delay evidence packet; details say whether names and identifiers were in it.</summary>
+    public const string EvidencePacketDownloaded = "case.evidence-packet";
+
+    /// <summary>Someone downloaded the organisation's backlog brief (figures only).</summary>
+    public const string BacklogBriefDownloaded = "report.backlog-brief";
+
+    /// <summary>A letter was generated from a template for a case and kept with its documents.</summary>
+    public const string LetterGenerated = "case.letter-generated";
+
+    /// <summary>An admin changed a letter template, or put the built-in text back.</summary>
+    public const string LetterTemplateChanged = "letter-template.changed";
+
+    /// <summary>A user turned on their calendar feed or replaced its address (the old one stops answering).</summary>
+    public const string CalendarFeedIssued = "calendar-feed.issued";
+
+    /// <summary>A user turned their calendar feed off.</summary>
+    public const string CalendarFeedRevoked = "calendar-feed.revoked";
+
+    /// <summary>A calendar service fetched a user's feed: events counted, no names in it.</summary>
+    public const string CalendarFeedRead = "calendar-feed.read";
 }

@@ -45,7 +45,8 @@ public static class Auth
     /// <summary>Pages anyone may open. Everything else requires a signed-in user; a test keeps this list honest.</summary>
     public static readonly string[] AnonymousPages =
         ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error",
-            "/Language", "/Portal/Open", "/Portal/SignIn", "/Portal/SignedOut", "/Portal/Leave", "/Portal/Intake", "/Portal/IntakeFiles"];
+            "/Language", "/Portal/Open", "/Portal/SignIn", "/Portal/SignedOut", "/Portal/Leave", "/Portal/Intake", "/Portal/IntakeFiles",
+            "/CalendarFeed"];
 
     public static IServiceCollection AddSivAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

@@ -48,6 +48,11 @@ public sealed class PublicLinks(AppSettings app, PortalSettings portal, LinkGene
 
     public string Webhooks() => Absolute("/Admin/Webhooks");
 
+    public string Case(Guid caseId) => Absolute($"/Cases/Details?id={caseId}");
+
+    /// <summary>A user's calendar feed: the secret alone names the user, and only for as long as it is not replaced.</summary>
+    public string CalendarFeed(string secret) => Absolute($"/calendar/{secret}.ics");
+
     /// <summary>An applicant's portal invitation: the token alone, which names nobody; the code travels separately.</summary>
     public string PortalInvitation(string token) => PortalAbsolute($"/Portal/Open?t={token}");
 

@@ -156,6 +156,20 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
         ("GET", "/Cases/Files?handler=Zip&id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         ("POST", "/Cases/Files?handler=Person&personId=00000000-0000-0000-0000-000000000000", Expect.SignIn, Expect.NotFound, Expect.Forbidden, Expect.NotFound, Expect.Forbidden, Expect.NotFound),
         ("GET", "/Cases/Refer?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        // Evidence of delay: everyone in the organisation reads it; letters are written by those who change the case.
+        ("GET", "/Cases/Evidence?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Cases/Evidence?handler=Packet&id={case-a}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("POST", "/Cases/Evidence?handler=Letter&id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
+        ("GET", "/Reports/Evidence?handler=Brief", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Reports/Evidence?handler=Packets", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Admin/Letters", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Admin/Letters", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Admin/Letters?handler=Restore", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("GET", "/Account/Calendar", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        ("POST", "/Account/Calendar?handler=Issue", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Forbidden, Expect.Ok),
+        ("POST", "/Account/Calendar?handler=Revoke", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok),
+        // A calendar service sends no sign-in: the secret is the whole key, and a wrong one is a page that never was.
+        ("GET", "/calendar/{secret}.ics", Expect.NotFound, Expect.NotFound, Expect.NotFound, Expect.NotFound, Expect.NotFound, Expect.NotFound),
         ("POST", "/Cases/Refer?id={case-a}", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.NotFound),
         // Referrals in and out: an empty id names no referral of the user's organisation.
         ("GET", "/Referrals", Expect.SignIn, Expect.Ok, Expect.Forbidden, Expect.Ok, Expect.Forbidden, Expect.Ok),
@@ -311,7 +325,7 @@ public class AuthorizationMatrixTests(DatabaseFixture fixture) : DatabaseTest(fi
     public void EveryEndpoint_HasAuthorizationMetadataOrIsOnTheAnonymousAllowList()
     {
         // Written out here, independently of the app's own list, so adding an anonymous page is a deliberate act.
-        string[] allowList = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error", "/Language", "/Portal/Open", "/Portal/SignIn", "/Portal/SignedOut", "/Portal/Leave", "/Portal/Intake", "/Portal/IntakeFiles", "/health/live", "/health/ready"];
+        string[] allowList = ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword", "/Account/ResetPassword", "/Error", "/Language", "/Portal/Open", "/Portal/SignIn", "/Portal/SignedOut", "/Portal/Leave", "/Portal/Intake", "/Portal/IntakeFiles", "/calendar/{secret}.ics", "/health/live", "/health/ready"];
         var endpoints = Fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
 

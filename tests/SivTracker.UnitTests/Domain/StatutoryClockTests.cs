@@ -18,6 +18,20 @@ public class StatutoryClockTests
     private static DateOnly D(string iso) => DateOnly.Parse(iso);
 
     [Fact]
+    public void TheSegments_SayWhichStageHeldTheDays_AndAddUpToTheTotals()
+    {
+        var clock = Clock("2024-09-01", ("PRE_COM", "2023-12-01"), ("COM_SUBMITTED", "2024-01-01"), ("COM_RFI", "2024-02-01"),
+            ("COM_REVIEW", "2024-03-01"), ("COM_DENIED", "2024-05-01"), ("COM_APPEAL", "2024-06-15"));
+
+        Assert.Equal(
+            [("COM_SUBMITTED", 31, 0), ("COM_RFI", 0, 29), ("COM_REVIEW", 61, 0), ("COM_DENIED", 0, 45), ("COM_APPEAL", 78, 0)],
+            clock.Segments.Select(s => (s.StageCode, s.GovernmentDays, s.ApplicantDays)));
+        Assert.Equal(clock.GovernmentDays, clock.Segments.Sum(s => s.GovernmentDays));
+        Assert.Equal(clock.PausedDays, clock.Segments.Sum(s => s.ApplicantDays));
+        Assert.Equal(D("2024-09-01"), clock.Segments[^1].Until);
+    }
+
+    [Fact]
     public void BeforeComSubmitted_ClockHasNotStarted()
     {
         var clock = Clock("2024-06-01", ("PRE_COM", "2024-01-01"));

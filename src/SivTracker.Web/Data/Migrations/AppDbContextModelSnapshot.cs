@@ -244,6 +244,14 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("access_failed_count");
 
+                    b.Property<string>("CalendarFeedHash")
+                        .HasColumnType("text")
+                        .HasColumnName("calendar_feed_hash");
+
+                    b.Property<DateTimeOffset?>("CalendarFeedIssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("calendar_feed_issued_at");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text")
@@ -339,6 +347,11 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_users");
+
+                    b.HasIndex("CalendarFeedHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_calendar_feed_hash")
+                        .HasFilter("calendar_feed_hash is not null");
 
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
@@ -1305,6 +1318,58 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_intake_submissions_organisation_id_status_submitted_at");
 
                     b.ToTable("intake_submissions", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.LetterTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_letter_templates");
+
+                    b.HasIndex("OrganisationId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_letter_templates_organisation_id_kind");
+
+                    b.ToTable("letter_templates", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.Notification", b =>
