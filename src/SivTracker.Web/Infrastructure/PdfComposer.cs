@@ -184,21 +184,27 @@ public sealed class PdfComposer : IDisposable
             var c = text[i];
             strong[i] = char.IsDigit(c) ? false : IsRightToLeftScript(c) ? true : char.IsLetter(c) || char.IsSurrogate(c) ? false : null;
         }
-        var runs = new List<(string, bool)>();
+        return SplitWhereChanging(text, i => strong[i] ?? NeutralDirection(strong, i, rightToLeftParagraph));
+    }
+
+    /// <summary>Cuts text into the longest pieces over which <paramref name="keyAt"/> stays the same.</summary>
+    private static List<(string Text, bool Key)> SplitWhereChanging(string text, Func<int, bool> keyAt)
+    {
+        var pieces = new List<(string, bool)>();
         var start = 0;
         bool? current = null;
         for (var i = 0; i < text.Length; i++)
         {
-            var direction = strong[i] ?? NeutralDirection(strong, i, rightToLeftParagraph);
-            if (current is { } previous && previous != direction)
+            var key = keyAt(i);
+            if (current is { } previous && previous != key)
             {
-                runs.Add((text[start..i], previous));
+                pieces.Add((text[start..i], previous));
                 start = i;
             }
-            current = direction;
+            current = key;
         }
-        if (current is { } last) runs.Add((text[start..], last));
-        return runs;
+        if (current is { } last) pieces.Add((text[start..], last));
+        return pieces;
     }
 
     private static bool NeutralDirection(bool?[] strong, int index, bool paragraph)
@@ -313,25 +319,8 @@ public sealed class PdfComposer : IDisposable
     }
 
     /// <summary>Arabic-script letters and digits take the Arabic face; anything it lacks the Latin one.</summary>
-    private static List<(string Text, bool Arabic)> FaceRuns(string run, bool rtl)
-    {
-        var parts = new List<(string, bool)>();
-        var start = 0;
-        bool? current = null;
-        for (var i = 0; i < run.Length; i++)
-        {
-            var c = run[i];
-            var arabic = IsRightToLeftScript(c) || (rtl && !char.IsLetterOrDigit(c) && ArabicGlyphs.Value.ContainsGlyph(c));
-            if (current is { } previous && previous != arabic)
-            {
-                parts.Add((run[start..i], previous));
-                start = i;
-            }
-            current = arabic;
-        }
-        if (current is { } last) parts.Add((run[start..], last));
-        return parts;
-    }
+    private static List<(string Text, bool Key)> FaceRuns(string run, bool rtl) =>
+        SplitWhereChanging(run, i => IsRightToLeftScript(run[i]) || (rtl && !char.IsLetterOrDigit(run[i]) && ArabicGlyphs.Value.ContainsGlyph(run[i])));
 
     private void DrawLine(string text, float size, bool bold, SKColor color, float left, float width, float baseline, bool alignEnd = false)
     {
