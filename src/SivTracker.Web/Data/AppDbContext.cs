@@ -112,6 +112,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
     public DbSet<LetterTemplate> LetterTemplates => Set<LetterTemplate>();
+    public DbSet<ReviewQueueCount> ReviewQueueCounts => Set<ReviewQueueCount>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
     /// encrypted with the field encryption key before it is stored.</summary>
@@ -168,6 +169,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<ApiToken>().HasIndex(t => t.SecretHash).IsUnique();
         modelBuilder.Entity<AppUser>().HasIndex(u => u.CalendarFeedHash).IsUnique().HasFilter("calendar_feed_hash is not null");
         modelBuilder.Entity<LetterTemplate>().HasIndex(t => new { t.OrganisationId, t.Kind }).IsUnique();
+        modelBuilder.Entity<ReviewQueueCount>().HasKey(c => new { c.OrganisationId, c.Urgency });
         modelBuilder.Entity<Consent>().HasIndex(c => c.PersonId);
         modelBuilder.Entity<Referral>().Property(r => r.Version).IsRowVersion();
         modelBuilder.Entity<Referral>().HasIndex(r => new { r.ToOrganisationId, r.Status, r.SentAt });

@@ -318,7 +318,10 @@ public partial class Case : OwnedEntity
 
     public DateOnly? ClockComputedFor { get; set; }
 
-    /// <summary>The review queue group of the case's most urgent open flag (1 overdue … 4 other), null when it has none; kept by the sweep.</summary>
+    /// <summary>
+    /// The review queue group of the case's most urgent open flag (1 overdue … 4 other), null when it has none; written
+    /// only by the sweep, which recounts <see cref="ReviewQueueCount"/> with it.
+    /// </summary>
     public int? ReviewUrgency { get; set; }
 
     /// <summary>Queue order: urgency group, then most days over first. Computed by the database from the two columns.</summary>
@@ -597,6 +600,18 @@ public class CaseFlag : IOrganisationOwned
     public DateOnly? SnoozedUntil { get; set; }
 
     public bool IsStatutoryBreach => Type is FlagType.StatutoryOverdue;
+}
+
+/// <summary>
+/// How many of an organisation's cases stand in each review queue group: recounted by the deadline sweep, the one writer
+/// of <see cref="Case.ReviewUrgency"/>, in the transaction that sets it, so the unfiltered queue reads four numbers
+/// however many cases there are.
+/// </summary>
+public class ReviewQueueCount : IOrganisationOwned
+{
+    public Guid OrganisationId { get; set; }
+    public int Urgency { get; set; }
+    public int Cases { get; set; }
 }
 
 public enum ReviewActionKind { Acknowledged, NextReviewSet, Escalated, Snoozed }

@@ -220,6 +220,49 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(withSix, counter.Count);
     }
 
+    [Fact]
+    public async Task TheKeptCounts_EqualAFullRecount_AfterARandomSeriesOfChanges()
+    {
+        var random = new Random(20261202);
+        var a = _users.OrganisationA.Id;
+        var cases = new List<Case>();
+        for (var i = 0; i < 24; i++)
+        {
+            var submitted = D("2026-11-26").AddDays(-random.Next(150, 900));
+            cases.Add(await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", submitted.ToString("yyyy-MM-dd")), ("COM_REVIEW", submitted.AddDays(30).ToString("yyyy-MM-dd"))));
+        }
+        using var reviewer = await SignedInAsync(_users.ReviewerA);
+        var today = D("2026-11-26");
+        string[] moves = ["COM_RFI", "COM_REVIEW", "COM_DENIED", "COM_APPEAL", "VISA_ISSUED", "CLOSED", "COM_REVIEW"];
+        for (var round = 0; round < 6; round++)
+        {
+            await using (var scope = Fixture.Scope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+                // A few cases move on (paused, resumed, denied, closed), one flag is cleared by hand, and days pass.
+                foreach (var moved in cases.OrderBy(_ => random.Next()).Take(random.Next(2, 8)))
+                {
+                    db.StageEvents.Add(new StageEvent { OrganisationId = a, CaseId = moved.Id, ToStageCode = moves[random.Next(moves.Length)], EffectiveOn = today, RecordedAt = Fixture.Time.GetUtcNow() });
+                }
+                await db.SaveChangesAsync();
+                await db.CaseFlags.Where(f => f.OrganisationId == a && f.ClearedOn == null).OrderBy(f => f.Id).Skip(random.Next(0, 5)).Take(1)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.ClearedOn, today));
+                await scope.ServiceProvider.GetRequiredService<ClockRecompute>().RecomputeAllAsync();
+                today = today.AddDays(random.Next(1, 40));
+                await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(today);
+
+                var recount = await db.Cases.Where(c => c.OrganisationId == a && c.ReviewUrgency != null)
+                    .GroupBy(c => c.ReviewUrgency!.Value).Select(g => new { Urgency = g.Key, Cases = g.Count() }).ToDictionaryAsync(g => g.Urgency, g => g.Cases);
+                var kept = await db.ReviewQueueCounts.Where(c => c.OrganisationId == a && c.Cases > 0).ToDictionaryAsync(c => c.Urgency, c => c.Cases);
+                Assert.Equal(recount.OrderBy(p => p.Key), kept.OrderBy(p => p.Key));
+            }
+            // The page shows the kept counts unfiltered, and a filter's own count agrees with them.
+            var shown = Html.Stats(await reviewer.GetHtmlAsync("/Review"));
+            var filtered = Html.Stats(await reviewer.GetHtmlAsync("/Review?Filters.Program=AF602B"));
+            Assert.Equal(filtered, shown);
+        }
+    }
+
     private async Task<List<CaseFlag>> FlagsAsync(Guid caseId)
     {
         await using var scope = Fixture.Scope();

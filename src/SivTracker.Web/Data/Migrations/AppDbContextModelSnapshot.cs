@@ -2289,6 +2289,26 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("review_actions", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.ReviewQueueCount", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<int>("Urgency")
+                        .HasColumnType("integer")
+                        .HasColumnName("urgency");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("integer")
+                        .HasColumnName("cases");
+
+                    b.HasKey("OrganisationId", "Urgency")
+                        .HasName("pk_review_queue_counts");
+
+                    b.ToTable("review_queue_counts", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.SavedImportMapping", b =>
                 {
                     b.Property<Guid>("Id")

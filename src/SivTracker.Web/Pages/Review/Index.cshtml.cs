@@ -72,8 +72,13 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
         var stage = string.IsNullOrEmpty(f.Stage) ? null : f.Stage;
         DateTimeOffset? notReviewedSince = f.NotReviewedDays is { } days ? now.AddDays(-days) : null;
         bool? interpretersOnly = f.Interpreters ? true : null;
-        var counts = (await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly).ToListAsync(ct))
-            .ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
+        // Unfiltered, the counts are kept as cases change group; a filter counts what it selects.
+        var unfiltered = f.Program is null && stage is null && f.Caseworker is null && f.Flag is null && f.HighRisk is null && f.MinDaysOver is null
+            && f.MaxDaysOver is null && notReviewedSince is null && interpretersOnly is null;
+        var counts = (unfiltered
+                ? await KeptCountsQuery(db).ToListAsync(ct)
+                : await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly).ToListAsync(ct))
+            .Where(g => g.Count > 0).ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
         var cursor = f.After is { } after ? await CursorQuery(db, after) : null;
         var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly,
             cursor?.ReviewSort, cursor?.Id ?? Guid.Empty).ToListAsync(ct);
@@ -112,6 +117,9 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
                     && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter)))
                 .GroupBy(c => c.ReviewUrgency!.Value)
                 .Select(g => new UrgencyCount(g.Key, g.Count())));
+
+    private static readonly Func<AppDbContext, IAsyncEnumerable<UrgencyCount>> KeptCountsQuery = EF.CompileAsyncQuery(
+        (AppDbContext db) => db.ReviewQueueCounts.AsNoTracking().Select(c => new UrgencyCount(c.Urgency, c.Cases)));
 
     private static readonly Func<AppDbContext, Guid, Task<Cursor?>> CursorQuery = EF.CompileAsyncQuery(
         (AppDbContext db, Guid id) => db.Cases.AsNoTracking().Where(c => c.Id == id && c.ReviewSort != null).Select(c => new Cursor(c.ReviewSort, c.Id)).FirstOrDefault());
