@@ -2,19 +2,38 @@
 # SivTracker benchmarks: generates SCALE demo cases (families and stage histories, by binary COPY) in a private
 # PostgreSQL, runs the app (Release) and a raw Npgsql baseline that replays exactly the SQL the app ran for each page,
 # and prints one table of figures, baselines and ratios. Not part of scripts/test.sh.
-#   bench/run.sh [--scale N] [--duration SECONDS]     (defaults: 100000 cases, 20 s per load run)
+#   bench/run.sh [--scales N,M] [--duration SECONDS]   (defaults: 10000 and 100000 cases, 20 s per load run)
+#   bench/run.sh --scale N [--duration SECONDS]        (one scale only)
+# At two scales it runs everything at each, prints each table, then the "Flat in caseload" rows: throughput and memory
+# at the larger scale over the smaller.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scale=100000
+scale=""
+scales=10000,100000
 duration=20
+rows_out=""
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale=$2; shift 2 ;;
+    --scales) scales=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
-    *) echo "usage: bench/run.sh [--scale N] [--duration SECONDS]" >&2; exit 2 ;;
+    --rows) rows_out=$2; shift 2 ;;
+    *) echo "usage: bench/run.sh [--scales N,M | --scale N] [--duration SECONDS]" >&2; exit 2 ;;
   esac
 done
+
+if [ -z "$scale" ]; then
+  IFS=, read -r small large <<< "$scales"
+  [ -n "$large" ] || { echo "--scales takes two scales, for example 10000,100000" >&2; exit 2; }
+  tables=$(mktemp -d /tmp/sivtracker-bench-scales.XXXXXX)
+  trap 'rm -rf "$tables"' EXIT
+  for one in "$small" "$large"; do "$0" --scale "$one" --duration "$duration" --rows "$tables/$one.tsv"; done
+  echo
+  echo "Flat in caseload: $large cases against $small"
+  python3 bench/flat.py "$tables/$small.tsv" "$tables/$large.tsv" "$small" "$large"
+  exit 0
+fi
 
 source "$root/bench/lib.sh"
 
@@ -115,7 +134,7 @@ for name in queue queue-deep case dashboard; do
   fi
   read -r raw_rps raw_p95 raw_p99 raw_bad <<< "$(wrk_run "http://127.0.0.1:$base_port/$name" "")"
   statements=$(python3 -c "import json; print(len(json.load(open('$work/captures/$name.json'))))")
-  if [ "$name" = case ]; then target="(reported)"; met=""; else target=">= 0.70"; met=$(meets "$app_rps >= 0.7 * $raw_rps"); fi
+  if [ "$name" = case ]; then target=">= 0.80"; met=$(meets "$app_rps >= 0.8 * $raw_rps"); else target=">= 0.70"; met=$(meets "$app_rps >= 0.7 * $raw_rps"); fi
   row "Page: $name (${pages[$name]%%\?*}), 32 connections, $statements SQL statements" "$app_rps req/s, p99 ${app_p99} ms" \
     "$raw_rps req/s, p99 ${raw_p99} ms (raw Npgsql)" "$(ratio "$app_rps" "$raw_rps")" "$target" "$met"
   if [ "$name" = queue ]; then
@@ -193,6 +212,7 @@ register_runs=$(for _ in 1 2 3; do register_session; wrk_run "$base/Applicants/C
 read -r r_rps r_p95 r_p99 r_bad <<< "$(printf '%s\n' "$register_runs" | sort -n -k2 | sed -n 2p)"
 [ "$(printf '%s\n' "$register_runs" | awk '{ s += $4 } END { print s }')" = 0 ] || { echo "registration: some responses were errors" >&2; exit 1; }
 row "Registration with its duplicate check, 10 names the data holds in other spellings, 1 connection" "p95 ${r_p95} ms, p99 ${r_p99} ms, $r_rps req/s" "" "" "p95 < 50 ms" "$(meets "$r_p95 < 50")"
+row "App resident memory after the page, search and registration load runs" "$(( $(awk '/^VmRSS/ { print $2 }' "/proc/$app_pid/status") / 1024 )) MB"
 
 # --- export: speed against psql \copy, memory above idle ---------------------------------------------------------------
 note "export"
@@ -231,9 +251,10 @@ csv_s=$(median 1); copy_s=$(median 5); csv_mb=$(highest_of "$export_runs" 2)
 idle_mb=$(median 3); csv_bytes=$(median 4)
 rows=$(( $(wc -l < "$work/export.Csv") - 1 ))
 row "Export 'cases' CSV, $rows rows ($(( csv_bytes / 1024 / 1024 )) MB)" "${csv_s} s, peak +${csv_mb} MB over idle ${idle_mb} MB" "${copy_s} s (psql \\copy)" \
-  "speed $(ratio "$copy_s" "$csv_s")" "speed >= 0.50, < +150 MB" "$(meets "$copy_s / $csv_s >= 0.5 and $csv_mb < 150")"
+  "speed $(ratio "$copy_s" "$csv_s")" "speed >= 0.90, < +150 MB" "$(meets "$copy_s / $csv_s >= 0.9 and $csv_mb < 150")"
 read -r xlsx_s xlsx_mb idle_mb xlsx_bytes <<< "$(measure_export Xlsx)"
-row "Export 'cases' XLSX ($(( xlsx_bytes / 1024 / 1024 )) MB)" "${xlsx_s} s, peak +${xlsx_mb} MB over idle ${idle_mb} MB" "" "" "< +200 MB" "$(meets "$xlsx_mb < 200")"
+row "Export 'cases' XLSX ($(( xlsx_bytes / 1024 / 1024 )) MB)" "${xlsx_s} s, peak +${xlsx_mb} MB over idle ${idle_mb} MB" "${csv_s} s (the CSV above)" \
+  "$(ratio "$xlsx_s" "$csv_s")x" "<= 2x the CSV, < +200 MB" "$(meets "$xlsx_s <= 2 * $csv_s and $xlsx_mb < 200")"
 
 # --- documents: a 100 MB file up and down through a checklist item, against psql \copy of the same bytes as bytea ----
 note "documents"
@@ -324,11 +345,5 @@ echo "SivTracker benchmark, $(date -u +%Y-%m-%d), commit $(git rev-parse --short
 {
   printf 'Scenario\tFigure\tBaseline\tRatio\tTarget\tMet\n'
   printf '%s\n' "${results[@]}"
-} | python3 -c '
-import sys
-rows = [line.rstrip("\n").split("\t") for line in sys.stdin]
-widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-for n, r in enumerate(rows):
-    print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
-    if n == 0: print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-'
+} | python3 bench/table.py
+[ -z "$rows_out" ] || printf '%s\n' "${results[@]}" > "$rows_out"
