@@ -298,8 +298,12 @@ public sealed class PdfComposer : IDisposable
     private List<Piece> Pieces(string text, float size, bool bold)
     {
         var pieces = new List<Piece>();
-        var runs = DirectionalRuns(text, RightToLeft);
-        if (RightToLeft) runs.Reverse();
+        // Each line takes the direction of its first letter, as dir="auto" does: an English quotation in a Dari packet
+        // keeps its closing parenthesis where it belongs. Lines without a letter follow the document.
+        var first = text.FirstOrDefault(char.IsLetter);
+        var lineRightToLeft = first == default ? RightToLeft : IsRightToLeftScript(first);
+        var runs = DirectionalRuns(text, lineRightToLeft);
+        if (lineRightToLeft) runs.Reverse();
         foreach (var (run, rtl) in runs)
         {
             var byFace = FaceRuns(run, rtl);
@@ -326,7 +330,7 @@ public sealed class PdfComposer : IDisposable
     {
         var pieces = Pieces(text, size, bold);
         var total = pieces.Sum(p => p.Width);
-        // Right-to-left text sits against the right edge of its box, left-to-right text against the left.
+        // In a right-to-left document text sits against the right edge of its box, in a left-to-right one against the left.
         var x = RightToLeft != alignEnd ? left + width - total : left;
         paint.Color = color;
         foreach (var piece in pieces)
