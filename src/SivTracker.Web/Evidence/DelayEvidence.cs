@@ -21,7 +21,7 @@ public sealed class DelayEvidence(AppDbContext db, OrganisationCalendar calendar
 
     public sealed record ActionRow(DateOnly On, string What, string? Note);
 
-    public sealed record Identity(string Name, string? NativeName, IReadOnlyList<(string Kind, string Number, bool Current)> Numbers);
+    public sealed record Identity(string Name, string? NativeName, IReadOnlyList<(CaseNumberKind Kind, string Number, bool Current)> Numbers);
 
     public sealed record Packet(Guid CaseId, string Reference, SivProgram Program, string OrganisationName, DateOnly Today, ClockStatus Clock,
         string StageName, ClockOwner HeldBy, string? Caseworker, IReadOnlyList<StageRow> Stages, IReadOnlyList<ChecklistRow> Checklist,
@@ -61,13 +61,8 @@ public sealed class DelayEvidence(AppDbContext db, OrganisationCalendar calendar
             .ToList();
 
         var actions = (await db.ReviewActions.AsNoTracking().Where(a => a.CaseId == caseId).OrderBy(a => a.At).ToListAsync(ct))
-            .Select(a => new ActionRow(DateOnly.FromDateTime(a.At.UtcDateTime), a.Kind switch
-                {
-                    ReviewActionKind.Acknowledged => T("Reviewed and acknowledged"),
-                    ReviewActionKind.NextReviewSet => T("Next review set for {0}", PdfComposer.Day(a.Date ?? today)),
-                    ReviewActionKind.Escalated => T("Escalated: {0}", Reason(a.Reason)),
-                    _ => T("Flag snoozed until {0}", PdfComposer.Day(a.Date ?? today)),
-                }, includeIdentity ? a.Note : null))
+            .Select(a => new ActionRow(DateOnly.FromDateTime(a.At.UtcDateTime),
+                Labels.Describe(a.Kind, PdfComposer.Day(a.Date ?? today), Labels.For(a.Reason), assignee: null), includeIdentity ? a.Note : null))
             .ToList();
 
         Identity? identity = null;
@@ -77,7 +72,7 @@ public sealed class DelayEvidence(AppDbContext db, OrganisationCalendar calendar
             var numbers = await db.CaseNumbers.AsNoTracking().Where(n => n.CaseId == caseId).OrderByDescending(n => n.IsCurrent).ThenByDescending(n => n.AssignedOn)
                 .Select(n => new { n.Kind, n.Number, n.IsCurrent }).ToListAsync(ct);
             identity = new Identity(Person.FormatName(principal.GivenNames, principal.FamilyName), principal.NativeName,
-                numbers.Select(n => (Labels.For(n.Kind), n.Number, n.IsCurrent)).ToList());
+                numbers.Select(n => (n.Kind, n.Number, n.IsCurrent)).ToList());
         }
         var owner = catalog.TryGetValue(header.CurrentStageCode, out var current) ? current.ClockOwner : ClockOwner.None;
         return new Packet(header.Id, header.Reference, header.Program, header.Organisation, today, clock, StageName(header.CurrentStageCode), owner,
@@ -115,15 +110,6 @@ public sealed class DelayEvidence(AppDbContext db, OrganisationCalendar calendar
     private static Report OverdueReport => Report.Find("overdue") ?? throw new InvalidOperationException("The overdue report is not defined.");
 
     private static string PathSafe(string reference) => new(reference.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
-
-    public static string Reason(EscalationReason? reason) => reason switch
-    {
-        EscalationReason.RequestExpedite => T("Request expedite"),
-        EscalationReason.CongressionalInquiry => T("Congressional inquiry"),
-        EscalationReason.LitigationCounsel => T("Refer to litigation counsel"),
-        EscalationReason.SafetyConcern => T("Safety concern"),
-        _ => T("Other"),
-    };
 
     /// <summary>The packet as a PDF in the reader's language, right to left in Dari and Pashto.</summary>
     public void Write(Packet packet, Stream output)
@@ -179,7 +165,7 @@ public sealed class DelayEvidence(AppDbContext db, OrganisationCalendar calendar
         {
             var who = new List<(string, string)> { (T("Principal applicant"), identity.Name) };
             if (!string.IsNullOrWhiteSpace(identity.NativeName)) who.Add((T("Name in Dari or Pashto"), identity.NativeName));
-            who.AddRange(identity.Numbers.Select(n => (n.Current ? n.Kind : T("{0} (earlier)", n.Kind), n.Number)));
+            who.AddRange(identity.Numbers.Select(n => (n.Current ? Labels.For(n.Kind) : T("{0} (earlier)", Labels.For(n.Kind)), n.Number)));
             pdf.Facts(who);
         }
         else

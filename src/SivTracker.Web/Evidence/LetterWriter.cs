@@ -28,14 +28,13 @@ public sealed class LetterWriter(AppDbContext db, DelayEvidence evidence, Sealed
     {
         var packet = await evidence.LoadAsync(caseId, includeIdentity: true, ct);
         if (packet is null) return null;
-        var principalId = await db.Cases.Where(c => c.Id == caseId).Select(c => c.PrincipalId).FirstAsync(ct);
-        var person = await db.Persons.AsNoTracking().FirstAsync(p => p.Id == principalId, ct);
+        var @case = await db.Cases.Where(c => c.Id == caseId)
+            .Select(c => new { c.PrincipalId, CaseworkerEmail = db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.Email).FirstOrDefault() }).FirstAsync(ct);
+        var person = await db.Persons.AsNoTracking().FirstAsync(p => p.Id == @case.PrincipalId, ct);
         // The service the letter speaks of: the latest.
-        var service = await db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == principalId).OrderByDescending(s => s.StartDate).FirstOrDefaultAsync(ct);
-        var caseworker = await db.Cases.Where(c => c.Id == caseId)
-            .Select(c => db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefault()).FirstOrDefaultAsync(ct);
+        var service = await db.ServiceRecords.AsNoTracking().Where(s => s.PersonId == @case.PrincipalId).OrderByDescending(s => s.StartDate).FirstOrDefaultAsync(ct);
         var numbers = packet.Identity!.Numbers;
-        string? Current(CaseNumberKind kind) => numbers.FirstOrDefault(n => n.Current && n.Kind == Labels.For(kind)).Number;
+        string? Current(CaseNumberKind kind) => numbers.FirstOrDefault(n => n.Current && n.Kind == kind).Number;
         var clock = packet.Clock;
         return new Dictionary<string, string?>
         {
@@ -63,8 +62,8 @@ public sealed class LetterWriter(AppDbContext db, DelayEvidence evidence, Sealed
             ["service.end"] = service?.EndDate is { } end ? Day(end) : null,
             ["service.location"] = service?.Location,
             ["service.supervisor_name"] = service?.SupervisorName,
-            ["caseworker.name"] = caseworker?.DisplayName,
-            ["caseworker.email"] = caseworker?.Email,
+            ["caseworker.name"] = packet.Caseworker,
+            ["caseworker.email"] = @case.CaseworkerEmail,
         };
     }
 

@@ -91,6 +91,24 @@ public static class Labels
         _ => "—",
     };
 
+    public static string For(EscalationReason? value) => value switch
+    {
+        EscalationReason.RequestExpedite => T("Request expedite"),
+        EscalationReason.CongressionalInquiry => T("Congressional inquiry"),
+        EscalationReason.LitigationCounsel => T("Refer to litigation counsel"),
+        EscalationReason.SafetyConcern => T("Safety concern"),
+        _ => T("Other"),
+    };
+
+    /// <summary>What a review action reads as, in the case timeline and in an evidence packet; each passes its own date and reason text.</summary>
+    public static string Describe(ReviewActionKind kind, string date, string? reason, string? assignee) => kind switch
+    {
+        ReviewActionKind.Acknowledged => T("Reviewed and acknowledged"),
+        ReviewActionKind.NextReviewSet => T("Next review set for {0}", date),
+        ReviewActionKind.Escalated => assignee is not null ? T("Escalated: {0}, assigned to {1}", reason, assignee) : T("Escalated: {0}", reason),
+        _ => T("Flag snoozed until {0}", date),
+    };
+
     public static string For(CaseNumberKind value) => value == CaseNumberKind.NvcCase ? T("NVC/COM case number") : T("USCIS receipt number");
 
     public static string DateOfBirth(DateOnly? date, DatePrecision precision) => date switch

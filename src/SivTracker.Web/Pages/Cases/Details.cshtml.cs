@@ -188,13 +188,8 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
                     : T("{0}: {1} → {2}", Checklist.Label(d.Kind), T(d.From.ToString()), T(d.To.ToString())),
                 Name(d.ById), false, null, null, null, false)));
         timeline.AddRange((await db.ReviewActions.AsNoTracking().Where(a => a.CaseId == id).ToListAsync(ct))
-            .Select(a => new TimelineEntry(a.At, null, "review", a.Kind switch
-                {
-                    ReviewActionKind.Acknowledged => T("Reviewed and acknowledged"),
-                    ReviewActionKind.NextReviewSet => T("Next review set for {0}", $"{Day(a.Date)}"),
-                    ReviewActionKind.Escalated => Name(a.AssigneeId) is { } assignee ? T("Escalated: {0}, assigned to {1}", a.Reason, assignee) : T("Escalated: {0}", a.Reason),
-                    _ => T("Flag snoozed until {0}", $"{Day(a.Date)}"),
-                }, Name(a.ById), false, a.Note, null, null, false)));
+            .Select(a => new TimelineEntry(a.At, null, "review", Labels.Describe(a.Kind, Day(a.Date), a.Reason?.ToString(), Name(a.AssigneeId)),
+                Name(a.ById), false, a.Note, null, null, false)));
         // The family's portal threads: staff see them in the timeline, the text itself on the thread's page.
         var household = Family.Select(f => f.Id).Append(header.PrincipalId).ToList();
         names[header.PrincipalId] = header.PrincipalName;
