@@ -13,6 +13,7 @@ builder.AddSivLogging();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddSivData(builder.Configuration);
 builder.Services.AddSivHealth();
+builder.Services.AddSivTelemetry(builder.Configuration);
 builder.Services.AddSivAuth(builder.Configuration, builder.Environment);
 SmtpEmailSender.AddSivEmail(builder.Services);
 builder.Services.AddSivWeb(builder.Configuration);

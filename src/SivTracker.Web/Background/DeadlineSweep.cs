@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SivTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -47,6 +48,31 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         $"when type = {CaseStatus.Sql(FlagType.StatutoryApproaching90)} then 3 else 4 end";
 
     public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default)
+    {
+        using var span = Telemetry.Source.StartActivity("deadline sweep");
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await SweepAsync(today, ct);
+            Telemetry.SweepRuns.Add(1, Telemetry.Tag("outcome", result.Ran ? "ran" : "skipped"));
+            if (result.Ran)
+            {
+                Telemetry.SweepDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                Telemetry.SweepFlags.Add(result.Raised, Telemetry.Tag("change", "raised"));
+                Telemetry.SweepFlags.Add(result.Cleared, Telemetry.Tag("change", "cleared"));
+            }
+            span?.SetTag("sivtracker.ran", result.Ran);
+            return result;
+        }
+        catch (Exception exception)
+        {
+            Telemetry.SweepRuns.Add(1, Telemetry.Tag("outcome", "failed"));
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<Result> SweepAsync(DateOnly? today, CancellationToken ct)
     {
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();

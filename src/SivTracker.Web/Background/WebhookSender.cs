@@ -62,6 +62,7 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
     /// <summary>Sends one batch of due messages; returns how many were tried.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct)
     {
+        using var span = Telemetry.Source.StartActivity("webhook delivery");
         db.AllOrganisations();
         var now = time.GetUtcNow();
         var lease = now + settings.Timeout + TimeSpan.FromSeconds(30);
@@ -97,15 +98,18 @@ public sealed class WebhookSender(AppDbContext db, IHttpClientFactory clients, W
             {
                 message.Status = WebhookMessageStatus.Delivered;
                 message.DeliveredAt = now;
+                Telemetry.WebhookDeliveries.Add(1, Telemetry.Tag("outcome", "delivered"));
                 continue;
             }
             // Counted from the run's first attempt: a message that waited while its subscription was paused still gets its full day.
             if (Webhooks.NextAttempt(message.Attempts, message.FirstAttemptAt.Value, now, settings.FirstRetry, settings.GiveUpAfter) is { } next)
             {
                 message.NextAttemptAt = next;
+                Telemetry.WebhookDeliveries.Add(1, Telemetry.Tag("outcome", "retry"));
                 continue;
             }
             message.Status = WebhookMessageStatus.Failed;
+            Telemetry.WebhookDeliveries.Add(1, Telemetry.Tag("outcome", "failed"));
             var subscription = subscriptions[message.SubscriptionId];
             if (subscription.PausedAt is null)
             {

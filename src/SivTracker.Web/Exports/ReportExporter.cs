@@ -12,22 +12,50 @@ public enum ExportFormat { Csv, Xlsx, Json }
 /// Where reports read from: a read-only replica when ConnectionStrings:Reports is set, so long exports never load the
 /// primary; otherwise the primary itself.
 /// </summary>
-public sealed class ReportsDatabase(NpgsqlDataSource? replica)
+public sealed class ReportsDatabase(NpgsqlDataSource? replica, ILogger<ReportsDatabase> logger)
 {
     public bool UsesReplica => replica is not null;
 
     /// <summary>An open connection for report queries; dispose it, or for the primary close it through the context.</summary>
     public async Task<NpgsqlConnection> OpenAsync(AppDbContext db, CancellationToken ct)
     {
-        if (replica is not null) return await replica.OpenConnectionAsync(ct);
+        if (replica is not null)
+        {
+            try
+            {
+                return await replica.OpenConnectionAsync(ct);
+            }
+            catch (NpgsqlException exception) when (!ct.IsCancellationRequested)
+            {
+                // A replica that is down or restarting must not take reports with it: the primary answers meanwhile
+                // (counted, so an operator sees how often), and the primary being down too still ends in the 503 page.
+                Telemetry.ReplicaFallbacks.Add(1);
+                logger.LogWarning("Reports replica unreachable ({Error}); reading from the primary", exception.GetType().Name);
+            }
+        }
         await db.Database.OpenConnectionAsync(ct);
         return (NpgsqlConnection)db.Database.GetDbConnection();
     }
 
     public async Task CloseAsync(AppDbContext db, NpgsqlConnection connection)
     {
-        if (replica is not null) await connection.DisposeAsync();
+        if (connection != db.Database.GetDbConnection()) await connection.DisposeAsync();
         else await db.Database.CloseConnectionAsync();
+    }
+
+    /// <summary>
+    /// How far the replica's replay is behind the primary, in seconds (0 when it has replayed all it received); null
+    /// without a replica. Throws when the replica cannot be reached.
+    /// </summary>
+    public async Task<double?> LagSecondsAsync(CancellationToken ct)
+    {
+        if (replica is null) return null;
+        await using var connection = await replica.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            select case when pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0
+                        else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0) end::float8
+            """, connection);
+        return (double)(await command.ExecuteScalarAsync(ct))!;
     }
 }
 
@@ -80,12 +108,17 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
         await audit.RecordNowAsync(AuditActions.ExportStarted, "report", reportName, export, organisationId, userId, ct);
         var sent = new RowCount();
         int rows;
+        using var span = Telemetry.Source.StartActivity("export");
+        span?.SetTag("sivtracker.report", reportName);
+        span?.SetTag("sivtracker.format", format);
         try
         {
             rows = await write(sent);
         }
         catch (Exception exception)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
+            Telemetry.ExportedRows.Add(sent.Rows, Telemetry.Tag("report", reportName), Telemetry.Tag("format", format));
             var reason = exception is OperationCanceledException ? "cancelled" : exception.GetType().Name;
             try
             {
@@ -100,6 +133,8 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
             throw;
         }
         await audit.RecordNowAsync(AuditActions.ExportFinished, "report", reportName, $"{export}; rows={rows}", organisationId, userId, CancellationToken.None);
+        Telemetry.ExportedRows.Add(rows, Telemetry.Tag("report", reportName), Telemetry.Tag("format", format));
+        span?.SetTag("sivtracker.rows", rows);
         logger.LogInformation("Report {Report} exported as {Format} by {UserId}: {Rows} rows", reportName, format, userId, rows);
         return rows;
     }

@@ -29,7 +29,8 @@ public static class DataServices
         var dataSource = dataSourceBuilder.Build();
         services.AddSingleton(dataSource);
         var replica = configuration.GetConnectionString("Reports");
-        services.AddSingleton(new Exports.ReportsDatabase(string.IsNullOrWhiteSpace(replica) ? null : new NpgsqlDataSourceBuilder(replica).Build()));
+        services.AddSingleton(sp => new Exports.ReportsDatabase(string.IsNullOrWhiteSpace(replica) ? null : ReplicaSource(replica),
+            sp.GetRequiredService<ILogger<Exports.ReportsDatabase>>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditStampInterceptor>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AuditStampInterceptor>());
@@ -55,6 +56,14 @@ public static class DataServices
         services.AddScoped<Demo.DemoDataGenerator>();
         services.AddScoped<ClockRecompute>();
         return services;
+    }
+
+    /// <summary>A replica that does not answer is given up on in three seconds: reports then read from the primary.</summary>
+    private static NpgsqlDataSource ReplicaSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (!HasSetting(connectionString, "Timeout")) builder.ConnectionStringBuilder.Timeout = 3;
+        return builder.Build();
     }
 
     private static bool HasSetting(string connectionString, string keyword) =>

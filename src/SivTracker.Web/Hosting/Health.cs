@@ -12,7 +12,9 @@ public static class Health
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
-            .AddCheck<SweepFreshCheck>("sweep", tags: ["ready"]);
+            .AddCheck<SweepFreshCheck>("sweep", tags: ["ready"])
+            .AddCheck<DrainingCheck>("draining", tags: ["ready"])
+            .AddCheck<ReplicaCheck>("replica", tags: ["ready"]);
         return services;
     }
 
@@ -35,6 +37,36 @@ public static class Health
                 : HealthCheckResult.Healthy());
         }
     }
+
+    /// <summary>Unhealthy from the moment shutdown begins, so the proxy stops sending this instance new requests.</summary>
+    private sealed class DrainingCheck(Observability.Draining draining) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(draining.IsDraining ? HealthCheckResult.Unhealthy("Shutting down.") : HealthCheckResult.Healthy());
+    }
+
+    /// <summary>
+    /// Degraded (still ready: reports fall back to the primary) when the reports replica is unreachable or more than
+    /// <see cref="MaxReplicaLag"/> behind, so a report would show figures that old.
+    /// </summary>
+    private sealed class ReplicaCheck(Exports.ReportsDatabase reports) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (!reports.UsesReplica) return HealthCheckResult.Healthy();
+            try
+            {
+                var lag = TimeSpan.FromSeconds((await reports.LagSecondsAsync(cancellationToken))!.Value);
+                return lag > MaxReplicaLag ? HealthCheckResult.Degraded($"Reports replica {lag.TotalSeconds:0} s behind.") : HealthCheckResult.Healthy();
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            {
+                return HealthCheckResult.Degraded("Reports replica unreachable; reports read from the primary.");
+            }
+        }
+    }
+
+    public static readonly TimeSpan MaxReplicaLag = TimeSpan.FromMinutes(2);
 
     private sealed class DatabaseReadyCheck(IDbContextFactory<AppDbContext> contexts) : IHealthCheck
     {

@@ -73,6 +73,7 @@ public static class WebPipeline
             }
             app.UseForwardedHeaders(options);
         }
+        app.UseSivMetrics();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

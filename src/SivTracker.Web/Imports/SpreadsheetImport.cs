@@ -150,7 +150,22 @@ public sealed class SpreadsheetImport(AppDbContext db, ClockRecompute clocks, Ti
     public async Task<Outcome> RunAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, CancellationToken ct, ImportMapping? mapping = null,
         IReadOnlyDictionary<int, Guid>? attach = null)
     {
-        attach ??= new Dictionary<int, Guid>();
+        using var span = Telemetry.Source.StartActivity("import");
+        var outcome = await ImportAsync(sheet, organisationId, userId, commit, mapping, attach ?? new Dictionary<int, Guid>(), ct);
+        var result = outcome.Committed ? "committed" : outcome.Problems.Count > 0 ? "refused" : "checked";
+        Telemetry.Imports.Add(1, Telemetry.Tag("outcome", result));
+        span?.SetTag("sivtracker.outcome", result);
+        if (outcome.Committed)
+        {
+            Telemetry.ImportedCases.Add(outcome.Summary.CasesCreated, Telemetry.Tag("change", "created"));
+            Telemetry.ImportedCases.Add(outcome.Summary.CasesUpdated, Telemetry.Tag("change", "updated"));
+        }
+        return outcome;
+    }
+
+    private async Task<Outcome> ImportAsync(ImportFile.Sheet sheet, Guid organisationId, Guid? userId, bool commit, ImportMapping? mapping,
+        IReadOnlyDictionary<int, Guid> attach, CancellationToken ct)
+    {
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         var today = await clocks.TodayForAsync(organisationId, ct);

@@ -12,7 +12,9 @@ public static class Logging
         {
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                // ASP.NET Core's request scope puts the path on every line of a request; a calendar feed's secret is in it.
+                .Enrich.With<ForgetRequestPath>();
             // Configuration may add sinks; without any, Development reads as text and Production as compact JSON.
             if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
             {
@@ -73,4 +75,9 @@ public static class Logging
                 if (!context.Response.HasStarted) context.Response.StatusCode = ClientClosedRequest;
             }
         });
+
+    private sealed class ForgetRequestPath : Serilog.Core.ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, Serilog.Core.ILogEventPropertyFactory propertyFactory) => logEvent.RemovePropertyIfPresent("RequestPath");
+    }
 }

@@ -64,6 +64,8 @@ public sealed class DatabaseFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("App__PublicUrl", PublicUrl);
         // Tests run the sweep themselves, on the days they choose.
         Environment.SetEnvironmentVariable("Sweep__Enabled", "false");
+        // Test hosts start and stop by the dozen; the drain before shutdown is for instances behind a proxy.
+        Environment.SetEnvironmentVariable("Telemetry__DrainSeconds", "0");
         // Each test reads the dashboard figures of the data it just made.
         Environment.SetEnvironmentVariable("Dashboard__CacheSeconds", "0");
         // Tests send webhook messages themselves, pass by pass, to receivers on loopback; one test runs the sender service.

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
@@ -106,12 +108,32 @@ public class SecurityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
-    public async Task CanaryValues_RunThroughThePagesAndTheCli_NeverReachTheLogs()
+    public async Task CanaryValues_RunThroughThePagesAndTheCli_NeverReachTheLogsTracesOrMetrics()
     {
         var sink = new CapturingSink();
+        // Every span and every measurement any source in the process makes while the canaries pass through.
+        using var spans = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => sink.Add($"{activity.Source.Name} {activity.DisplayName} {activity.StatusDescription} "
+                + string.Join(" ", activity.TagObjects.Select(t => $"{t.Key}={t.Value}")) + " " + string.Join(" ", activity.Events.Select(e => e.Name))),
+        };
+        ActivitySource.AddActivityListener(spans);
+        using var measurements = new MeterListener { InstrumentPublished = (instrument, listener) => listener.EnableMeasurementEvents(instrument) };
+        void Measured<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            var text = new StringBuilder(instrument.Meter.Name).Append(' ').Append(instrument.Name);
+            foreach (var tag in tags) text.Append(' ').Append(tag.Key).Append('=').Append(tag.Value);
+            sink.Add(text.ToString());
+        }
+        measurements.SetMeasurementEventCallback<long>(Measured);
+        measurements.SetMeasurementEventCallback<int>(Measured);
+        measurements.SetMeasurementEventCallback<double>(Measured);
+        measurements.Start();
         await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILogEventSink>(sink)));
         var users = await TestUsers.CreateAsync(Fixture);
-        string[] canaries = ["Zzcanaryname", "TZCANARY771", "PCANARY881", "+93799123456", "Canary note 991", "Canaryfather"];
+        string[] canaries = ["Zzcanaryname", "TZCANARY771", "PCANARY881", "+93799123456", "Canary note 991", "Canaryfather", "Zzcanarysecret77"];
         using var client = new AppClient(factory);
         await client.SignInAsync(users.AdminA.Email!, TestUsers.Password);
 
@@ -126,6 +148,8 @@ public class SecurityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await client.PostFormAsync("/Applicants/Create", [new("Input.GivenNames", canaries[0] + "\0")]);
         await client.GetAsync("/Reports/Export?Query.Name=cases&Format=Csv&Query.IncludeNames=true");
         await client.GetAsync($"/Account/Login?ReturnUrl=/{canaries[0]}");
+        // A calendar feed's secret is in its path, so the path must not reach a span either.
+        await client.GetAsync("/calendar/Zzcanarysecret77.ics");
         var csv = $"case_ref,relationship,given_names,tazkira,phone,program\nCAN-1,principal,{canaries[0]},{canaries[1]},{canaries[3]},AF602B\nCAN-1,spouse,{canaries[5]},,,AF602B\n";
         var file = Path.Combine(Path.GetTempPath(), $"canary-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(file, csv);
@@ -133,9 +157,14 @@ public class SecurityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         File.Delete(file);
 
         Assert.NotEmpty(sink.Lines);
+        // The listeners heard the spans and metrics the canaries went through.
+        Assert.Contains(sink.Lines, line => line.StartsWith("SivTracker import"));
+        Assert.Contains(sink.Lines, line => line.StartsWith("Npgsql "));
+        Assert.Contains(sink.Lines, line => line.StartsWith("SivTracker sivtracker.exports.rows report=cases"));
         foreach (var canary in canaries)
         {
-            Assert.DoesNotContain(sink.Lines, line => line.Contains(canary, StringComparison.OrdinalIgnoreCase));
+            var leaked = sink.Lines.FirstOrDefault(line => line.Contains(canary, StringComparison.OrdinalIgnoreCase));
+            Assert.True(leaked is null, $"{canary} reached: {leaked}");
         }
     }
 
@@ -144,6 +173,8 @@ public class SecurityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         private readonly ConcurrentQueue<string> _lines = new();
 
         public IReadOnlyCollection<string> Lines => _lines;
+
+        public void Add(string line) => _lines.Enqueue(line);
 
         public void Emit(LogEvent logEvent)
         {
