@@ -43,35 +43,7 @@ if [ -z "${ConnectionStrings__Default:-}" ]; then
   # (src/SivTracker.Web/Data/AppRoleGrants.sql). Passwords are set on every run, so they always match .data/. A
   # database made before the two roles (owned by postgres) is handed to the owner.
   PGPASSWORD=$(cat .data/pg-password) psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
-    -v owner_password="$owner_password" -v app_password="$app_password" >/dev/null <<'SQL'
-select 'create role sivtracker_owner' where not exists (select from pg_roles where rolname = 'sivtracker_owner') \gexec
-select 'create role sivtracker_app' where not exists (select from pg_roles where rolname = 'sivtracker_app') \gexec
-alter role sivtracker_owner login nosuperuser nocreaterole createdb noreplication nobypassrls password :'owner_password';
-alter role sivtracker_app login nosuperuser nocreaterole nocreatedb noreplication nobypassrls password :'app_password';
-select 'create database sivtracker owner sivtracker_owner' where not exists (select from pg_database where datname = 'sivtracker') \gexec
-alter database sivtracker owner to sivtracker_owner;
-\connect sivtracker
-do $$
-declare
-    object record;
-begin
-    for object in
-        select format('alter table %s owner to sivtracker_owner', c.oid::regclass) as statement
-        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') and c.relowner <> 'sivtracker_owner'::regrole
-            -- Sequences of identity and serial columns follow their table.
-            and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i'))
-        union all
-        select format('alter function %s owner to sivtracker_owner', p.oid::regprocedure)
-        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where n.nspname = 'public' and p.proowner <> 'sivtracker_owner'::regrole
-            and not exists (select from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
-    loop
-        execute object.statement;
-    end loop;
-end
-$$;
-SQL
+    -v owner_password="$owner_password" -v app_password="$app_password" -f "$root/deploy/postgres/roles.sql" >/dev/null
   # CLI commands run from the repository find the cluster through these files (mode 600): the app's connection, and the
   # owner's, which only `migrate` uses.
   (umask 077; echo "Host=127.0.0.1;Port=$pg_port;Database=sivtracker;Username=sivtracker_app;Password=$app_password" > .data/connection-string)

@@ -47,13 +47,17 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         $"case when type = {CaseStatus.Sql(FlagType.StatutoryOverdue)} then 1 when type = {CaseStatus.Sql(FlagType.StatutoryApproaching30)} then 2 " +
         $"when type = {CaseStatus.Sql(FlagType.StatutoryApproaching90)} then 3 else 4 end";
 
-    public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default)
+    /// <param name="slot">
+    /// The start of the sweep interval this run is for, when the timer runs it: an interval already swept (by another
+    /// instance) is skipped. Without it (the CLI, tests) the sweep always runs.
+    /// </param>
+    public async Task<Result> RunAsync(DateOnly? today = null, CancellationToken ct = default, DateTimeOffset? slot = null)
     {
         using var span = Telemetry.Source.StartActivity("deadline sweep");
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = await SweepAsync(today, ct);
+            var result = await SweepAsync(today, slot, ct);
             Telemetry.SweepRuns.Add(1, Telemetry.Tag("outcome", result.Ran ? "ran" : "skipped"));
             if (result.Ran)
             {
@@ -72,7 +76,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         }
     }
 
-    private async Task<Result> SweepAsync(DateOnly? today, CancellationToken ct)
+    private async Task<Result> SweepAsync(DateOnly? today, DateTimeOffset? slot, CancellationToken ct)
     {
         db.Database.SetCommandTimeout(AppDbContext.BatchCommandTimeoutSeconds);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -84,6 +88,16 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             {
                 logger.LogInformation("Deadline sweep skipped: another instance is sweeping");
                 return new Result(false, 0, 0, 0, 0);
+            }
+            // Claimed in the sweep's own transaction: a sweep that fails gives its interval back for a retry.
+            if (slot is { } interval)
+            {
+                if (await Command(connection, "insert into sweep_slots (starts_at) values (@slot) on conflict do nothing", ("slot", interval)).ExecuteNonQueryAsync(ct) == 0)
+                {
+                    logger.LogInformation("Deadline sweep skipped: this interval was swept already");
+                    return new Result(false, 0, 0, 0, 0);
+                }
+                await Command(connection, "delete from sweep_slots where starts_at < @slot - interval '7 days'", ("slot", interval)).ExecuteNonQueryAsync(ct);
             }
             var organisations = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
             // Open and closed come from the catalog an admin keeps, never from a list of codes typed here.

@@ -25,6 +25,10 @@ public sealed class SweepStatus
 public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSettings settings, SweepStatus status, TimeProvider time, ILogger<DeadlineSweepService> logger)
     : BackgroundService
 {
+    /// <summary>The start of the sweep interval <paramref name="at"/> falls in, counted from the Unix epoch so every instance agrees.</summary>
+    public DateTimeOffset SlotOf(DateTimeOffset at) =>
+        DateTimeOffset.UnixEpoch.AddTicks((at - DateTimeOffset.UnixEpoch).Ticks / settings.Interval.Ticks * settings.Interval.Ticks);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!settings.Enabled)
@@ -39,7 +43,7 @@ public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSetti
             {
                 await using (var scope = scopes.CreateAsyncScope())
                 {
-                    await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(ct: stoppingToken);
+                    await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(ct: stoppingToken, slot: SlotOf(time.GetUtcNow()));
                     await scope.ServiceProvider.GetRequiredService<DigestMailer>().SendDueAsync(stoppingToken);
                     var shredded = await scope.ServiceProvider.GetRequiredService<Data.SealedFiles>().ShredDeletedAsync(time.GetUtcNow(), stoppingToken);
                     await scope.ServiceProvider.GetRequiredService<WebhookSender>().PruneAsync(stoppingToken);
@@ -58,8 +62,11 @@ public sealed class DeadlineSweepService(IServiceScopeFactory scopes, SweepSetti
                 logger.LogWarning("Deadline sweep failed ({Error}); retry {Attempt} soon", exception.GetType().Name, failures);
                 status.Attempted(succeeded: false, time.GetUtcNow());
             }
-            // After a failure: 5 s, 10 s, 20 s... up to the interval; otherwise the interval.
-            var delay = failures == 0 ? settings.Interval : TimeSpan.FromSeconds(Math.Min(settings.Interval.TotalSeconds, 5 * Math.Pow(2, failures - 1)));
+            // After a failure: 5 s, 10 s, 20 s... up to the interval; otherwise the start of the next interval, the
+            // moment every instance ticks.
+            var now = time.GetUtcNow();
+            var delay = failures == 0 ? SlotOf(now) + settings.Interval - now
+                : TimeSpan.FromSeconds(Math.Min(settings.Interval.TotalSeconds, 5 * Math.Pow(2, failures - 1)));
             try
             {
                 await Task.Delay(delay, time, stoppingToken);

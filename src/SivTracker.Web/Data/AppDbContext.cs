@@ -113,6 +113,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<StoredFileChunk> StoredFileChunks => Set<StoredFileChunk>();
     public DbSet<LetterTemplate> LetterTemplates => Set<LetterTemplate>();
     public DbSet<ReviewQueueCount> ReviewQueueCounts => Set<ReviewQueueCount>();
+    public DbSet<SweepSlot> SweepSlots => Set<SweepSlot>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
     /// encrypted with the field encryption key before it is stored.</summary>
@@ -170,6 +171,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         modelBuilder.Entity<AppUser>().HasIndex(u => u.CalendarFeedHash).IsUnique().HasFilter("calendar_feed_hash is not null");
         modelBuilder.Entity<LetterTemplate>().HasIndex(t => new { t.OrganisationId, t.Kind }).IsUnique();
         modelBuilder.Entity<ReviewQueueCount>().HasKey(c => new { c.OrganisationId, c.Urgency });
+        modelBuilder.Entity<SweepSlot>().HasKey(s => s.StartsAt);
         modelBuilder.Entity<Consent>().HasIndex(c => c.PersonId);
         modelBuilder.Entity<Referral>().Property(r => r.Version).IsRowVersion();
         modelBuilder.Entity<Referral>().HasIndex(r => new { r.ToOrganisationId, r.Status, r.SentAt });

@@ -607,6 +607,15 @@ public class CaseFlag : IOrganisationOwned
 /// of <see cref="Case.ReviewUrgency"/>, in the transaction that sets it, so the unfiltered queue reads four numbers
 /// however many cases there are.
 /// </summary>
+/// <summary>
+/// One row per sweep interval that has been swept, installation-wide: with several instances each ticking on the same
+/// interval boundaries, the first to claim an interval sweeps it and the others skip, so the sweep runs once per interval.
+/// </summary>
+public class SweepSlot
+{
+    public DateTimeOffset StartsAt { get; set; }
+}
+
 public class ReviewQueueCount : IOrganisationOwned
 {
     public Guid OrganisationId { get; set; }

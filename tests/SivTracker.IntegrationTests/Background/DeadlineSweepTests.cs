@@ -299,6 +299,31 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task TimedSweeps_RunOncePerInterval_HoweverManyInstancesTick()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        await CaseBuilder.CaseAsync(Fixture, org.Id, D("2026-01-01"), ("COM_SUBMITTED", "2024-01-01"));
+        var service = new DeadlineSweepService(Fixture.Factory.Services.GetRequiredService<IServiceScopeFactory>(),
+            new SweepSettings { Interval = TimeSpan.FromMinutes(15) }, new SweepStatus(), TimeProvider.System, NullLogger<DeadlineSweepService>.Instance);
+        // Instances tick on the same boundaries whatever moment each started.
+        var slot = service.SlotOf(DateTimeOffset.Parse("2026-11-26T12:14:59Z"));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-26T12:00:00Z"), slot);
+        Assert.Equal(slot, service.SlotOf(DateTimeOffset.Parse("2026-11-26T12:00:00Z")));
+
+        async Task<bool> TickAsync(DateTimeOffset? interval)
+        {
+            await using var scope = Fixture.Scope();
+            return (await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(D("2026-11-26"), slot: interval)).Ran;
+        }
+
+        Assert.True(await TickAsync(slot));
+        Assert.False(await TickAsync(slot));
+        Assert.True(await TickAsync(slot.AddMinutes(15)));
+        // Run by hand (the CLI), the sweep always runs.
+        Assert.True(await TickAsync(null));
+    }
+
+    [Fact]
     public async Task TheService_SurvivesTheDatabaseStoppingMidRun_AndCatchesUpWhenItReturns()
     {
         if (!Fixture.Server.OwnsCluster)

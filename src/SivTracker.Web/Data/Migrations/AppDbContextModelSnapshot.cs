@@ -2786,6 +2786,18 @@ namespace SivTracker.Web.Data.Migrations
                     b.ToTable("stored_file_chunks", (string)null);
                 });
 
+            modelBuilder.Entity("SivTracker.Web.Domain.SweepSlot", b =>
+                {
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.HasKey("StartsAt")
+                        .HasName("pk_sweep_slots");
+
+                    b.ToTable("sweep_slots", (string)null);
+                });
+
             modelBuilder.Entity("SivTracker.Web.Domain.WebhookMessage", b =>
                 {
                     b.Property<Guid>("Id")
