@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # A production-shaped SivTracker on one machine, as deploy/ and the README describe a scaled installation: nginx with
 # TLS (deploy/nginx.conf, a self-signed certificate) in front of two app instances (a Release publish, each on its own
-# port), a PostgreSQL primary archiving its WAL (deploy/postgres/wal-archive.conf, scripts/archive-wal.sh) and a
+# port, mail to a local sink, deploy/mail-sink.py, that logs recipients and subjects to CLUSTER_DIR/mail.log), a
+# PostgreSQL primary archiving its WAL (deploy/postgres/wal-archive.conf, scripts/archive-wal.sh) and a
 # streaming replica made by pg_basebackup that serves reports (ConnectionStrings__Reports).
 #   deploy/cluster.sh up              build, start everything, wait until both instances are ready (safe to run again)
 #   deploy/cluster.sh down            stop everything (the state stays in CLUSTER_DIR; `down --wipe` removes it)
 #   deploy/cluster.sh status          what runs, readiness through nginx and of each instance, the replica's lag
 #   deploy/cluster.sh stop-app N [SIGNAL] / start-app N        one instance (SIGNAL: TERM by default, KILL for a crash)
 #   deploy/cluster.sh stop-replica / start-replica             the reports replica
+#   deploy/cluster.sh cli COMMAND...   a SivTracker command with the instances' settings (create-token, sweep...)
 # Settings: CLUSTER_DIR (/var/tmp/sivtracker-cluster), CLUSTER_HTTPS_PORT (18443), CLUSTER_HTTP_PORT (18080),
-# CLUSTER_APP_PORTS ("18081 18082"), CLUSTER_PG_PORT (55601; the replica one above), CLUSTER_DEMO_SCALE (2000).
+# CLUSTER_APP_PORTS ("18081 18082"), CLUSTER_PG_PORT (55601; the replica one above), CLUSTER_SMTP_PORT (18025),
+# CLUSTER_DEMO_SCALE (2000).
 # The public address is https://localhost:CLUSTER_HTTPS_PORT; sign in as caseworker@ngo-a.demo with the password in
-# CLUSTER_DIR/demo-password.
+# CLUSTER_DIR/demo-password. Restore it to a moment (into a new database on the primary):
+#   ConnectionStrings__Migrations="Host=127.0.0.1;Port=55601;Database=sivtracker;Username=postgres;Password=$(cat CLUSTER_DIR/pg-password)" \
+#   BACKUP_KEY_FILE=CLUSTER_DIR/backup-key BASE_BACKUP_DIR=CLUSTER_DIR/base WAL_ARCHIVE_DIR=CLUSTER_DIR/wal \
+#   scripts/restore.sh --to-time "YYYY-MM-DD HH:MM:SS" sivtracker_restored
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${CLUSTER_DIR:-/var/tmp/sivtracker-cluster}
@@ -19,6 +25,7 @@ https_port=${CLUSTER_HTTPS_PORT:-18443}
 http_port=${CLUSTER_HTTP_PORT:-18080}
 read -ra app_ports <<< "${CLUSTER_APP_PORTS:-18081 18082}"
 pg_port=${CLUSTER_PG_PORT:-55601}
+smtp_port=${CLUSTER_SMTP_PORT:-18025}
 replica_port=$((pg_port + 1))
 public_url="https://localhost:$https_port"
 
@@ -40,6 +47,10 @@ ForwardedHeaders__KnownProxies=127.0.0.1
 Telemetry__MetricsAllowedAddresses=127.0.0.1
 Telemetry__DrainSeconds=${CLUSTER_DRAIN_SECONDS:-5}
 Sweep__Interval=${CLUSTER_SWEEP_INTERVAL:-00:01:00}
+Smtp__Host=127.0.0.1
+Smtp__Port=$smtp_port
+Smtp__Security=None
+Smtp__From=sivtracker@localhost
 ENV
 }
 
@@ -87,14 +98,14 @@ stop_replica() { "$root/scripts/pg.sh" stop "$dir/replica" "${1:-fast}"; }
 nginx_conf() {
   # deploy/nginx.conf itself, with this machine's names, ports, certificate and instances filled in.
   local upstreams="" port
-  for port in "${app_ports[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=3 fail_timeout=10s;\n"; done
+  for port in "${app_ports[@]}"; do upstreams+="    server 127.0.0.1:$port max_fails=3 fail_timeout=2s;\n"; done
   sed -e "s/tracker\.example\.org/localhost/g" \
       -e "s|/etc/ssl/sivtracker/|$dir/tls/|g" \
       -e "s/listen 80;/listen $http_port;/; s/listen 80 default_server;/listen $http_port default_server;/" \
       -e "s/listen 443 ssl default_server;/listen $https_port ssl default_server;/" \
       -e "s/listen 443 ssl;/listen $https_port ssl;/" \
       -e "s|allow 10.0.0.0/8;|allow 127.0.0.1;|" \
-      -e "/server 10\.0\.0\.1[0-9]:8080/d" \
+      -e "/^    server 10\.0\.0\.1[0-9]:8080/d" \
       -e "s/^    least_conn;/    least_conn;\n$upstreams/" \
       "$root/deploy/nginx.conf" > "$dir/nginx/sivtracker.conf"
   # nginx before 1.25.1 spells HTTP/2 on the listen line.
@@ -168,6 +179,11 @@ SQL
   "${psql[@]}" -d postgres -v owner_password="$(cat "$dir/owner-password")" -v app_password="$(cat "$dir/app-password")" \
     -f "$root/deploy/postgres/roles.sql" >/dev/null
   start_replica
+  # The first base backup, so point-in-time recovery works from the start (scripts/restore.sh --to-time).
+  if ! ls "$dir/base"/base-*.tar.age >/dev/null 2>&1; then
+    ConnectionStrings__Migrations="Host=127.0.0.1;Port=$pg_port;Database=sivtracker;Username=postgres;Password=$(cat "$dir/pg-password")" \
+      BACKUP_RECIPIENT_FILE="$dir/backup-recipient" "$root/scripts/basebackup.sh" "$dir/base" >&2
+  fi
 
   if [ ! -f "$dir/app/SivTracker.Web.dll" ] || [ -n "$(find "$root/src" -newer "$dir/app/SivTracker.Web.dll" -name '*.cs' -print -quit)" ]; then
     say "publishing a Release build..."
@@ -181,6 +197,10 @@ SQL
     dotnet SivTracker.Web.dll migrate >/dev/null
     dotnet SivTracker.Web.dll seed-demo --scale "${CLUSTER_DEMO_SCALE:-2000}" --if-empty | grep -v "password" >&2 || true
   )
+  if ! alive "$dir/mail-sink.pid"; then
+    nohup python3 "$root/deploy/mail-sink.py" "$smtp_port" "$dir/mail.log" >> "$dir/mail-sink.err" 2>&1 &
+    echo $! > "$dir/mail-sink.pid"
+  fi
   local n
   for n in $(seq 1 ${#app_ports[@]}); do start_app "$n"; done
   nginx_conf
@@ -192,6 +212,8 @@ down() {
   local n
   alive "$dir/nginx/nginx.pid" && nginx -c "$dir/nginx/nginx.conf" -s quit
   for n in $(seq 1 ${#app_ports[@]}); do stop_app "$n"; done
+  alive "$dir/mail-sink.pid" && kill "$(cat "$dir/mail-sink.pid")"
+  rm -f "$dir/mail-sink.pid"
   stop_replica
   "$root/scripts/pg.sh" stop "$dir/primary"
   if [ "${1:-}" = --wipe ]; then rm -rf "$dir"; say "stopped, and $dir removed"; else say "stopped (state kept in $dir)"; fi
@@ -236,5 +258,10 @@ case "${1:-}" in
   stop-app) stop_app "${2:?which instance: 1 or 2}" "${3:-TERM}" ;;
   start-replica) start_replica ;;
   stop-replica) stop_replica "${2:-fast}" ;;
-  *) say "usage: deploy/cluster.sh up | down [--wipe] | status | start-app N | stop-app N [SIGNAL] | start-replica | stop-replica"; exit 2 ;;
+  cli)
+    shift
+    cd "$dir/app"
+    while IFS= read -r line; do export "${line?}"; done < <(app_env)
+    exec dotnet SivTracker.Web.dll "$@" ;;
+  *) say "usage: deploy/cluster.sh up | down [--wipe] | status | start-app N | stop-app N [SIGNAL] | start-replica | stop-replica | cli COMMAND..."; exit 2 ;;
 esac

@@ -23,7 +23,7 @@ public sealed class ReportsDatabase(NpgsqlDataSource? replica, ILogger<ReportsDa
         {
             try
             {
-                return await replica.OpenConnectionAsync(ct);
+                return await OpenReplicaAsync(replica, ct);
             }
             catch (NpgsqlException exception) when (!ct.IsCancellationRequested)
             {
@@ -35,6 +35,27 @@ public sealed class ReportsDatabase(NpgsqlDataSource? replica, ILogger<ReportsDa
         }
         await db.Database.OpenConnectionAsync(ct);
         return (NpgsqlConnection)db.Database.GetDbConnection();
+    }
+
+    /// <summary>
+    /// A pooled connection to a replica that restarted since is open only in name: one round trip proves it, and on
+    /// failure the pool's other idle connections, as stale, go too.
+    /// </summary>
+    private static async Task<NpgsqlConnection> OpenReplicaAsync(NpgsqlDataSource replica, CancellationToken ct)
+    {
+        var connection = await replica.OpenConnectionAsync(ct);
+        try
+        {
+            await using var ping = new NpgsqlCommand("select 1", connection);
+            await ping.ExecuteScalarAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            replica.Clear();
+            throw;
+        }
     }
 
     public async Task CloseAsync(AppDbContext db, NpgsqlConnection connection)
