@@ -179,11 +179,13 @@ def faults():
         (0.72, "replica started", lambda: cluster("start-replica"), None),
         (0.85, "primary's connections terminated", lambda: psql("select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = 'sivtracker' and pid <> pg_backend_pid()"), None),
     ]
-    begun = time.time()
+    begun, ready = time.time(), time.time()
     for at, name, action, recovery in plan:
-        if stop.wait(max(0, begun + at * d - time.time())):
+        # Never sooner than 15 s after the last fault's window closed, so each error belongs to one fault.
+        if stop.wait(max(0, begun + at * d - time.time(), ready - time.time())):
             return
         fault(name, action, recovery)
+        ready = windows[-1][1] + 15
 
 
 def psql(sql, port=None):

@@ -6,10 +6,10 @@
 # the checks, and last a line of the form
 #   chaos: N requests, N errors outside fault windows, N lost writes
 # exiting non-zero when either of the last two is above 0.
-#   bench/chaos.sh [--seconds S] [--workers W]     (defaults: 180 seconds, 6 caseworker sessions and a reviewer's)
+#   bench/chaos.sh [--seconds S] [--workers W]     (defaults: 300 seconds, 6 caseworker sessions and a reviewer's)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=180 workers=6
+seconds=300 workers=6
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;

@@ -21,8 +21,20 @@ public static class Health
     /// <summary>Anonymous probes that answer only Healthy, Degraded or Unhealthy: no internal details.</summary>
     public static void MapSivHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = StatusOnly }).AllowAnonymous();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = StatusOnly })
+            .AllowAnonymous();
+    }
+
+    /// <summary>
+    /// The status word alone. An unhealthy probe's 503 stays a plain 503: the error page it would otherwise be re-run
+    /// through is for people, and a probe calls an instance over plain http, where that page cannot be rendered.
+    /// </summary>
+    private static Task StatusOnly(HttpContext context, HealthReport report)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(report.Status.ToString());
     }
 
     /// <summary>Degraded when the last successful sweep is older than three intervals: flags may be stale.</summary>
