@@ -22,6 +22,11 @@ public static class DataServices
         // Hot queries are prepared on the server once per connection instead of parsed and planned on every request.
         var settings = dataSourceBuilder.ConnectionStringBuilder;
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) settings.MaxAutoPrepare = 50;
+        // EF Core returns the connection to the pool after every query, and by default each return queues a reset
+        // (CLOSE ALL, advisory unlocks, DISCARD SEQUENCES and TEMP) that runs before the next query: on a page of a dozen
+        // queries that doubled PostgreSQL's work. SivTracker keeps no session state on a connection (its advisory locks
+        // and temp tables last one transaction), so there is nothing to reset.
+        if (!HasSetting(connectionString, "No Reset On Close")) settings.NoResetOnClose = true;
         // When the database is down or every connection is busy, a request fails fast into the 503 page rather than
         // queueing: a few seconds to get a connection, fifteen for a command. Either can be set in the connection string.
         if (!HasSetting(connectionString, "Timeout")) settings.Timeout = 5;

@@ -33,31 +33,17 @@ public static class LanguageChoice
             await next();
         });
 
-    private const string StageNamesKey = "stage-names";
-
-    /// <summary>
-    /// The stage names the system administrator wrote in one language, by English name (what pages pass to T). Kept a
-    /// minute: the catalog changes rarely, and the instance that saves a change forgets its copy at once.
-    /// </summary>
+    /// <summary>The stage names the system administrator wrote in one language, by English name (what pages pass to T).</summary>
     private static async Task<IReadOnlyDictionary<string, string>> StageNamesAsync(IServiceProvider services, Language language, CancellationToken ct)
     {
-        var cache = services.GetRequiredService<IMemoryCache>();
-        var all = await cache.GetOrCreateAsync(StageNamesKey, async entry =>
+        var catalog = await StageCatalogCache.GetAsync(services.GetRequiredService<IMemoryCache>(), services.GetRequiredService<Data.AppDbContext>(), ct);
+        var names = new Dictionary<string, string>();
+        foreach (var stage in catalog.Values)
         {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
-            var stages = await services.GetRequiredService<Data.AppDbContext>().Stages.AsNoTracking()
-                .Where(s => s.NameDari != null || s.NamePashto != null).Select(s => new { s.Name, s.NameDari, s.NamePashto }).ToListAsync(ct);
-            return new Dictionary<string, IReadOnlyDictionary<string, string>>
-            {
-                ["fa-AF"] = stages.Where(s => s.NameDari != null).ToDictionary(s => s.Name, s => s.NameDari!),
-                ["ps-AF"] = stages.Where(s => s.NamePashto != null).ToDictionary(s => s.Name, s => s.NamePashto!),
-            };
-        });
-        return all!.GetValueOrDefault(language.Code) ?? new Dictionary<string, string>();
+            if ((language.Code == "fa-AF" ? stage.NameDari : language.Code == "ps-AF" ? stage.NamePashto : null) is { } written) names[stage.Name] = written;
+        }
+        return names;
     }
-
-    /// <summary>After a change to the catalog: the next page on this instance reads the names again.</summary>
-    public static void ForgetStageNames(IMemoryCache cache) => cache.Remove(StageNamesKey);
 
     public static RequestLocalizationOptions Options()
     {

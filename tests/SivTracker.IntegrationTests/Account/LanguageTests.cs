@@ -120,7 +120,7 @@ public partial class LanguageTests(DatabaseFixture fixture) : DatabaseTest(fixtu
             await using var scope = Fixture.Scope();
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().Stages.Where(s => s.Code == StageCatalog.PreCom)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Name, "Collecting the COM package").SetProperty(x => x.NameDari, (string?)null).SetProperty(x => x.NamePashto, (string?)null));
-            SivTracker.Web.Infrastructure.LanguageChoice.ForgetStageNames(Fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>());
+            SivTracker.Web.Infrastructure.StageCatalogCache.Forget(Fixture.Factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>());
         }
     }
 

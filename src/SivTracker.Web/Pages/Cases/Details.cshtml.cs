@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using SivTracker.Web.Data;
 using SivTracker.Web.Domain;
 using SivTracker.Web.Infrastructure;
@@ -9,13 +10,14 @@ using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
-public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Details.Handler handler, Audit audit, ILogger<Details> logger) : PageModel
+public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettings settings, TimeProvider time, Details.Handler handler, Audit audit, IMemoryCache cache,
+    ILogger<Details> logger) : PageModel
 {
     public static readonly TimeSpan NoteEditWindow = TimeSpan.FromMinutes(15);
 
     public sealed record Header(Guid Id, string Reference, SivProgram Program, StepModel StepModel, string? StepModelOverrideReason, string StageCode,
         string StageName, DateOnly? StageEnteredOn, Guid PrincipalId, string PrincipalName, string? PrincipalNative, string? Caseworker,
-        CasePriority Priority, bool HighRisk, string? HighRiskReason, DateOnly? AnonymisedOn, uint Version);
+        CasePriority Priority, bool HighRisk, string? HighRiskReason, DateOnly? AnonymisedOn, uint Version, Guid? ReferralConsentId);
 
     public sealed record TimelineEntry(DateTimeOffset At, DateOnly? EffectiveOn, string Kind, string Text, string? By, bool Voided, string? Extra, Guid? EventId, Guid? NoteId, bool Editable)
     {
@@ -146,15 +148,19 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .Select(c => new Header(c.Id, c.Reference, c.Program, c.StepModel, c.StepModelOverrideReason, c.CurrentStageCode,
                 db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.CurrentStageEnteredOn, c.PrincipalId,
                 Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName), c.Principal.NativeName,
-                db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.AnonymisedOn, c.Version))
+                db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.AnonymisedOn, c.Version,
+                db.Referrals.Where(r => r.ReceivedCaseId == c.Id && r.ToOrganisationId == db.OrganisationId).Select(r => (Guid?)r.ConsentId).FirstOrDefault()))
             .FirstOrDefaultAsync(ct);
         if (header is null) return false;
         Case = header;
         Today = await calendar.TodayAsync(ct);
-        // A case received by referral: the sender's applicant may have taken their consent back since.
-        ConsentWithdrawnAt = await db.Referrals.AsNoTracking().Where(r => r.ReceivedCaseId == id && r.ToOrganisationId == db.OrganisationId)
-            .Select(r => db.Consents.IgnoreQueryFilters().Where(c => c.Id == r.ConsentId).Select(c => c.WithdrawnAt).FirstOrDefault()).FirstOrDefaultAsync(ct);
-        var catalog = await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
+        // A case received by referral: the sender's applicant may have taken their consent back since. The consent is the
+        // sender's record, outside this organisation's filter, so it is read on its own (IgnoreQueryFilters lifts every filter of a query).
+        if (header.ReferralConsentId is { } consentId)
+        {
+            ConsentWithdrawnAt = await db.Consents.IgnoreQueryFilters().Where(k => k.Id == consentId).Select(k => k.WithdrawnAt).FirstOrDefaultAsync(ct);
+        }
+        var catalog = await StageCatalogCache.GetAsync(cache, db, ct);
         var events = StatutoryClock.InOrder(await db.StageEvents.AsNoTracking().Where(e => e.CaseId == id).ToListAsync(ct), catalog);
         Clock = StatutoryClock.Compute(StatutoryClock.ClockEvents(events),
             catalog, header.Program, header.StepModel, header.HighRisk, Today, settings);
@@ -168,7 +174,9 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)).ToListAsync(ct);
         PackageCompleteOn = Checklist.PackageCompleteOn(Documents.Select(d => (d.Kind, d.Status, d.StatusOn)), Clock.State, Today);
 
-        var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == User.OrganisationId()).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var organisationId = User.OrganisationId();
+        var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).Select(u => new { u.Id, u.DisplayName })
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         string? Name(Guid? userId) => userId is { } uid && users.TryGetValue(uid, out var name) ? name : null;
         var timeline = events.Select((e, position) => new TimelineEntry(e.RecordedAt, e.EffectiveOn, "stage",
             e.FromStageCode is null ? StageName(catalog, e.ToStageCode) : T("{0} → {1}", StageName(catalog, e.FromStageCode), StageName(catalog, e.ToStageCode)),

@@ -92,7 +92,7 @@ public class Stages(AppDbContext db, ClockRecomputeJobs jobs, Audit audit, Micro
             return Page();
         }
         logger.LogInformation("Stage {Code} changed ({Fields}) by {UserId}", stage.Code, string.Join(", ", changed), User.UserId());
-        LanguageChoice.ForgetStageNames(cache);
+        StageCatalogCache.Forget(cache);
         if (changed.Contains("clock owner") || changed.Contains("order"))
         {
             jobs.Request();
