@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using SivTracker.Web.Data;
@@ -19,6 +20,10 @@ public static class StageCatalogCache
             entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
             return (IReadOnlyDictionary<string, Stage>)await db.Stages.AsNoTracking().ToDictionaryAsync(s => s.Code, ct);
         }))!;
+
+    /// <summary>The stages in their order, for a stage filter's options.</summary>
+    public static async Task<IEnumerable<SelectListItem>> ChoicesAsync(IMemoryCache cache, AppDbContext db, CancellationToken ct) =>
+        (await GetAsync(cache, db, ct)).Values.OrderBy(s => s.SortOrder).Select(s => new SelectListItem(Text.T(s.Name), s.Code)).ToList();
 
     /// <summary>After a change to the catalog: the next page on this instance reads it again.</summary>
     public static void Forget(IMemoryCache cache) => cache.Remove(Key);

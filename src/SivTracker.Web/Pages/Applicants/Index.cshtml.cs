@@ -11,7 +11,7 @@ using static SivTracker.Web.Domain.Text;
 namespace SivTracker.Web.Pages.Applicants;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimits.Search)]
-public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageModel
+public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, Audit audit, ILogger<Index> logger) : PageModel
 {
     public const int PageSize = 50;
 
@@ -138,8 +138,7 @@ public class Index(AppDbContext db, Audit audit, ILogger<Index> logger) : PageMo
 
     private async Task LoadChoicesAsync(CancellationToken ct)
     {
-        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct))
-            .Select(s => new SelectListItem(T(s.Name), s.Code));
+        Stages = await StageCatalogCache.ChoicesAsync(cache, db, ct);
         var organisationId = User.OrganisationId();
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: true, ct);
     }

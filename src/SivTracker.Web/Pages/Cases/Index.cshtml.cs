@@ -10,7 +10,7 @@ using static SivTracker.Web.Domain.Text;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Cases from the stored clock, most overdue first, through indexed filters and keyset pages.</summary>
-public class Index(AppDbContext db, ClockSettings settings, Audit audit) : PageModel
+public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, ClockSettings settings, Audit audit) : PageModel
 {
     public const int PageSize = 50;
 
@@ -39,7 +39,7 @@ public class Index(AppDbContext db, ClockSettings settings, Audit audit) : PageM
     [Audited(AuditActions.CaseListViewed)]
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Stages = (await db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new { s.Code, s.Name }).ToListAsync(ct)).Select(s => new SelectListItem(T(s.Name), s.Code));
+        Stages = await StageCatalogCache.ChoicesAsync(cache, db, ct);
         var organisationId = User.OrganisationId();
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
