@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using System.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using SivTracker.IntegrationTests.Infrastructure;
 using SivTracker.Web.Background;
 using SivTracker.Web.Data;
@@ -242,6 +243,36 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal([("KBL2017456789", false), ("ISL2018000011", true)], numbers.Select(n => (n.Number, n.IsCurrent)));
         var search = await _caseworker.PostFormAsync("/Applicants?handler=Search", AppClient.Form(("Search.Query", "KBL-2017-456789")), tokenSource: "/Applicants");
         Assert.Contains("case or receipt number", await search.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CasePage_RunsTheSameStatements_HoweverLongTheCasesHistory()
+    {
+        var counter = new CommandCounter();
+        await using var factory = Fixture.Factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        using var caseworker = new AppClient(factory);
+        await caseworker.SignInAsync(_users.CaseworkerA.Email!, TestUsers.Password);
+        var young = await CaseBuilder.CaseAsync(Fixture, _users.OrganisationA.Id, DateOnly.Parse("2026-11-26"), ("PRE_COM", "2026-11-01"));
+        var old = await CaseBuilder.CaseAsync(Fixture, _users.OrganisationA.Id, DateOnly.Parse("2026-11-26"),
+            ("PRE_COM", "2023-01-01"), ("COM_SUBMITTED", "2023-06-01"), ("COM_RFI", "2023-09-01"), ("COM_REVIEW", "2024-01-10"), ("COM_APPROVED", "2024-06-01"));
+        for (var i = 0; i < 8; i++)
+        {
+            await caseworker.PostFormAsync($"/Cases/Details?id={old.Id}&handler=Note", AppClient.Form(("Note.Body", $"Call {i}: documents on their way.")));
+        }
+        // The first page of a host reads the copies it keeps (the stage catalog, the organisation's time zone).
+        await caseworker.GetHtmlAsync($"/Cases/Details?id={young.Id}");
+
+        counter.Reset();
+        await caseworker.GetHtmlAsync($"/Cases/Details?id={young.Id}");
+        var forTheYoungCase = counter.Count;
+        counter.Reset();
+        var timeline = Html.Parse(await caseworker.GetHtmlAsync($"/Cases/Details?id={old.Id}")).QuerySelectorAll("ol.timeline li");
+
+        Assert.True(timeline.Count(li => li.ClassList.Contains("timeline-note")) == 8 && timeline.Count(li => li.ClassList.Contains("timeline-stage")) == 5);
+        Assert.Equal(forTheYoungCase, counter.Count);
+        // The principal, stage events, case numbers, family, checklist, users, notes, document changes, review actions,
+        // portal messages, flags, the session check and the audit row: one statement each.
+        Assert.Equal(13, counter.Count);
     }
 
     [Fact]
