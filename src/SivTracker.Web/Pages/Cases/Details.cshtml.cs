@@ -142,15 +142,54 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         return Page();
     }
 
-    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
-    {
-        var header = await db.Cases.AsNoTracking().Where(c => c.Id == id)
+    // The page's queries are compiled once: translating a dozen queries on every view was a large share of its work.
+    private static readonly Func<AppDbContext, Guid, Guid?, Task<Header?>> HeaderQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id, Guid? organisationId) =>
+        db.Cases.AsNoTracking().Where(c => c.Id == id)
             .Select(c => new Header(c.Id, c.Reference, c.Program, c.StepModel, c.StepModelOverrideReason, c.CurrentStageCode,
                 db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.CurrentStageEnteredOn, c.PrincipalId,
                 Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName), c.Principal.NativeName,
                 db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(), c.Priority, c.HighRisk, c.HighRiskReason, c.AnonymisedOn, c.Version,
-                db.Referrals.Where(r => r.ReceivedCaseId == c.Id && r.ToOrganisationId == db.OrganisationId).Select(r => (Guid?)r.ConsentId).FirstOrDefault()))
-            .FirstOrDefaultAsync(ct);
+                db.Referrals.Where(r => r.ReceivedCaseId == c.Id && r.ToOrganisationId == organisationId).Select(r => (Guid?)r.ConsentId).FirstOrDefault()))
+            .FirstOrDefault());
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<StageEvent>> EventsQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.StageEvents.AsNoTracking().Where(e => e.CaseId == id));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<NumberRow>> NumbersQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.CaseNumbers.AsNoTracking().Where(n => n.CaseId == id).OrderByDescending(n => n.IsCurrent).ThenByDescending(n => n.AssignedOn)
+            .Select(n => new NumberRow(n.Kind, n.Number, n.AssignedOn, n.IsCurrent)));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<FamilyRow>> FamilyQuery = EF.CompileAsyncQuery((AppDbContext db, Guid principalId) =>
+        db.Persons.AsNoTracking().Where(p => p.PrincipalId == principalId && p.MergedIntoId == null)
+            .Select(p => new FamilyRow(p.Id, p.Relationship, Person.FormatName(p.GivenNames, p.FamilyName), p.DateOfBirth, p.DateOfBirthPrecision)));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<DocumentRow>> DocumentsQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
+            .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)));
+
+    private sealed record UserName(Guid Id, string DisplayName);
+
+    private static readonly Func<AppDbContext, Guid?, IAsyncEnumerable<UserName>> UsersQuery = EF.CompileAsyncQuery((AppDbContext db, Guid? organisationId) =>
+        db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).Select(u => new UserName(u.Id, u.DisplayName)));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<CaseNote>> NotesQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<DocumentChange>> DocumentChangesQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.DocumentChanges.AsNoTracking().Where(d => d.CaseId == id));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<ReviewAction>> ReviewActionsQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.ReviewActions.AsNoTracking().Where(a => a.CaseId == id));
+
+    private static readonly Func<AppDbContext, List<Guid>, IAsyncEnumerable<PortalMessage>> MessagesQuery = EF.CompileAsyncQuery((AppDbContext db, List<Guid> household) =>
+        db.PortalMessages.AsNoTracking().Where(m => household.Contains(m.PersonId)).OrderByDescending(m => m.SentAt).Take(50));
+
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<CaseFlag>> FlagsQuery = EF.CompileAsyncQuery((AppDbContext db, Guid id) =>
+        db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id));
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var header = await HeaderQuery(db, id, db.OrganisationId);
         if (header is null) return false;
         Case = header;
         Today = await calendar.TodayAsync(ct);
@@ -161,22 +200,17 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
             ConsentWithdrawnAt = await db.Consents.IgnoreQueryFilters().Where(k => k.Id == consentId).Select(k => k.WithdrawnAt).FirstOrDefaultAsync(ct);
         }
         var catalog = await StageCatalogCache.GetAsync(cache, db, ct);
-        var events = StatutoryClock.InOrder(await db.StageEvents.AsNoTracking().Where(e => e.CaseId == id).ToListAsync(ct), catalog);
+        var events = StatutoryClock.InOrder(await EventsQuery(db, id).ToListAsync(ct), catalog);
         Clock = StatutoryClock.Compute(StatutoryClock.ClockEvents(events),
             catalog, header.Program, header.StepModel, header.HighRisk, Today, settings);
-        Numbers = await db.CaseNumbers.AsNoTracking().Where(n => n.CaseId == id).OrderByDescending(n => n.IsCurrent).ThenByDescending(n => n.AssignedOn)
-            .Select(n => new NumberRow(n.Kind, n.Number, n.AssignedOn, n.IsCurrent)).ToListAsync(ct);
+        Numbers = await NumbersQuery(db, id).ToListAsync(ct);
         // Ordered here: the dates of birth are sealed.
-        Family = (await db.Persons.AsNoTracking().Where(p => p.PrincipalId == header.PrincipalId && p.MergedIntoId == null)
-            .Select(p => new FamilyRow(p.Id, p.Relationship, Person.FormatName(p.GivenNames, p.FamilyName), p.DateOfBirth, p.DateOfBirthPrecision))
-            .ToListAsync(ct)).OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth).ToList();
-        Documents = await db.DocumentItems.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.PersonId).ThenBy(d => d.Kind)
-            .Select(d => new DocumentRow(d.Id, d.Kind, d.PersonId, d.Status, d.StatusOn)).ToListAsync(ct);
+        Family = (await FamilyQuery(db, header.PrincipalId).ToListAsync(ct)).OrderBy(p => p.Relationship).ThenBy(p => p.DateOfBirth).ToList();
+        Documents = await DocumentsQuery(db, id).ToListAsync(ct);
         PackageCompleteOn = Checklist.PackageCompleteOn(Documents.Select(d => (d.Kind, d.Status, d.StatusOn)), Clock.State, Today);
 
         var organisationId = User.OrganisationId();
-        var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisationId).Select(u => new { u.Id, u.DisplayName })
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var users = (await UsersQuery(db, organisationId).ToListAsync(ct)).ToDictionary(u => u.Id, u => u.DisplayName);
         string? Name(Guid? userId) => userId is { } uid && users.TryGetValue(uid, out var name) ? name : null;
         var timeline = events.Select((e, position) => new TimelineEntry(e.RecordedAt, e.EffectiveOn, "stage",
             e.FromStageCode is null ? StageName(catalog, e.ToStageCode) : T("{0} → {1}", StageName(catalog, e.FromStageCode), StageName(catalog, e.ToStageCode)),
@@ -185,28 +219,28 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
                 e.IsVoided ? T("Voided by {0}: {1}", Name(e.VoidedById) ?? T("someone"), e.VoidReason) : null }.Where(s => !string.IsNullOrEmpty(s))),
             e.Id, null, false) { HistoryPosition = position }).ToList();
         var now = time.GetUtcNow();
-        timeline.AddRange((await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).ToListAsync(ct))
+        timeline.AddRange((await NotesQuery(db, id).ToListAsync(ct))
             .Select(n => new TimelineEntry(n.CreatedAt, null, "note", n.Body, Name(n.CreatedById), false,
                 n.UpdatedAt > n.CreatedAt ? T("edited") : null, null, n.Id, n.CreatedById == User.UserId() && now - n.CreatedAt <= NoteEditWindow)));
         var names = Family.ToDictionary(f => f.Id, f => f.Name);
-        timeline.AddRange((await db.DocumentChanges.AsNoTracking().Where(d => d.CaseId == id).ToListAsync(ct))
+        timeline.AddRange((await DocumentChangesQuery(db, id).ToListAsync(ct))
             .Select(d => new TimelineEntry(d.At, null, "document",
                 d.PersonId is { } pid && names.TryGetValue(pid, out var who)
                     ? T("{0} for {1}: {2} → {3}", Checklist.Label(d.Kind), who, T(d.From.ToString()), T(d.To.ToString()))
                     : T("{0}: {1} → {2}", Checklist.Label(d.Kind), T(d.From.ToString()), T(d.To.ToString())),
                 Name(d.ById), false, null, null, null, false)));
-        timeline.AddRange((await db.ReviewActions.AsNoTracking().Where(a => a.CaseId == id).ToListAsync(ct))
+        timeline.AddRange((await ReviewActionsQuery(db, id).ToListAsync(ct))
             .Select(a => new TimelineEntry(a.At, null, "review", Labels.Describe(a.Kind, Day(a.Date), a.Reason?.ToString(), Name(a.AssigneeId)),
                 Name(a.ById), false, a.Note, null, null, false)));
         // The family's portal threads: staff see them in the timeline, the text itself on the thread's page.
         var household = Family.Select(f => f.Id).Append(header.PrincipalId).ToList();
         names[header.PrincipalId] = header.PrincipalName;
-        timeline.AddRange((await db.PortalMessages.AsNoTracking().Where(m => household.Contains(m.PersonId)).OrderByDescending(m => m.SentAt).Take(50).ToListAsync(ct))
+        timeline.AddRange((await MessagesQuery(db, household).ToListAsync(ct))
             .Select(m => new TimelineEntry(m.SentAt, null, "message",
                 m.FromApplicant ? T("Message from {0} (applicant portal)", names.GetValueOrDefault(m.PersonId) ?? T("the applicant"))
                     : T("Message to {0} (applicant portal)", names.GetValueOrDefault(m.PersonId) ?? T("the applicant")),
                 Name(m.AuthorId), false, m.Body, null, null, false) { MessagePersonId = m.PersonId }));
-        var flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id).ToListAsync(ct);
+        var flags = await FlagsQuery(db, id).ToListAsync(ct);
         OpenFlags = flags.Where(f => f.ClearedOn is null).OrderBy(f => f.Type).ToList();
         foreach (var flag in flags)
         {
