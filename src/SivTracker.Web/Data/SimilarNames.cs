@@ -50,10 +50,11 @@ public static class SimilarNames
     /// <summary>
     /// People sharing the most trigram hashes with the typed name, looked up by its rarer trigrams: a common one (the
     /// "mad" of every Muhammad) would hand over most of the organisation to rank. First by pairs of rare trigrams from
-    /// different words, which a person holding that name in another spelling has and few others do; when that leaves
-    /// room, by pairs of the four least common trigrams anywhere in the name, which also finds a name with one word
-    /// misspelt beyond recognition. Hashes missing from the statistics are rare, or typos that match nobody: people
-    /// holding any of them are candidates too. Ranking by every shared hash, then by the real similarity, follows.
+    /// different words (any of each word's three least common with any of another's), which a person holding that name
+    /// in another spelling has and few others do; when that leaves room, by pairs of the four least common trigrams
+    /// anywhere in the name, which also finds a name with one word misspelt beyond recognition. Hashes missing from the
+    /// statistics are rare, or typos that match nobody: people holding any of them are candidates too. Ranking by every
+    /// shared hash, then by the real similarity, follows.
     /// </summary>
     private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, int[][] trigramsByWord,
         IReadOnlyCollection<Guid> alreadyFound, CancellationToken ct)
@@ -64,15 +65,16 @@ public static class SimilarNames
         var rare = trigrams.Where(h => Share(h) == 0).ToArray();
         int[] Known(int[] hashes) => hashes.Where(h => Share(h) > 0).OrderBy(Share).ThenBy(h => h).ToArray();
 
-        var byWord = trigramsByWord.Select(Known).Where(w => w.Length > 0).OrderBy(w => Share(w[0])).Take(3).ToArray();
+        var byWord = trigramsByWord.Select(w => Known(w).Take(3).ToArray()).Where(w => w.Length > 0).OrderBy(w => Share(w[0])).Take(3).ToArray();
         var found = new List<Guid>();
         if (byWord.Length >= 2)
         {
-            var across = (from depth in new[] { 0, 1 }
-                          from i in Enumerable.Range(0, byWord.Length)
+            var across = (from i in Enumerable.Range(0, byWord.Length)
                           from j in Enumerable.Range(i + 1, byWord.Length - i - 1)
-                          where depth < byWord[i].Length && depth < byWord[j].Length
-                          select new[] { byWord[i][depth], byWord[j][depth] }).ToList();
+                          from a in byWord[i]
+                          from b in byWord[j]
+                          orderby Share(a) * Share(b), a, b
+                          select new[] { a, b }).ToList();
             found = await CandidatesAsync(db, organisationId, rare, across, trigrams, ct);
             if (found.Union(alreadyFound).Count() >= Enough) return found;
         }
@@ -82,22 +84,39 @@ public static class SimilarNames
         return found.Union(await CandidatesAsync(db, organisationId, rare, anywhere, trigrams, ct)).ToList();
     }
 
+    /// <summary>
+    /// The people holding any of the rare hashes or both hashes of any pair, those sharing the most hashes with the typed
+    /// name first. Each lookup hands over at most <see cref="PerLookup"/> people: two trigrams of one common family name
+    /// are held by thousands, and ranking them all would make a search cost what the organisation's size does. Whoever
+    /// also shares the rarer trigrams of the other words comes through the cross-word pairs instead.
+    /// </summary>
     private static async Task<List<Guid>> CandidatesAsync(AppDbContext db, Guid organisationId, int[] rare, List<int[]> pairs,
         int[] trigrams, CancellationToken ct)
     {
-        // Always six pair lookups, so the statement keeps one shape: fewer pairs repeat the first.
+        // The pairs travel as two arrays, so the statement keeps one shape however many there are.
         pairs = pairs.Take(6).ToList();
-        while (pairs.Count < 6) pairs.Add(pairs.Count > 0 ? pairs[0] : rare);
+        var firsts = pairs.Select(p => p[0]).ToArray();
+        var seconds = pairs.Select(p => p[1]).ToArray();
         return await db.Database.SqlQuery<Guid>($"""
-            select id as value from persons
-            where organisation_id = {organisationId} and merged_into_id is null
-                and (search_hashes && {rare}
-                     or search_hashes @> {pairs[0]} or search_hashes @> {pairs[1]} or search_hashes @> {pairs[2]}
-                     or search_hashes @> {pairs[3]} or search_hashes @> {pairs[4]} or search_hashes @> {pairs[5]})
+            select id as value from (
+                select p.id, p.search_hashes
+                from unnest({firsts}::int[], {seconds}::int[]) as pair(first, second)
+                cross join lateral (
+                    select id, search_hashes from persons
+                    where organisation_id = {organisationId} and merged_into_id is null and search_hashes @> array[pair.first, pair.second]
+                    limit {PerLookup}) p
+                union
+                (select id, search_hashes from persons
+                 where organisation_id = {organisationId} and merged_into_id is null and search_hashes && {rare}
+                 limit {PerLookup})
+            ) candidates
             order by icount(search_hashes & {trigrams}) desc, id
             limit {Candidates}
             """).ToListAsync(ct);
     }
+
+    /// <summary>How many people one hash lookup may hand over for ranking.</summary>
+    internal const int PerLookup = 300;
 
     public sealed record Match(Guid Id, string GivenNames, string? FamilyName, string? NativeName, Relationship Relationship, DateOnly? DateOfBirth,
         DatePrecision DateOfBirthPrecision, double Score);

@@ -117,4 +117,49 @@ public class SearchQualityTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.True(MustFind.Length >= 30);
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
+
+    /// <summary>
+    /// Names shared by more people than one hash lookup hands over: every trigram of the typed name is common, and the
+    /// person it means, saved after everyone else, is still found first.
+    /// </summary>
+    [Fact]
+    public async Task CommonNames_HeldByMoreThanOneLookupHandsOver_StillFindThePerson()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        Guid target;
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            // His family name with another given name, and a given name like his with another family name.
+            foreach (var (given, family) in new[] { ("Walid", "Mohmand"), ("Khalil", "Safi") })
+            {
+                for (var i = 0; i < SimilarNames.PerLookup * 2; i++)
+                {
+                    var person = new Person { OrganisationId = org.Id, GivenNames = given, FamilyName = family };
+                    person.RefreshSearchFields();
+                    db.Persons.Add(person);
+                }
+            }
+            await db.SaveChangesAsync();
+            var khalid = new Person { OrganisationId = org.Id, GivenNames = "Khalid", FamilyName = "Mohmand" };
+            khalid.RefreshSearchFields();
+            db.Persons.Add(khalid);
+            await db.SaveChangesAsync();
+            target = khalid.Id;
+        }
+        await using (var connection = new Npgsql.NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await new Npgsql.NpgsqlCommand("analyze persons", connection).ExecuteNonQueryAsync();
+        }
+
+        await using var search = Fixture.Scope();
+        var searchDb = search.ServiceProvider.GetRequiredService<AppDbContext>();
+        searchDb.OrganisationId = org.Id;
+        foreach (var typed in new[] { "Xalid Muhmand", "Khaled Momand", "Khalid Mohmand" })
+        {
+            var hits = await ApplicantSearch.RunAsync(searchDb, typed, PersonalDataAccess.Everything, CancellationToken.None);
+            Assert.True(hits.Count > 0 && hits[0].Id == target, $"'{typed}' should find Khalid Mohmand first.");
+        }
+    }
 }

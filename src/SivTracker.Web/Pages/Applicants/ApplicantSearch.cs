@@ -69,7 +69,8 @@ public static class ApplicantSearch
 
         var found = names.ToDictionary(n => n.Id);
         var ids = reasons.Keys.Where(id => !found.ContainsKey(id)).ToList();
-        var others = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
+        // A search by name alone found everyone through the name: nobody is left to read.
+        IReadOnlyList<SimilarNames.Match> others = ids.Count == 0 ? [] : await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && p.MergedIntoId == null)
             .Select(p => new SimilarNames.Match(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Relationship, p.DateOfBirth, p.DateOfBirthPrecision, 0))
             .ToListAsync(ct);
         return names.Concat(others)
