@@ -85,6 +85,8 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
             logger.LogInformation("Applicant search by {UserId} returned {Count} results", User.UserId(), Hits.Count);
             // That a search happened and how many it found: never the term.
             await audit.RecordNowAsync(AuditActions.ApplicantSearched, details: $"results={Hits.Count}", ct: ct);
+            // The results replace the list and its filters: their choices are not shown.
+            return Page();
         }
         await LoadChoicesAsync(ct);
         return Page();
