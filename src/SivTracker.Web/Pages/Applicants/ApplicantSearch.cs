@@ -25,10 +25,6 @@ public static class ApplicantSearch
         var compact = Identifiers.Compact(query);
         var phone = Identifiers.CompactPhone(query);
         var email = query.ToLowerInvariant();
-        var tazkiraLookup = Identifiers.TazkiraLookup(organisationId, query);
-        var passportLookup = Identifiers.PassportLookup(organisationId, query);
-        var phoneLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Phone, query);
-        var emailLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query);
         var reasons = new Dictionary<Guid, (string Reason, double Score)>();
         void Add(IEnumerable<Guid> ids, string reason, double score = 1.0)
         {
@@ -44,6 +40,8 @@ public static class ApplicantSearch
         {
             if (access.Identifiers)
             {
+                var tazkiraLookup = Identifiers.TazkiraLookup(organisationId, query);
+                var passportLookup = Identifiers.PassportLookup(organisationId, query);
                 Add(await db.Persons.Where(p => p.TazkiraLookup == tazkiraLookup).Select(p => p.Id).Take(Limit).ToListAsync(ct), T("tazkira"));
                 Add(await db.Passports.Where(p => p.Lookup == passportLookup).Select(p => p.PersonId).Take(Limit).ToListAsync(ct), T("passport"));
             }
@@ -53,8 +51,11 @@ public static class ApplicantSearch
             Add(await db.CaseNumbers.Where(n => n.Lookup == caseNumberLookup)
                 .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), T("case or receipt number"));
         }
+        // Keyed hashes are made only for the lookups a query can match.
+        var emailLookup = access.Whereabouts && (phone.Length >= 7 || email.Contains('@')) ? Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query) : null;
         if (access.Whereabouts && phone.Length >= 7)
         {
+            var phoneLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Phone, query);
             Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup || c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("phone or email"));
         }
         else if (access.Whereabouts && email.Contains('@'))
