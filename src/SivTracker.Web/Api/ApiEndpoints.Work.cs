@@ -226,7 +226,7 @@ public static partial class ApiEndpoints
     public sealed record QueuePage(IReadOnlyDictionary<ReviewQueue.Urgency, int> Counts, IReadOnlyList<QueueRow> Items, string? Next);
 
     /// <summary>The review queue, most urgent first, with the page's filters, counts and flags.</summary>
-    public static async Task<IResult> ReviewQueueAsync(HttpContext http, AppDbContext db, Audit audit, TimeProvider time, SivProgram? program, string? stage,
+    public static async Task<IResult> ReviewQueueAsync(HttpContext http, AppDbContext db, Audit audit, TimeProvider time, OrganisationCalendar calendar, SivProgram? program, string? stage,
         Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver, int? notReviewedDays, bool? interpreters, Guid? after, int? limit,
         CancellationToken ct)
     {
@@ -236,7 +236,7 @@ public static partial class ApiEndpoints
             Program = program, Stage = stage, Caseworker = caseworker, Flag = flag, HighRisk = highRisk, MinDaysOver = minDaysOver, MaxDaysOver = maxDaysOver,
             NotReviewedDays = notReviewedDays, Interpreters = interpreters == true, After = after,
         };
-        var (counts, rows, flags, hasMore) = await ReviewQueue.QueueAsync(db, filter, time.GetUtcNow(), limit ?? ReviewQueue.PageSize, ct);
+        var (counts, rows, flags, hasMore) = await ReviewQueue.QueueAsync(db, filter, time.GetUtcNow(), await calendar.TodayAsync(ct), limit ?? ReviewQueue.PageSize, ct);
         await audit.RecordNowAsync(AuditActions.ReviewQueueViewed, details: Audit.ListDetails(rows.Count, ("program", program), ("stage", stage),
             ("caseworker", caseworker), ("flag", flag), ("after", after)), ct: ct);
         return Results.Ok(new QueuePage(counts, rows.Select(r => new QueueRow(r.Id, r.Reference, r.PrincipalName, r.Program, r.Stage, r.GovernmentDays, r.LimitDays,

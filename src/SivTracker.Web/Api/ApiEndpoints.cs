@@ -55,7 +55,7 @@ public static partial class ApiEndpoints
     }
 
     /// <summary>The case list with the page's filters, a page at a time; `next` is the link to the following page.</summary>
-    public static async Task<IResult> ListCasesAsync(HttpContext http, AppDbContext db, ClockSettings settings, Audit audit, SivProgram? program, string? stage,
+    public static async Task<IResult> ListCasesAsync(HttpContext http, AppDbContext db, ClockSettings settings, Audit audit, OrganisationCalendar calendar, SivProgram? program, string? stage,
         ClockState? state, Guid? caseworker, bool? overdue, bool? approaching, Guid? after, int? limit, CancellationToken ct)
     {
         if (limit is < 1 or > PageSize) return LimitProblem();
@@ -63,7 +63,7 @@ public static partial class ApiEndpoints
         {
             Program = program, Stage = stage, State = state, Caseworker = caseworker, Overdue = overdue == true, Approaching = approaching == true, After = after,
         };
-        var (rows, hasMore) = await CaseList.ListAsync(db, settings, filter, limit ?? PageSize, ct);
+        var (rows, hasMore) = await CaseList.ListAsync(db, settings, filter, await calendar.TodayAsync(ct), limit ?? PageSize, ct);
         await audit.RecordNowAsync(AuditActions.CaseListViewed, details: Audit.ListDetails(rows.Count, ("program", program), ("stage", stage), ("state", state),
             ("caseworker", caseworker), ("overdue", overdue == true), ("approaching", approaching == true), ("after", after)), ct: ct);
         return Results.Ok(new CasePage(rows.Select(r => new CaseSummary(r.Id, r.Reference, r.PrincipalName, r.Program, r.Stage, r.State, r.GovernmentDays, r.LimitDays,
@@ -71,15 +71,16 @@ public static partial class ApiEndpoints
     }
 
     /// <summary>One case with its clock and open flags, its version as the ETag. Audited as a read of the case.</summary>
-    public static async Task<IResult> ReadCaseAsync(Guid id, HttpContext http, AppDbContext db, Audit audit, CancellationToken ct)
+    public static async Task<IResult> ReadCaseAsync(Guid id, HttpContext http, AppDbContext db, Audit audit, OrganisationCalendar calendar, CancellationToken ct)
     {
         var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (c is null) return NotFound();
         var flags = await db.CaseFlags.AsNoTracking().Where(f => f.CaseId == id && f.ClearedOn == null).OrderBy(f => f.RaisedOn)
             .Select(f => new Flag(f.Type, f.RaisedOn, f.DaysOver, f.DeadlineOn)).ToListAsync(ct);
         await audit.RecordNowAsync(AuditActions.CaseViewed, "case", id, ct: ct);
+        var clock = CaseClock.On(c, await calendar.TodayAsync(ct));
         return Tagged(http, c.Version, new CaseDetail(c.Id, c.Reference, c.PrincipalId, c.Program, c.StepModel, c.CurrentStageCode, c.CurrentStageEnteredOn, c.Priority,
-            c.HighRisk, new Clock(c.ClockState, c.ClockStartedOn, c.GovernmentDays, c.PausedDays, c.LimitDays, c.DaysOver, c.ProjectedBreachOn), flags));
+            c.HighRisk, new Clock(c.ClockState, c.ClockStartedOn, clock.GovernmentDays, clock.PausedDays, c.LimitDays, clock.DaysOver, clock.ProjectedBreachOn), flags));
     }
 
     /// <summary>One person with their family's ids, their version as the ETag. Audited as a read of the person.</summary>

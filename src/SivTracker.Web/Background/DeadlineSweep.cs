@@ -168,16 +168,17 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             """).ExecuteNonQueryAsync(ct);
         await Command(connection, $"""
             insert into sweep_conditions (case_id, type, days_over, deadline_on, past_limit_since)
-            select c.id, {CaseStatus.Sql(FlagType.StatutoryOverdue)}, c.days_over, null::date, c.past_limit_since
-            from cases c where c.organisation_id = @org and {CaseStatus.PastStatutoryLimitSql("c")}
+            select c.id, {CaseStatus.Sql(FlagType.StatutoryOverdue)}, {CaseStatus.DaysOverSql("c", "@today")}, null::date, {CaseStatus.PastLimitSinceSql("c", "@today")}
+            from cases c where c.organisation_id = @org and {CaseStatus.PastStatutoryLimitSql("c", "@today")}
             union all
-            select c.id, {CaseStatus.Sql(FlagType.InternalTargetOverdue)}, c.days_over, null, c.past_limit_since
-            from cases c where c.organisation_id = @org and {CaseStatus.PastInternalTargetSql("c")}
+            select c.id, {CaseStatus.Sql(FlagType.InternalTargetOverdue)}, {CaseStatus.DaysOverSql("c", "@today")}, null, {CaseStatus.PastLimitSinceSql("c", "@today")}
+            from cases c where c.organisation_id = @org and {CaseStatus.PastInternalTargetSql("c", "@today")}
             union all
-            select c.id, case when c.limit_days - c.government_days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
-                null, @today + (c.limit_days - c.government_days), null
-            from cases c where c.organisation_id = @org and {CaseStatus.OpenClockSql("c")} and c.program in ({string.Join(", ", CaseStatus.StatutoryPrograms.Select(CaseStatus.Sql))})
-                and c.days_over is null and c.limit_days - c.government_days <= @warn1
+            select c.id, case when c.limit_days - g.days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
+                null, @today + (c.limit_days - g.days), null
+            from cases c cross join lateral (select {CaseStatus.GovernmentDaysSql("c", "@today")} as days) g
+            where c.organisation_id = @org and {CaseStatus.OpenClockSql("c")} and c.program in ({string.Join(", ", CaseStatus.StatutoryPrograms.Select(CaseStatus.Sql))})
+                and g.days <= c.limit_days and c.limit_days - g.days <= @warn1
             union all
             select id, 'ComAppealWindow', null, current_stage_entered_on + @appealDays, null
             from cases where organisation_id = @org and current_stage_code = '{StageCatalog.ComDenied}'

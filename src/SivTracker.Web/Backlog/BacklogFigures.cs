@@ -33,8 +33,8 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
         var programs = await db.Cases.AsNoTracking().GroupBy(c => c.Program).OrderBy(g => g.Key)
             .Select(g => new ProgramRow(g.Key, g.Count(), g.Count(c => !db.Stages.Any(s => s.Code == c.CurrentStageCode && s.IsTerminal))))
             .ToListAsync(ct);
-        return new Figures(programs, await OpenByStageAsync(ct), await AgingAsync(ct), await PastLimitByMonthAsync(today, ct),
-            await DaysInStageAsync(ct), await ByCaseworkerAsync(ct), await db.Cases.CountAsync(CaseStatus.PastStatutoryLimit, ct), time.GetUtcNow());
+        return new Figures(programs, await OpenByStageAsync(ct), await AgingAsync(today, ct), await PastLimitByMonthAsync(today, ct),
+            await DaysInStageAsync(today, ct), await ByCaseworkerAsync(ct), await db.Cases.CountAsync(CaseStatus.PastStatutoryLimit(today), ct), time.GetUtcNow());
     }
 
     public async Task<IReadOnlyList<StageRow>> OpenByStageAsync(CancellationToken ct)
@@ -52,8 +52,8 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
     }
 
     /// <summary>Open cases by program and government-days bucket: the aging report's own rows.</summary>
-    public async Task<IReadOnlyList<AgingRow>> AgingAsync(CancellationToken ct) =>
-        await ReportRowsAsync("aging", row => new AgingRow(Enum.Parse<SivProgram>((string)row[0]!), (string)row[1]!, (int)row[2]!), ct);
+    public async Task<IReadOnlyList<AgingRow>> AgingAsync(DateOnly today, CancellationToken ct) =>
+        await ReportRowsAsync("aging", today, row => new AgingRow(Enum.Parse<SivProgram>((string)row[0]!), (string)row[1]!, (int)row[2]!), ct);
 
     /// <summary>
     /// Cases past the statutory limit at the end of each of the last twelve months, from the histories themselves: a case
@@ -62,44 +62,45 @@ public sealed class BacklogFigures(AppDbContext db, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<MonthRow>> PastLimitByMonthAsync(DateOnly today, CancellationToken ct)
     {
-        var organisationId = db.OrganisationId;
         var firstMonthEnd = new DateOnly(today.Year, today.Month, 1).AddMonths(-11).AddDays(-1);
-        FormattableString sql = $"""
+        var sql = $"""
             with months as (
-                select least((date_trunc('month', d) + interval '1 month - 1 day')::date, {today}) as month_end
-                from generate_series({firstMonthEnd.AddDays(1)}::date, {today}::date, interval '1 month') d),
+                select least((date_trunc('month', d) + interval '1 month - 1 day')::date, @today) as month_end
+                from generate_series(@firstMonth::date, @today::date, interval '1 month') d),
             breached as (
-                select c.id, c.past_limit_since from cases c
-                where c.organisation_id = {organisationId} and c.past_limit_since is not null and not c.high_risk
-                    and c.program = any({CaseStatus.StatutoryPrograms.Select(p => p.ToString()).ToArray()}))
+                select c.id, {CaseStatus.PastLimitSinceSql("c", "@today")} as past_limit_since
+                from cases c
+                where c.organisation_id = @org and not c.high_risk and c.program = any(@programs))
             select m.month_end as month_end, count(b.id)::int as overdue
             from months m
             left join breached b on b.past_limit_since <= m.month_end
                 and coalesce((select s.clock_owner from stage_events e join stages s on s.code = e.to_stage_code
                               where e.case_id = b.id and e.voided_at is null and e.from_stage_code is not null and e.effective_on <= m.month_end
-                              order by e.effective_on desc, e.recorded_at desc, s.sort_order desc limit 1), '') <> {ClockOwner.Stopped.ToString()}
+                              order by e.effective_on desc, e.recorded_at desc, s.sort_order desc limit 1), '') <> @stopped
             group by m.month_end
             order by m.month_end
             """;
-        return await db.Database.SqlQuery<MonthRow>(sql).ToListAsync(ct);
+        return await db.Database.SqlQueryRaw<MonthRow>(sql, new Npgsql.NpgsqlParameter("today", today), new Npgsql.NpgsqlParameter("firstMonth", firstMonthEnd.AddDays(1)),
+            new Npgsql.NpgsqlParameter("org", db.OrganisationId!.Value), new Npgsql.NpgsqlParameter("programs", CaseStatus.StatutoryPrograms.Select(p => p.ToString()).ToArray()),
+            new Npgsql.NpgsqlParameter("stopped", ClockOwner.Stopped.ToString())).ToListAsync(ct);
     }
 
     /// <summary>Completed visits to each stage and their mean and median length: the backlog report's own rows.</summary>
-    public async Task<IReadOnlyList<StageDaysRow>> DaysInStageAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<StageDaysRow>> DaysInStageAsync(DateOnly today, CancellationToken ct)
     {
         var order = 0;
-        return await ReportRowsAsync("backlog", row => new StageDaysRow((string)row[0]!, (string)row[1]!, order++, (int)row[5]!, (double?)row[6], (double?)row[7]), ct);
+        return await ReportRowsAsync("backlog", today, row => new StageDaysRow((string)row[0]!, (string)row[1]!, order++, (int)row[5]!, (double?)row[6], (double?)row[7]), ct);
     }
 
     /// <summary>A report's rows, read through the same query its page and exports use, so the dashboard cannot disagree with them.</summary>
-    private async Task<IReadOnlyList<T>> ReportRowsAsync<T>(string report, Func<object?[], T> row, CancellationToken ct)
+    private async Task<IReadOnlyList<T>> ReportRowsAsync<T>(string report, DateOnly today, Func<object?[], T> row, CancellationToken ct)
     {
         var rows = new List<T>();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-            await foreach (var values in Exports.Report.Find(report)!.RowsAsync(connection, db.OrganisationId!.Value, new Exports.ReportFilter(), ct))
+            await foreach (var values in Exports.Report.Find(report)!.RowsAsync(connection, db.OrganisationId!.Value, today, new Exports.ReportFilter(), ct))
             {
                 rows.Add(row(values));
             }

@@ -16,20 +16,33 @@ public static class CaseStatus
 
     public static readonly ClockState[] OpenClock = [ClockState.Running, ClockState.Paused];
 
-    /// <summary>A statutory breach: an open clock past the nine-month limit, not high-risk (the statute lets those take longer).</summary>
-    public static readonly Expression<Func<Case, bool>> PastStatutoryLimit = c =>
-        OpenClock.Contains(c.ClockState) && c.DaysOver > 0 && !c.HighRisk && StatutoryPrograms.Contains(c.Program);
+    /// <summary>A statutory breach on the given day: an open clock past the nine-month limit, not high-risk (the statute lets those take longer).</summary>
+    public static Expression<Func<Case, bool>> PastStatutoryLimit(DateOnly today) => c =>
+        OpenClock.Contains(c.ClockState) && CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) > 0 && !c.HighRisk && StatutoryPrograms.Contains(c.Program);
+
+    /// <summary>
+    /// The same as <see cref="PastStatutoryLimit"/> for SQL, over a cases table under the given alias, with the day as
+    /// the named parameter.
+    /// </summary>
+    public static string PastStatutoryLimitSql(string alias, string today) =>
+        $"{OpenClockSql(alias)} and {DaysOverSql(alias, today)} > 0 and not {alias}.high_risk and {alias}.program in ({List(StatutoryPrograms)})";
 
     /// <summary>An S1059 case past its internal target: flagged for the NGO, never counted as a statutory breach.</summary>
-    public static readonly Expression<Func<Case, bool>> PastInternalTarget = c =>
-        OpenClock.Contains(c.ClockState) && c.DaysOver > 0 && !c.HighRisk && !StatutoryPrograms.Contains(c.Program);
+    public static string PastInternalTargetSql(string alias, string today) =>
+        $"{OpenClockSql(alias)} and {DaysOverSql(alias, today)} > 0 and not {alias}.high_risk and {alias}.program not in ({List(StatutoryPrograms)})";
 
-    /// <summary>The same as <see cref="PastStatutoryLimit"/> for SQL, over a cases table under the given alias.</summary>
-    public static string PastStatutoryLimitSql(string alias) =>
-        $"{OpenClockSql(alias)} and {alias}.days_over > 0 and not {alias}.high_risk and {alias}.program in ({List(StatutoryPrograms)})";
+    /// <summary>Today's clock figures in SQL: the functions twinned with <see cref="CaseClock"/>'s rules.</summary>
+    public static string GovernmentDaysSql(string alias, string today) =>
+        $"clock_government_days({alias}.clock_state, {alias}.government_days, {alias}.clock_computed_for, {today})";
 
-    public static string PastInternalTargetSql(string alias) =>
-        $"{OpenClockSql(alias)} and {alias}.days_over > 0 and not {alias}.high_risk and {alias}.program not in ({List(StatutoryPrograms)})";
+    public static string PausedDaysSql(string alias, string today) =>
+        $"clock_paused_days({alias}.clock_state, {alias}.paused_days, {alias}.clock_computed_for, {today})";
+
+    public static string DaysOverSql(string alias, string today) =>
+        $"clock_days_over({alias}.clock_state, {alias}.government_days, {alias}.limit_days, {alias}.clock_computed_for, {today})";
+
+    public static string PastLimitSinceSql(string alias, string today) =>
+        $"clock_past_limit_since({alias}.clock_state, {alias}.government_days, {alias}.limit_days, {alias}.clock_computed_for, {alias}.past_limit_since, {today})";
 
     /// <summary>An open case: its current stage is not terminal in the catalog an admin keeps.</summary>
     public static string OpenCaseSql(string alias) => $"not exists (select 1 from stages t where t.code = {alias}.current_stage_code and t.is_terminal)";

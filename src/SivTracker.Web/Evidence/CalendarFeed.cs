@@ -37,7 +37,11 @@ public sealed class CalendarFeed(AppDbContext db, ClockSettings clock, PublicLin
     {
         var cases = await db.Cases.AsNoTracking()
             .Where(c => c.CaseworkerId == userId && !db.Stages.Any(s => s.Code == c.CurrentStageCode && s.IsTerminal))
-            .Select(c => new { c.Id, c.Reference, c.ProjectedBreachOn, c.CurrentStageCode, c.CurrentStageEnteredOn, c.Program })
+            .Select(c => new
+            {
+                c.Id, c.Reference, ProjectedBreachOn = CaseClock.ProjectedBreachOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
+                c.CurrentStageCode, c.CurrentStageEnteredOn, c.Program,
+            })
             .ToListAsync(ct);
         var deadlines = new List<Deadline>();
         foreach (var c in cases)

@@ -43,12 +43,14 @@ public sealed class Report
     /// <summary>Turns a row as the database returns it into the row written: sealed values are decrypted here, in the stream.</summary>
     public Func<ReportFilter, object?[], object?[]>? Finish { get; init; }
 
-    /// <summary>The rows, streamed: never a list of all of them in memory.</summary>
-    public async IAsyncEnumerable<object?[]> RowsAsync(NpgsqlConnection connection, Guid organisationId, ReportFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>The rows, streamed: never a list of all of them in memory. Clock figures are those of <paramref name="today"/>.</summary>
+    public async IAsyncEnumerable<object?[]> RowsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today, ReportFilter filter,
+        [EnumeratorCancellation] CancellationToken ct = default)
     {
         // Streams for as long as the export takes to write; a command timeout would cut a large export short.
         await using var command = new NpgsqlCommand(Sql(filter), connection) { CommandTimeout = Data.AppDbContext.BatchCommandTimeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter("org", organisationId));
+        command.Parameters.Add(new NpgsqlParameter("today", today));
         command.Parameters.Add(new NpgsqlParameter("program", (object?)filter.Program?.ToString() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("model", (object?)filter.StepModel?.ToString() ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("caseworker", (object?)filter.CaseworkerId ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
@@ -117,7 +119,7 @@ public sealed class Report
                 programs(program, ord) as (values {string.Join(", ", Enum.GetValues<Domain.SivProgram>().Select((p, i) => $"('{p}', {i + 1})"))})
                 select p.program, b.bucket,
                     (select count(*)::int from cases c where {CaseFilter} and c.program = p.program and {Domain.CaseStatus.OpenClockSql("c")}
-                        and c.government_days between b.low and b.high
+                        and {Domain.CaseStatus.GovernmentDaysSql("c", "@today")} between b.low and b.high
                         and (@from is null or c.clock_started_on >= @from) and (@to is null or c.clock_started_on <= @to))
                 from programs p cross join buckets b
                 where @program is null or p.program = @program
@@ -130,14 +132,15 @@ public sealed class Report
             Description = "Open cases past the statutory limit (high-risk and S1059 cases excepted), most days over first; past_limit_since is the day the clock passed the limit, flagged_on the day the sweep first saw it.",
             Columns = _ => ["case_ref", "program", "stage_code", "clock_start", "government_days", "limit_days", "days_over", "past_limit_since", "flagged_on", "caseworker", "last_review"],
             Sql = _ => $"""
-                select c.reference, c.program, c.current_stage_code, c.clock_started_on, c.government_days, c.limit_days, c.days_over, c.past_limit_since,
+                select c.reference, c.program, c.current_stage_code, c.clock_started_on, {Domain.CaseStatus.GovernmentDaysSql("c", "@today")}, c.limit_days,
+                    {Domain.CaseStatus.DaysOverSql("c", "@today")}, {Domain.CaseStatus.PastLimitSinceSql("c", "@today")},
                     (select f.raised_on from case_flags f where f.case_id = c.id and f.type = {Domain.CaseStatus.Sql(Domain.FlagType.StatutoryOverdue)} and f.cleared_on is null),
                     (select u.display_name from users u where u.id = c.caseworker_id),
                     (select max(a.at)::date from review_actions a where a.case_id = c.id)
                 from cases c
-                where {CaseFilter} and {Domain.CaseStatus.PastStatutoryLimitSql("c")}
+                where {CaseFilter} and {Domain.CaseStatus.PastStatutoryLimitSql("c", "@today")}
                     and (@from is null or c.clock_started_on >= @from) and (@to is null or c.clock_started_on <= @to)
-                order by c.days_over desc, c.reference
+                order by 7 desc, c.reference
                 """,
         },
         new()
@@ -164,7 +167,8 @@ public sealed class Report
                 "paused_days", "limit_days", "days_over", "high_risk", "caseworker", "family_members", .. (filter.IncludeNames ? new[] { "principal_name" } : [])],
             Sql = filter => $"""
                 select c.reference, c.program, c.step_model, c.current_stage_code, c.current_stage_entered_on, c.clock_state, c.clock_started_on,
-                    c.government_days, c.paused_days, c.limit_days, c.days_over, c.high_risk,
+                    {Domain.CaseStatus.GovernmentDaysSql("c", "@today")}, {Domain.CaseStatus.PausedDaysSql("c", "@today")}, c.limit_days,
+                    {Domain.CaseStatus.DaysOverSql("c", "@today")}, c.high_risk,
                     (select u.display_name from users u where u.id = c.caseworker_id),
                     (select count(*)::int from persons p where p.principal_id = c.principal_id and p.merged_into_id is null)
                     {(filter.IncludeNames ? ", p.given_names, p.family_name" : "")}

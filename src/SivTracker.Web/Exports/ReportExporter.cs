@@ -84,7 +84,7 @@ public sealed class ReportsDatabase(NpgsqlDataSource? replica, ILogger<ReportsDa
 /// Streams a report to a file format and records it: an audit row when it starts (who, which report, the filters) and
 /// another when it finishes or is aborted, with the rows sent. The page and the CLI both come through here.
 /// </summary>
-public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Audit audit, ILogger<ReportExporter> logger)
+public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Audit audit, ClockRecompute clocks, ILogger<ReportExporter> logger)
 {
     public static string ContentType(ExportFormat format) => format switch
     {
@@ -99,10 +99,11 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
     public Task<int> ExportAsync(Report report, ReportFilter filter, Guid organisationId, ExportFormat format, Stream output, Guid? userId, CancellationToken ct) =>
         AuditedAsync(report.Name, filter, organisationId, format.ToString().ToLowerInvariant(), userId, async sent =>
         {
+            var today = await clocks.TodayForAsync(organisationId, ct);
             var connection = await reports.OpenAsync(db, ct);
             try
             {
-                var data = CountedAsync(report.RowsAsync(connection, organisationId, filter, ct), sent);
+                var data = CountedAsync(report.RowsAsync(connection, organisationId, today, filter, ct), sent);
                 return format switch
                 {
                     ExportFormat.Csv => await ReportWriters.WriteCsvAsync(output, report.Columns(filter), data, ct),
@@ -163,11 +164,12 @@ public sealed class ReportExporter(AppDbContext db, ReportsDatabase reports, Aud
     /// <summary>The rows for the page, at most <paramref name="limit"/>.</summary>
     public async Task<(IReadOnlyList<object?[]> Rows, bool More)> PreviewAsync(Report report, ReportFilter filter, Guid organisationId, int limit, CancellationToken ct)
     {
+        var today = await clocks.TodayForAsync(organisationId, ct);
         var connection = await reports.OpenAsync(db, ct);
         try
         {
             var rows = new List<object?[]>();
-            await foreach (var row in report.RowsAsync(connection, organisationId, filter, ct))
+            await foreach (var row in report.RowsAsync(connection, organisationId, today, filter, ct))
             {
                 if (rows.Count == limit) return (rows, true);
                 rows.Add(row);

@@ -39,9 +39,9 @@ public class IndexModel(AppDbContext db, OrganisationCalendar calendar, BacklogF
             var me = User.UserId();
             MyCases = await db.OpenCases.AsNoTracking()
                 .Where(c => c.CaseworkerId == me)
-                .OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).Take(20)
+                .OrderByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1).ThenByDescending(c => CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today)).Take(20)
                 .Select(c => new MyCase(c.Id, c.Reference, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(),
-                    c.GovernmentDays, c.LimitDays, c.DaysOver, c.ClockState))
+                    CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays, CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today), c.ClockState))
                 .ToListAsync(ct);
         }
         var current = await figures.GetAsync(User.OrganisationId()!.Value, today, ct);

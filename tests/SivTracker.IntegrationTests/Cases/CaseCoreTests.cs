@@ -72,7 +72,7 @@ public class CaseCoreTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         {
             await db.Database.OpenConnectionAsync();
             var rows = 0;
-            await foreach (var row in Report.Find("overdue")!.RowsAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), a, new ReportFilter())) rows++;
+            await foreach (var row in Report.Find("overdue")!.RowsAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), a, StatutoryClock.Today(Fixture.Time, TimeZoneInfo.Utc), new ReportFilter())) rows++;
             return rows;
         });
         using var smtp = SimpleSmtpServer.Start(PostgresServer.FreePort());
@@ -90,6 +90,33 @@ public class CaseCoreTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(2, tile);
         Assert.Equal([2, 2, 2, 2], new[] { queue, listed, report, digestCount });
         Assert.Contains("Past the internal target (S1059): 1", digest);
+    }
+
+    [Fact]
+    public async Task AClockStoredWeeksAgo_ShowsTodaysFigures_InTheListTheApplicantPageTheTileAndTheOverdueReport()
+    {
+        var a = _users.OrganisationA.Id;
+        // Stored on 17 October with 258 government days of its 273; by today it is 298, 25 past the limit since 2 November.
+        var @case = await CaseBuilder.CaseAsync(Fixture, a, D("2026-10-17"), ("PRE_COM", "2026-01-01"), ("COM_SUBMITTED", "2026-02-01"));
+        Assert.Equal((258, (int?)null), (@case.GovernmentDays, @case.DaysOver));
+        using var reviewer = new AppClient(Fixture.Factory);
+        await reviewer.SignInAsync(_users.ReviewerA.Email!, TestUsers.Password);
+
+        var overdueList = await reviewer.GetHtmlAsync("/Cases?Filters.Overdue=true");
+        var applicant = Html.Text(await reviewer.GetHtmlAsync($"/Applicants/Details?id={@case.PrincipalId}"));
+        var tile = Html.Stats(await reviewer.GetHtmlAsync("/"))["Past the nine-month limit"];
+        var report = await InOrganisationAAsync(async (_, db) =>
+        {
+            await db.Database.OpenConnectionAsync();
+            return await Report.Find("overdue")!.RowsAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), a, Today, new ReportFilter()).ToListAsync();
+        });
+
+        Assert.Contains(@case.Reference, overdueList);
+        Assert.Contains("overdue by 25 days", Html.Text(overdueList));
+        Assert.Contains("298 government days", applicant);
+        Assert.Equal(1, tile);
+        var row = Assert.Single(report);
+        Assert.Equal((298, 25, D("2026-11-02")), ((int)row[4]!, (int)row[6]!, (DateOnly)row[7]!));
     }
 
     [Fact]

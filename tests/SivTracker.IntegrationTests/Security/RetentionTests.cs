@@ -157,7 +157,7 @@ public class RetentionTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         foreach (var report in Report.All)
         {
             var rows = new List<string>();
-            await foreach (var row in report.RowsAsync(connection, organisationId, new ReportFilter()))
+            await foreach (var row in report.RowsAsync(connection, organisationId, StatutoryClock.Today(Fixture.Time, TimeZoneInfo.Utc), new ReportFilter()))
             {
                 rows.Add(string.Join('|', row));
             }

@@ -162,8 +162,10 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, Audit audit
                     null, s.SupervisorEmailVerified, s.SupervisorIsUsCitizen, s.HrLetterObtained, s.RecommendationLetterObtained,
                     s.PrimeContractNumber, s.SubcontractNumber))
                 .ToListAsync(ct);
+        var today = Today;
         Cases = await db.Cases.AsNoTracking().Where(c => c.PrincipalId == principalId)
-            .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new CaseRow(c.Id, c.Reference, c.Program, s.Name, c.ClockState, c.GovernmentDays, c.DaysOver, c.ClockStartedOn))
+            .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new CaseRow(c.Id, c.Reference, c.Program, s.Name, c.ClockState,
+                CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today), c.ClockStartedOn))
             .ToListAsync(ct);
         History = await db.PersonHistory.AsNoTracking().Where(h => h.PersonId == id).OrderByDescending(h => h.At)
             .Select(h => new HistoryRow(h.Kind, h.At, db.Users.Where(u => u.Id == h.ById).Select(u => u.DisplayName).FirstOrDefault(), h.OtherPersonId, h.Fields))

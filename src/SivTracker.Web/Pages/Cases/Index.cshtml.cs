@@ -10,7 +10,7 @@ using static SivTracker.Web.Domain.Text;
 namespace SivTracker.Web.Pages.Cases;
 
 /// <summary>Cases from the stored clock, most overdue first, through indexed filters and keyset pages.</summary>
-public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, ClockSettings settings, Audit audit) : PageModel
+public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, ClockSettings settings, Audit audit, OrganisationCalendar calendar) : PageModel
 {
     public const int PageSize = 50;
 
@@ -44,7 +44,7 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
         var f = Filters;
-        (Rows, HasMore) = await ListAsync(db, settings, f, PageSize, ct);
+        (Rows, HasMore) = await ListAsync(db, settings, f, await calendar.TodayAsync(ct), PageSize, ct);
         // Each row names a principal: paging through the list must leave a trail, as opening each case does.
         await audit.RecordNowAsync(AuditActions.CaseListViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", f.Stage),
             ("state", f.State), ("caseworker", f.Caseworker), ("overdue", f.Overdue), ("approaching", f.Approaching), ("after", f.After)), ct: ct);
@@ -54,7 +54,7 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
     /// The case list's one query, for the page and the API: the filters, most overdue first, then the longest held,
     /// a page at a time after the case named by <see cref="Filter.After"/>.
     /// </summary>
-    public static async Task<(IReadOnlyList<Row> Rows, bool HasMore)> ListAsync(AppDbContext db, ClockSettings settings, Filter f, int limit, CancellationToken ct)
+    public static async Task<(IReadOnlyList<Row> Rows, bool HasMore)> ListAsync(AppDbContext db, ClockSettings settings, Filter f, DateOnly today, int limit, CancellationToken ct)
     {
         var cases = db.Cases.AsNoTracking();
         if (f.Program is { } program) cases = cases.Where(c => c.Program == program);
@@ -62,11 +62,11 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
         if (f.State is { } state) cases = cases.Where(c => c.ClockState == state);
         if (f.Caseworker is { } caseworker) cases = cases.Where(c => c.CaseworkerId == caseworker);
         var open = CaseStatus.OpenClock;
-        if (f.Overdue) cases = cases.Where(CaseStatus.PastStatutoryLimit);
+        if (f.Overdue) cases = cases.Where(CaseStatus.PastStatutoryLimit(today));
         if (f.Approaching)
         {
             var window = settings.FirstWarningDays;
-            cases = cases.Where(c => open.Contains(c.ClockState) && c.DaysOver == null && c.LimitDays - c.GovernmentDays <= window);
+            cases = cases.Where(c => open.Contains(c.ClockState) && CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) == null && c.LimitDays - CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today) <= window);
         }
         if (f.After is { } after && await db.Cases.Where(c => c.Id == after).Select(c => new { Over = c.DaysOver ?? -1, c.GovernmentDays, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
         {
@@ -74,7 +74,8 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
         }
         var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(limit + 1)
             .Select(c => new Row(c.Id, c.Reference, Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
-                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, c.GovernmentDays, c.LimitDays, c.DaysOver,
+                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
+                CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
                 c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
                 db.CaseFlags.Count(f => f.CaseId == c.Id && f.ClearedOn == null)))
             .ToListAsync(ct);

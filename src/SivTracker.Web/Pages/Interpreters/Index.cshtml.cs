@@ -29,7 +29,7 @@ public class Index(AppDbContext db, OrganisationCalendar calendar, Audit audit) 
     [Audited(AuditActions.InterpreterListViewed)]
     public async Task OnGetAsync(Guid? after, CancellationToken ct)
     {
-        Today = await calendar.TodayAsync(ct);
+        var today = Today = await calendar.TodayAsync(ct);
         After = after;
         var people = db.Persons.AsNoTracking()
             .Where(p => p.MergedIntoId == null && p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter));
@@ -44,7 +44,7 @@ public class Index(AppDbContext db, OrganisationCalendar calendar, Audit audit) 
                     .Select(s => new Service(s.Employer, s.StartDate, s.EndDate, s.SupervisorName, s.HrLetterObtained, s.RecommendationLetterObtained)).ToList(),
                 db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
                     .Select(c => new LatestCase(c.Reference, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState,
-                        c.GovernmentDays, c.LimitDays, c.DaysOver))
+                        CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays, CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today)))
                     .FirstOrDefault()))
             .ToListAsync(ct);
         HasMore = rows.Count > PageSize;

@@ -12,7 +12,7 @@ namespace SivTracker.Web.Pages.Portal;
 /// for. Only the case of the person the invitation named (as principal or family member), through the organisation's
 /// data filter like every staff page.
 /// </summary>
-public class Index(AppDbContext db, Audit audit) : PageModel
+public class Index(AppDbContext db, Audit audit, OrganisationCalendar calendar) : PageModel
 {
     public sealed record RequestedItem(Guid Id, DocumentKind Kind);
 
@@ -39,8 +39,10 @@ public class Index(AppDbContext db, Audit audit) : PageModel
         var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId).Select(p => new { p.Id, p.PrincipalId }).FirstOrDefaultAsync(ct);
         if (person is null) return;
         var principalId = person.PrincipalId ?? person.Id;
+        var today = await calendar.TodayAsync(ct);
         var cases = await db.Cases.AsNoTracking().Where(c => c.PrincipalId == principalId)
-            .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new { c.Id, c.Reference, s.Name, s.ClockOwner, c.ClockState, c.GovernmentDays, c.LimitDays })
+            .Join(db.Stages, c => c.CurrentStageCode, s => s.Code, (c, s) => new { c.Id, c.Reference, s.Name, s.ClockOwner, c.ClockState,
+                GovernmentDays = CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays })
             .ToListAsync(ct);
         var ids = cases.Select(c => c.Id).ToList();
         var requested = await db.DocumentItems.AsNoTracking().Where(d => ids.Contains(d.CaseId) && d.Status == DocumentStatus.Requested)

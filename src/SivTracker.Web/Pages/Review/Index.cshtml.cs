@@ -14,7 +14,7 @@ namespace SivTracker.Web.Pages.Review;
 /// deadlines; within a group, most days over first. Served from the urgency the sweep keeps on each case (and its
 /// stored sort key) in a fixed number of queries, each an index range scan.
 /// </summary>
-public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
+public class Index(AppDbContext db, TimeProvider time, Audit audit, OrganisationCalendar calendar) : PageModel
 {
     public const int PageSize = 50;
 
@@ -58,7 +58,7 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
 
         var f = Filters;
         var stage = string.IsNullOrEmpty(f.Stage) ? null : f.Stage;
-        (Counts, Rows, Flags, HasMore) = await QueueAsync(db, f, time.GetUtcNow(), PageSize, ct);
+        (Counts, Rows, Flags, HasMore) = await QueueAsync(db, f, time.GetUtcNow(), await calendar.TodayAsync(ct), PageSize, ct);
         // Each row names a principal: paging through the queue must leave a trail, as opening each case does.
         await audit.RecordNowAsync(AuditActions.ReviewQueueViewed, details: Audit.ListDetails(Rows.Count, ("program", f.Program), ("stage", stage),
             ("caseworker", f.Caseworker), ("flag", f.Flag), ("high_risk", f.HighRisk is { } highRisk ? (highRisk ? "yes" : "no") : null), ("min_days_over", f.MinDaysOver), ("max_days_over", f.MaxDaysOver),
@@ -67,7 +67,7 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
 
     /// <summary>The queue's counts by urgency and a page of its rows with their open flags: for this page and the API.</summary>
     public static async Task<(IReadOnlyDictionary<Urgency, int> Counts, IReadOnlyList<Row> Rows, ILookup<Guid, FlagView> Flags, bool HasMore)> QueueAsync(
-        AppDbContext db, Filter f, DateTimeOffset now, int pageSize, CancellationToken ct)
+        AppDbContext db, Filter f, DateTimeOffset now, DateOnly today, int pageSize, CancellationToken ct)
     {
         var stage = string.IsNullOrEmpty(f.Stage) ? null : f.Stage;
         DateTimeOffset? notReviewedSince = f.NotReviewedDays is { } days ? now.AddDays(-days) : null;
@@ -77,10 +77,10 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
             && f.MaxDaysOver is null && notReviewedSince is null && interpretersOnly is null;
         var counts = (unfiltered
                 ? await KeptCountsQuery(db).ToListAsync(ct)
-                : await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly).ToListAsync(ct))
+                : await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly, today).ToListAsync(ct))
             .Where(g => g.Count > 0).ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
         var cursor = f.After is { } after ? await CursorQuery(db, after) : null;
-        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly,
+        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly, today,
             cursor?.ReviewSort, cursor?.Id ?? Guid.Empty).ToListAsync(ct);
         var page = rows.Take(Math.Min(pageSize, PageSize)).ToList();
         var caseIds = page.Select(r => r.Id).ToList();
@@ -101,9 +101,9 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
 
     // The counts repeat the rows' filters below: a compiled query takes its whole tree as one lambda, so the two cannot
     // share a predicate without rewriting expression trees. ReviewQueueTests checks the counts follow every filter.
-    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, IAsyncEnumerable<UrgencyCount>> CountsQuery =
+    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, IAsyncEnumerable<UrgencyCount>> CountsQuery =
         EF.CompileAsyncQuery((AppDbContext db, SivProgram? program, string? stage, Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver,
-                DateTimeOffset? notReviewedSince, bool? interpretersOnly) =>
+                DateTimeOffset? notReviewedSince, bool? interpretersOnly, DateOnly today) =>
             db.Cases.AsNoTracking()
                 .Where(c => c.ReviewUrgency != null
                     && (program == null || c.Program == program)
@@ -111,8 +111,8 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
                     && (caseworker == null || c.CaseworkerId == caseworker)
                     && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
                     && (highRisk == null || c.HighRisk == highRisk)
-                    && (minDaysOver == null || c.DaysOver >= minDaysOver)
-                    && (maxDaysOver == null || (c.DaysOver ?? 0) <= maxDaysOver)
+                    && (minDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= minDaysOver)
+                    && (maxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= maxDaysOver)
                     && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
                     && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter)))
                 .GroupBy(c => c.ReviewUrgency!.Value)
@@ -124,9 +124,9 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
     private static readonly Func<AppDbContext, Guid, Task<Cursor?>> CursorQuery = EF.CompileAsyncQuery(
         (AppDbContext db, Guid id) => db.Cases.AsNoTracking().Where(c => c.Id == id && c.ReviewSort != null).Select(c => new Cursor(c.ReviewSort, c.Id)).FirstOrDefault());
 
-    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, long?, Guid, IAsyncEnumerable<Row>> RowsQuery =
+    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, long?, Guid, IAsyncEnumerable<Row>> RowsQuery =
         EF.CompileAsyncQuery((AppDbContext db, SivProgram? program, string? stage, Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver,
-                DateTimeOffset? notReviewedSince, bool? interpretersOnly, long? afterSort, Guid afterId) =>
+                DateTimeOffset? notReviewedSince, bool? interpretersOnly, DateOnly today, long? afterSort, Guid afterId) =>
             db.Cases.AsNoTracking()
                 .Where(c => c.ReviewUrgency != null
                     && (program == null || c.Program == program)
@@ -134,16 +134,17 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit) : PageModel
                     && (caseworker == null || c.CaseworkerId == caseworker)
                     && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
                     && (highRisk == null || c.HighRisk == highRisk)
-                    && (minDaysOver == null || c.DaysOver >= minDaysOver)
-                    && (maxDaysOver == null || (c.DaysOver ?? 0) <= maxDaysOver)
+                    && (minDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= minDaysOver)
+                    && (maxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= maxDaysOver)
                     && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
                     && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter))
                     && (afterSort == null || EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(afterSort.Value, afterId))))
                 .OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1)
                 .Select(c => new Row(c.Id, c.Reference,
                     Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
-                    c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.GovernmentDays, c.LimitDays,
-                    c.DaysOver, c.PastLimitSince, c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                    c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
+                    CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
+                    CaseClock.PastLimitSinceOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, c.PastLimitSince, today), c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
                     db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
                     db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
                     c.ReviewUrgency!.Value)));
