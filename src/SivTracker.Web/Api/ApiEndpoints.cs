@@ -79,6 +79,8 @@ public static partial class ApiEndpoints
             .Select(f => new Flag(f.Type, f.RaisedOn, f.DaysOver, f.DeadlineOn)).ToListAsync(ct);
         await audit.RecordNowAsync(AuditActions.CaseViewed, "case", id, ct: ct);
         var clock = CaseClock.On(c, await calendar.TodayAsync(ct));
+        // An open overdue flag's days over are the case's today, not those it was raised with.
+        flags = flags.Select(f => f.DaysOver is null ? f : f with { DaysOver = clock.DaysOver }).ToList();
         return Tagged(http, c.Version, new CaseDetail(c.Id, c.Reference, c.PrincipalId, c.Program, c.StepModel, c.CurrentStageCode, c.CurrentStageEnteredOn, c.Priority,
             c.HighRisk, new Clock(c.ClockState, c.ClockStartedOn, clock.GovernmentDays, clock.PausedDays, c.LimitDays, clock.DaysOver, clock.ProjectedBreachOn), flags));
     }

@@ -24,13 +24,16 @@ public sealed record SweepSettings
 }
 
 /// <summary>
-/// Brings every open case's stored clock to today and raises and clears deadline flags, with a few set-based
-/// statements per organisation and "today" (in the organisation's time zone) as a parameter, never the database
-/// clock. One sweeper at a time across instances: a transaction-level advisory lock, released if the instance dies.
+/// Raises and clears deadline flags for the cases that are due: those whose inputs changed since the last sweep and
+/// those reaching a day on which a condition changes by itself (<see cref="Case.SweepDueOn"/>). Clocks are never
+/// advanced: their figures are read for the day (<see cref="CaseClock"/>), so a day's work follows what changed, not
+/// the caseload. A few set-based statements per organisation, "today" (in the organisation's time zone) a parameter,
+/// never the database clock. One sweeper at a time across instances: a transaction-level advisory lock, released if
+/// the instance dies.
 /// </summary>
 public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSettings settings, TimeProvider time, WebhookSignal webhooks, ILogger<DeadlineSweep> logger)
 {
-    public sealed record Result(bool Ran, int Raised, int Cleared, int ClocksAdvanced, int Notifications);
+    public sealed record Result(bool Ran, int Raised, int Cleared, int CasesDue, int Notifications);
 
     /// <summary>An arbitrary constant naming the sweep's advisory lock.</summary>
     internal const long LockKey = 0x5157_5745_4550;
@@ -103,20 +106,21 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             // Open and closed come from the catalog an admin keeps, never from a list of codes typed here.
             var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
             var clockStopped = stages.Where(s => s.ClockOwner == ClockOwner.Stopped).Select(s => s.Code).ToArray();
-            int raised = 0, cleared = 0, advanced = 0, notifications = 0;
+            await DueOnNewSettingsAsync(connection, ct);
+            int raised = 0, cleared = 0, due = 0, notifications = 0;
             foreach (var organisation in organisations)
             {
                 var day = today ?? StatutoryClock.Today(time, StatutoryClock.ZoneOrUtc(organisation.TimeZone));
-                advanced += await AdvanceClocksAsync(connection, organisation.Id, day, ct);
-                var (r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, clockStopped, ct);
+                var (d, r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, clockStopped, ct);
+                due += d;
                 raised += r;
                 cleared += c;
                 notifications += n;
             }
             await transaction.CommitAsync(ct);
             if (raised + cleared > 0) webhooks.Wake();
-            logger.LogInformation("Deadline sweep: {Raised} flags raised, {Cleared} cleared, {Clocks} clocks advanced", raised, cleared, advanced);
-            return new Result(true, raised, cleared, advanced, notifications);
+            logger.LogInformation("Deadline sweep: {Due} cases due, {Raised} flags raised, {Cleared} cleared", due, raised, cleared);
+            return new Result(true, raised, cleared, due, notifications);
         }
         finally
         {
@@ -125,30 +129,19 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
     }
 
     /// <summary>
-    /// Running clocks gain government days and paused ones applicant days for the dates since they were last
-    /// computed; the derived figures follow. Equal to recomputing from history, because any history change
-    /// recomputes the case on the spot.
+    /// The due days were worked out with the settings of the sweep that set them: when an operator changes a deadline
+    /// setting, every case is due again.
     /// </summary>
-    private static Task<int> AdvanceClocksAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today, CancellationToken ct) =>
-        Command(connection, """
-            update cases c set
-                government_days = n.government, paused_days = n.paused, clock_computed_for = @today,
-                days_over = case when n.government > c.limit_days then n.government - c.limit_days end,
-                projected_breach_on = case when c.clock_state = 'Running' and c.limit_days >= n.government then @today + (c.limit_days - n.government) end,
-                -- A running clock gains one government day a day: the day it passed the limit follows from where it stood.
-                past_limit_since = coalesce(c.past_limit_since,
-                    case when c.clock_state = 'Running' and n.government > c.limit_days then c.clock_computed_for + (c.limit_days + 1 - c.government_days) end)
-            from (
-                select id,
-                    government_days + case when clock_state = 'Running' then @today - clock_computed_for else 0 end as government,
-                    paused_days + case when clock_state = 'Paused' then @today - clock_computed_for else 0 end as paused
-                from cases
-                where organisation_id = @org and clock_state in ('Running', 'Paused') and clock_computed_for < @today
-            ) n
-            where c.id = n.id
-            """, ("org", organisationId), ("today", today)).ExecuteNonQueryAsync(ct);
+    private async Task DueOnNewSettingsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var fingerprint = $"{clock} {settings with { Enabled = true, Interval = TimeSpan.Zero }}";
+        var stored = (string?)await Command(connection, "select fingerprint from sweep_settings").ExecuteScalarAsync(ct);
+        if (stored == fingerprint) return;
+        await Command(connection, "update cases set sweep_due_on = null where sweep_due_on is not null").ExecuteNonQueryAsync(ct);
+        await Command(connection, "delete from sweep_settings; insert into sweep_settings (fingerprint) values (@fingerprint)", ("fingerprint", fingerprint)).ExecuteNonQueryAsync(ct);
+    }
 
-    private async Task<(int Raised, int Cleared, int Notifications)> SweepFlagsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today,
+    private async Task<(int Due, int Raised, int Cleared, int Notifications)> SweepFlagsAsync(NpgsqlConnection connection, Guid organisationId, DateOnly today,
         string[] clockStopped, CancellationToken ct)
     {
         (string, object)[] parameters =
@@ -161,60 +154,69 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             ("now", time.GetUtcNow()),
         ];
         await Command(connection, """
+            create temp table if not exists sweep_due (case_id uuid primary key) on commit drop;
             create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date, past_limit_since date) on commit drop;
             create temp table if not exists sweep_raised (id uuid, case_id uuid, type text, raised_on date) on commit drop;
             create temp table if not exists sweep_cleared (id uuid, case_id uuid, type text, raised_on date) on commit drop;
-            truncate sweep_conditions, sweep_raised, sweep_cleared;
+            truncate sweep_due, sweep_conditions, sweep_raised, sweep_cleared;
             """).ExecuteNonQueryAsync(ct);
+        var due = await Command(connection, """
+            insert into sweep_due
+            select id from cases where organisation_id = @org and sweep_due_on is null
+            union all
+            select id from cases where organisation_id = @org and sweep_due_on <= @today
+            """, parameters).ExecuteNonQueryAsync(ct);
+        if (due == 0) return (0, 0, 0, 0);
+        await Command(connection, "analyze sweep_due").ExecuteNonQueryAsync(ct);
         await Command(connection, $"""
             insert into sweep_conditions (case_id, type, days_over, deadline_on, past_limit_since)
             select c.id, {CaseStatus.Sql(FlagType.StatutoryOverdue)}, {CaseStatus.DaysOverSql("c", "@today")}, null::date, {CaseStatus.PastLimitSinceSql("c", "@today")}
-            from cases c where c.organisation_id = @org and {CaseStatus.PastStatutoryLimitSql("c", "@today")}
+            from sweep_due w join cases c on c.id = w.case_id where {CaseStatus.PastStatutoryLimitSql("c", "@today")}
             union all
             select c.id, {CaseStatus.Sql(FlagType.InternalTargetOverdue)}, {CaseStatus.DaysOverSql("c", "@today")}, null, {CaseStatus.PastLimitSinceSql("c", "@today")}
-            from cases c where c.organisation_id = @org and {CaseStatus.PastInternalTargetSql("c", "@today")}
+            from sweep_due w join cases c on c.id = w.case_id where {CaseStatus.PastInternalTargetSql("c", "@today")}
             union all
             select c.id, case when c.limit_days - g.days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
                 null, @today + (c.limit_days - g.days), null
-            from cases c cross join lateral (select {CaseStatus.GovernmentDaysSql("c", "@today")} as days) g
-            where c.organisation_id = @org and {CaseStatus.OpenClockSql("c")} and c.program in ({string.Join(", ", CaseStatus.StatutoryPrograms.Select(CaseStatus.Sql))})
+            from sweep_due w join cases c on c.id = w.case_id cross join lateral (select {CaseStatus.GovernmentDaysSql("c", "@today")} as days) g
+            where {CaseStatus.OpenClockSql("c")} and c.program in ({string.Join(", ", CaseStatus.StatutoryPrograms.Select(CaseStatus.Sql))})
                 and g.days <= c.limit_days and c.limit_days - g.days <= @warn1
             union all
             select id, 'ComAppealWindow', null, current_stage_entered_on + @appealDays, null
-            from cases where organisation_id = @org and current_stage_code = '{StageCatalog.ComDenied}'
+            from sweep_due w join cases c on c.id = w.case_id where current_stage_code = '{StageCatalog.ComDenied}'
                 and @today >= current_stage_entered_on + (@appealDays - @appealWarn)
             union all
             select id, 'Refusal221gDeadline', null, current_stage_entered_on + @refusalDays, null
-            from cases where organisation_id = @org and current_stage_code = '{StageCatalog.AdminProcessing}'
+            from sweep_due w join cases c on c.id = w.case_id where current_stage_code = '{StageCatalog.AdminProcessing}'
                 and @today >= current_stage_entered_on + (@refusalDays - @refusalWarn)
             union all
             select d.case_id, 'MedicalExpiry', null, min((d.status_on + make_interval(months => @medicalMonths))::date), null
-            from document_items d join cases c on c.id = d.case_id
-            where d.organisation_id = @org and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null
+            from sweep_due w join document_items d on d.case_id = w.case_id join cases c on c.id = d.case_id
+            where d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null
                 and not (c.current_stage_code = any(@clockStopped))
             group by d.case_id
             having @today >= min((d.status_on + make_interval(months => @medicalMonths))::date) - @medicalWarn
             union all
             -- Each family member's newest passport counts: renewing it clears the flag.
             select c.id, 'PassportExpiry', null, min(p.newest), null
-            from cases c
+            from sweep_due w join cases c on c.id = w.case_id
             join persons m on (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null
             join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
-            where c.organisation_id = @org and {CaseStatus.OpenCaseSql("c")}
+            where {CaseStatus.OpenCaseSql("c")}
                 and p.newest <= (@today + make_interval(months => @passportMonths))::date
             group by c.id
             union all
             select c.id, 'Inactivity', null, a.last + @inactivityDays, null
-            from cases c
+            from sweep_due w join cases c on c.id = w.case_id
             cross join lateral (select greatest(
                 (select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
                 (select max(created_at)::date from case_notes n where n.case_id = c.id)) as last) a
-            where c.organisation_id = @org and {CaseStatus.OpenCaseSql("c")} and a.last <= @today - @inactivityDays
+            where {CaseStatus.OpenCaseSql("c")} and a.last <= @today - @inactivityDays
             union all
             select c.id, 'NoContact', null, coalesce(k.last + @noContactDays, @today), null
-            from cases c
+            from sweep_due w join cases c on c.id = w.case_id
             left join lateral (select max(last_successful_contact_on) as last from contact_channels where person_id = c.principal_id) k on true
-            where c.organisation_id = @org and {CaseStatus.OpenCaseSql("c")}
+            where {CaseStatus.OpenCaseSql("c")}
                 and (k.last is null or k.last <= @today - @noContactDays)
             """, parameters).ExecuteNonQueryAsync(ct);
 
@@ -227,15 +229,16 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             insert into sweep_raised select * from raised
             """, parameters).ExecuteNonQueryAsync(ct);
         await Command(connection, """
-            update case_flags f set days_over = s.days_over, deadline_on = s.deadline_on, past_limit_since = s.past_limit_since
+            update case_flags f set deadline_on = s.deadline_on, past_limit_since = s.past_limit_since
             from sweep_conditions s
-            where f.organisation_id = @org and f.cleared_on is null and f.case_id = s.case_id and f.type = s.type
-                and (f.days_over is distinct from s.days_over or f.deadline_on is distinct from s.deadline_on or f.past_limit_since is distinct from s.past_limit_since)
+            where f.cleared_on is null and f.case_id = s.case_id and f.type = s.type
+                and (f.deadline_on is distinct from s.deadline_on or f.past_limit_since is distinct from s.past_limit_since)
             """, parameters).ExecuteNonQueryAsync(ct);
         var cleared = await Command(connection, """
             with cleared as (
                 update case_flags f set cleared_on = @today
-                where f.organisation_id = @org and f.cleared_on is null
+                from sweep_due w
+                where f.case_id = w.case_id and f.cleared_on is null
                     and not exists (select 1 from sweep_conditions s where s.case_id = f.case_id and s.type = f.type)
                 returning f.id, f.case_id, f.type, f.raised_on)
             insert into sweep_cleared select * from cleared
@@ -266,14 +269,9 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         // The review queue's urgency group, kept on the case so the queue is an index range scan, not a scan of every flag.
         await Command(connection, $"""
             update cases c set review_urgency = u.urgency
-            from (select case_id, min({QueueUrgencySql}) as urgency from case_flags
-                  where organisation_id = @org and cleared_on is null group by case_id) u
+            from (select w.case_id, (select min({QueueUrgencySql}) from case_flags f where f.case_id = w.case_id and f.cleared_on is null) as urgency
+                  from sweep_due w) u
             where c.id = u.case_id and c.review_urgency is distinct from u.urgency
-            """, parameters).ExecuteNonQueryAsync(ct);
-        await Command(connection, """
-            update cases c set review_urgency = null
-            where c.organisation_id = @org and c.review_urgency is not null
-                and not exists (select 1 from case_flags f where f.case_id = c.id and f.cleared_on is null)
             """, parameters).ExecuteNonQueryAsync(ct);
         // The queue's counts, recounted here where every urgency is set, in the same transaction: a view of the queue
         // reads four numbers instead of counting every flagged case, and they are never out of step with the rows.
@@ -284,8 +282,39 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             where organisation_id = @org and review_urgency is not null
             group by review_urgency
             """, parameters).ExecuteNonQueryAsync(ct);
-        return (raised, cleared, notified);
+        await Command(connection, NextDueSql, parameters).ExecuteNonQueryAsync(ct);
+        return (due, raised, cleared, notified);
     }
+
+    /// <summary>
+    /// Each due case's next due day: the earliest day after today on which one of the conditions above can change with
+    /// nothing edited. Each condition holds from a day on, so its day is exact: a day later would miss a flag, and a
+    /// day earlier would be dropped as past while the condition does not hold yet.
+    /// </summary>
+    private static readonly string NextDueSql = $"""
+        update cases c set sweep_due_on = coalesce(n.next, date '9999-12-31')
+        from (
+            select c.id, (select min(d) from unnest(array[
+                    -- The limit: 90 and 30 days before the day it is reached, and the day after.
+                    c.limit_reached_on - @warn1, c.limit_reached_on - @warn2, c.limit_reached_on + 1,
+                    case when c.current_stage_code = '{StageCatalog.ComDenied}' then c.current_stage_entered_on + (@appealDays - @appealWarn) end,
+                    case when c.current_stage_code = '{StageCatalog.AdminProcessing}' then c.current_stage_entered_on + (@refusalDays - @refusalWarn) end,
+                    (select min((d.status_on + make_interval(months => @medicalMonths))::date) - @medicalWarn from document_items d
+                     where d.case_id = c.id and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null),
+                    -- The first day whose date months ahead reaches the passport's expiry (month ends clamp, hence the check).
+                    (select min(case when (x.back + make_interval(months => @passportMonths))::date >= p.newest then x.back else x.back + 1 end)
+                     from persons m
+                     join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
+                     cross join lateral (select (p.newest - make_interval(months => @passportMonths))::date as back) x
+                     where (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null),
+                    greatest((select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
+                             (select max(created_at)::date from case_notes n where n.case_id = c.id)) + @inactivityDays,
+                    (select max(last_successful_contact_on) from contact_channels where person_id = c.principal_id) + @noContactDays
+                ]) d where d > @today) as next
+            from sweep_due w join cases c on c.id = w.case_id
+        ) n
+        where c.id = n.id
+        """;
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {

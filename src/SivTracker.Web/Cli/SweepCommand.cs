@@ -39,8 +39,8 @@ internal static class SweepCommand
             return 0;
         }
         var mailed = await services.GetRequiredService<Background.DigestMailer>().SendDueAsync(ct);
-        output.WriteLine(T("Sweep done: {0} flag(s) raised, {1} cleared, {2} clock(s) advanced, {3} notification(s), {4} digest(s) mailed; the sweep took {5} ms.",
-            result.Raised, result.Cleared, result.ClocksAdvanced, result.Notifications, mailed, elapsed.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.CurrentCulture)));
+        output.WriteLine(T("Sweep done: {0} flag(s) raised, {1} cleared, {2} case(s) decided, {3} notification(s), {4} digest(s) mailed; the sweep took {5} ms.",
+            result.Raised, result.Cleared, result.CasesDue, result.Notifications, mailed, elapsed.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.CurrentCulture)));
         return 0;
     }
 }

@@ -78,9 +78,10 @@ public sealed class ClockRecompute(AppDbContext db, ClockSettings settings, Time
                 var updates = new List<Case>();
                 foreach (var @case in batch)
                 {
-                    var before = (@case.CurrentStageCode, @case.ClockState, @case.GovernmentDays, @case.PausedDays, @case.LimitDays, @case.DaysOver, @case.ProjectedBreachOn, @case.ClockStartedOn, @case.PastLimitSince);
+                    // A stored clock is as of its last change: compare it as it reads today, so only real changes are written.
+                    var before = (@case.CurrentStageCode, @case.ClockState, @case.LimitDays, @case.ClockStartedOn, CaseClock.On(@case, today));
                     Apply(@case, events[@case.Id], catalog, today);
-                    if (before != (@case.CurrentStageCode, @case.ClockState, @case.GovernmentDays, @case.PausedDays, @case.LimitDays, @case.DaysOver, @case.ProjectedBreachOn, @case.ClockStartedOn, @case.PastLimitSince))
+                    if (before != (@case.CurrentStageCode, @case.ClockState, @case.LimitDays, @case.ClockStartedOn, CaseClock.On(@case, today)))
                     {
                         updates.Add(@case);
                     }

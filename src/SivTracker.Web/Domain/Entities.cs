@@ -303,8 +303,8 @@ public partial class Case : OwnedEntity
     [Sealed]
     public string? HighRiskReason { get; set; }
 
-    // The stored clock: derived from the stage history by StatutoryClock and recomputed whenever the history changes,
-    // so lists and sweeps can filter and sort on it through indexes.
+    // The stored clock as of ClockComputedFor, the day the history last changed it: derived from the stage history by
+    // StatutoryClock and recomputed whenever the history changes. Read it for a day through CaseClock, never as is.
     public ClockState ClockState { get; set; } = ClockState.NotStarted;
     public DateOnly? ClockStartedOn { get; set; }
     public int GovernmentDays { get; set; }
@@ -324,8 +324,23 @@ public partial class Case : OwnedEntity
     /// </summary>
     public int? ReviewUrgency { get; set; }
 
-    /// <summary>Queue order: urgency group, then most days over first. Computed by the database from the two columns.</summary>
+    /// <summary>
+    /// Queue order of a case whose days over stand still (paused, stopped, or running within its limit): urgency group,
+    /// then most days over first. Computed by the database from the two columns.
+    /// </summary>
     public long? ReviewSort { get; set; }
+
+    /// <summary>
+    /// A running clock's last day within its limit, fixed while it runs: from the day after, its days over are the days
+    /// since. Computed by the database; the queue orders the running clocks past their limit by it.
+    /// </summary>
+    public DateOnly? LimitReachedOn { get; set; }
+
+    /// <summary>
+    /// The next day the sweep must decide this case's flags: the earliest day a deadline condition can change with
+    /// nothing edited. Null means now; triggers set it so on any change to what the conditions read (migration SweepDueOn).
+    /// </summary>
+    public DateOnly? SweepDueOn { get; set; }
 
     /// <summary>Set when retention removed the personal data of this closed case; its statistics remain.</summary>
     public DateOnly? AnonymisedOn { get; set; }
@@ -589,6 +604,8 @@ public class CaseFlag : IOrganisationOwned
     public DateOnly RaisedOn { get; set; }
 
     public DateOnly? ClearedOn { get; set; }
+
+    /// <summary>An overdue flag's days over on the day it was raised; today's are the case's, read for the day.</summary>
     public int? DaysOver { get; set; }
 
     /// <summary>For a limit flag, the day the clock actually passed the limit (from the case's history).</summary>

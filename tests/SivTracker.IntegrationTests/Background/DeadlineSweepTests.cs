@@ -45,20 +45,22 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         await SweepAsync("2025-10-30");
         await SweepAsync("2025-10-31");
         Assert.DoesNotContain(await FlagsAsync(@case.Id), f => f.Type == FlagType.StatutoryOverdue);
-        var lastDay = await StoredAsync(@case.Id);
+        var lastDay = CaseClock.On(await StoredAsync(@case.Id), D("2025-10-31"));
         Assert.Equal((273, (int?)null), (lastDay.GovernmentDays, lastDay.DaysOver));
 
         await SweepAsync("2025-11-01");
 
         var flag = Assert.Single(await FlagsAsync(@case.Id), f => f.Type == FlagType.StatutoryOverdue);
         Assert.Equal((D("2025-11-01"), (int?)1), (flag.RaisedOn, flag.DaysOver));
-        Assert.Equal(274, (await StoredAsync(@case.Id)).GovernmentDays);
-        await SweepAsync("2025-11-10");
-        Assert.Equal(10, Assert.Single(await FlagsAsync(@case.Id), f => f.Type == FlagType.StatutoryOverdue).DaysOver);
+        Assert.Equal(274, CaseClock.On(await StoredAsync(@case.Id), D("2025-11-01")).GovernmentDays);
+        // Nothing changes by itself after the limit: the sweep leaves the flag as raised, and the case reads 10 days over.
+        Assert.Equal(0, (await SweepAsync("2025-11-10")).CasesDue);
+        Assert.Equal(1, Assert.Single(await FlagsAsync(@case.Id), f => f.Type == FlagType.StatutoryOverdue && f.ClearedOn == null).DaysOver);
+        Assert.Equal(10, CaseClock.On(await StoredAsync(@case.Id), D("2025-11-10")).DaysOver);
     }
 
     [Fact]
-    public async Task SetBasedAdvance_EqualsTheClockRecomputedFromHistory()
+    public async Task ClocksReadOnTheSweepDay_EqualTheClockRecomputedFromHistory()
     {
         var org = await TestData.OrganisationAsync(Fixture);
         var running = await CaseBuilder.CaseAsync(Fixture, org.Id, D("2026-01-01"), ("COM_SUBMITTED", "2025-06-01"), ("COM_REVIEW", "2025-07-01"));
@@ -74,9 +76,99 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             var stored = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id);
             var events = StatutoryClock.InOrder(await db.StageEvents.AsNoTracking().Where(e => e.CaseId == id).ToListAsync(), catalog);
             var expected = StatutoryClock.Compute(StatutoryClock.ClockEvents(events), catalog, stored.Program, stored.StepModel, stored.HighRisk, D("2026-03-15"), new ClockSettings());
+            var read = CaseClock.On(stored, D("2026-03-15"));
             Assert.Equal((expected.GovernmentDays, expected.PausedDays, expected.DaysOver, expected.ProjectedBreachOn),
-                (stored.GovernmentDays, stored.PausedDays, stored.DaysOver, stored.ProjectedBreachOn));
+                (read.GovernmentDays, read.PausedDays, read.DaysOver, read.ProjectedBreachOn));
         }
+    }
+
+    [Fact]
+    public async Task EveryInputOfADeadlineCondition_MakesTheCaseDueAgain()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        var @case = await CaseBuilder.CaseAsync(Fixture, org.Id, D("2026-11-26"), ("COM_SUBMITTED", "2026-09-01"));
+        var relative = await TestData.PersonAsync(Fixture, org.Id, "Mariam", "Relative");
+        var today = D("2026-11-26");
+        Guid documentId = Guid.Empty, passportId = Guid.Empty, familyPassportId = Guid.Empty;
+        (string Input, Func<AppDbContext, Task> Change)[] inputs =
+        [
+            ("a stage event", async db => db.StageEvents.Add(new StageEvent { OrganisationId = org.Id, CaseId = @case.Id, FromStageCode = "COM_SUBMITTED", ToStageCode = "COM_RFI", EffectiveOn = today, RecordedAt = Fixture.Time.GetUtcNow() })),
+            ("a voided stage event", async db => (await db.StageEvents.FirstAsync(e => e.CaseId == @case.Id && e.ToStageCode == "COM_RFI")).VoidedAt = Fixture.Time.GetUtcNow()),
+            ("a note", async db => db.CaseNotes.Add(new CaseNote { OrganisationId = org.Id, CaseId = @case.Id, Body = "Called the embassy." })),
+            ("a checklist item", async db => db.DocumentItems.Add(new DocumentItem { Id = documentId = Guid.NewGuid(), OrganisationId = org.Id, CaseId = @case.Id, Kind = DocumentKind.Medical, Status = DocumentStatus.Received, StatusOn = today })),
+            ("a checklist item's status", async db => (await db.DocumentItems.FirstAsync(d => d.Id == documentId)).Status = DocumentStatus.Verified),
+            ("a checklist item removed", async db => db.DocumentItems.Remove(await db.DocumentItems.FirstAsync(d => d.Id == documentId))),
+            ("a contact", async db => db.ContactChannels.Add(new ContactChannel { OrganisationId = org.Id, PersonId = @case.PrincipalId, Kind = ContactChannelKind.Phone, Value = "+93700000000", LastSuccessfulContactOn = today })),
+            ("a contact's last success", async db => (await db.ContactChannels.FirstAsync(k => k.PersonId == @case.PrincipalId)).LastSuccessfulContactOn = today.AddDays(-1)),
+            ("the principal's passport", async db => db.Passports.Add(new Passport { Id = passportId = Guid.NewGuid(), OrganisationId = org.Id, PersonId = @case.PrincipalId, Number = "P0000001", Country = "AF", ExpiresOn = today.AddYears(2) })),
+            ("a passport renewed", async db => (await db.Passports.FirstAsync(p => p.Id == passportId)).ExpiresOn = today.AddYears(3)),
+            ("a passport removed", async db => db.Passports.Remove(await db.Passports.FirstAsync(p => p.Id == passportId))),
+            ("someone joining the family", async db =>
+            {
+                var person = await db.Persons.FirstAsync(p => p.Id == relative.Id);
+                (person.PrincipalId, person.Relationship) = (@case.PrincipalId, Relationship.Spouse);
+            }),
+            ("a family member's passport", async db => db.Passports.Add(new Passport { Id = familyPassportId = Guid.NewGuid(), OrganisationId = org.Id, PersonId = relative.Id, Number = "P0000002", Country = "AF", ExpiresOn = today.AddYears(2) })),
+            ("the case itself", async db => (await db.Cases.FirstAsync(c => c.Id == @case.Id)).HighRisk = true),
+            ("the stage catalog", db => db.Database.ExecuteSqlRawAsync("update stages set name = name || '' where code = 'COM_REVIEW'")),
+        ];
+        var missed = new List<string>();
+        foreach (var (input, change) in inputs)
+        {
+            await SweepAsync("2026-11-26");
+            Assert.NotNull(await DueOnAsync(@case.Id));
+            await using (var scope = Fixture.Scope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+                await change(db);
+                await db.SaveChangesAsync();
+            }
+            if (await DueOnAsync(@case.Id) is not null) missed.Add(input);
+        }
+        Assert.Empty(missed);
+
+        // New deadline settings: every case is due again.
+        await SweepAsync("2026-11-26");
+        await using (var scope = Fixture.Scope())
+        {
+            var services = scope.ServiceProvider;
+            var longerInactivity = new DeadlineSweep(services.GetRequiredService<AppDbContext>(), services.GetRequiredService<ClockSettings>(),
+                services.GetRequiredService<SweepSettings>() with { InactivityDays = 61 }, Fixture.Time, services.GetRequiredService<WebhookSignal>(),
+                NullLogger<DeadlineSweep>.Instance);
+            Assert.True((await longerInactivity.RunAsync(today)).CasesDue >= 1);
+        }
+    }
+
+    [Fact]
+    public async Task TheDailySweep_DecidesOnlyTheCasesWhoseDayHasCome()
+    {
+        var org = await TestData.OrganisationAsync(Fixture);
+        // Reaches its limit on 31 October 2025: 90 days before, 30 days before and the day after are its days.
+        var crossing = await CaseBuilder.CaseAsync(Fixture, org.Id, D("2025-02-01"), ("COM_SUBMITTED", "2025-01-31"));
+        for (var i = 0; i < 5; i++)
+        {
+            await CaseBuilder.CaseAsync(Fixture, org.Id, D("2025-02-01"), ("COM_SUBMITTED", "2025-01-31"), ("COM_RFI", "2025-02-01"));
+        }
+        await using (var scope = Fixture.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations();
+            db.ContactChannels.AddRange(await db.Cases.Select(c => new ContactChannel { OrganisationId = org.Id, PersonId = c.PrincipalId, Kind = ContactChannelKind.Phone, Value = "+93700000000", LastSuccessfulContactOn = D("2025-12-01") }).ToListAsync());
+            db.CaseNotes.AddRange(await db.Cases.Select(c => new CaseNote { OrganisationId = org.Id, CaseId = c.Id, Body = "Still waiting." }).ToListAsync());
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(6, (await SweepAsync("2025-07-31")).CasesDue);
+        Assert.Equal(D("2025-08-02"), await DueOnAsync(crossing.Id));
+        Assert.Equal(0, (await SweepAsync("2025-08-01")).CasesDue);
+        Assert.Equal(1, (await SweepAsync("2025-08-02")).CasesDue);
+        Assert.Equal(D("2025-10-01"), await DueOnAsync(crossing.Id));
+        Assert.Equal(FlagType.StatutoryApproaching90, Assert.Single(await FlagsAsync(crossing.Id), f => f.ClearedOn == null && f.Type.ToString().StartsWith("Statutory")).Type);
+    }
+
+    private async Task<DateOnly?> DueOnAsync(Guid caseId)
+    {
+        await using var scope = Fixture.Scope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().Cases.Where(c => c.Id == caseId).Select(c => c.SweepDueOn).SingleAsync();
     }
 
     [Fact]
@@ -87,8 +179,8 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
 
         await SweepAsync("2026-06-01");
 
-        var stored = await StoredAsync(@case.Id);
-        Assert.Equal((151, 365), (stored.GovernmentDays, stored.PausedDays));
+        var read = CaseClock.On(await StoredAsync(@case.Id), D("2026-06-01"));
+        Assert.Equal((151, 365), (read.GovernmentDays, read.PausedDays));
         Assert.DoesNotContain(await FlagsAsync(@case.Id), f => f.Type == FlagType.StatutoryOverdue);
     }
 

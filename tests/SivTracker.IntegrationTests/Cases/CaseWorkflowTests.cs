@@ -296,17 +296,26 @@ public class CaseWorkflowTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
-    public async Task RecomputeClocksCommand_RebuildsStoredClocksForANewDay()
+    public async Task RecomputeClocksCommand_RepairsAStoredClockThatDisagreesWithItsHistory_AndLeavesCorrectOnesAlone()
     {
         var id = await OpenCaseAsync(comSubmittedOn: "2026-01-26");
         Fixture.Time.Advance(TimeSpan.FromDays(10));
-        var output = new StringWriter();
+        async Task<string> RecomputeAsync()
+        {
+            var output = new StringWriter();
+            Assert.Equal(0, await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["recompute-clocks"], new StringReader(""), output, new StringWriter()));
+            return output.ToString();
+        }
 
-        var exit = await SivTracker.Web.Cli.CommandLine.RunAsync(Fixture.Factory.Services, ["recompute-clocks"], new StringReader(""), output, new StringWriter());
-
-        Assert.Equal(0, exit);
-        Assert.Contains("Recomputed clocks: 1 case(s) changed.", output.ToString());
-        Assert.Equal(314, (await CaseAsync(id)).GovernmentDays);
+        // Ten days on, the stored clock still reads right for the day: nothing to write.
+        Assert.Contains("Recomputed clocks: 0 case(s) changed.", await RecomputeAsync());
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ExecuteSqlAsync($"update cases set government_days = 0 where id = {id}");
+        }
+        Assert.Contains("Recomputed clocks: 1 case(s) changed.", await RecomputeAsync());
+        var repaired = await CaseAsync(id);
+        Assert.Equal(314, CaseClock.On(repaired, DateOnly.FromDateTime(Fixture.Time.GetUtcNow().UtcDateTime)).GovernmentDays);
     }
 
     private async Task<Guid> FirstEventIdAsync(Guid caseId, string stage)

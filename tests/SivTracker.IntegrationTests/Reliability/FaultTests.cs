@@ -172,7 +172,8 @@ public class FaultTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             await using (var watcher = new NpgsqlConnection(Fixture.Server.AdminConnectionString))
             {
                 await watcher.OpenAsync();
-                var waiting = new NpgsqlCommand("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%cases%'", watcher);
+                // Blocked by the session holding the lock: a query's text may be cut before it names the table.
+                var waiting = new NpgsqlCommand($"select count(*) from pg_stat_activity where {holder.ProcessID} = any(pg_blocking_pids(pid))", watcher);
                 var deadline = Stopwatch.StartNew();
                 while ((long)(await waiting.ExecuteScalarAsync())! == 0)
                 {

@@ -195,6 +195,36 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
     }
 
     [Fact]
+    public async Task RunningClocksStoredWeeksAgo_AndPausedOnes_AreMergedByTodaysDaysOver_PageByPage()
+    {
+        var a = _users.OrganisationA.Id;
+        // Today's days over: 35 (stored at 5, four weeks ago), 20 paused, 20 (stored within the limit), 10 (stored today).
+        var runningSince = await CaseBuilder.CaseAsync(Fixture, a, D("2026-10-27"), ("COM_SUBMITTED", "2026-01-22"));
+        var paused = await CaseBuilder.CaseAsync(Fixture, a, D("2026-10-27"), ("COM_SUBMITTED", "2025-01-01"), ("COM_RFI", "2025-10-21"));
+        var crossedSince = await CaseBuilder.CaseAsync(Fixture, a, D("2026-10-27"), ("COM_SUBMITTED", "2026-02-06"));
+        var storedToday = await CaseBuilder.CaseAsync(Fixture, a, D("2026-11-26"), ("COM_SUBMITTED", "2026-02-16"));
+        await using (var scope = Fixture.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DeadlineSweep>().RunAsync(D("2026-11-26"));
+        }
+        using var api = ApiClients.Client(Fixture.Factory, await ApiClients.TokenAsync(Fixture, "ngo-a", "cases:read"));
+        var overdue = new List<(Guid Id, int DaysOver)>();
+        string? next = "/api/v1/review-queue?limit=2";
+        while (next is not null)
+        {
+            var page = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync(next)).RootElement;
+            overdue.AddRange(page.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("urgency").GetString() == "Overdue")
+                .Select(i => (i.GetProperty("id").GetGuid(), i.GetProperty("daysOver").GetInt32())));
+            next = page.GetProperty("next").ValueKind == System.Text.Json.JsonValueKind.String ? page.GetProperty("next").GetString() : null;
+        }
+
+        // Equal days over fall back to the id, in PostgreSQL's order of uuids (their text, compared byte by byte).
+        var tied = new[] { paused.Id, crossedSince.Id }.OrderBy(id => id.ToString(), StringComparer.Ordinal);
+        Assert.Equal([_overdueBig.Id, runningSince.Id, _overdueSmall.Id, .. tied, storedToday.Id], overdue.Select(r => r.Id));
+        Assert.Equal([35, 25, 20, 20, 10], overdue.Skip(1).Select(r => r.DaysOver));
+    }
+
+    [Fact]
     public async Task QueuePage_RunsTheSameNumberOfQueries_WhateverTheNumberOfRows()
     {
         var counter = new CommandCounter();

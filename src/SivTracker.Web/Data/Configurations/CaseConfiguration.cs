@@ -18,14 +18,17 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
         builder.HasMany(e => e.Documents).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(e => e.Notes).WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => e.PrincipalId);
-        // Lists and the sweep sort open cases by how far over the limit they are.
-        builder.HasIndex(e => new { e.OrganisationId, e.DaysOver, e.Id }).HasFilter("clock_state in ('Running','Paused')");
         builder.HasIndex(e => new { e.OrganisationId, e.CurrentStageCode });
         builder.HasIndex(e => new { e.OrganisationId, e.CaseworkerId });
         builder.Property(e => e.ReviewSort).HasComputedColumnSql("review_urgency::bigint * 1000000 - coalesce(days_over, -1)", stored: true);
         // The review queue: flagged cases in queue order, read page by page (keyset) from this index.
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewSort, e.Id }).HasFilter("review_urgency is not null");
+        builder.Property(e => e.LimitReachedOn).HasComputedColumnSql("case when clock_state = 'Running' then clock_computed_for + (limit_days - government_days) end", stored: true);
+        // Running clocks in the queue, in the order their days over grow from; the queue merges them with the index above.
+        builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency, e.LimitReachedOn, e.Id }).HasFilter("review_urgency is not null and limit_reached_on is not null");
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency }).HasFilter("review_urgency is not null");
+        // The daily sweep reads only the cases due.
+        builder.HasIndex(e => new { e.OrganisationId, e.SweepDueOn });
     }
 }
 

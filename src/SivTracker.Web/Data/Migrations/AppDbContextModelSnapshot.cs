@@ -578,6 +578,12 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("limit_days");
 
+                    b.Property<DateOnly?>("LimitReachedOn")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("date")
+                        .HasColumnName("limit_reached_on")
+                        .HasComputedColumnSql("case when clock_state = 'Running' then clock_computed_for + (limit_days - government_days) end", true);
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
@@ -636,6 +642,10 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("step_model_override_reason");
 
+                    b.Property<DateOnly?>("SweepDueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("sweep_due_on");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -676,13 +686,16 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_cases_organisation_id_review_urgency")
                         .HasFilter("review_urgency is not null");
 
-                    b.HasIndex("OrganisationId", "DaysOver", "Id")
-                        .HasDatabaseName("ix_cases_organisation_id_days_over_id")
-                        .HasFilter("clock_state in ('Running','Paused')");
+                    b.HasIndex("OrganisationId", "SweepDueOn")
+                        .HasDatabaseName("ix_cases_organisation_id_sweep_due_on");
 
                     b.HasIndex("OrganisationId", "ReviewSort", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_review_sort_id")
                         .HasFilter("review_urgency is not null");
+
+                    b.HasIndex("OrganisationId", "ReviewUrgency", "LimitReachedOn", "Id")
+                        .HasDatabaseName("ix_cases_organisation_id_review_urgency_limit_reached_on_id")
+                        .HasFilter("review_urgency is not null and limit_reached_on is not null");
 
                     b.ToTable("cases", (string)null);
                 });

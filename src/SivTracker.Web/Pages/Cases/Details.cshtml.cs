@@ -258,8 +258,9 @@ public class Details(AppDbContext db, OrganisationCalendar calendar, ClockSettin
         return true;
     }
 
-    public static string? FlagFigures(CaseFlag flag) =>
-        flag.DaysOver is { } over ? T("{0} days over", over) : flag.DeadlineOn is { } deadline ? T("deadline {0}", Day(deadline)) : null;
+    /// <summary>A flag's figures: its days over as raised, or as they stand today when <paramref name="daysOverToday"/> is given.</summary>
+    public static string? FlagFigures(CaseFlag flag, int? daysOverToday = null) =>
+        flag.DaysOver is { } over ? T("{0} days over", daysOverToday ?? over) : flag.DeadlineOn is { } deadline ? T("deadline {0}", Day(deadline)) : null;
 
     /// <summary>What a timeline entry's kind ("stage", "note", …, also its CSS class) reads as.</summary>
     public static string KindLabel(string kind) => kind switch

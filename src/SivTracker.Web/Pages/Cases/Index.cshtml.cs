@@ -9,7 +9,7 @@ using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
-/// <summary>Cases from the stored clock, most overdue first, through indexed filters and keyset pages.</summary>
+/// <summary>Cases with today's clock figures, most overdue first, through indexed filters and keyset pages.</summary>
 public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, ClockSettings settings, Audit audit, OrganisationCalendar calendar) : PageModel
 {
     public const int PageSize = 50;
@@ -68,11 +68,14 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
             var window = settings.FirstWarningDays;
             cases = cases.Where(c => open.Contains(c.ClockState) && CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) == null && c.LimitDays - CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today) <= window);
         }
-        if (f.After is { } after && await db.Cases.Where(c => c.Id == after).Select(c => new { Over = c.DaysOver ?? -1, c.GovernmentDays, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        // Today's figures order the list, so it is sorted, not read off an index: running clocks move past paused ones every day.
+        if (f.After is { } after && await db.Cases.Where(c => c.Id == after)
+                .Select(c => new { Over = CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, GovernmentDays = CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
         {
-            cases = cases.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.DaysOver ?? -1, c.GovernmentDays, c.Id), ValueTuple.Create(cursor.Over, cursor.GovernmentDays, cursor.Id)));
+            cases = cases.Where(c => EF.Functions.LessThan(ValueTuple.Create(CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.Id),
+                ValueTuple.Create(cursor.Over, cursor.GovernmentDays, cursor.Id)));
         }
-        var rows = await cases.OrderByDescending(c => c.DaysOver ?? -1).ThenByDescending(c => c.GovernmentDays).ThenByDescending(c => c.Id).Take(limit + 1)
+        var rows = await cases.OrderByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1).ThenByDescending(c => CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today)).ThenByDescending(c => c.Id).Take(limit + 1)
             .Select(c => new Row(c.Id, c.Reference, Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
                 c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
                 CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),

@@ -11,8 +11,8 @@ namespace SivTracker.Web.Pages.Review;
 
 /// <summary>
 /// Every open case with an active flag, most urgent first: statutory overdue, within 30 days, within 90 days, other
-/// deadlines; within a group, most days over first. Served from the urgency the sweep keeps on each case (and its
-/// stored sort key) in a fixed number of queries, each an index range scan.
+/// deadlines; within a group, most days over first. Served from the urgency the sweep keeps on each case and two
+/// stored keys in a fixed number of queries, each made of index range scans.
 /// </summary>
 public class Index(AppDbContext db, TimeProvider time, Audit audit, OrganisationCalendar calendar) : PageModel
 {
@@ -75,79 +75,65 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit, Organisation
         // Unfiltered, the counts are kept as cases change group; a filter counts what it selects.
         var unfiltered = f.Program is null && stage is null && f.Caseworker is null && f.Flag is null && f.HighRisk is null && f.MinDaysOver is null
             && f.MaxDaysOver is null && notReviewedSince is null && interpretersOnly is null;
+        var selected = db.Cases.AsNoTracking()
+            .Where(c => c.ReviewUrgency != null
+                && (f.Program == null || c.Program == f.Program)
+                && (stage == null || c.CurrentStageCode == stage)
+                && (f.Caseworker == null || c.CaseworkerId == f.Caseworker)
+                && (f.Flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == f.Flag))
+                && (f.HighRisk == null || c.HighRisk == f.HighRisk)
+                && (f.MinDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= f.MinDaysOver)
+                && (f.MaxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= f.MaxDaysOver)
+                && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
+                && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter)));
         var counts = (unfiltered
                 ? await KeptCountsQuery(db).ToListAsync(ct)
-                : await CountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly, today).ToListAsync(ct))
+                : await selected.GroupBy(c => c.ReviewUrgency!.Value).Select(g => new UrgencyCount(g.Key, g.Count())).ToListAsync(ct))
             .Where(g => g.Count > 0).ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
-        var cursor = f.After is { } after ? await CursorQuery(db, after) : null;
-        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly, today,
-            cursor?.ReviewSort, cursor?.Id ?? Guid.Empty).ToListAsync(ct);
+
+        // Most days over first cannot be one stored key: a running clock's days over grow each day while a paused one's
+        // stand still. Running clocks past their limit are read in the order of the day they reached it, the others by
+        // their stored sort key, each from its own index; the page is the merge of the two.
+        var running = selected.Where(c => c.LimitReachedOn < today);
+        var settled = selected.Where(c => c.LimitReachedOn == null || c.LimitReachedOn >= today);
+        if (f.After is { } after && await db.Cases.AsNoTracking().Where(c => c.Id == after && c.ReviewUrgency != null)
+                .Select(c => new { Urgency = c.ReviewUrgency!.Value, Over = CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+        {
+            var reachedOn = today.AddDays(-cursor.Over);
+            var sort = cursor.Urgency * 1_000_000L - cursor.Over;
+            running = running.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value, c.Id),
+                ValueTuple.Create(cursor.Urgency, reachedOn, cursor.Id)));
+            settled = settled.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(sort, cursor.Id)));
+        }
+        var rows = await running.OrderBy(c => c.ReviewUrgency).ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
+            .Concat(settled.OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1))
+            .OrderBy(c => c.ReviewUrgency).ThenByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1).ThenBy(c => c.Id).Take(PageSize + 1)
+            .Select(c => new Row(c.Id, c.Reference,
+                Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
+                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
+                CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
+                CaseClock.PastLimitSinceOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, c.PastLimitSince, today), c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
+                db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
+                c.ReviewUrgency!.Value))
+            .ToListAsync(ct);
         var page = rows.Take(Math.Min(pageSize, PageSize)).ToList();
         var caseIds = page.Select(r => r.Id).ToList();
         var flags = (await FlagsQuery(db, caseIds).ToListAsync(ct)).ToLookup(x => x.CaseId, x => x.View);
         return (counts, page, flags, rows.Count > page.Count);
     }
 
-    // The queue is the reviewers' most used page, so its queries are compiled once instead of translated on every
-    // request. A filter left empty is passed as null and drops out of the SQL: EF Core plans a compiled query separately
-    // for each combination of null parameters.
+    // The queries that take no filter are compiled once; the rows and filtered counts are composed from the one filter
+    // above, and EF Core's query cache keeps their translation.
     private sealed record UrgencyCount(int Urgency, int Count);
-    private sealed record Cursor(long? ReviewSort, Guid Id);
     private sealed record StageChoice(string Code, string Name);
     private sealed record CaseFlag(Guid CaseId, FlagView View);
 
     private static readonly Func<AppDbContext, IAsyncEnumerable<StageChoice>> StageChoices = EF.CompileAsyncQuery(
         (AppDbContext db) => db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new StageChoice(s.Code, s.Name)));
 
-    // The counts repeat the rows' filters below: a compiled query takes its whole tree as one lambda, so the two cannot
-    // share a predicate without rewriting expression trees. ReviewQueueTests checks the counts follow every filter.
-    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, IAsyncEnumerable<UrgencyCount>> CountsQuery =
-        EF.CompileAsyncQuery((AppDbContext db, SivProgram? program, string? stage, Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver,
-                DateTimeOffset? notReviewedSince, bool? interpretersOnly, DateOnly today) =>
-            db.Cases.AsNoTracking()
-                .Where(c => c.ReviewUrgency != null
-                    && (program == null || c.Program == program)
-                    && (stage == null || c.CurrentStageCode == stage)
-                    && (caseworker == null || c.CaseworkerId == caseworker)
-                    && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
-                    && (highRisk == null || c.HighRisk == highRisk)
-                    && (minDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= minDaysOver)
-                    && (maxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= maxDaysOver)
-                    && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
-                    && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter)))
-                .GroupBy(c => c.ReviewUrgency!.Value)
-                .Select(g => new UrgencyCount(g.Key, g.Count())));
-
     private static readonly Func<AppDbContext, IAsyncEnumerable<UrgencyCount>> KeptCountsQuery = EF.CompileAsyncQuery(
         (AppDbContext db) => db.ReviewQueueCounts.AsNoTracking().Select(c => new UrgencyCount(c.Urgency, c.Cases)));
-
-    private static readonly Func<AppDbContext, Guid, Task<Cursor?>> CursorQuery = EF.CompileAsyncQuery(
-        (AppDbContext db, Guid id) => db.Cases.AsNoTracking().Where(c => c.Id == id && c.ReviewSort != null).Select(c => new Cursor(c.ReviewSort, c.Id)).FirstOrDefault());
-
-    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, long?, Guid, IAsyncEnumerable<Row>> RowsQuery =
-        EF.CompileAsyncQuery((AppDbContext db, SivProgram? program, string? stage, Guid? caseworker, FlagType? flag, bool? highRisk, int? minDaysOver, int? maxDaysOver,
-                DateTimeOffset? notReviewedSince, bool? interpretersOnly, DateOnly today, long? afterSort, Guid afterId) =>
-            db.Cases.AsNoTracking()
-                .Where(c => c.ReviewUrgency != null
-                    && (program == null || c.Program == program)
-                    && (stage == null || c.CurrentStageCode == stage)
-                    && (caseworker == null || c.CaseworkerId == caseworker)
-                    && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
-                    && (highRisk == null || c.HighRisk == highRisk)
-                    && (minDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= minDaysOver)
-                    && (maxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= maxDaysOver)
-                    && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
-                    && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter))
-                    && (afterSort == null || EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(afterSort.Value, afterId))))
-                .OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1)
-                .Select(c => new Row(c.Id, c.Reference,
-                    Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
-                    c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
-                    CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
-                    CaseClock.PastLimitSinceOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, c.PastLimitSince, today), c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
-                    db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
-                    db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
-                    c.ReviewUrgency!.Value)));
 
     // The page's flags in a query of their own: as a nested collection of the rows above, EF Core would build a delegate
     // for every row.
