@@ -57,8 +57,9 @@ tomorrow=$(date -u -d tomorrow +%Y-%m-%d)
 # The daily sweep decides the cases due. So that each scale has the same day's work, the $sweep_due cases nearest a
 # threshold are made due tomorrow and every other case after it; the flat row compares the two scales' times.
 sweep_due=500
-psql_ -d bench -c "update cases set sweep_due_on = case when id in (select id from cases where current_stage_code not in ('ARRIVED', 'CLOSED')
-    order by sweep_due_on, id limit $sweep_due) then date '$tomorrow' else greatest(sweep_due_on, date '$tomorrow' + 1) end" >/dev/null
+psql_ -d bench -c "update sweep_due_cases set due_on = case when case_id in (select d.case_id from sweep_due_cases d join cases c on c.id = d.case_id
+    where c.current_stage_code not in ('ARRIVED', 'CLOSED') order by d.due_on, d.case_id limit $sweep_due) then date '$tomorrow'
+    else greatest(due_on, date '$tomorrow' + 1) end" >/dev/null
 psql_ -d bench -c "vacuum analyze"
 psql_ -d postgres -c "create database bench_sql template bench"
 log="$work/pg/server.log"

@@ -25,7 +25,7 @@ public sealed record SweepSettings
 
 /// <summary>
 /// Raises and clears deadline flags for the cases that are due: those whose inputs changed since the last sweep and
-/// those reaching a day on which a condition changes by itself (<see cref="Case.SweepDueOn"/>). Clocks are never
+/// those reaching a day on which a condition changes by itself (<see cref="CaseSweepDue"/>). Clocks are never
 /// advanced: their figures are read for the day (<see cref="CaseClock"/>), so a day's work follows what changed, not
 /// the caseload. A few set-based statements per organisation, "today" (in the organisation's time zone) a parameter,
 /// never the database clock. One sweeper at a time across instances: a transaction-level advisory lock, released if
@@ -137,7 +137,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         var fingerprint = $"{clock} {settings with { Enabled = true, Interval = TimeSpan.Zero }}";
         var stored = (string?)await Command(connection, "select fingerprint from sweep_settings").ExecuteScalarAsync(ct);
         if (stored == fingerprint) return;
-        await Command(connection, "update cases set sweep_due_on = null where sweep_due_on is not null").ExecuteNonQueryAsync(ct);
+        await Command(connection, "update sweep_due_cases set due_on = null where due_on is not null").ExecuteNonQueryAsync(ct);
         await Command(connection, "delete from sweep_settings; insert into sweep_settings (fingerprint) values (@fingerprint)", ("fingerprint", fingerprint)).ExecuteNonQueryAsync(ct);
     }
 
@@ -162,9 +162,9 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             """).ExecuteNonQueryAsync(ct);
         var due = await Command(connection, """
             insert into sweep_due
-            select id from cases where organisation_id = @org and sweep_due_on is null
+            select case_id from sweep_due_cases where organisation_id = @org and due_on is null
             union all
-            select id from cases where organisation_id = @org and sweep_due_on <= @today
+            select case_id from sweep_due_cases where organisation_id = @org and due_on <= @today
             """, parameters).ExecuteNonQueryAsync(ct);
         if (due == 0) return (0, 0, 0, 0);
         await Command(connection, "analyze sweep_due").ExecuteNonQueryAsync(ct);
@@ -292,7 +292,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
     /// day earlier would be dropped as past while the condition does not hold yet.
     /// </summary>
     private static readonly string NextDueSql = $"""
-        update cases c set sweep_due_on = coalesce(n.next, date '9999-12-31')
+        update sweep_due_cases s set due_on = coalesce(n.next, date '9999-12-31')
         from (
             select c.id, (select min(d) from unnest(array[
                     -- The limit: 90 and 30 days before the day it is reached, and the day after.
@@ -313,7 +313,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 ]) d where d > @today) as next
             from sweep_due w join cases c on c.id = w.case_id
         ) n
-        where c.id = n.id
+        where s.case_id = n.id
         """;
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)

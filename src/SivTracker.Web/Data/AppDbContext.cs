@@ -114,6 +114,7 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
     public DbSet<LetterTemplate> LetterTemplates => Set<LetterTemplate>();
     public DbSet<ReviewQueueCount> ReviewQueueCounts => Set<ReviewQueueCount>();
     public DbSet<SweepSlot> SweepSlots => Set<SweepSlot>();
+    public DbSet<CaseSweepDue> SweepDue => Set<CaseSweepDue>();
 
     /// <summary>The key ring behind cookies and antiforgery tokens, shared by every app instance; each key is
     /// encrypted with the field encryption key before it is stored.</summary>
@@ -182,6 +183,13 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
             modelBuilder.HasDbFunction(typeof(CaseClock).GetMethod(method)!).HasName(name);
         }
         modelBuilder.Entity<SweepSlot>().HasKey(s => s.StartsAt);
+        modelBuilder.Entity<CaseSweepDue>(due =>
+        {
+            due.ToTable("sweep_due_cases").HasKey(d => d.CaseId);
+            due.HasOne<Case>().WithOne().HasForeignKey<CaseSweepDue>(d => d.CaseId).OnDelete(DeleteBehavior.Cascade);
+            // The daily sweep reads only the cases due.
+            due.HasIndex(d => new { d.OrganisationId, d.DueOn });
+        });
         modelBuilder.Entity<Consent>().HasIndex(c => c.PersonId);
         modelBuilder.Entity<Referral>().Property(r => r.Version).IsRowVersion();
         modelBuilder.Entity<Referral>().HasIndex(r => new { r.ToOrganisationId, r.Status, r.SentAt });

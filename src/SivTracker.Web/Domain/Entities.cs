@@ -336,12 +336,6 @@ public partial class Case : OwnedEntity
     /// </summary>
     public DateOnly? LimitReachedOn { get; set; }
 
-    /// <summary>
-    /// The next day the sweep must decide this case's flags: the earliest day a deadline condition can change with
-    /// nothing edited. Null means now; triggers set it so on any change to what the conditions read (migration SweepDueOn).
-    /// </summary>
-    public DateOnly? SweepDueOn { get; set; }
-
     /// <summary>Set when retention removed the personal data of this closed case; its statistics remain.</summary>
     public DateOnly? AnonymisedOn { get; set; }
 
@@ -620,11 +614,6 @@ public class CaseFlag : IOrganisationOwned
 }
 
 /// <summary>
-/// How many of an organisation's cases stand in each review queue group: recounted by the deadline sweep, the one writer
-/// of <see cref="Case.ReviewUrgency"/>, in the transaction that sets it, so the unfiltered queue reads four numbers
-/// however many cases there are.
-/// </summary>
-/// <summary>
 /// One row per sweep interval that has been swept, installation-wide: with several instances each ticking on the same
 /// interval boundaries, the first to claim an interval sweeps it and the others skip, so the sweep runs once per interval.
 /// </summary>
@@ -633,6 +622,23 @@ public class SweepSlot
     public DateTimeOffset StartsAt { get; set; }
 }
 
+/// <summary>
+/// When the sweep must next decide a case's flags: the earliest day a deadline condition can change with nothing
+/// edited; null means now. Triggers write it (migration SweepDueCases) on every change to what the conditions read,
+/// beside the case rather than on it, so a new note or passport never changes the case row's version.
+/// </summary>
+public class CaseSweepDue
+{
+    public Guid CaseId { get; set; }
+    public Guid OrganisationId { get; set; }
+    public DateOnly? DueOn { get; set; }
+}
+
+/// <summary>
+/// How many of an organisation's cases stand in each review queue group: recounted by the deadline sweep, the one writer
+/// of <see cref="Case.ReviewUrgency"/>, in the transaction that sets it, so the unfiltered queue reads four numbers
+/// however many cases there are.
+/// </summary>
 public class ReviewQueueCount : IOrganisationOwned
 {
     public Guid OrganisationId { get; set; }

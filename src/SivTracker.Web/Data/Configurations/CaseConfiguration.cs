@@ -27,8 +27,6 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
         // Running clocks in the queue, in the order their days over grow from; the queue merges them with the index above.
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency, e.LimitReachedOn, e.Id }).HasFilter("review_urgency is not null and limit_reached_on is not null");
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency }).HasFilter("review_urgency is not null");
-        // The daily sweep reads only the cases due.
-        builder.HasIndex(e => new { e.OrganisationId, e.SweepDueOn });
     }
 }
 

@@ -49,7 +49,7 @@ namespace SivTracker.Web.Data.Migrations
             ("contact_channels", "sweep_due_by_person"), ("passports", "sweep_due_by_person"),
         ];
 
-        private const string DueOnChange = """
+        internal const string DueOnChange = """
             create function sweep_due_case() returns trigger language plpgsql as $$
             begin
                 if (new.clock_state, new.government_days, new.paused_days, new.limit_days, new.clock_computed_for, new.current_stage_code,

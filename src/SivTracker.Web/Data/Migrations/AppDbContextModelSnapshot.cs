@@ -642,10 +642,6 @@ namespace SivTracker.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("step_model_override_reason");
 
-                    b.Property<DateOnly?>("SweepDueOn")
-                        .HasColumnType("date")
-                        .HasColumnName("sweep_due_on");
-
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -685,9 +681,6 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("OrganisationId", "ReviewUrgency")
                         .HasDatabaseName("ix_cases_organisation_id_review_urgency")
                         .HasFilter("review_urgency is not null");
-
-                    b.HasIndex("OrganisationId", "SweepDueOn")
-                        .HasDatabaseName("ix_cases_organisation_id_sweep_due_on");
 
                     b.HasIndex("OrganisationId", "ReviewSort", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_review_sort_id")
@@ -891,6 +884,29 @@ namespace SivTracker.Web.Data.Migrations
                         .HasDatabaseName("ix_case_numbers_organisation_id_lookup");
 
                     b.ToTable("case_numbers", (string)null);
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.CaseSweepDue", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateOnly?>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.HasKey("CaseId")
+                        .HasName("pk_sweep_due_cases");
+
+                    b.HasIndex("OrganisationId", "DueOn")
+                        .HasDatabaseName("ix_sweep_due_cases_organisation_id_due_on");
+
+                    b.ToTable("sweep_due_cases", (string)null);
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.Consent", b =>
@@ -3140,6 +3156,16 @@ namespace SivTracker.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_case_numbers_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("SivTracker.Web.Domain.CaseSweepDue", b =>
+                {
+                    b.HasOne("SivTracker.Web.Domain.Case", null)
+                        .WithOne()
+                        .HasForeignKey("SivTracker.Web.Domain.CaseSweepDue", "CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sweep_due_cases_cases_case_id");
                 });
 
             modelBuilder.Entity("SivTracker.Web.Domain.ContactChannel", b =>
