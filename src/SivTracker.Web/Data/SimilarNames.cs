@@ -94,7 +94,7 @@ public static class SimilarNames
         int[] trigrams, CancellationToken ct)
     {
         // The pairs travel as two arrays, so the statement keeps one shape however many there are.
-        pairs = pairs.Take(6).ToList();
+        pairs = Spread(pairs, 6);
         var firsts = pairs.Select(p => p[0]).ToArray();
         var seconds = pairs.Select(p => p[1]).ToArray();
         return await db.Database.SqlQuery<Guid>($"""
@@ -113,6 +113,29 @@ public static class SimilarNames
             order by icount(search_hashes & {trigrams}) desc, id
             limit {Candidates}
             """).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The first pairs to look up, each trigram in as many as the others before any in two: trigrams equally common
+    /// come in an arbitrary order (their hashes'), and six pairs all holding the trigram a crowd shares (the "lid" of
+    /// Walid and Khalid) would hand over that crowd, capped, and leave out the one person who has the rest.
+    /// Otherwise the given order, rarest first, decides.
+    /// </summary>
+    private static List<int[]> Spread(List<int[]> pairs, int count)
+    {
+        var uses = new Dictionary<int, int>();
+        var left = pairs.ToList();
+        var chosen = new List<int[]>(count);
+        while (chosen.Count < count && left.Count > 0)
+        {
+            // OrderBy is stable: among pairs as fresh as each other, the rarer one still comes first.
+            var next = left.OrderBy(p => uses.GetValueOrDefault(p[0]) + uses.GetValueOrDefault(p[1])).First();
+            left.Remove(next);
+            chosen.Add(next);
+            uses[next[0]] = uses.GetValueOrDefault(next[0]) + 1;
+            uses[next[1]] = uses.GetValueOrDefault(next[1]) + 1;
+        }
+        return chosen;
     }
 
     /// <summary>How many people one hash lookup may hand over for ranking.</summary>
