@@ -266,21 +266,25 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                      or c.caseworker_id = u.id)
             on conflict do nothing
             """, parameters).ExecuteNonQueryAsync(ct);
-        // The review queue's urgency group, kept on the case so the queue is an index range scan, not a scan of every flag.
-        await Command(connection, $"""
-            update cases c set review_urgency = u.urgency
-            from (select w.case_id, (select min({QueueUrgencySql}) from case_flags f where f.case_id = w.case_id and f.cleared_on is null) as urgency
-                  from sweep_due w) u
-            where c.id = u.case_id and c.review_urgency is distinct from u.urgency
-            """, parameters).ExecuteNonQueryAsync(ct);
-        // The queue's counts, recounted here where every urgency is set, in the same transaction: a view of the queue
+        // The review queue's urgency group, kept on the case so the queue is an index range scan, not a scan of every flag;
+        // and the queue's counts moved by the cases that changed group, in the same transaction: a view of the queue
         // reads four numbers instead of counting every flagged case, and they are never out of step with the rows.
-        await Command(connection, """
-            delete from review_queue_counts where organisation_id = @org;
+        // Only the sweep sets a group and cases are never deleted, so what it moves is all that ever changes them.
+        await Command(connection, $"""
+            with changed as (
+                update cases c set review_urgency = u.urgency
+                from (select w.case_id, k.review_urgency as was,
+                          (select min({QueueUrgencySql}) from case_flags f where f.case_id = w.case_id and f.cleared_on is null) as urgency
+                      from sweep_due w join cases k on k.id = w.case_id) u
+                where c.id = u.case_id and c.review_urgency is distinct from u.urgency
+                returning u.was, u.urgency),
+            moves as (
+                select was as urgency, -1 as cases from changed where was is not null
+                union all
+                select urgency, 1 from changed where urgency is not null)
             insert into review_queue_counts (organisation_id, urgency, cases)
-            select @org, review_urgency, count(*)::int from cases
-            where organisation_id = @org and review_urgency is not null
-            group by review_urgency
+            select @org, urgency, sum(cases)::int from moves group by urgency
+            on conflict (organisation_id, urgency) do update set cases = review_queue_counts.cases + excluded.cases
             """, parameters).ExecuteNonQueryAsync(ct);
         await Command(connection, NextDueSql, parameters).ExecuteNonQueryAsync(ct);
         return (due, raised, cleared, notified);

@@ -635,9 +635,9 @@ public class CaseSweepDue
 }
 
 /// <summary>
-/// How many of an organisation's cases stand in each review queue group: recounted by the deadline sweep, the one writer
-/// of <see cref="Case.ReviewUrgency"/>, in the transaction that sets it, so the unfiltered queue reads four numbers
-/// however many cases there are.
+/// How many of an organisation's cases stand in each review queue group: moved by the deadline sweep, the one writer
+/// of <see cref="Case.ReviewUrgency"/>, as it moves cases between groups, in the transaction that does it, so the
+/// unfiltered queue reads four numbers however many cases there are.
 /// </summary>
 public class ReviewQueueCount : IOrganisationOwned
 {

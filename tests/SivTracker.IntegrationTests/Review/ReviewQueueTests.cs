@@ -218,9 +218,8 @@ public class ReviewQueueTests(DatabaseFixture fixture) : DatabaseTest(fixture)
             next = page.GetProperty("next").ValueKind == System.Text.Json.JsonValueKind.String ? page.GetProperty("next").GetString() : null;
         }
 
-        // Equal days over fall back to the id, in PostgreSQL's order of uuids (their text, compared byte by byte).
-        var tied = new[] { paused.Id, crossedSince.Id }.OrderBy(id => id.ToString(), StringComparer.Ordinal);
-        Assert.Equal([_overdueBig.Id, runningSince.Id, _overdueSmall.Id, .. tied, storedToday.Id], overdue.Select(r => r.Id));
+        // Equal days over: the running clock, still growing, before the paused one.
+        Assert.Equal([_overdueBig.Id, runningSince.Id, _overdueSmall.Id, crossedSince.Id, paused.Id, storedToday.Id], overdue.Select(r => r.Id));
         Assert.Equal([35, 25, 20, 20, 10], overdue.Skip(1).Select(r => r.DaysOver));
     }
 

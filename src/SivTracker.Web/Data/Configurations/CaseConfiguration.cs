@@ -21,8 +21,9 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
         builder.HasIndex(e => new { e.OrganisationId, e.CurrentStageCode });
         builder.HasIndex(e => new { e.OrganisationId, e.CaseworkerId });
         builder.Property(e => e.ReviewSort).HasComputedColumnSql("review_urgency::bigint * 1000000 - coalesce(days_over, -1)", stored: true);
-        // The review queue: flagged cases in queue order, read page by page (keyset) from this index.
-        builder.HasIndex(e => new { e.OrganisationId, e.ReviewSort, e.Id }).HasFilter("review_urgency is not null");
+        // The review queue's cases whose clock is not running (their days over stand still), in queue order, read page
+        // by page (keyset) from this index.
+        builder.HasIndex(e => new { e.OrganisationId, e.ReviewSort, e.Id }).HasFilter("review_urgency is not null and limit_reached_on is null");
         builder.Property(e => e.LimitReachedOn).HasComputedColumnSql("case when clock_state = 'Running' then clock_computed_for + (limit_days - government_days) end", stored: true);
         // Running clocks in the queue, in the order their days over grow from; the queue merges them with the index above.
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency, e.LimitReachedOn, e.Id }).HasFilter("review_urgency is not null and limit_reached_on is not null");

@@ -684,7 +684,7 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasIndex("OrganisationId", "ReviewSort", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_review_sort_id")
-                        .HasFilter("review_urgency is not null");
+                        .HasFilter("review_urgency is not null and limit_reached_on is null");
 
                     b.HasIndex("OrganisationId", "ReviewUrgency", "LimitReachedOn", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_review_urgency_limit_reached_on_id")

@@ -92,22 +92,37 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit, Organisation
             .Where(g => g.Count > 0).ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
 
         // Most days over first cannot be one stored key: a running clock's days over grow each day while a paused one's
-        // stand still. Running clocks past their limit are read in the order of the day they reached it, the others by
-        // their stored sort key, each from its own index; the page is the merge of the two.
-        var running = selected.Where(c => c.LimitReachedOn < today);
-        var settled = selected.Where(c => c.LimitReachedOn == null || c.LimitReachedOn >= today);
+        // stand still. Running clocks are read in the order of the day they reach their limit (the further past, the
+        // more days over), the others by their stored sort key, each from its own index; the page is the merge of the
+        // two. Equal days over: running clocks first, by that day, then the others; then the id.
+        var running = selected.Where(c => c.LimitReachedOn != null);
+        var settled = selected.Where(c => c.LimitReachedOn == null);
         if (f.After is { } after && await db.Cases.AsNoTracking().Where(c => c.Id == after && c.ReviewUrgency != null)
-                .Select(c => new { Urgency = c.ReviewUrgency!.Value, Over = CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
+                .Select(c => new { Urgency = c.ReviewUrgency!.Value, Over = CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, c.LimitReachedOn, c.Id })
+                .FirstOrDefaultAsync(ct) is { } cursor)
         {
-            var reachedOn = today.AddDays(-cursor.Over);
             var sort = cursor.Urgency * 1_000_000L - cursor.Over;
-            running = running.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value, c.Id),
-                ValueTuple.Create(cursor.Urgency, reachedOn, cursor.Id)));
-            settled = settled.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(sort, cursor.Id)));
+            if (cursor.LimitReachedOn is { } reachedOn)
+            {
+                running = running.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value, c.Id),
+                    ValueTuple.Create(cursor.Urgency, reachedOn, cursor.Id)));
+                // Settled cases as many days over follow a running one: from its sort key on, whatever the id.
+                settled = settled.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(sort, Guid.Empty)));
+            }
+            else
+            {
+                // Running clocks follow a settled case only with fewer days over: a limit reached after the day that
+                // many days back, or none at all past it (then only in a later group).
+                var before = cursor.Over > 0 ? today.AddDays(-cursor.Over) : DateOnly.MaxValue;
+                running = running.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value),
+                    ValueTuple.Create(cursor.Urgency, before)));
+                settled = settled.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(sort, cursor.Id)));
+            }
         }
         var rows = await running.OrderBy(c => c.ReviewUrgency).ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
             .Concat(settled.OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1))
-            .OrderBy(c => c.ReviewUrgency).ThenByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1).ThenBy(c => c.Id).Take(PageSize + 1)
+            .OrderBy(c => c.ReviewUrgency).ThenByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1)
+            .ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
             .Select(c => new Row(c.Id, c.Reference,
                 Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
                 c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
