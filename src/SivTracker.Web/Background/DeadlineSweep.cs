@@ -155,10 +155,14 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         ];
         await Command(connection, """
             create temp table if not exists sweep_due (case_id uuid primary key) on commit drop;
+            create temp table if not exists sweep_cases (id uuid, principal_id uuid, program varchar(40), current_stage_code varchar(40),
+                current_stage_entered_on date, clock_state varchar(40), government_days int, limit_days int, clock_computed_for date,
+                past_limit_since date, high_risk boolean, limit_reached_on date, is_open boolean, medical_expires_on date,
+                passport_expires_on date, last_activity_on date, last_contact_on date) on commit drop;
             create temp table if not exists sweep_conditions (case_id uuid, type text, days_over int, deadline_on date, past_limit_since date) on commit drop;
             create temp table if not exists sweep_raised (id uuid, case_id uuid, type text, raised_on date) on commit drop;
             create temp table if not exists sweep_cleared (id uuid, case_id uuid, type text, raised_on date) on commit drop;
-            truncate sweep_due, sweep_conditions, sweep_raised, sweep_cleared;
+            truncate sweep_due, sweep_cases, sweep_conditions, sweep_raised, sweep_cleared;
             """).ExecuteNonQueryAsync(ct);
         var due = await Command(connection, """
             insert into sweep_due
@@ -168,56 +172,60 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
             """, parameters).ExecuteNonQueryAsync(ct);
         if (due == 0) return (0, 0, 0, 0);
         await Command(connection, "analyze sweep_due").ExecuteNonQueryAsync(ct);
+        // Each due case read once, with the dates its other conditions hang on (the newest medical's expiry, the family's
+        // soonest passport expiry, the last activity and contact): the conditions and the next due day both work from
+        // this one row, rather than each looking the case and its records up again.
+        await Command(connection, $"""
+            insert into sweep_cases
+            select c.id, c.principal_id, c.program, c.current_stage_code, c.current_stage_entered_on, c.clock_state, c.government_days,
+                c.limit_days, c.clock_computed_for, c.past_limit_since, c.high_risk, c.limit_reached_on, {CaseStatus.OpenCaseSql("c")},
+                (select (min(d.status_on) + make_interval(months => @medicalMonths))::date from document_items d
+                 where d.case_id = c.id and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null),
+                -- Each family member's newest passport counts: renewing it clears the flag. The principal and the family
+                -- are two index lookups (one "or" would be a bitmap per case).
+                (select min(p.newest) from (
+                     select m.id from persons m where m.id = c.principal_id and m.merged_into_id is null
+                     union all
+                     select m.id from persons m where m.principal_id = c.principal_id and m.merged_into_id is null) m
+                 cross join lateral (select max(expires_on) as newest from passports where person_id = m.id) p),
+                greatest((select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
+                         (select max(created_at)::date from case_notes n where n.case_id = c.id)),
+                (select max(last_successful_contact_on) from contact_channels where person_id = c.principal_id)
+            from sweep_due w join cases c on c.id = w.case_id
+            """, parameters).ExecuteNonQueryAsync(ct);
         await Command(connection, $"""
             insert into sweep_conditions (case_id, type, days_over, deadline_on, past_limit_since)
             select c.id, {CaseStatus.Sql(FlagType.StatutoryOverdue)}, {CaseStatus.DaysOverSql("c", "@today")}, null::date, {CaseStatus.PastLimitSinceSql("c", "@today")}
-            from sweep_due w join cases c on c.id = w.case_id where {CaseStatus.PastStatutoryLimitSql("c", "@today")}
+            from sweep_cases c where {CaseStatus.PastStatutoryLimitSql("c", "@today")}
             union all
             select c.id, {CaseStatus.Sql(FlagType.InternalTargetOverdue)}, {CaseStatus.DaysOverSql("c", "@today")}, null, {CaseStatus.PastLimitSinceSql("c", "@today")}
-            from sweep_due w join cases c on c.id = w.case_id where {CaseStatus.PastInternalTargetSql("c", "@today")}
+            from sweep_cases c where {CaseStatus.PastInternalTargetSql("c", "@today")}
             union all
             select c.id, case when c.limit_days - g.days <= @warn2 then 'StatutoryApproaching30' else 'StatutoryApproaching90' end,
                 null, @today + (c.limit_days - g.days), null
-            from sweep_due w join cases c on c.id = w.case_id cross join lateral (select {CaseStatus.GovernmentDaysSql("c", "@today")} as days) g
+            from sweep_cases c cross join lateral (select {CaseStatus.GovernmentDaysSql("c", "@today")} as days) g
             where {CaseStatus.OpenClockSql("c")} and c.program in ({string.Join(", ", CaseStatus.StatutoryPrograms.Select(CaseStatus.Sql))})
                 and g.days <= c.limit_days and c.limit_days - g.days <= @warn1
             union all
             select id, 'ComAppealWindow', null, current_stage_entered_on + @appealDays, null
-            from sweep_due w join cases c on c.id = w.case_id where current_stage_code = '{StageCatalog.ComDenied}'
+            from sweep_cases where current_stage_code = '{StageCatalog.ComDenied}'
                 and @today >= current_stage_entered_on + (@appealDays - @appealWarn)
             union all
             select id, 'Refusal221gDeadline', null, current_stage_entered_on + @refusalDays, null
-            from sweep_due w join cases c on c.id = w.case_id where current_stage_code = '{StageCatalog.AdminProcessing}'
+            from sweep_cases where current_stage_code = '{StageCatalog.AdminProcessing}'
                 and @today >= current_stage_entered_on + (@refusalDays - @refusalWarn)
             union all
-            select d.case_id, 'MedicalExpiry', null, min((d.status_on + make_interval(months => @medicalMonths))::date), null
-            from sweep_due w join document_items d on d.case_id = w.case_id join cases c on c.id = d.case_id
-            where d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null
-                and not (c.current_stage_code = any(@clockStopped))
-            group by d.case_id
-            having @today >= min((d.status_on + make_interval(months => @medicalMonths))::date) - @medicalWarn
+            select id, 'MedicalExpiry', null, medical_expires_on, null
+            from sweep_cases where not (current_stage_code = any(@clockStopped)) and @today >= medical_expires_on - @medicalWarn
             union all
-            -- Each family member's newest passport counts: renewing it clears the flag.
-            select c.id, 'PassportExpiry', null, min(p.newest), null
-            from sweep_due w join cases c on c.id = w.case_id
-            join persons m on (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null
-            join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
-            where {CaseStatus.OpenCaseSql("c")}
-                and p.newest <= (@today + make_interval(months => @passportMonths))::date
-            group by c.id
+            select id, 'PassportExpiry', null, passport_expires_on, null
+            from sweep_cases where is_open and passport_expires_on <= (@today + make_interval(months => @passportMonths))::date
             union all
-            select c.id, 'Inactivity', null, a.last + @inactivityDays, null
-            from sweep_due w join cases c on c.id = w.case_id
-            cross join lateral (select greatest(
-                (select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
-                (select max(created_at)::date from case_notes n where n.case_id = c.id)) as last) a
-            where {CaseStatus.OpenCaseSql("c")} and a.last <= @today - @inactivityDays
+            select id, 'Inactivity', null, last_activity_on + @inactivityDays, null
+            from sweep_cases where is_open and last_activity_on <= @today - @inactivityDays
             union all
-            select c.id, 'NoContact', null, coalesce(k.last + @noContactDays, @today), null
-            from sweep_due w join cases c on c.id = w.case_id
-            left join lateral (select max(last_successful_contact_on) as last from contact_channels where person_id = c.principal_id) k on true
-            where {CaseStatus.OpenCaseSql("c")}
-                and (k.last is null or k.last <= @today - @noContactDays)
+            select id, 'NoContact', null, coalesce(last_contact_on + @noContactDays, @today), null
+            from sweep_cases where is_open and (last_contact_on is null or last_contact_on <= @today - @noContactDays)
             """, parameters).ExecuteNonQueryAsync(ct);
 
         var raised = await Command(connection, """
@@ -303,19 +311,13 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                     c.limit_reached_on - @warn1, c.limit_reached_on - @warn2, c.limit_reached_on + 1,
                     case when c.current_stage_code = '{StageCatalog.ComDenied}' then c.current_stage_entered_on + (@appealDays - @appealWarn) end,
                     case when c.current_stage_code = '{StageCatalog.AdminProcessing}' then c.current_stage_entered_on + (@refusalDays - @refusalWarn) end,
-                    (select min((d.status_on + make_interval(months => @medicalMonths))::date) - @medicalWarn from document_items d
-                     where d.case_id = c.id and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null),
+                    c.medical_expires_on - @medicalWarn,
                     -- The first day whose date months ahead reaches the passport's expiry (month ends clamp, hence the check).
-                    (select min(case when (x.back + make_interval(months => @passportMonths))::date >= p.newest then x.back else x.back + 1 end)
-                     from persons m
-                     join lateral (select max(expires_on) as newest from passports where person_id = m.id) p on p.newest is not null
-                     cross join lateral (select (p.newest - make_interval(months => @passportMonths))::date as back) x
-                     where (m.id = c.principal_id or m.principal_id = c.principal_id) and m.merged_into_id is null),
-                    greatest((select max(effective_on) from stage_events e where e.case_id = c.id and e.voided_at is null),
-                             (select max(created_at)::date from case_notes n where n.case_id = c.id)) + @inactivityDays,
-                    (select max(last_successful_contact_on) from contact_channels where person_id = c.principal_id) + @noContactDays
+                    case when (x.back + make_interval(months => @passportMonths))::date >= c.passport_expires_on then x.back else x.back + 1 end,
+                    c.last_activity_on + @inactivityDays,
+                    c.last_contact_on + @noContactDays
                 ]) d where d > @today) as next
-            from sweep_due w join cases c on c.id = w.case_id
+            from sweep_cases c cross join lateral (select (c.passport_expires_on - make_interval(months => @passportMonths))::date as back) x
         ) n
         where s.case_id = n.id
         """;

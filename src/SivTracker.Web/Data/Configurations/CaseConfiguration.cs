@@ -46,6 +46,9 @@ public sealed class DocumentItemConfiguration : OwnedEntityConfiguration<Documen
     {
         builder.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.CaseId, e.PersonId, e.Kind }).IsUnique().AreNullsDistinct(false);
+        // The deadline sweep's medical expiry: a due case's earliest received medical, read from the index alone.
+        builder.HasIndex(e => new { e.CaseId, e.StatusOn }).HasFilter("kind = 'Medical' and status in ('Received', 'Verified') and status_on is not null")
+            .HasDatabaseName("ix_document_items_medical_received");
     }
 }
 

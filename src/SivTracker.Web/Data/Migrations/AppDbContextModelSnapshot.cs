@@ -1181,6 +1181,10 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_document_items_person_id");
 
+                    b.HasIndex("CaseId", "StatusOn")
+                        .HasDatabaseName("ix_document_items_medical_received")
+                        .HasFilter("kind = 'Medical' and status in ('Received', 'Verified') and status_on is not null");
+
                     b.HasIndex("CaseId", "PersonId", "Kind")
                         .IsUnique()
                         .HasDatabaseName("ix_document_items_case_id_person_id_kind");
