@@ -102,16 +102,25 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 }
                 await Command(connection, "delete from sweep_slots where starts_at < @slot - interval '7 days'", ("slot", interval)).ExecuteNonQueryAsync(ct);
             }
-            var organisations = await db.Organisations.AsNoTracking().Select(o => new { o.Id, o.TimeZone }).ToListAsync(ct);
+            // Read on the sweep's own connection, as everything after: a LINQ query here would be compiled by EF Core on a
+            // process's first sweep, costing more than reading the two lists.
+            var organisations = new List<(Guid Id, string TimeZone)>();
+            await using (var reader = await Command(connection, "select id, time_zone from organisations").ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) organisations.Add((reader.GetGuid(0), reader.GetString(1)));
+            }
             // Open and closed come from the catalog an admin keeps, never from a list of codes typed here.
-            var stages = await db.Stages.AsNoTracking().ToListAsync(ct);
-            var clockStopped = stages.Where(s => s.ClockOwner == ClockOwner.Stopped).Select(s => s.Code).ToArray();
+            var clockStopped = new List<string>();
+            await using (var reader = await Command(connection, $"select code from stages where clock_owner = {CaseStatus.Sql(ClockOwner.Stopped)}").ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) clockStopped.Add(reader.GetString(0));
+            }
             await DueOnNewSettingsAsync(connection, ct);
             int raised = 0, cleared = 0, due = 0, notifications = 0;
             foreach (var organisation in organisations)
             {
                 var day = today ?? StatutoryClock.Today(time, StatutoryClock.ZoneOrUtc(organisation.TimeZone));
-                var (d, r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, clockStopped, ct);
+                var (d, r, c, n) = await SweepFlagsAsync(connection, organisation.Id, day, clockStopped.ToArray(), ct);
                 due += d;
                 raised += r;
                 cleared += c;
@@ -231,7 +240,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         var raised = await Command(connection, """
             with raised as (
                 insert into case_flags (id, organisation_id, case_id, type, raised_on, days_over, deadline_on, past_limit_since)
-                select gen_random_uuid(), @org, case_id, type, @today, days_over, deadline_on, past_limit_since from sweep_conditions
+                select uuid_v7(), @org, case_id, type, @today, days_over, deadline_on, past_limit_since from sweep_conditions
                 on conflict (case_id, type) where cleared_on is null do nothing
                 returning id, case_id, type, raised_on)
             insert into sweep_raised select * from raised
@@ -254,7 +263,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         // Webhook messages for the flags raised and cleared, in the sweep's transaction (the outbox's rule, in SQL for a set).
         await Command(connection, $"""
             insert into webhook_messages (id, organisation_id, subscription_id, type, data, created_at, status, attempts, next_attempt_at)
-            select gen_random_uuid(), @org, s.id, e.event, e.data, @now, 'Pending', 0, @now
+            select uuid_v7(), @org, s.id, e.event, e.data, @now, 'Pending', 0, @now
             from (select '{Webhooks.CaseFlagRaised}' as event, jsonb_build_object('caseId', case_id, 'flagId', id, 'flag', type, 'raisedOn', raised_on) as data
                   from sweep_raised
                   union all
@@ -265,7 +274,7 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
         // Reviewers and admins hear of every newly overdue or approaching case; caseworkers of their own.
         var notified = await Command(connection, $"""
             insert into notifications (id, organisation_id, user_id, case_id, flag_id, type, raised_on)
-            select gen_random_uuid(), @org, u.id, r.case_id, r.id, r.type, r.raised_on
+            select uuid_v7(), @org, u.id, r.case_id, r.id, r.type, r.raised_on
             from sweep_raised r
             join cases c on c.id = r.case_id
             join users u on u.organisation_id = @org and not u.is_disabled

@@ -18,7 +18,7 @@ internal static class SweepCommand
                 : CommandLine.Reject<DateOnly?>(result, T("--today must be a date as YYYY-MM-DD.")),
         };
         var command = new Command("sweep",
-            T("Advance clocks and raise and clear deadline flags (as the background service does every 15 minutes); prints what it raised and cleared."))
+            T("Raise and clear deadline flags for the cases due (as the background service does every 15 minutes); prints what it raised and cleared."))
         {
             today,
         };

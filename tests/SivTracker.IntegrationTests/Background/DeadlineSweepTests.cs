@@ -333,6 +333,14 @@ public class DeadlineSweepTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(1, notices.Count(n => n.UserId == users.ReviewerA.Id));
         Assert.Equal(1, notices.Count(n => n.UserId == users.AdminA.Id));
         Assert.DoesNotContain(notices, n => n.UserId == otherCaseworker.Id || n.UserId == users.AdminB.Id);
+        // Made in SQL, their ids are ordered by time as the app's are: version 7, the sweep's minute in their first bits.
+        var flags = await check.ServiceProvider.GetRequiredService<AppDbContext>().AllOrganisations().CaseFlags.AsNoTracking().ToListAsync();
+        foreach (var id in notices.Select(n => n.Id).Concat(flags.Select(f => f.Id)))
+        {
+            Assert.Equal(7, id.Version);
+            var milliseconds = Convert.ToInt64(id.ToString("N")[..12], 16);
+            Assert.InRange(DateTimeOffset.FromUnixTimeMilliseconds(milliseconds), DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1));
+        }
         using var client = new AppClient(Fixture.Factory);
         await client.SignInAsync(users.ReviewerA.Email!, TestUsers.Password);
         Assert.Contains(mine.Reference, await client.GetHtmlAsync("/Notifications"));
