@@ -46,7 +46,8 @@ public class SchemaTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_persons_search_hashes' and indexdef like '%gin (search_hashes gin__int_ops)%'"));
         Assert.Equal(0, await CountAsync("select count(*) from information_schema.columns where table_name = 'persons' and column_name = 'search_name'"));
         Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_cases_organisation_id_upper_reference' and indexdef like '%upper((reference)::text)%'"));
-        Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_cases_organisation_id_review_sort_id' and indexdef like '%WHERE (review_urgency IS NOT NULL)%'"));
+        Assert.Equal(1, await CountAsync("select count(*) from pg_indexes where indexname = 'ix_cases_organisation_id_review_sort_id' and indexdef like '%WHERE ((review_urgency IS NOT NULL) AND (limit_reached_on IS NULL))%'"));
+        Assert.Equal(1, await CountAsync("select count(*) from pg_proc where proname = 'uuid_v7'"));
         Assert.Equal(1, await CountAsync("select count(*) from information_schema.columns where table_name = 'cases' and column_name = 'review_sort' and is_generated = 'ALWAYS'"));
         Assert.Equal(1, await CountAsync("select count(*) from pg_extension where extname = 'pg_trgm'"));
         // And the trigger does its job, for whoever connects.
