@@ -128,8 +128,8 @@ public static class SimilarNames
         var chosen = new List<int[]>(count);
         while (chosen.Count < count && left.Count > 0)
         {
-            // OrderBy is stable: among pairs as fresh as each other, the rarer one still comes first.
-            var next = left.OrderBy(p => uses.GetValueOrDefault(p[0]) + uses.GetValueOrDefault(p[1])).First();
+            // MinBy keeps the first of equals: among pairs as fresh as each other, the rarer one still comes first.
+            var next = left.MinBy(p => uses.GetValueOrDefault(p[0]) + uses.GetValueOrDefault(p[1]))!;
             left.Remove(next);
             chosen.Add(next);
             uses[next[0]] = uses.GetValueOrDefault(next[0]) + 1;

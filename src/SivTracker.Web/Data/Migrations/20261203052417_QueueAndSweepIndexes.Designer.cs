@@ -12,8 +12,8 @@ using SivTracker.Web.Data;
 namespace SivTracker.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261203032207_QueueSettledIndex")]
-    partial class QueueSettledIndex
+    [Migration("20261203052417_QueueAndSweepIndexes")]
+    partial class QueueAndSweepIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1183,6 +1183,10 @@ namespace SivTracker.Web.Data.Migrations
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_document_items_person_id");
+
+                    b.HasIndex("CaseId", "StatusOn")
+                        .HasDatabaseName("ix_document_items_medical_received")
+                        .HasFilter("kind = 'Medical' and status in ('Received', 'Verified') and status_on is not null");
 
                     b.HasIndex("CaseId", "PersonId", "Kind")
                         .IsUnique()
