@@ -66,8 +66,16 @@ public class IntakeTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         // Nothing the sender did not type: not even the name they did.
         Assert.DoesNotContain("Najibullah", thanks);
 
-        // A file, attached with the token the thank-you page carries.
+        // A file, attached with the token the thank-you page carries; not without the form's antiforgery token.
         var token = Html.HiddenValue(thanks, "attach");
+        using (var forged = new MultipartFormDataContent
+        {
+            { new StringContent(token), "attach" },
+            { new ByteArrayContent("%PDF-1.7\nforged"u8.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }, "file", "forged.pdf" },
+        })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await visitor.PostAsync($"/Portal/IntakeFiles?o={_users.OrganisationA.Slug}", forged)).StatusCode);
+        }
         using var form = new MultipartFormDataContent
         {
             { new StringContent(Html.HiddenValue(thanks, "__RequestVerificationToken")), "__RequestVerificationToken" },
@@ -85,6 +93,7 @@ public class IntakeTests(DatabaseFixture fixture) : DatabaseTest(fixture)
         Assert.Contains("Najibullah Ahmadzai", queue);
         Assert.Contains("Task Force Helmand", queue);
         Assert.Contains("hr-letter.pdf", queue);
+        Assert.DoesNotContain("forged.pdf", queue);
         // Another organisation's queue does not hold it.
         using var other = new AppClient(Fixture.Factory);
         await other.SignInAsync(_users.AdminB.Email!, TestUsers.Password);
