@@ -61,20 +61,37 @@ open_due="from sweep_due_cases d join cases c on c.id = d.case_id where c.curren
 sweep_day=$(psql_ -d bench -c "select d.due_on $open_due offset $(( sweep_due - 1 )) limit 1")
 psql_ -d bench -c "update sweep_due_cases set due_on = case when case_id in (select d.case_id $open_due limit $sweep_due) then due_on
     else greatest(due_on, date '$sweep_day' + 1) end" >/dev/null
-psql_ -d bench -c "vacuum analyze"
-psql_ -d postgres -c "create database bench_sql template bench"
+psql_ -d bench -c "vacuum analyze" -c "create extension if not exists pg_prewarm"
+# Each run, the app's and psql's alike, sweeps its own copy of that day's database, in the state of a server that has
+# been up a while: its data read into shared buffers (as far as they hold it), and a checkpoint just made, so the
+# sweep's writes are the first to their pages since one (each pays for its full-page image, as a daily sweep does).
+# One sweep is a fraction of a second, so the figure is the median of three runs.
+fresh_copy() {
+  psql_ -d postgres -c "drop database if exists $1" -c "create database $1 owner bench_owner template bench strategy = file_copy"
+  psql_ -d "$1" -c "select count(pg_prewarm(oid)) from pg_class where relkind in ('r', 'i', 't') and relpersistence = 'p'" >/dev/null
+  psql_ -d postgres -c "checkpoint"
+  sync   # the copy's own writes out of the way of the sweep's
+}
 log="$work/pg/server.log"
-offset=$(stat -c %s "$log")
-sweep_out=$(ConnectionStrings__Default="$db;Options=-c log_statement=all" cli sweep --today "$sweep_day")
-sweep_ms=$(printf '%s' "$sweep_out" | sed -n 's/.*the sweep took \([0-9]*\) ms.*/\1/p')
-python3 bench/capture.py "$log" "$offset" "$work/captures" sweep >/dev/null
-t0=$(date +%s.%N)
-psql_ -d bench_sql -1 -f "$work/captures/sweep.sql" >/dev/null 2>&1
-sweep_sql_ms=$(python3 -c "print(f'{($(date +%s.%N) - $t0) * 1000:.0f}')")
-psql_ -d postgres -c "drop database bench_sql"
+sweep_runs=""
+sql_runs=""
+for run in 1 2 3; do
+  fresh_copy bench_day
+  offset=$(stat -c %s "$log")
+  sweep_out=$(ConnectionStrings__Default="${db/Database=bench/Database=bench_day};Options=-c log_statement=all" cli sweep --today "$sweep_day")
+  sweep_runs+="$(printf '%s' "$sweep_out" | sed -n 's/.*the sweep took \([0-9]*\) ms.*/\1/p')"$'\n'
+  [ "$run" != 1 ] || python3 bench/capture.py "$log" "$offset" "$work/captures" sweep >/dev/null
+  fresh_copy bench_day
+  t0=$(date +%s.%N)
+  psql_ -d bench_day -1 -f "$work/captures/sweep.sql" >/dev/null
+  sql_runs+="$(python3 -c "print(f'{($(date +%s.%N) - $t0) * 1000:.0f}')")"$'\n'
+done
+psql_ -d postgres -c "drop database bench_day"
+sweep_ms=$(median_of "$sweep_runs" 1)
+sweep_sql_ms=$(median_of "$sql_runs" 1)
 sweep_decided=$(printf '%s' "$sweep_out" | sed -n 's/.* \([0-9]*\) case(s) decided.*/\1/p')
 sweep_raised=$(printf '%s' "$sweep_out" | sed -n 's/^Sweep done: \([0-9]*\) flag(s) raised, \([0-9]*\) cleared.*/\1 raised, \2 cleared/p')
-row "Daily deadline sweep: $sweep_decided cases due decided, flags $sweep_raised" "${sweep_ms} ms" "${sweep_sql_ms} ms (same SQL in psql)" \
+row "Daily deadline sweep: $sweep_decided cases due decided, flags $sweep_raised (median of 3)" "${sweep_ms} ms" "${sweep_sql_ms} ms (same SQL in psql)" \
   "$(ratio "$sweep_ms" "$sweep_sql_ms")x" "<= 1.5x" "$(meets "$sweep_ms <= 1.5 * $sweep_sql_ms")"
 
 note "capturing the SQL of each page"

@@ -191,9 +191,10 @@ public sealed class DeadlineSweep(AppDbContext db, ClockSettings clock, SweepSet
                 (select (min(d.status_on) + make_interval(months => @medicalMonths))::date from document_items d
                  where d.case_id = c.id and d.kind = 'Medical' and d.status in ('Received', 'Verified') and d.status_on is not null),
                 -- Each family member's newest passport counts: renewing it clears the flag. The principal and the family
-                -- are two index lookups (one "or" would be a bitmap per case).
+                -- are two index lookups (one "or" would be a bitmap per case); a principal is never a merged record (a
+                -- merge moves the cases to the record that survives), so its passports need no lookup of the person.
                 (select min(p.newest) from (
-                     select m.id from persons m where m.id = c.principal_id and m.merged_into_id is null
+                     select c.principal_id as id
                      union all
                      select m.id from persons m where m.principal_id = c.principal_id and m.merged_into_id is null) m
                  cross join lateral (select max(expires_on) as newest from passports where person_id = m.id) p),
