@@ -23,7 +23,6 @@ public static class ApplicantSearch
         var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
         query = query.Trim();
         var compact = Identifiers.Compact(query);
-        var phone = Identifiers.CompactPhone(query);
         var email = query.ToLowerInvariant();
         var reasons = new Dictionary<Guid, (string Reason, double Score)>();
         void Add(IEnumerable<Guid> ids, string reason, double score = 1.0)
@@ -51,15 +50,16 @@ public static class ApplicantSearch
             Add(await db.CaseNumbers.Where(n => n.Lookup == caseNumberLookup)
                 .Join(db.Cases, n => n.CaseId, c => c.Id, (n, c) => c.PrincipalId).Take(Limit).ToListAsync(ct), T("case or receipt number"));
         }
-        // Keyed hashes are made only for the lookups a query can match.
-        var emailLookup = access.Whereabouts && (phone.Length >= 7 || email.Contains('@')) ? Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query) : null;
-        if (access.Whereabouts && phone.Length >= 7)
+        // Keyed hashes are made only for the lookups a query can match: phones are stored with their country code, so
+        // anything else typed (a name) cannot be one, and an email has an @.
+        if (access.Whereabouts && Identifiers.IsInternationalPhone(query))
         {
             var phoneLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Phone, query);
-            Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup || c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("phone or email"));
+            Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("phone"));
         }
         else if (access.Whereabouts && email.Contains('@'))
         {
+            var emailLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query);
             Add(await db.ContactChannels.Where(c => c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("email"));
         }
 
