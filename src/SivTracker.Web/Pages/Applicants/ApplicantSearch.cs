@@ -23,7 +23,6 @@ public static class ApplicantSearch
         var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
         query = query.Trim();
         var compact = Identifiers.Compact(query);
-        var email = query.ToLowerInvariant();
         var reasons = new Dictionary<Guid, (string Reason, double Score)>();
         void Add(IEnumerable<Guid> ids, string reason, double score = 1.0)
         {
@@ -52,15 +51,13 @@ public static class ApplicantSearch
         }
         // Keyed hashes are made only for the lookups a query can match: phones are stored with their country code, so
         // anything else typed (a name) cannot be one, and an email has an @.
-        if (access.Whereabouts && Identifiers.IsInternationalPhone(query))
+        (string Lookup, string Reason)? contact = !access.Whereabouts ? null
+            : Identifiers.IsInternationalPhone(query) ? (Identifiers.ContactLookup(organisationId, ContactChannelKind.Phone, query), T("phone"))
+            : query.Contains('@') ? (Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query), T("email"))
+            : null;
+        if (contact is var (contactLookup, contactReason))
         {
-            var phoneLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Phone, query);
-            Add(await db.ContactChannels.Where(c => c.Lookup == phoneLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("phone"));
-        }
-        else if (access.Whereabouts && email.Contains('@'))
-        {
-            var emailLookup = Identifiers.ContactLookup(organisationId, ContactChannelKind.Email, query);
-            Add(await db.ContactChannels.Where(c => c.Lookup == emailLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), T("email"));
+            Add(await db.ContactChannels.Where(c => c.Lookup == contactLookup).Select(c => c.PersonId).Take(Limit).ToListAsync(ct), contactReason);
         }
 
         var name = NameNormaliser.Normalise(query);
