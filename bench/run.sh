@@ -44,6 +44,7 @@ seed_s=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.0f}')")
 psql_ -d bench -c "vacuum analyze"
 counts=$(psql_ -d bench -c "select (select count(*) from cases) || ' cases, ' || (select count(*) from persons) || ' people, ' || (select count(*) from stage_events) || ' stage events'")
 row "Demo data (binary COPY)" "$counts in ${seed_s} s"
+row "PostgreSQL shared_buffers 4 GB" "$huge_pages"
 
 # --- deadline sweep: the first after the load, then a daily one against the same statements run by psql on a copy -----
 note "deadline sweep"
