@@ -53,7 +53,7 @@ psql_ -d postgres -c "alter system set shared_buffers = '4GB'" -c "alter system 
 "$root/scripts/pg.sh" stop "$work/pg"
 # Shared buffers on 2 MB huge pages, as on a tuned server. On 4 KB pages every server process maps the buffers page by
 # page as it first touches them: a new connection (the sweep's, each psql baseline's, a pooled connection's first
-# export) takes a page fault per 4 KB before it runs at speed, which at 100,000 cases more than doubled the daily
+# export) takes a page fault per 4 KB before it runs at speed, which at 100,000 cases about doubled the daily
 # sweep's time. Reserving them needs root; without, the server falls back to 4 KB pages and the table says so.
 huge_pages="4 KB pages (huge pages need root)"
 if [ "$(id -u)" = 0 ] && [ -w /proc/sys/vm/nr_hugepages ]; then
