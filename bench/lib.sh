@@ -46,28 +46,31 @@ timed() {
 pg_port=$(free_port)
 "$root/scripts/pg.sh" start "$work/pg" "$pg_port"
 psql_() { "$pgbin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
-# A small server's settings: a quarter of the memory for buffers, the rest as OS cache.
-psql_ -d postgres -c "alter system set shared_buffers = '4GB'" -c "alter system set effective_cache_size = '12GB'" \
-  -c "alter system set work_mem = '32MB'" -c "alter system set maintenance_work_mem = '1GB'" -c "alter system set max_wal_size = '8GB'" \
-  -c "alter system set random_page_cost = 1.1" -c "alter system set jit = off"
+# A small server's settings, the ones deploy/postgres/memory.conf gives production (a quarter of the memory for
+# buffers, the rest as OS cache, huge pages), with JIT off.
+psql_ -d postgres -c "alter system set jit = off"
 "$root/scripts/pg.sh" stop "$work/pg"
+cp "$root/deploy/postgres/memory.conf" "$work/pg/memory.conf"
+echo "include 'memory.conf'" >> "$work/pg/postgresql.conf"
 # Shared buffers on 2 MB huge pages, as on a tuned server. On 4 KB pages every server process maps the buffers page by
 # page as it first touches them: a new connection (the sweep's, each psql baseline's, a pooled connection's first
 # export) takes a page fault per 4 KB before it runs at speed, which at 100,000 cases about doubled the daily
 # sweep's time. Reserving them needs root; without, the server falls back to 4 KB pages and the table says so.
 huge_pages="4 KB pages (huge pages need root)"
+if [ "$(id -u)" = 0 ]; then chown postgres: "$work/pg/memory.conf"; fi
 if [ "$(id -u)" = 0 ] && [ -w /proc/sys/vm/nr_hugepages ]; then
   hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
-  hugepages_needed=$(runuser -u postgres -- "$pgbin/postgres" -D "$work/pg" -c max_connections=200 -C shared_memory_size_in_huge_pages)
+  hugepages_needed=$(runuser -u postgres -- "$pgbin/postgres" -D "$work/pg" -c max_connections="${PG_MAX_CONNECTIONS:-200}" -C shared_memory_size_in_huge_pages)
   echo $(( hugepages_before + hugepages_needed )) > /proc/sys/vm/nr_hugepages
   if [ "$(awk '/^HugePages_Free/ { print $2 }' /proc/meminfo)" -ge "$hugepages_needed" ]; then
-    echo "huge_pages = on" >> "$work/pg/postgresql.conf"
     huge_pages="2 MB huge pages ($hugepages_needed reserved for the run)"
   else
     echo "$hugepages_before" > /proc/sys/vm/nr_hugepages
     huge_pages="4 KB pages (the kernel could not reserve $hugepages_needed huge pages)"
   fi
 fi
+# memory.conf asks for huge pages outright; where they are not reserved the server starts on 4 KB pages instead.
+[[ $huge_pages == 2* ]] || echo "huge_pages = try" >> "$work/pg/postgresql.conf"
 "$root/scripts/pg.sh" start "$work/pg" "$pg_port"
 # The roles of a real server: bench_owner owns the database and migrates it, the app and the baseline connect as
 # bench_app with the grants `migrate` gives it (the cluster trusts local connections, so neither has a password).

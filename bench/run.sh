@@ -67,9 +67,10 @@ psql_ -d bench -c "vacuum analyze" -c "create extension if not exists pg_prewarm
 # been up a while: its data read into shared buffers (as far as they hold it), and a checkpoint just made, so the
 # sweep's writes are the first to their pages since one (each pays for its full-page image, as a daily sweep does).
 # One sweep is a fraction of a second, so the figure is the median of three runs.
+prewarm() { psql_ -d "$1" -c "select count(pg_prewarm(oid)) from pg_class where relkind in ('r', 'i', 't') and relpersistence = 'p'" >/dev/null; }
 fresh_copy() {
   psql_ -d postgres -c "drop database if exists $1" -c "create database $1 owner bench_owner template bench strategy = file_copy"
-  psql_ -d "$1" -c "select count(pg_prewarm(oid)) from pg_class where relkind in ('r', 'i', 't') and relpersistence = 'p'" >/dev/null
+  prewarm "$1"
   psql_ -d postgres -c "checkpoint"
   sync   # the copy's own writes out of the way of the sweep's
 }
@@ -90,7 +91,7 @@ done
 psql_ -d postgres -c "drop database bench_day"
 # The copies' reads pushed the benchmark's own database out of shared buffers; the pages and exports below are measured
 # on a server that has been up a while too.
-psql_ -d bench -c "select count(pg_prewarm(oid)) from pg_class where relkind in ('r', 'i', 't') and relpersistence = 'p'" >/dev/null
+prewarm bench
 sweep_ms=$(median_of "$sweep_runs" 1)
 sweep_sql_ms=$(median_of "$sql_runs" 1)
 sweep_decided=$(printf '%s' "$sweep_out" | sed -n 's/.* \([0-9]*\) case(s) decided.*/\1/p')
