@@ -298,28 +298,37 @@ PY
 psql_ -d bench -c "create table bench_file (data bytea)" -c "alter table bench_file alter column data set storage external"
 read -r doc_case doc_item <<< "$(psql_ -d bench -F ' ' -c "select case_id, id from document_items where person_id is null limit 1")"
 # up_and_down: uploads the file to the checklist item as a caseworker and downloads it back, through the running app,
-# once to warm the server (a long-running one has its upload and download code compiled to its fastest tier) and three
-# times measured; sets up_s and down_s (medians) and up_mb and down_mb (the highest of the app's peaks above its size
-# before each run).
+# first to warm the server, then three times measured; sets up_s and down_s (medians) and up_mb and down_mb (the
+# highest of the app's peaks above its size before each run). The warm-up is three uploads and twelve downloads: a
+# long-running server has its upload and download code compiled to its fastest tier, and a young one was still
+# compiling a thousand methods during each of its first ten downloads, which doubled the app's CPU time per download.
 up_and_down() {
-  local caseworker doc_token up_code file_id run up_runs="" down_runs=""
+  local caseworker doc_token file_id run up_runs="" down_runs=""
   caseworker=$(sign_in caseworker@ngo-a.demo)
   # The page has a token in every form; read it whole before picking one, so no pipe closes under curl.
   curl -s -o "$work/documents.html" -H "Cookie: $caseworker" "$base/Cases/Documents?id=$doc_case"
   doc_token=$(grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' "$work/documents.html" | sed -n '1s/.*value="//; 1s/"$//p')
-  for run in 0 1 2 3; do
-    idle=$(rss); echo 5 > "/proc/$app_pid/clear_refs"
-    t0=$(date +%s.%N)
-    up_code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $caseworker" -F "__RequestVerificationToken=$doc_token" -F "file=@$work/letter.pdf;type=application/pdf" \
+  upload() {
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $caseworker" -F "__RequestVerificationToken=$doc_token" -F "file=@$work/letter.pdf;type=application/pdf" \
       "$base/Cases/Files?id=$doc_case&itemId=$doc_item")
-    [ "$run" = 0 ] || up_runs+="$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')") $(( ($(hwm) - idle) / 1024 ))"$'\n'
-    [ "$up_code" = 302 ] || { echo "the upload answered $up_code" >&2; exit 1; }
-    file_id=$(psql_ -d bench -c "select id from stored_files order by created_at desc limit 1")
+    [ "$code" = 302 ] || { echo "the upload answered $code" >&2; exit 1; }
+  }
+  uploaded() { file_id=$(psql_ -d bench -c "select id from stored_files order by created_at desc limit 1"); }
+  download() { curl -s -o "$work/letter.down" -H "Cookie: $caseworker" "$base/Cases/Files?id=$file_id"; }
+  same() { cmp -s "$work/letter.pdf" "$work/letter.down" || { echo "the downloaded file differs from the uploaded one" >&2; exit 1; }; }
+  for _ in 1 2 3; do upload; uploaded; for _ in 1 2 3 4; do download; same; done; done
+  for run in 1 2 3; do
     idle=$(rss); echo 5 > "/proc/$app_pid/clear_refs"
     t0=$(date +%s.%N)
-    curl -s -o "$work/letter.down" -H "Cookie: $caseworker" "$base/Cases/Files?id=$file_id"
-    [ "$run" = 0 ] || down_runs+="$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')") $(( ($(hwm) - idle) / 1024 ))"$'\n'
-    cmp -s "$work/letter.pdf" "$work/letter.down" || { echo "the downloaded file differs from the uploaded one" >&2; exit 1; }
+    upload
+    up_runs+="$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')") $(( ($(hwm) - idle) / 1024 ))"$'\n'
+    uploaded
+    idle=$(rss); echo 5 > "/proc/$app_pid/clear_refs"
+    t0=$(date +%s.%N)
+    download
+    down_runs+="$(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')") $(( ($(hwm) - idle) / 1024 ))"$'\n'
+    same
   done
   up_s=$(median_of "$up_runs" 1); up_mb=$(highest_of "$up_runs" 2)
   down_s=$(median_of "$down_runs" 1); down_mb=$(highest_of "$down_runs" 2)
