@@ -147,9 +147,6 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
 
     private const int TagSize = 16;
 
-    /// <summary>Segments asked for ahead of the one being read: one would leave the server idle between requests.</summary>
-    private const int SegmentsAhead = 2;
-
     private readonly AmazonS3Client client;
     private readonly string bucket;
 
@@ -190,20 +187,14 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
         var chunks = (int)Math.Max(1, (file.Size + file.ChunkSize - 1) / file.ChunkSize);
         var segments = (chunks + ChunksPerSegment - 1) / ChunksPerSegment;
         var buffer = new byte[file.ChunkSize + TagSize];
-        // The next segments are asked for while this one is read, so the server is never waiting on the reader.
-        var opening = new Queue<Task<GetObjectResponse>>();
-        var asked = 0;
-        void AskAhead()
-        {
-            while (asked < segments && opening.Count < SegmentsAhead) opening.Enqueue(OpenAsync(file, asked++, chunks, ct));
-        }
+        // The next segment is asked for while this one is read, so the server is never waiting on the reader.
+        Task<GetObjectResponse>? next = OpenAsync(file, 0, chunks, ct);
         try
         {
-            AskAhead();
             for (var segment = 0; segment < segments; segment++)
             {
-                using var response = await opening.Dequeue();
-                AskAhead();
+                using var response = await next!;
+                next = segment + 1 < segments ? OpenAsync(file, segment + 1, chunks, ct) : null;
                 var body = response.ResponseStream;
                 for (var index = segment * ChunksPerSegment; index < Math.Min(chunks, (segment + 1) * ChunksPerSegment); index++)
                 {
@@ -215,11 +206,8 @@ internal sealed class S3ChunkStore : IChunkStore, IDisposable
         }
         finally
         {
-            // A reader that stops early (a failed check, a closed download) releases the connections asked for ahead.
-            foreach (var ahead in opening)
-            {
-                _ = ahead.ContinueWith(opened => opened.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            }
+            // A reader that stops early (a failed check, a closed download) releases the connection asked for ahead.
+            _ = next?.ContinueWith(opened => opened.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
     }
 
