@@ -83,7 +83,8 @@ printf '{"keys":{"k1":"%s"},"currentKeyId":"k1","indexKey":"%s"}\n' "$(key)" "$(
 export FieldEncryption__KeyFile="$work/keys.json" ConnectionStrings__Default="$db" SIVTRACKER_DEMO_PASSWORD="bench password $(key)"
 export ConnectionStrings__Migrations="Host=127.0.0.1;Port=$pg_port;Username=bench_owner;Database=bench" Database__AppRole=bench_app
 export Serilog__MinimumLevel__Default=Warning Sweep__Enabled=false
-# The documents benchmark stores a 100 MB file eight times, past the 25 MB a file and the 500 MB a case may have by default.
+# The documents benchmark stores a 100 MB file twelve times and 600 KB of it 160 times, past the 25 MB a file and the
+# 500 MB a case may have by default.
 export Documents__MaxFileBytes=209715200 Documents__MaxCaseBytes=2147483648
 # Required by the app and its commands; the commands run as Production, which takes only https. No mail is sent here.
 export App__PublicUrl=https://localhost
