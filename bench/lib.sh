@@ -96,6 +96,7 @@ note "building (Release)"
 dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
 dotnet build bench/Baseline -c Release -v quiet -nologo -clp:ErrorsOnly
 dll="$root/src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
+baseline_dll="$root/bench/Baseline/bin/Release/net10.0/Baseline.dll"
 cli() { dotnet "$dll" "$@"; }
 cli migrate >/dev/null
 

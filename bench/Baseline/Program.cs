@@ -6,11 +6,29 @@ using Npgsql;
 // parameters) with raw Npgsql and write every row as an HTML table. No EF Core, no Razor, no authentication.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+if (builder.Configuration["ClearCopy"] is not null)
+{
+    await ClearSearch.CopyAsync(builder.Configuration);
+    return;
+}
 var dataSource = new NpgsqlDataSourceBuilder(builder.Configuration["ConnectionString"]).Build();
 var captures = Directory.GetFiles(builder.Configuration["Captures"]!, "*.json")
     .ToDictionary(path => Path.GetFileNameWithoutExtension(path), path => JsonSerializer.Deserialize<List<Statement>>(File.ReadAllText(path))!);
 
+var clear = builder.Configuration["ClearConnectionString"] is { } clearConnection ? NpgsqlDataSource.Create(clearConnection) : null;
+
 var app = builder.Build();
+// The clear-text name search, on the copy ClearSearch.CopyAsync made: /clear-search?organisation=ID&q=NAME
+app.MapGet("/clear-search", async (Guid organisation, string q, HttpContext context) =>
+{
+    if (clear is null) return Results.NotFound();
+    context.Response.ContentType = "text/html; charset=utf-8";
+    await using var writer = new StreamWriter(context.Response.Body);
+    await writer.WriteAsync("<!DOCTYPE html><html><head><title>baseline</title></head><body><main>");
+    await ClearSearch.SearchAsync(clear, organisation, q, writer);
+    await writer.WriteAsync("</main></body></html>");
+    return Results.Empty;
+});
 app.MapGet("/{name}", async (string name, HttpContext context) =>
 {
     if (!captures.TryGetValue(name, out var statements)) return Results.NotFound();

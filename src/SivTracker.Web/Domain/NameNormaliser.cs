@@ -51,7 +51,10 @@ public static partial class NameNormaliser
         return letters.Replace("rihman", "rahman");
     }
 
-    /// <summary>All spellings of a person folded into one searchable line, so one trigram index covers them all.</summary>
+    /// <summary>
+    /// All spellings of a person folded into one line: what the clear-text search indexed before names were sealed.
+    /// Kept for bench/run.sh, which rebuilds that search on a copy of the names to compare the sealed search with.
+    /// </summary>
     public static string SearchText(IEnumerable<string?> spellings) =>
         string.Join(" | ", spellings.Select(Normalise).Where(s => s.Length > 0).Distinct());
 
