@@ -191,14 +191,11 @@ public static class FieldProtection
     /// <summary>The hashes of search tokens, for a query to compare with the stored ones.</summary>
     public static int[] SearchHashes(IEnumerable<string> tokens) => tokens.Select(SearchHash).Distinct().ToArray();
 
-    public static int SearchHash(string token) =>
+    private static int SearchHash(string token) =>
         BitConverter.ToInt32(HMACSHA256.HashData(Keys.IndexKey, Encoding.UTF8.GetBytes("search|" + token)), 0);
 
-    /// <summary>
-    /// The first stored value of every row hashed with the current index key and the current kind of tokens: rows
-    /// stored before pair tokens (NameSearch.PairToken) were added carry the old one, so `migrate` makes theirs again.
-    /// </summary>
-    public static int SearchKeyCheck => SearchHash("key-check|pairs");
+    /// <summary>The first stored value of every row hashed with the current index key.</summary>
+    public static int SearchKeyCheck => SearchHash("key-check");
 
     public static readonly ValueComparer<string[]> TokensComparer = new(
         (a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (hash, token) => HashCode.Combine(hash, token)), v => v.ToArray());

@@ -51,62 +51,52 @@ public static class SimilarNames
     /// People sharing the most trigram hashes with the typed name, looked up by its rarer trigrams: a common one (the
     /// "mad" of every Muhammad) would hand over most of the organisation to rank. First by pairs of rare trigrams from
     /// different words (any of each word's three least common with any of another's), which a person holding that name
-    /// in another spelling has and few others do, each pair looked up as the one token stored for it
-    /// (<see cref="NameSearch.PairToken"/>) among the trigrams whose pairs are stored, or as its two trigrams when a
-    /// word has none of those; when that leaves room, by pairs of the four least common trigrams anywhere in the name,
-    /// which also finds a name with one word misspelt beyond recognition. Hashes missing from the statistics are rare,
-    /// or typos that match nobody: people holding any of them are candidates too. Ranking by every shared trigram, then
-    /// by the real similarity, follows.
+    /// in another spelling has and few others do; when that leaves room, by pairs of the four least common trigrams
+    /// anywhere in the name, which also finds a name with one word misspelt beyond recognition. Hashes missing from the
+    /// statistics are rare, or typos that match nobody: people holding any of them are candidates too. Ranking by every
+    /// shared hash, then by the real similarity, follows.
     /// </summary>
-    private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, string[][] trigramsByWord,
+    private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, int[][] trigramsByWord,
         IReadOnlyCollection<Guid> alreadyFound, CancellationToken ct)
     {
         var frequencies = await TrigramFrequencies.ReadAsync(db, ct);
-        var hashes = trigramsByWord.SelectMany(w => w).Distinct().ToDictionary(t => t, t => FieldProtection.SearchHash(NameSearch.TrigramToken(organisationId, t)));
-        float Share(string trigram) => frequencies.TryGetValue(hashes[trigram], out var share) ? share : 0;
-        var trigrams = hashes.Values.Distinct().ToArray();
-        var rare = hashes.Keys.Where(t => Share(t) == 0).Select(t => hashes[t]).Distinct().ToArray();
-        string[] Known(IEnumerable<string> word) => word.Where(t => Share(t) > 0).OrderBy(Share).ThenBy(t => hashes[t]).ToArray();
-        List<(string A, string B)> Across(IEnumerable<string[]> words)
-        {
-            var byWord = words.Select(w => Known(w).Take(3).ToArray()).Where(w => w.Length > 0).OrderBy(w => Share(w[0])).Take(3).ToArray();
-            return (from i in Enumerable.Range(0, byWord.Length)
-                    from j in Enumerable.Range(i + 1, byWord.Length - i - 1)
-                    from a in byWord[i]
-                    from b in byWord[j]
-                    orderby Share(a) * Share(b), hashes[a], hashes[b]
-                    select (a, b)).ToList();
-        }
+        float Share(int hash) => frequencies.TryGetValue(hash, out var share) ? share : 0;
+        var trigrams = trigramsByWord.SelectMany(w => w).Distinct().ToArray();
+        var rare = trigrams.Where(h => Share(h) == 0).ToArray();
+        int[] Known(int[] hashes) => hashes.Where(h => Share(h) > 0).OrderBy(Share).ThenBy(h => h).ToArray();
 
+        var byWord = trigramsByWord.Select(w => Known(w).Take(3).ToArray()).Where(w => w.Length > 0).OrderBy(w => Share(w[0])).Take(3).ToArray();
         var found = new List<Guid>();
-        var paired = Across(trigramsByWord.Select(w => w.Where(NameSearch.IsPaired).ToArray()));
-        var lookups = paired.Count > 0
-            ? Spread(paired, 6).Select(p => new[] { FieldProtection.SearchHash(NameSearch.PairToken(organisationId, p.A, p.B)) }).ToList()
-            : Spread(Across(trigramsByWord), 6).Select(p => new[] { hashes[p.A], hashes[p.B] }).ToList();
-        if (lookups.Count > 0)
+        if (byWord.Length >= 2)
         {
-            found = await CandidatesAsync(db, organisationId, rare, lookups, trigrams, ct);
+            var across = (from i in Enumerable.Range(0, byWord.Length)
+                          from j in Enumerable.Range(i + 1, byWord.Length - i - 1)
+                          from a in byWord[i]
+                          from b in byWord[j]
+                          orderby Share(a) * Share(b), a, b
+                          select new[] { a, b }).ToList();
+            found = await CandidatesAsync(db, organisationId, rare, across, trigrams, ct);
             if (found.Union(alreadyFound).Count() >= Enough) return found;
         }
-        var least = Known(hashes.Keys).Take(4).ToArray();
-        if (least.Length < 2) least = [.. hashes.Keys];
-        var anywhere = least.SelectMany((a, i) => least.Skip(i + 1).Select(b => (a, b))).ToList();
-        return found.Union(await CandidatesAsync(db, organisationId, rare, Spread(anywhere, 6).Select(p => new[] { hashes[p.A], hashes[p.B] }).ToList(), trigrams, ct)).ToList();
+        var least = Known(trigrams).Take(4).ToArray();
+        if (least.Length < 2) least = trigrams;
+        var anywhere = least.SelectMany((a, i) => least.Skip(i + 1).Select(b => new[] { a, b })).ToList();
+        return found.Union(await CandidatesAsync(db, organisationId, rare, anywhere, trigrams, ct)).ToList();
     }
 
     /// <summary>
-    /// The people holding any of the rare hashes or every hash of any lookup (a pair's token, or its two trigrams), those
-    /// sharing the most trigrams with the typed name first. Each lookup hands over at most <see cref="PerLookup"/>
-    /// people: two trigrams of one common family name are held by thousands, and ranking them all would make a search
-    /// cost what the organisation's size does. Whoever also shares the rarer trigrams of the other words comes through
-    /// the cross-word pairs instead.
+    /// The people holding any of the rare hashes or both hashes of any pair, those sharing the most hashes with the typed
+    /// name first. Each lookup hands over at most <see cref="PerLookup"/> people: two trigrams of one common family name
+    /// are held by thousands, and ranking them all would make a search cost what the organisation's size does. Whoever
+    /// also shares the rarer trigrams of the other words comes through the cross-word pairs instead.
     /// </summary>
-    private static async Task<List<Guid>> CandidatesAsync(AppDbContext db, Guid organisationId, int[] rare, List<int[]> lookups,
+    private static async Task<List<Guid>> CandidatesAsync(AppDbContext db, Guid organisationId, int[] rare, List<int[]> pairs,
         int[] trigrams, CancellationToken ct)
     {
-        // The lookups travel as two arrays (a single token twice), so the statement keeps one shape however many there are.
-        var firsts = lookups.Select(p => p[0]).ToArray();
-        var seconds = lookups.Select(p => p[^1]).ToArray();
+        // The pairs travel as two arrays, so the statement keeps one shape however many there are.
+        pairs = Spread(pairs, 6);
+        var firsts = pairs.Select(p => p[0]).ToArray();
+        var seconds = pairs.Select(p => p[1]).ToArray();
         return await db.Database.SqlQuery<Guid>($"""
             select id as value from (
                 select p.id, p.search_hashes
@@ -131,19 +121,19 @@ public static class SimilarNames
     /// Walid and Khalid) would hand over that crowd, capped, and leave out the one person who has the rest.
     /// Otherwise the given order, rarest first, decides.
     /// </summary>
-    private static List<(string A, string B)> Spread(List<(string A, string B)> pairs, int count)
+    private static List<int[]> Spread(List<int[]> pairs, int count)
     {
-        var uses = new Dictionary<string, int>(StringComparer.Ordinal);
+        var uses = new Dictionary<int, int>();
         var left = pairs.ToList();
-        var chosen = new List<(string A, string B)>(count);
+        var chosen = new List<int[]>(count);
         while (chosen.Count < count && left.Count > 0)
         {
             // MinBy keeps the first of equals: among pairs as fresh as each other, the rarer one still comes first.
-            var next = left.MinBy(p => uses.GetValueOrDefault(p.A) + uses.GetValueOrDefault(p.B));
+            var next = left.MinBy(p => uses.GetValueOrDefault(p[0]) + uses.GetValueOrDefault(p[1]))!;
             left.Remove(next);
             chosen.Add(next);
-            uses[next.A] = uses.GetValueOrDefault(next.A) + 1;
-            uses[next.B] = uses.GetValueOrDefault(next.B) + 1;
+            uses[next[0]] = uses.GetValueOrDefault(next[0]) + 1;
+            uses[next[1]] = uses.GetValueOrDefault(next[1]) + 1;
         }
         return chosen;
     }
@@ -168,7 +158,8 @@ public static class SimilarNames
     {
         var organisationId = db.OrganisationId ?? throw new InvalidOperationException("Search runs for one organisation.");
         var words = FieldProtection.SearchHashes(NameSearch.Words(folded).Select(w => NameSearch.WordToken(organisationId, w)));
-        var trigramsByWord = NameSearch.Words(folded).Select(w => NameSearch.Trigrams(w).ToArray()).ToArray();
+        var trigramsByWord = NameSearch.Words(folded)
+            .Select(w => FieldProtection.SearchHashes(NameSearch.Trigrams(w).Select(t => NameSearch.TrigramToken(organisationId, t)))).ToArray();
         if (trigramsByWord.Sum(w => w.Length) == 0) return [];
         // Organisation filters are explicit because raw SQL bypasses the global filter.
         var ids = await db.Database.SqlQuery<Guid>($"""

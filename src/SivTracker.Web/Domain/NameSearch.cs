@@ -30,45 +30,14 @@ public static class NameSearch
 
     public static string TrigramToken(Guid organisationId, string trigram) => Identifiers.Lookup(organisationId, "t:" + trigram);
 
-    /// <summary>
-    /// Two trigrams of different words of one spelling, held together. Looking a pair up as one token reads a list as
-    /// long as the answer; looking up its two trigrams reads the lists of everyone holding either, which in a large
-    /// organisation are tens of thousands long for the trigrams of a common name.
-    /// </summary>
-    public static string PairToken(Guid organisationId, string first, string second) =>
-        Identifiers.Lookup(organisationId, string.CompareOrdinal(first, second) <= 0 ? $"p:{first}|{second}" : $"p:{second}|{first}");
-
-    /// <summary>
-    /// Whether a trigram's pairs are stored: about one trigram in two, chosen by its text alone, so that a typed
-    /// name and the stored spellings choose alike. Every pair would be several times a spelling's trigrams; with half,
-    /// a word keeps three or four to choose its rarer ones from (with a third, some searches lost people from their
-    /// best ten at 100,000 cases).
-    /// </summary>
-    public static bool IsPaired(string trigram)
-    {
-        // FNV-1a: stable across processes, unlike string.GetHashCode.
-        var hash = 2166136261u;
-        foreach (var c in trigram) hash = unchecked((hash ^ c) * 16777619u);
-        return hash % 2 == 0;
-    }
-
     /// <summary>Every token of a person's spellings: what the stored hashes stand for.</summary>
     public static string[] Tokens(Guid organisationId, IEnumerable<string?> spellings)
     {
         var tokens = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var folded in spellings.Select(NameNormaliser.Normalise).Where(s => s.Length > 0))
         {
-            var words = Words(folded);
-            foreach (var word in words) tokens.Add(WordToken(organisationId, word));
+            foreach (var word in Words(folded)) tokens.Add(WordToken(organisationId, word));
             foreach (var trigram in Trigrams(folded)) tokens.Add(TrigramToken(organisationId, trigram));
-            var paired = words.Select(w => Trigrams(w).Where(IsPaired).ToArray()).ToArray();
-            for (var i = 0; i < paired.Length; i++)
-            {
-                for (var j = i + 1; j < paired.Length; j++)
-                {
-                    foreach (var first in paired[i]) foreach (var second in paired[j]) tokens.Add(PairToken(organisationId, first, second));
-                }
-            }
         }
         return [.. tokens];
     }

@@ -311,44 +311,4 @@ public class FieldEncryptionTests(DatabaseFixture fixture) : DatabaseTest(fixtur
         // A second run finds nothing left to seal.
         Assert.Equal(0, (await new SchemaMigration(Fixture.ConnectionString, DatabaseFixture.AppRole, []).RunAsync()).Sealed);
     }
-
-    [Fact]
-    public async Task Migrate_MakesAgainTheSearchHashesOfPeopleStoredBeforePairTokens()
-    {
-        var users = await TestUsers.CreateAsync(Fixture);
-        var organisationId = users.OrganisationA.Id;
-        var person = new Person { OrganisationId = organisationId, GivenNames = "Khalid", FamilyName = "Mohmand" };
-        await using (var scope = Fixture.Scope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            person.RefreshSearchFields();
-            db.Persons.Add(person);
-            await db.SaveChangesAsync();
-        }
-        // The pairs of the trigrams NameSearch.IsPaired chooses, one from each word.
-        var words = NameSearch.Words(NameNormaliser.Normalise("Khalid Mohmand")).Select(w => NameSearch.Trigrams(w).Where(NameSearch.IsPaired).ToArray()).ToArray();
-        var pairs = (from a in words[0] from b in words[1] select FieldProtection.SearchHash(NameSearch.PairToken(organisationId, a, b))).ToArray();
-        Assert.NotEmpty(pairs);
-        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
-        await connection.OpenAsync();
-        async Task<int[]> StoredAsync() => (int[])(await new NpgsqlCommand($"select search_hashes from persons where id = '{person.Id}'", connection).ExecuteScalarAsync())!;
-        var stored = await StoredAsync();
-        Assert.Equal(FieldProtection.SearchKeyCheck, stored[0]);
-        Assert.All(pairs, pair => Assert.Contains(pair, stored));
-        // As an installation from before pair tokens holds it: the earlier check value first, no pairs.
-        await using (var command = new NpgsqlCommand($"update persons set search_hashes = array[$1] || (search_hashes[2:] - $2::int[]) where id = '{person.Id}'", connection))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = FieldProtection.SearchHash("key-check") });
-            command.Parameters.Add(new NpgsqlParameter { Value = pairs });
-            await command.ExecuteNonQueryAsync();
-        }
-        Assert.DoesNotContain(pairs[0], await StoredAsync());
-
-        var result = await new SchemaMigration(Fixture.ConnectionString, DatabaseFixture.AppRole, []).RunAsync(CancellationToken.None, new StringWriter());
-
-        Assert.Equal(1, result.Sealed);
-        var again = await StoredAsync();
-        Assert.Equal(FieldProtection.SearchKeyCheck, again[0]);
-        Assert.All(pairs, pair => Assert.Contains(pair, again));
-    }
 }
