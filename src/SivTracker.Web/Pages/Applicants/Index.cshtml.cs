@@ -129,13 +129,25 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
         var ordered = f.Sort == "stage"
             ? keyed.OrderBy(k => k.StageOrder).ThenBy(k => k.Person.Id)
             : keyed.OrderByDescending(k => k.Person.UpdatedAt).ThenByDescending(k => k.Person.Id);
-        var rows = await ordered.Take(pageSize + 1).Select(k => k.Person)
-            .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
-                db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
-                    .Select(c => new LatestCase(c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First())).FirstOrDefault(),
-                p.UpdatedAt, p.ServiceRecords.Any(s => s.Role == ServiceRole.Interpreter)))
+        var page = await ordered.Take(pageSize + 1).Select(k => k.Person)
+            .Select(p => new
+            {
+                p.Id, p.GivenNames, p.FamilyName, p.NativeName, FamilyMembers = p.FamilyMembers.Count(m => m.MergedIntoId == null), p.SafetyStatus,
+                // Counted, not Any(): PostgreSQL, planning for every principal rather than the page, answers an EXISTS
+                // by hashing the organisation's every interpreter record first.
+                p.UpdatedAt, Interpreter = p.ServiceRecords.Count(s => s.Role == ServiceRole.Interpreter) > 0,
+                // The latest case's id only, its columns in a second statement: a whole latest case in this projection
+                // has EF Core number every case of the organisation before joining (a second at 330,000 cases).
+                LatestCaseId = db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id).Select(c => (Guid?)c.Id).FirstOrDefault(),
+            })
             .ToListAsync(ct);
-        return (rows.Take(pageSize).ToList(), rows.Count > pageSize);
+        var caseIds = page.Where(p => p.LatestCaseId != null).Select(p => p.LatestCaseId!.Value).ToList();
+        var cases = await db.Cases.Where(c => caseIds.Contains(c.Id))
+            .Select(c => new { c.Id, Case = new LatestCase(c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First()) })
+            .ToDictionaryAsync(c => c.Id, c => c.Case, ct);
+        var rows = page.Take(pageSize).Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.FamilyMembers, p.SafetyStatus,
+            p.LatestCaseId is { } caseId ? cases.GetValueOrDefault(caseId) : null, p.UpdatedAt, p.Interpreter)).ToList();
+        return (rows, page.Count > pageSize);
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct)

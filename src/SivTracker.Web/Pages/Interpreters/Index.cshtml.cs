@@ -38,17 +38,29 @@ public class Index(AppDbContext db, OrganisationCalendar calendar, Audit audit) 
         {
             people = people.Where(p => EF.Functions.LessThan(ValueTuple.Create(p.UpdatedAt, p.Id), ValueTuple.Create(cursor.UpdatedAt, cursor.Id)));
         }
-        var rows = await people.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(PageSize + 1)
-            .Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName,
-                p.ServiceRecords.Where(s => s.Role == ServiceRole.Interpreter).OrderBy(s => s.StartDate)
+        var page = await people.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(PageSize + 1)
+            .Select(p => new
+            {
+                p.Id, p.GivenNames, p.FamilyName, p.NativeName,
+                Service = p.ServiceRecords.Where(s => s.Role == ServiceRole.Interpreter).OrderBy(s => s.StartDate)
                     .Select(s => new Service(s.Employer, s.StartDate, s.EndDate, s.SupervisorName, s.HrLetterObtained, s.RecommendationLetterObtained)).ToList(),
-                db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id)
-                    .Select(c => new LatestCase(c.Reference, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState,
-                        CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays, CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today)))
-                    .FirstOrDefault()))
+                // The latest case's id only, as on the applicants list: its columns come in a second statement.
+                LatestCaseId = db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id).Select(c => (Guid?)c.Id).FirstOrDefault(),
+            })
             .ToListAsync(ct);
-        HasMore = rows.Count > PageSize;
-        Rows = rows.Take(PageSize).ToList();
+        var caseIds = page.Where(p => p.LatestCaseId != null).Select(p => p.LatestCaseId!.Value).ToList();
+        var cases = await db.Cases.Where(c => caseIds.Contains(c.Id))
+            .Select(c => new
+            {
+                c.Id,
+                Case = new LatestCase(c.Reference, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState,
+                    CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
+                    CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today)),
+            })
+            .ToDictionaryAsync(c => c.Id, c => c.Case, ct);
+        HasMore = page.Count > PageSize;
+        Rows = page.Take(PageSize).Select(p => new Row(p.Id, p.GivenNames, p.FamilyName, p.NativeName, p.Service,
+            p.LatestCaseId is { } caseId ? cases.GetValueOrDefault(caseId) : null)).ToList();
         await audit.RecordNowAsync(AuditActions.InterpreterListViewed, details: Audit.ListDetails(Rows.Count, ("after", after)), ct: ct);
     }
 
