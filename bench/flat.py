@@ -25,7 +25,8 @@ def figure(table, starts, pattern):
 a, b = rows(small_file), rows(large_file)
 out = [["Scenario", "Figure", "Baseline", "Ratio", "Target", "Met"]]
 for what, starts in [("queue, first page", "Page: queue ("), ("queue, deep page", "Page: queue-deep"),
-                     ("case page", "Page: case"), ("name search", "Name search")]:
+                     ("case page", "Page: case"), ("name search", "Name search"),
+                     ("applicants list", "List: applicants"), ("cases list", "List: cases")]:
     x, y = figure(a, starts, r"([0-9.]+) req/s"), figure(b, starts, r"([0-9.]+) req/s")
     ratio = y / x
     out.append([f"Flat in caseload: {what}", f"{y:.1f} req/s at {large}", f"{x:.1f} req/s at {small}", f"{ratio:.2f}",

@@ -173,6 +173,18 @@ for name in queue queue-deep case dashboard; do
   fi
 done
 
+# The caseworker's lists, the app alone: the applicants list (most recently updated first) and the cases list (most
+# overdue first). Their flat rows show which grows with the caseload.
+declare -A lists=([applicants]=/Applicants [cases]=/Cases)
+for name in applicants cases; do
+  warm_up "$base${lists[$name]}" caseworker@ngo-a.demo
+  note "load: ${lists[$name]}"
+  caseworker=$(sign_in caseworker@ngo-a.demo)
+  read -r app_rps app_p95 app_p99 app_bad <<< "$(wrk_run "$base${lists[$name]}" "$caseworker")"
+  [ "$app_bad" = 0 ] || { echo "${lists[$name]}: $app_bad responses were not 2xx" >&2; exit 1; }
+  row "List: $name (${lists[$name]}), 32 connections" "$app_rps req/s, p99 ${app_p99} ms"
+done
+
 note "search"
 # Other spellings of names the demo data holds, as caseworkers type them from documents.
 printf '%s\n' "Muhammad Kareemi" "Mohammad Karimi" "Abdur Rahman Popalzay" "Abdulrahman Hashemi" "Najib Ullah Noori" \
