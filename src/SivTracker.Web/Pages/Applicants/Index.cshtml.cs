@@ -141,7 +141,7 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
                 LatestCaseId = db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id).Select(c => (Guid?)c.Id).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        var caseIds = page.Where(p => p.LatestCaseId != null).Select(p => p.LatestCaseId!.Value).ToList();
+        var caseIds = page.Take(pageSize).Where(p => p.LatestCaseId != null).Select(p => p.LatestCaseId!.Value).ToList();
         var cases = await db.Cases.Where(c => caseIds.Contains(c.Id))
             .Select(c => new { c.Id, Case = new LatestCase(c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First()) })
             .ToDictionaryAsync(c => c.Id, c => c.Case, ct);

@@ -48,7 +48,7 @@ public class Index(AppDbContext db, OrganisationCalendar calendar, Audit audit) 
                 LatestCaseId = db.CasesLatestFirst.Where(c => c.PrincipalId == p.Id).Select(c => (Guid?)c.Id).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        var caseIds = page.Where(p => p.LatestCaseId != null).Select(p => p.LatestCaseId!.Value).ToList();
+        var caseIds = page.Take(PageSize).Where(p => p.LatestCaseId != null).Select(p => p.LatestCaseId!.Value).ToList();
         var cases = await db.Cases.Where(c => caseIds.Contains(c.Id))
             .Select(c => new
             {
