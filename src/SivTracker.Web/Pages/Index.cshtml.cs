@@ -37,9 +37,7 @@ public class IndexModel(AppDbContext db, OrganisationCalendar calendar, BacklogF
         if (User.IsInRole(Roles.Caseworker) && !User.IsInRole(Roles.Reviewer) && !User.IsInRole(Roles.Admin))
         {
             var me = User.UserId();
-            MyCases = await db.OpenCases.AsNoTracking()
-                .Where(c => c.CaseworkerId == me)
-                .OrderByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1).ThenByDescending(c => CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today)).Take(20)
+            MyCases = await CaseListOrder.Page(db.OpenCases.AsNoTracking().Where(c => c.CaseworkerId == me), today, 20)
                 .Select(c => new MyCase(c.Id, c.Reference, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(),
                     CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays, CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today), c.ClockState))
                 .ToListAsync(ct);

@@ -28,6 +28,10 @@ public sealed class CaseConfiguration : OwnedEntityConfiguration<Case>
         // Running clocks in the queue, in the order their days over grow from; the queue merges them with the index above.
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency, e.LimitReachedOn, e.Id }).HasFilter("review_urgency is not null and limit_reached_on is not null");
         builder.HasIndex(e => new { e.OrganisationId, e.ReviewUrgency }).HasFilter("review_urgency is not null");
+        // The case lists' order (CaseListOrder), one index per kind of clock; the paused and stopped clocks' index orders
+        // by an expression (their days left), so migration CaseListOrder creates it.
+        builder.HasIndex(e => new { e.OrganisationId, e.LimitReachedOn, e.Id }).HasFilter("limit_reached_on is not null").HasDatabaseName("ix_cases_list_running");
+        builder.HasIndex(e => new { e.OrganisationId, e.Id }).HasFilter("limit_days is null").HasDatabaseName("ix_cases_list_unstarted");
     }
 }
 

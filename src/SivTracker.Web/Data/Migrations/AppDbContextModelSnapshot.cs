@@ -674,6 +674,10 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("OrganisationId", "CurrentStageCode")
                         .HasDatabaseName("ix_cases_organisation_id_current_stage_code");
 
+                    b.HasIndex("OrganisationId", "Id")
+                        .HasDatabaseName("ix_cases_list_unstarted")
+                        .HasFilter("limit_days is null");
+
                     b.HasIndex("OrganisationId", "Reference")
                         .IsUnique()
                         .HasDatabaseName("ix_cases_organisation_id_reference");
@@ -681,6 +685,10 @@ namespace SivTracker.Web.Data.Migrations
                     b.HasIndex("OrganisationId", "ReviewUrgency")
                         .HasDatabaseName("ix_cases_organisation_id_review_urgency")
                         .HasFilter("review_urgency is not null");
+
+                    b.HasIndex("OrganisationId", "LimitReachedOn", "Id")
+                        .HasDatabaseName("ix_cases_list_running")
+                        .HasFilter("limit_reached_on is not null");
 
                     b.HasIndex("OrganisationId", "ReviewSort", "Id")
                         .HasDatabaseName("ix_cases_organisation_id_review_sort_id")

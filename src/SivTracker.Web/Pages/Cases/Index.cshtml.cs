@@ -51,31 +51,29 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
     }
 
     /// <summary>
-    /// The case list's one query, for the page and the API: the filters, most overdue first, then the longest held,
-    /// a page at a time after the case named by <see cref="Filter.After"/>.
+    /// The case list's one query, for the page and the API: the filters, in <see cref="CaseListOrder"/>, a page at a time
+    /// after the case named by <see cref="Filter.After"/>.
     /// </summary>
     public static async Task<(IReadOnlyList<Row> Rows, bool HasMore)> ListAsync(AppDbContext db, ClockSettings settings, Filter f, DateOnly today, int limit, CancellationToken ct)
     {
         var cases = db.Cases.AsNoTracking();
         if (f.Program is { } program) cases = cases.Where(c => c.Program == program);
         if (!string.IsNullOrEmpty(f.Stage)) cases = cases.Where(c => c.CurrentStageCode == f.Stage);
-        if (f.State is { } state) cases = cases.Where(c => c.ClockState == state);
         if (f.Caseworker is { } caseworker) cases = cases.Where(c => c.CaseworkerId == caseworker);
         var open = CaseStatus.OpenClock;
-        if (f.Overdue) cases = cases.Where(CaseStatus.PastStatutoryLimit(today));
+        int? minDaysLeft = null, maxDaysLeft = null;
+        if (f.Overdue)
+        {
+            cases = cases.Where(CaseStatus.PastStatutoryLimit(today));
+            maxDaysLeft = -1;
+        }
         if (f.Approaching)
         {
-            var window = settings.FirstWarningDays;
-            cases = cases.Where(c => open.Contains(c.ClockState) && CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) == null && c.LimitDays - CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today) <= window);
+            cases = cases.Where(c => open.Contains(c.ClockState));
+            (minDaysLeft, maxDaysLeft) = (0, settings.FirstWarningDays);
         }
-        // Today's figures order the list, so it is sorted, not read off an index: running clocks move past paused ones every day.
-        if (f.After is { } after && await db.Cases.Where(c => c.Id == after)
-                .Select(c => new { Over = CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, GovernmentDays = CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.Id }).FirstOrDefaultAsync(ct) is { } cursor)
-        {
-            cases = cases.Where(c => EF.Functions.LessThan(ValueTuple.Create(CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.Id),
-                ValueTuple.Create(cursor.Over, cursor.GovernmentDays, cursor.Id)));
-        }
-        var rows = await cases.OrderByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1).ThenByDescending(c => CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today)).ThenByDescending(c => c.Id).Take(limit + 1)
+        var after = f.After is { } id ? await CaseListOrder.CursorAsync(db, id, today, ct) : null;
+        var rows = await CaseListOrder.Page(cases, today, limit + 1, after, f.State, minDaysLeft, maxDaysLeft)
             .Select(c => new Row(c.Id, c.Reference, Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
                 c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), c.ClockState, CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
                 CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
