@@ -9,7 +9,7 @@ using static SivTracker.Web.Domain.Text;
 
 namespace SivTracker.Web.Pages.Cases;
 
-/// <summary>Cases with today's clock figures, most overdue first, through indexed filters and keyset pages.</summary>
+/// <summary>Cases with today's clock figures, fewest days left first (CaseListOrder), through indexed filters and keyset pages.</summary>
 public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, ClockSettings settings, Audit audit, OrganisationCalendar calendar) : PageModel
 {
     public const int PageSize = 50;

@@ -14,7 +14,7 @@ namespace SivTracker.Web.Pages.Review;
 /// deadlines; within a group, most days over first. Served from the urgency the sweep keeps on each case and two
 /// stored keys in a fixed number of queries, each made of index range scans.
 /// </summary>
-public class Index(AppDbContext db, TimeProvider time, Audit audit, OrganisationCalendar calendar) : PageModel
+public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryCache cache, TimeProvider time, Audit audit, OrganisationCalendar calendar) : PageModel
 {
     public const int PageSize = 50;
 
@@ -53,7 +53,7 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit, Organisation
     public async Task OnGetAsync(CancellationToken ct)
     {
         var organisationId = User.OrganisationId();
-        Stages = (await StageChoices(db).ToListAsync(ct)).Select(s => new SelectListItem(T(s.Name), s.Code));
+        Stages = await StageCatalogCache.ChoicesAsync(cache, db, ct);
         Caseworkers = await Choices.UsersAsync(db, organisationId, activeOnly: false, ct);
 
         var f = Filters;
@@ -141,11 +141,7 @@ public class Index(AppDbContext db, TimeProvider time, Audit audit, Organisation
     // The queries that take no filter are compiled once; the rows and filtered counts are composed from the one filter
     // above, and EF Core's query cache keeps their translation.
     private sealed record UrgencyCount(int Urgency, int Count);
-    private sealed record StageChoice(string Code, string Name);
     private sealed record CaseFlag(Guid CaseId, FlagView View);
-
-    private static readonly Func<AppDbContext, IAsyncEnumerable<StageChoice>> StageChoices = EF.CompileAsyncQuery(
-        (AppDbContext db) => db.Stages.AsNoTracking().OrderBy(s => s.SortOrder).Select(s => new StageChoice(s.Code, s.Name)));
 
     private static readonly Func<AppDbContext, IAsyncEnumerable<UrgencyCount>> KeptCountsQuery = EF.CompileAsyncQuery(
         (AppDbContext db) => db.ReviewQueueCounts.AsNoTracking().Select(c => new UrgencyCount(c.Urgency, c.Cases)));
