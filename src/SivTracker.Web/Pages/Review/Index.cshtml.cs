@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using LinqKit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
@@ -75,76 +77,99 @@ public class Index(AppDbContext db, Microsoft.Extensions.Caching.Memory.IMemoryC
         // Unfiltered, the counts are kept as cases change group; a filter counts what it selects.
         var unfiltered = f.Program is null && stage is null && f.Caseworker is null && f.Flag is null && f.HighRisk is null && f.MinDaysOver is null
             && f.MaxDaysOver is null && notReviewedSince is null && interpretersOnly is null;
-        var selected = db.Cases.AsNoTracking()
-            .Where(c => c.ReviewUrgency != null
-                && (f.Program == null || c.Program == f.Program)
-                && (stage == null || c.CurrentStageCode == stage)
-                && (f.Caseworker == null || c.CaseworkerId == f.Caseworker)
-                && (f.Flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == f.Flag))
-                && (f.HighRisk == null || c.HighRisk == f.HighRisk)
-                && (f.MinDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= f.MinDaysOver)
-                && (f.MaxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= f.MaxDaysOver)
-                && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
-                && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter)));
         var counts = (unfiltered
                 ? await KeptCountsQuery(db).ToListAsync(ct)
-                : await selected.GroupBy(c => c.ReviewUrgency!.Value).Select(g => new UrgencyCount(g.Key, g.Count())).ToListAsync(ct))
+                : await FilteredCountsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly, today).ToListAsync(ct))
             .Where(g => g.Count > 0).ToDictionary(g => (Urgency)g.Urgency, g => g.Count);
 
         // Most days over first cannot be one stored key: a running clock's days over grow each day while a paused one's
         // stand still. Running clocks are read in the order of the day they reach their limit (the further past, the
         // more days over), the others by their stored sort key, each from its own index; the page is the merge of the
-        // two. Equal days over: running clocks first, by that day, then the others; then the id.
-        var running = selected.Where(c => c.LimitReachedOn != null);
-        var settled = selected.Where(c => c.LimitReachedOn == null);
-        if (f.After is { } after && await db.Cases.AsNoTracking().Where(c => c.Id == after && c.ReviewUrgency != null)
-                .Select(c => new { Urgency = c.ReviewUrgency!.Value, Over = CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, c.LimitReachedOn, c.Id })
-                .FirstOrDefaultAsync(ct) is { } cursor)
+        // two. Equal days over: running clocks first, by that day, then the others; then the id. Each kind continues
+        // after a cursor; the first page's cursors lie before every case.
+        var running = (Urgency: 0, ReachedOn: DateOnly.MinValue, Id: Guid.Empty);
+        var settled = (Sort: long.MinValue, Id: Guid.Empty);
+        if (f.After is { } after && await CursorQuery(db, after, today) is { } cursor)
         {
             var sort = cursor.Urgency * 1_000_000L - cursor.Over;
             if (cursor.LimitReachedOn is { } reachedOn)
             {
-                running = running.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value, c.Id),
-                    ValueTuple.Create(cursor.Urgency, reachedOn, cursor.Id)));
+                running = (cursor.Urgency, reachedOn, cursor.Id);
                 // Settled cases as many days over follow a running one: from its sort key on, whatever the id.
-                settled = settled.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(sort, Guid.Empty)));
+                settled = (sort, Guid.Empty);
             }
             else
             {
                 // Running clocks follow a settled case only with fewer days over: a limit reached after the day that
                 // many days back, or none at all past it (then only in a later group).
-                var before = cursor.Over > 0 ? today.AddDays(-cursor.Over) : DateOnly.MaxValue;
-                running = running.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value),
-                    ValueTuple.Create(cursor.Urgency, before)));
-                settled = settled.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(sort, cursor.Id)));
+                running = (cursor.Urgency, cursor.Over > 0 ? today.AddDays(-cursor.Over) : DateOnly.MaxValue, Guid.AllBitsSet);
+                settled = (sort, cursor.Id);
             }
         }
-        var rows = await running.OrderBy(c => c.ReviewUrgency).ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
-            .Concat(settled.OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1))
-            .OrderBy(c => c.ReviewUrgency).ThenByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1)
-            .ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
-            .Select(c => new Row(c.Id, c.Reference,
-                Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
-                c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
-                CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
-                CaseClock.PastLimitSinceOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, c.PastLimitSince, today), c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
-                db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
-                db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
-                c.ReviewUrgency!.Value))
-            .ToListAsync(ct);
+        var rows = await RowsQuery(db, f.Program, stage, f.Caseworker, f.Flag, f.HighRisk, f.MinDaysOver, f.MaxDaysOver, notReviewedSince, interpretersOnly, today,
+            running.Urgency, running.ReachedOn, running.Id, settled.Sort, settled.Id).ToListAsync(ct);
         var page = rows.Take(Math.Min(pageSize, PageSize)).ToList();
         var caseIds = page.Select(r => r.Id).ToList();
         var flags = (await FlagsQuery(db, caseIds).ToListAsync(ct)).ToLookup(x => x.CaseId, x => x.View);
         return (counts, page, flags, rows.Count > page.Count);
     }
 
-    // The queries that take no filter are compiled once; the rows and filtered counts are composed from the one filter
-    // above, and EF Core's query cache keeps their translation.
+    // Every query of the queue is compiled once: composed on each request, building and matching the rows query's
+    // expression tree was a sixth of the page's work. The filter is written once, below, and expanded into the rows and
+    // the filtered counts.
     private sealed record UrgencyCount(int Urgency, int Count);
     private sealed record CaseFlag(Guid CaseId, FlagView View);
+    private sealed record Cursor(int Urgency, int Over, DateOnly? LimitReachedOn, Guid Id);
+
+    private static readonly Expression<Func<AppDbContext, Case, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, bool>> Selects =
+        (db, c, program, stage, caseworker, flag, highRisk, minDaysOver, maxDaysOver, notReviewedSince, interpretersOnly, today) =>
+            c.ReviewUrgency != null
+            && (program == null || c.Program == program)
+            && (stage == null || c.CurrentStageCode == stage)
+            && (caseworker == null || c.CaseworkerId == caseworker)
+            && (flag == null || db.CaseFlags.Any(x => x.CaseId == c.Id && x.ClearedOn == null && x.Type == flag))
+            && (highRisk == null || c.HighRisk == highRisk)
+            && (minDaysOver == null || CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) >= minDaysOver)
+            && (maxDaysOver == null || (CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? 0) <= maxDaysOver)
+            && (notReviewedSince == null || !db.ReviewActions.Any(a => a.CaseId == c.Id && a.At >= notReviewedSince))
+            && (interpretersOnly == null || db.ServiceRecords.Any(s => s.PersonId == c.PrincipalId && s.Role == ServiceRole.Interpreter));
+
+    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, int, DateOnly, Guid, long, Guid, IAsyncEnumerable<Row>> RowsQuery =
+        EF.CompileAsyncQuery(((Expression<Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, int, DateOnly, Guid, long, Guid, IQueryable<Row>>>)(
+            (db, program, stage, caseworker, flag, highRisk, minDaysOver, maxDaysOver, notReviewedSince, interpretersOnly, today, runningUrgency, runningReachedOn, runningId, settledSort, settledId) =>
+                db.Cases.AsNoTracking()
+                    .Where(c => c.LimitReachedOn != null && Selects.Invoke(db, c, program, stage, caseworker, flag, highRisk, minDaysOver, maxDaysOver, notReviewedSince, interpretersOnly, today)
+                        && EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewUrgency!.Value, c.LimitReachedOn!.Value, c.Id), ValueTuple.Create(runningUrgency, runningReachedOn, runningId)))
+                    .OrderBy(c => c.ReviewUrgency).ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
+                    .Concat(db.Cases.AsNoTracking()
+                        .Where(c => c.LimitReachedOn == null && Selects.Invoke(db, c, program, stage, caseworker, flag, highRisk, minDaysOver, maxDaysOver, notReviewedSince, interpretersOnly, today)
+                            && EF.Functions.GreaterThan(ValueTuple.Create(c.ReviewSort!.Value, c.Id), ValueTuple.Create(settledSort, settledId)))
+                        .OrderBy(c => c.ReviewSort).ThenBy(c => c.Id).Take(PageSize + 1))
+                    .OrderBy(c => c.ReviewUrgency).ThenByDescending(c => CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1)
+                    .ThenBy(c => c.LimitReachedOn).ThenBy(c => c.Id).Take(PageSize + 1)
+                    .Select(c => new Row(c.Id, c.Reference,
+                        Person.FormatName(c.Principal!.GivenNames, c.Principal.FamilyName),
+                        c.Program, db.Stages.Where(s => s.Code == c.CurrentStageCode).Select(s => s.Name).First(), CaseClock.GovernmentDaysOn(c.ClockState, c.GovernmentDays, c.ClockComputedFor, today), c.LimitDays,
+                        CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today),
+                        CaseClock.PastLimitSinceOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, c.PastLimitSince, today), c.HighRisk, db.Users.Where(u => u.Id == c.CaseworkerId).Select(u => u.DisplayName).FirstOrDefault(),
+                        db.ReviewActions.Where(a => a.CaseId == c.Id).Max(a => (DateTimeOffset?)a.At),
+                        db.ReviewActions.Where(a => a.CaseId == c.Id && a.Kind == ReviewActionKind.NextReviewSet).OrderByDescending(a => a.At).Select(a => a.Date).FirstOrDefault(),
+                        c.ReviewUrgency!.Value)))).Expand());
+
+    private static readonly Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, IAsyncEnumerable<UrgencyCount>> FilteredCountsQuery =
+        EF.CompileAsyncQuery(((Expression<Func<AppDbContext, SivProgram?, string?, Guid?, FlagType?, bool?, int?, int?, DateTimeOffset?, bool?, DateOnly, IQueryable<UrgencyCount>>>)(
+            (db, program, stage, caseworker, flag, highRisk, minDaysOver, maxDaysOver, notReviewedSince, interpretersOnly, today) =>
+                db.Cases.AsNoTracking()
+                    .Where(c => Selects.Invoke(db, c, program, stage, caseworker, flag, highRisk, minDaysOver, maxDaysOver, notReviewedSince, interpretersOnly, today))
+                    .GroupBy(c => c.ReviewUrgency!.Value).Select(g => new UrgencyCount(g.Key, g.Count())))).Expand());
 
     private static readonly Func<AppDbContext, IAsyncEnumerable<UrgencyCount>> KeptCountsQuery = EF.CompileAsyncQuery(
         (AppDbContext db) => db.ReviewQueueCounts.AsNoTracking().Select(c => new UrgencyCount(c.Urgency, c.Cases)));
+
+    private static readonly Func<AppDbContext, Guid, DateOnly, Task<Cursor?>> CursorQuery = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid after, DateOnly today) => db.Cases.AsNoTracking().Where(c => c.Id == after && c.ReviewUrgency != null)
+            .Select(c => new Cursor(c.ReviewUrgency!.Value, CaseClock.DaysOverOn(c.ClockState, c.GovernmentDays, c.LimitDays, c.ClockComputedFor, today) ?? -1, c.LimitReachedOn, c.Id))
+            .FirstOrDefault());
 
     // The page's flags in a query of their own: as a nested collection of the rows above, EF Core would build a delegate
     // for every row.
