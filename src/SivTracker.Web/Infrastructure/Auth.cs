@@ -185,9 +185,12 @@ public static class Auth
         {
             return false;
         }
-        var db = services.GetRequiredService<AppDbContext>();
-        return await db.Users.AnyAsync(u => u.Id == userId && u.SecurityStamp == stamp && !u.IsDisabled, context.HttpContext.RequestAborted);
+        return await StampIsCurrentQuery(services.GetRequiredService<AppDbContext>(), userId, stamp, context.HttpContext.RequestAborted);
     }
+
+    // Compiled once: it runs on every request, where composing it was a twentieth of a page's work.
+    private static readonly Func<AppDbContext, Guid, string, CancellationToken, Task<bool>> StampIsCurrentQuery = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid userId, string stamp, CancellationToken ct) => db.Users.Any(u => u.Id == userId && u.SecurityStamp == stamp && !u.IsDisabled));
 
     /// <summary>Authorization by folder, in one place. Pages join a folder's rule by living in it.</summary>
     public static void ApplyConventions(Microsoft.AspNetCore.Mvc.ApplicationModels.PageConventionCollection conventions)
