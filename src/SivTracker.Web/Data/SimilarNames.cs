@@ -16,8 +16,9 @@ public static class SimilarNames
     /// <summary>
     /// How common each trigram hash is among the organisations' people, from PostgreSQL's own statistics of the column
     /// (ANALYZE keeps them, at ten times the usual detail): a hash missing from them is rare. Reading them costs more
-    /// than a search (thousands of values cast from text), so they are read again only after the table was analysed.
-    /// The frequencies list ends with three summary figures that have no hash beside them.
+    /// than a search (thousands of values cast from text), so they are read again only after the table was analysed
+    /// (the exact lookup in FindAsync says when). The frequencies list ends with three summary figures that have no
+    /// hash beside them.
     /// </summary>
     private static class TrigramFrequencies
     {
@@ -27,12 +28,8 @@ public static class SimilarNames
 
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Snapshot> ByDatabase = new();
 
-        public static async Task<IReadOnlyDictionary<int, float>> ReadAsync(AppDbContext db, CancellationToken ct)
+        public static async Task<IReadOnlyDictionary<int, float>> ReadAsync(AppDbContext db, DateTime analysedAt, CancellationToken ct)
         {
-            var analysedAt = await db.Database.SqlQuery<DateTime>($"""
-                select coalesce(greatest(last_analyze, last_autoanalyze), '-infinity') as value
-                from pg_stat_user_tables where relid = 'persons'::regclass
-                """).ToListAsync(ct) is [var at] ? at : DateTime.MinValue;
             var connection = db.Database.GetDbConnection();
             var database = $"{connection.DataSource}/{connection.Database}";
             if (ByDatabase.TryGetValue(database, out var known) && known.AnalysedAt == analysedAt) return known.Frequencies;
@@ -58,9 +55,9 @@ public static class SimilarNames
     /// shared hash, then by the real similarity, follows.
     /// </summary>
     private static async Task<List<Guid>> SharingTrigramsAsync(AppDbContext db, Guid organisationId, int[][] trigramsByWord,
-        IReadOnlyCollection<Guid> alreadyFound, CancellationToken ct)
+        IReadOnlyCollection<Guid> alreadyFound, DateTime analysedAt, CancellationToken ct)
     {
-        var frequencies = await TrigramFrequencies.ReadAsync(db, ct);
+        var frequencies = await TrigramFrequencies.ReadAsync(db, analysedAt, ct);
         float Share(int hash) => frequencies.TryGetValue(hash, out var share) ? share : 0;
         var trigrams = trigramsByWord.SelectMany(w => w).Distinct().ToArray();
         var rare = trigrams.Where(h => Share(h) == 0).ToArray();
@@ -117,6 +114,8 @@ public static class SimilarNames
     }
 
     private sealed record Candidate(Guid Id, int Shared);
+
+    private sealed record ExactOrAnalysed(Guid? Id, DateTime? AnalysedAt);
 
     private static Task<List<Candidate>> RankedAsync(AppDbContext db, Guid organisationId, int[] rare, List<int[]> pairs,
         int[] trigrams, CancellationToken ct)
@@ -188,15 +187,21 @@ public static class SimilarNames
         var trigramsByWord = NameSearch.Words(folded)
             .Select(w => FieldProtection.SearchHashes(NameSearch.Trigrams(w).Select(t => NameSearch.TrigramToken(organisationId, t)))).ToArray();
         if (trigramsByWord.Sum(w => w.Length) == 0) return [];
-        // Organisation filters are explicit because raw SQL bypasses the global filter.
-        var ids = await db.Database.SqlQuery<Guid>($"""
-            select id as value from persons
-            where organisation_id = {organisationId} and merged_into_id is null and search_hashes @> {words}
-            limit {Candidates}
+        // Organisation filters are explicit because raw SQL bypasses the global filter. The row without an id says when
+        // the statistics were last made, which decides whether the trigram frequencies are read again: one round trip.
+        var exact = await db.Database.SqlQuery<ExactOrAnalysed>($"""
+            (select null::uuid as id, coalesce(greatest(last_analyze, last_autoanalyze), '-infinity') as analysed_at
+             from pg_stat_user_tables where relid = 'persons'::regclass)
+            union all
+            (select id, null from persons
+             where organisation_id = {organisationId} and merged_into_id is null and search_hashes @> {words}
+             limit {Candidates})
             """).ToListAsync(ct);
+        var ids = exact.Where(r => r.Id is not null).Select(r => r.Id!.Value).ToList();
         if (ids.Count < Enough)
         {
-            ids = ids.Union(await SharingTrigramsAsync(db, organisationId, trigramsByWord, ids, ct)).ToList();
+            var analysedAt = exact.FirstOrDefault(r => r.Id is null)?.AnalysedAt ?? DateTime.MinValue;
+            ids = ids.Union(await SharingTrigramsAsync(db, organisationId, trigramsByWord, ids, analysedAt, ct)).ToList();
         }
         if (ids.Count == 0) return [];
         var people = await db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id))
