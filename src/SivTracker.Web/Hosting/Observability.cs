@@ -59,24 +59,24 @@ public static class Observability
         services.AddSingleton<Draining>();
         services.AddHostedService(sp => sp.GetRequiredService<Draining>());
         services.AddSingleton<TelemetryGauges>();
-        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(Telemetry.Name))
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(Telemetry.Name)
-                    .AddAspNetCoreInstrumentation(options =>
-                    {
-                        options.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath);
-                        // The span is named by its route template; the path itself can hold a calendar feed's secret.
-                        options.EnrichWithHttpResponse = (activity, _) => ForgetAddress(activity);
-                    })
-                    .AddNpgsql();
-                if (otlp) tracing.AddOtlpExporter();
-            })
-            .WithMetrics(metrics => metrics
-                .AddMeter(Telemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "Npgsql", "System.Runtime")
-                .AddPrometheusExporter());
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(Telemetry.Name));
+        // Spans are made only when a collector takes them: with nowhere to go, a span for every request and every
+        // database command is work thrown away.
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(Telemetry.Name)
+                .AddAspNetCoreInstrumentation(options =>
+                {
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath);
+                    // The span is named by its route template; the path itself can hold a calendar feed's secret.
+                    options.EnrichWithHttpResponse = (activity, _) => ForgetAddress(activity);
+                })
+                .AddNpgsql()
+                .AddOtlpExporter());
+        }
+        telemetry.WithMetrics(metrics => metrics
+            .AddMeter(Telemetry.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", "Npgsql", "System.Runtime")
+            .AddPrometheusExporter());
         return services;
     }
 
