@@ -100,7 +100,8 @@ row "Daily deadline sweep: $sweep_decided cases due decided, flags $sweep_raised
   "$(ratio "$sweep_ms" "$sweep_sql_ms")x" "<= 1.5x" "$(meets "$sweep_ms <= 1.5 * $sweep_sql_ms")"
 
 note "capturing the SQL of each page"
-ConnectionStrings__Default="$db;Options=-c log_statement=all" start_app
+# The webhook sender's poll would land in whichever page's capture it falls into: off while capturing.
+Webhooks__Enabled=false ConnectionStrings__Default="$db;Options=-c log_statement=all" start_app
 reviewer=$(sign_in reviewer@ngo-a.demo)
 admin=$(sign_in admin@ngo-a.demo)
 caseworker=$(sign_in caseworker@ngo-a.demo)
