@@ -1,5 +1,5 @@
 # Shared by bench/run.sh and bench/soak.sh (sourced after they set root, scale and duration): a private PostgreSQL
-# tuned like a small server, the app built in Release, and helpers to run it and sign in with curl.
+# tuned like a small server, the app published in Release, and helpers to run it and sign in with curl.
 bench_started=$(date +%s)
 "$root/scripts/pg.sh" install
 for tool in wrk curl python3; do
@@ -92,10 +92,12 @@ export RateLimits__SignInsPerMinute=1000000 RateLimits__SearchesPerMinute=100000
 # The bench signs in by password alone to measure pages; enrolling a second factor for the demo admin is not what it measures.
 export Security__RequireTwoFactorForRoles=" "
 
-note "building (Release)"
-dotnet build src/SivTracker.Web -c Release -v quiet -nologo -clp:ErrorsOnly
+# The app as it is deployed: published, its code compiled ahead of time (see SivTracker.Web.csproj), which is what a
+# command's fresh process (the sweep, the import) runs on.
+note "publishing (Release)"
+dotnet publish src/SivTracker.Web -c Release -o "$work/app" -v quiet -nologo -clp:ErrorsOnly
 dotnet build bench/Baseline -c Release -v quiet -nologo -clp:ErrorsOnly
-dll="$root/src/SivTracker.Web/bin/Release/net10.0/SivTracker.Web.dll"
+dll="$work/app/SivTracker.Web.dll"
 baseline_dll="$root/bench/Baseline/bin/Release/net10.0/Baseline.dll"
 cli() { dotnet "$dll" "$@"; }
 cli migrate >/dev/null
@@ -104,7 +106,7 @@ cli migrate >/dev/null
 # --- the app, signed in -------------------------------------------------------------------------------------------
 app_port=$(free_port)
 start_app() {
-  ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "http://127.0.0.1:$app_port" --contentRoot "$root/src/SivTracker.Web" > "$work/app.log" 2>&1 &
+  ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "http://127.0.0.1:$app_port" --contentRoot "$work/app" > "$work/app.log" 2>&1 &
   app_pid=$!; pids+=("$app_pid")
   for _ in $(seq 120); do curl -sf "http://127.0.0.1:$app_port/health/live" >/dev/null && return 0; sleep 0.5; done
   echo "the app did not start; see its log:" >&2; cat "$work/app.log" >&2; exit 1
