@@ -1,12 +1,13 @@
-"""The "Flat in caseload" rows: from the result rows of bench/run.sh at a smaller and a larger scale, what the larger
-scale serves over what the smaller does (throughput: goal >= 0.8), the daily sweep's time with the same cases due
-(goal: larger within 1.3x) and the app's memory (goal: larger within 1.2x)."""
+"""The "Flat in caseload" rows: what the larger scale serves over what the smaller does (throughput: goal >= 0.8), from
+the side-by-side runs bench/run.sh makes at the end of the larger scale's run (one line per page: name, requests/s at
+the smaller scale, at the larger); the daily sweep's time with the same cases due (goal: larger within 1.3x) and the
+app's memory (goal: larger within 1.2x), from each scale's own result rows."""
 import re
 import sys
 
 from table import print_table
 
-small_file, large_file, small, large = sys.argv[1:5]
+small_file, large_file, pairs_file, small, large = sys.argv[1:6]
 
 
 def rows(path):
@@ -24,10 +25,12 @@ def figure(table, starts, pattern):
 
 a, b = rows(small_file), rows(large_file)
 out = [["Scenario", "Figure", "Baseline", "Ratio", "Target", "Met"]]
-for what, starts in [("queue, first page", "Page: queue ("), ("queue, deep page", "Page: queue-deep"),
-                     ("case page", "Page: case"), ("name search", "Name search"),
-                     ("applicants list", "List: applicants"), ("cases list", "List: cases")]:
-    x, y = figure(a, starts, r"([0-9.]+) req/s"), figure(b, starts, r"([0-9.]+) req/s")
+pairs = {r[0]: (float(r[1]), float(r[2])) for r in rows(pairs_file)}
+for what, name in [("queue, first page", "queue"), ("queue, deep page", "queue-deep"), ("case page", "case"),
+                   ("name search", "search"), ("applicants list", "applicants"), ("cases list", "cases")]:
+    if name not in pairs:
+        raise SystemExit(f"the side-by-side runs hold no {name!r}")
+    x, y = pairs[name]
     ratio = y / x
     out.append([f"Flat in caseload: {what}", f"{y:.1f} req/s at {large}", f"{x:.1f} req/s at {small}", f"{ratio:.2f}",
                 ">= 0.80", "yes" if ratio >= 0.8 else "NO"])

@@ -108,7 +108,7 @@ app_port=$(free_port)
 # The server as deployed (docker-compose.yml, deploy/cluster.sh): without the precompiled code, see the README;
 # DOTNET_ReadyToRun=1 in the environment measures it with that code instead.
 start_app() {
-  DOTNET_ReadyToRun=${DOTNET_ReadyToRun:-0} ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "http://127.0.0.1:$app_port" --contentRoot "$work/app" > "$work/app.log" 2>&1 &
+  DOTNET_ReadyToRun=${DOTNET_ReadyToRun:-0} ASPNETCORE_ENVIRONMENT=Development dotnet "$dll" --urls "http://127.0.0.1:$app_port" --contentRoot "$work/app" >> "$work/app.log" 2>&1 &
   app_pid=$!; pids+=("$app_pid")
   for _ in $(seq 120); do curl -sf "http://127.0.0.1:$app_port/health/live" >/dev/null && return 0; sleep 0.5; done
   echo "the app did not start; see its log:" >&2; cat "$work/app.log" >&2; exit 1

@@ -13,12 +13,16 @@ scale=""
 scales=10000,100000
 duration=20
 rows_out=""
+pair_with=""
+pairs_out=""
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale=$2; shift 2 ;;
     --scales) scales=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --rows) rows_out=$2; shift 2 ;;
+    --pair-with) pair_with=$2; shift 2 ;;
+    --pairs) pairs_out=$2; shift 2 ;;
     *) echo "usage: bench/run.sh [--scales N,M | --scale N] [--duration SECONDS]" >&2; exit 2 ;;
   esac
 done
@@ -28,10 +32,11 @@ if [ -z "$scale" ]; then
   [ -n "$large" ] || { echo "--scales takes two scales, for example 10000,100000" >&2; exit 2; }
   tables=$(mktemp -d /tmp/sivtracker-bench-scales.XXXXXX)
   trap 'rm -rf "$tables"' EXIT
-  for one in "$small" "$large"; do "$0" --scale "$one" --duration "$duration" --rows "$tables/$one.tsv"; done
+  "$0" --scale "$small" --duration "$duration" --rows "$tables/$small.tsv"
+  "$0" --scale "$large" --duration "$duration" --rows "$tables/$large.tsv" --pair-with "$small" --pairs "$tables/pairs.tsv"
   echo
-  echo "Flat in caseload: $large cases against $small"
-  python3 bench/flat.py "$tables/$small.tsv" "$tables/$large.tsv" "$small" "$large"
+  echo "Flat in caseload: $large cases against $small (throughputs measured in pairs, the two scales side by side)"
+  python3 bench/flat.py "$tables/$small.tsv" "$tables/$large.tsv" "$tables/pairs.tsv" "$small" "$large"
   exit 0
 fi
 
@@ -102,19 +107,25 @@ row "Daily deadline sweep: $sweep_decided cases due decided, flags $sweep_raised
 note "capturing the SQL of each page"
 # The webhook sender's poll would land in whichever page's capture it falls into: off while capturing.
 Webhooks__Enabled=false ConnectionStrings__Default="$db;Options=-c log_statement=all" start_app
-reviewer=$(sign_in reviewer@ngo-a.demo)
 admin=$(sign_in admin@ngo-a.demo)
 caseworker=$(sign_in caseworker@ngo-a.demo)
-expect_ok "$(get "$reviewer" /Review)" /Review
-grep -q 'class="data' "$work/page.html" || { echo "the review queue is empty" >&2; exit 1; }
-case_id=$(grep -o '/Cases/Details?id=[0-9a-f-]*' "$work/page.html" | head -n 1 | cut -d= -f2)
-deep=/Review
-for _ in $(seq 10); do
-  next=$(grep -o 'href="/Review?[^"]*After=[0-9a-f-]*' "$work/page.html" | tail -n 1 | sed 's/^href="//; s/&amp;/\&/g') || true
-  [ -n "$next" ] || break
-  deep=$next; get "$reviewer" "$deep" >/dev/null
-done
-[ "$deep" != /Review ] || { echo "the review queue has no second page to measure" >&2; exit 1; }
+# queue_pages: on the app at $base, signed in as the reviewer, the queue's first case (case_id) and a page ten deep into
+# the queue (deep).
+queue_pages() {
+  local reviewer next
+  reviewer=$(sign_in reviewer@ngo-a.demo)
+  expect_ok "$(get "$reviewer" /Review)" /Review
+  grep -q 'class="data' "$work/page.html" || { echo "the review queue is empty" >&2; exit 1; }
+  case_id=$(grep -o '/Cases/Details?id=[0-9a-f-]*' "$work/page.html" | head -n 1 | cut -d= -f2)
+  deep=/Review
+  for _ in $(seq 10); do
+    next=$(grep -o 'href="/Review?[^"]*After=[0-9a-f-]*' "$work/page.html" | tail -n 1 | sed 's/^href="//; s/&amp;/\&/g') || true
+    [ -n "$next" ] || break
+    deep=$next; get "$reviewer" "$deep" >/dev/null
+  done
+  [ "$deep" != /Review ] || { echo "the review queue has no second page to measure" >&2; exit 1; }
+}
+queue_pages
 declare -A pages=([queue]=/Review [queue-deep]="$deep" [case]="/Cases/Details?id=$case_id" [dashboard]=/)
 reviewer=$(sign_in reviewer@ngo-a.demo)
 for name in queue queue-deep case dashboard; do
@@ -209,8 +220,8 @@ PY
 }
 # One search at a time reaches the JIT's optimised tiers slowly; 30 s at 8 connections gets the search code there first,
 # within the session's first minute (wrk cannot keep the cookie the app renews after it).
-search_session
-for _ in $(seq 6); do wrk -t2 -c8 -d5s -H "Cookie: $caseworker" -s "$work/search.lua" "$base/Applicants" >/dev/null 2>&1; done
+warm_search() { search_session; for _ in $(seq 6); do wrk -t2 -c8 -d5s -H "Cookie: $caseworker" -s "$work/search.lua" "$base/Applicants" >/dev/null 2>&1; done; }
+warm_search
 people=$(psql_ -d bench -c "select count(*) from persons")
 # Latency as one caseworker sees it: one search at a time. Three runs, each in a fresh session, and the one with the
 # median p95 is reported, so a burst of noise from the machine's neighbours does not decide the figure.
@@ -437,6 +448,65 @@ results=("${results[@]:0:$(( search_row + 1 ))}" \
   "$(printf '%s\t%s\t%s\t%s\t%s\t%s' "Sealed name search against the clear-text one, p95" "${s_p95} ms" "${c_p95} ms (clear text)" \
     "$(ratio "$s_p95" "$c_p95")x" "$c_target" "$c_met")" \
   "${results[@]:$(( search_row + 1 ))}")
+
+# --- flat in caseload, in pairs ------------------------------------------------------------------------------------
+# With --pair-with N (the larger scale's run when bench/run.sh runs two), the throughputs the flat rows compare are
+# measured here with both scales at hand: a second database of N cases in this cluster, a fresh app on each, both warmed,
+# then each page loaded on one scale and the other in turn, four runs (smaller, larger, larger, smaller). The two
+# scales' own runs above are twenty minutes apart, and on this shared machine the raw baselines (the same statements,
+# whose cost hardly depends on the caseload) moved by up to a third between them; side by side, the machine's drift falls
+# on both scales alike.
+if [ -n "$pair_with" ]; then
+  note "flat in caseload: $pair_with cases against $scale, side by side"
+  pair_db="${db/Database=bench/Database=bench_pair}"
+  psql_ -d postgres -c "create database bench_pair owner bench_owner"
+  ConnectionStrings__Migrations="${ConnectionStrings__Migrations/Database=bench/Database=bench_pair}" ConnectionStrings__Default="$pair_db" cli migrate >/dev/null
+  ConnectionStrings__Default="$pair_db" cli seed-demo --scale "$pair_with" >/dev/null
+  psql_ -d bench_pair -c "vacuum analyze"
+  ConnectionStrings__Default="$pair_db" cli sweep >/dev/null
+  psql_ -d bench_pair -c "vacuum analyze" -c "create extension if not exists pg_prewarm"
+  prewarm bench_pair; prewarm bench
+  start_app; large_pid=$app_pid large_base=$base
+  large_port=$app_port app_port=$(free_port)
+  ConnectionStrings__Default="$pair_db" start_app; small_pid=$app_pid small_base="http://127.0.0.1:$app_port"
+  app_port=$large_port app_pid=$large_pid
+  # on small|large COMMAND...: runs COMMAND against that scale's app (the helpers read $base and $app_pid).
+  on() { local base app_pid; if [ "$1" = small ]; then base=$small_base app_pid=$small_pid; else base=$large_base app_pid=$large_pid; fi; shift; "$@"; }
+  # Each scale's own queue: its first case and its page ten deep.
+  declare -A pair_urls
+  for side in small large; do
+    on "$side" queue_pages
+    pair_urls[$side.case]="/Cases/Details?id=$case_id" pair_urls[$side.queue-deep]=$deep
+    pair_urls[$side.queue]=/Review pair_urls[$side.applicants]=/Applicants pair_urls[$side.cases]=/Cases
+  done
+  # The caseworker's lists are measured as a caseworker, the queue and the case page as a reviewer, as above.
+  user_for() { case $1 in applicants|cases) echo caseworker@ngo-a.demo ;; *) echo reviewer@ngo-a.demo ;; esac; }
+  # warm NAME and load NAME, on the app at $base for the scale in $side: a flat row's page (or the search) warmed as
+  # above, then one load run of it, which prints its requests/s.
+  warm() { if [ "$1" = search ]; then warm_search; else warm_up "$base${pair_urls[$side.$1]}" "$(user_for "$1")"; fi; }
+  load() {
+    local rps p95 p99 bad
+    if [ "$1" = search ]; then
+      search_session
+      read -r rps p95 p99 bad <<< "$(wrk_run "$base/Applicants" "$caseworker" 1 "$work/search.lua")"
+    else
+      read -r rps p95 p99 bad <<< "$(wrk_run "$base${pair_urls[$side.$1]}" "$(sign_in "$(user_for "$1")")")"
+    fi
+    [ "$bad" = 0 ] || { echo "$1 at $side: $bad responses were not 2xx" >&2; exit 1; }
+    echo "$rps"
+  }
+  : > "${pairs_out:-/dev/null}"
+  for name in queue queue-deep case search applicants cases; do
+    for side in small large; do on "$side" warm "$name"; done
+    runs=""
+    for side in small large large small; do runs+="$side $(on "$side" load "$name")"$'\n'; done
+    small_rps=$(printf '%s' "$runs" | awk '$1 == "small" { s += $2 } END { printf "%.1f", s / 2 }')
+    large_rps=$(printf '%s' "$runs" | awk '$1 == "large" { s += $2 } END { printf "%.1f", s / 2 }')
+    note "side by side, $name: $small_rps req/s at $pair_with, $large_rps at $scale"
+    printf '%s\t%s\t%s\n' "$name" "$small_rps" "$large_rps" >> "${pairs_out:-/dev/null}"
+  done
+  kill "$small_pid" "$large_pid"; wait "$small_pid" "$large_pid" 2>/dev/null || true
+fi
 
 # --- the table ------------------------------------------------------------------------------------------------------
 total=$(( $(date +%s) - bench_started ))
