@@ -4,8 +4,8 @@
 # and prints one table of figures, baselines and ratios. Not part of scripts/test.sh.
 #   bench/run.sh [--scales N,M] [--duration SECONDS]   (defaults: 10000 and 100000 cases, 20 s per load run)
 #   bench/run.sh --scale N [--duration SECONDS]        (one scale only)
-# At two scales it runs everything at each, prints each table, then the "Flat in caseload" rows: throughput and memory
-# at the larger scale over the smaller.
+# At two scales it runs everything at each, prints each table, then the "Flat in caseload" rows: throughput (measured
+# side by side at the end of the larger scale's run) and memory at the larger scale over the smaller.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -502,7 +502,7 @@ if [ -n "$pair_with" ]; then
     for side in small large large small; do runs+="$side $(on "$side" load "$name")"$'\n'; done
     small_rps=$(printf '%s' "$runs" | awk '$1 == "small" { s += $2 } END { printf "%.1f", s / 2 }')
     large_rps=$(printf '%s' "$runs" | awk '$1 == "large" { s += $2 } END { printf "%.1f", s / 2 }')
-    note "side by side, $name: $small_rps req/s at $pair_with, $large_rps at $scale"
+    note "side by side, $name: $small_rps req/s at $pair_with, $large_rps at $scale (runs: $(printf '%s' "$runs" | paste -sd ' '))"
     printf '%s\t%s\t%s\n' "$name" "$small_rps" "$large_rps" >> "${pairs_out:-/dev/null}"
   done
   kill "$small_pid" "$large_pid"; wait "$small_pid" "$large_pid" 2>/dev/null || true
