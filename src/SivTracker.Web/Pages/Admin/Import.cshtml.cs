@@ -224,14 +224,23 @@ public class Import(AppDbContext db, SpreadsheetImport importer, ImportJobs jobs
         var principals = await db.Persons.Where(p => ids.Contains(p.Id) && p.Relationship == Relationship.Principal && p.MergedIntoId == null)
             .Select(p => p.Id).ToListAsync(ct);
         chosen = chosen.Where(a => principals.Contains(a.Value)).ToDictionary();
-        if (!jobs.Queue(id, record.OrganisationId, chosen))
+        if (jobs.Peek(id, record.OrganisationId) is null)
         {
             TempData["Flash"] = T("That check has expired. Upload the file again.");
             return RedirectToPage();
         }
+        // Saved before the job is queued: the worker may take it and finish at once, and a save after that would write
+        // "queued" over its outcome.
         record.Status = ImportStatus.Queued;
         audit.Record(AuditActions.ImportConfirmed, "import", record.Id, chosen.Count > 0 ? $"rows attached to people already in SivTracker={chosen.Count}" : null);
         await db.SaveChangesAsync(ct);
+        if (!jobs.Queue(id, record.OrganisationId, chosen))
+        {
+            record.Status = ImportStatus.Failed;
+            record.Summary = "That check has expired. Upload the file again.";
+            await db.SaveChangesAsync(ct);
+            TempData["Flash"] = T("That check has expired. Upload the file again.");
+        }
         return RedirectToPage(new { id });
     }
 
